@@ -1,0 +1,374 @@
+//! The invariant checker: protocol.md §5, evaluated as the run goes. It builds its own view of
+//! the truth from what crosses the wire (ACKs delivered to leaders) and what servers report
+//! (logged, committed, applied, epochs), and records every breach with the event index, the
+//! invariant, the servers involved and a plain-language explanation.
+//!
+//! It is proven by the broken variants in `zab::config::Variant`: each one must trip it.
+
+use super::data::Txn;
+use super::net::Network;
+use super::types::{Epoch, Millis, Sid, Zxid};
+use super::world::Slot;
+use super::zab::leader::LeaderPhase;
+use super::zab::learner::LearnerStage;
+use super::zab::{EnsembleConfig, Message, Observation, Packet, Role, Server};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::rc::Rc;
+
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Violation {
+    /// The index of the event after which it was found (1-based; commands count as the
+    /// event they follow).
+    pub event: u64,
+    pub at: Millis,
+    /// The invariant's number in protocol.md §5.
+    pub invariant: u8,
+    pub name: &'static str,
+    pub servers: Vec<Sid>,
+    pub explanation: String,
+}
+
+/// Names of protocol.md §5's invariants, by number.
+pub fn invariant_name(n: u8) -> &'static str {
+    match n {
+        1 => "one leader per epoch",
+        2 => "epochs never go backwards",
+        3 => "one txn per zxid",
+        4 => "logs strictly increasing",
+        5 => "commit needs a quorum, in order",
+        6 => "apply in zxid order",
+        7 => "prefix consistency",
+        8 => "durability of committed txns",
+        9 => "proposals only from the current epoch's leader",
+        10 => "equal histories, equal trees",
+        11 => "leader without quorum steps down",
+        12 => "observers never count",
+        _ => "unknown",
+    }
+}
+
+const MAX_VIOLATIONS: usize = 100;
+
+pub struct Checker {
+    cfg: Rc<EnsembleConfig>,
+    violations: Vec<Violation>,
+    /// Inv 1: the leader that established each epoch.
+    epoch_leader: BTreeMap<Epoch, Sid>,
+    /// Inv 2: the greatest (acceptedEpoch, currentEpoch) each server has persisted.
+    epochs: Vec<(Epoch, Epoch)>,
+    /// Inv 3: every txn ever logged anywhere, by zxid.
+    logged: HashMap<Zxid, Rc<Txn>>,
+    /// Inv 5: the voters whose ACK for a zxid reached that leader (each checked for fsync).
+    acks: HashMap<(Sid, Zxid), BTreeSet<Sid>>,
+    /// Inv 7/8: the committed history: what leaders committed and what established epochs
+    /// started from.
+    committed: BTreeMap<Zxid, Rc<Txn>>,
+    /// Inv 10: the tree digest after applying each zxid.
+    digest_at: HashMap<Zxid, u64>,
+    /// Inv 11: since when each leader has been without a connected quorum.
+    quorum_lost_since: BTreeMap<Sid, Millis>,
+    next_quorum_check: Millis,
+}
+
+impl Checker {
+    pub fn new(cfg: Rc<EnsembleConfig>) -> Checker {
+        let n = cfg.server_count();
+        Checker {
+            cfg,
+            violations: Vec::new(),
+            epoch_leader: BTreeMap::new(),
+            epochs: vec![(0, 0); n],
+            logged: HashMap::new(),
+            acks: HashMap::new(),
+            committed: BTreeMap::new(),
+            digest_at: HashMap::new(),
+            quorum_lost_since: BTreeMap::new(),
+            next_quorum_check: 0,
+        }
+    }
+
+    pub fn violations(&self) -> &[Violation] {
+        &self.violations
+    }
+
+    /// The committed history as the checker knows it.
+    pub fn committed(&self) -> &BTreeMap<Zxid, Rc<Txn>> {
+        &self.committed
+    }
+
+    fn violate(&mut self, event: u64, at: Millis, invariant: u8, servers: Vec<Sid>, explanation: String) {
+        if self.violations.len() < MAX_VIOLATIONS {
+            let name = invariant_name(invariant);
+            self.violations.push(Violation { event, at, invariant, name, servers, explanation });
+        }
+    }
+
+    // ---- hooks called by the world ----
+
+    pub fn on_boot(&mut self, event: u64, at: Millis, server: &Server) {
+        let (accepted, current) = (server.disk.accepted_epoch, server.disk.current_epoch);
+        let (was_accepted, was_current) = self.epochs[server.id as usize - 1];
+        if accepted < was_accepted || current < was_current {
+            self.violate(
+                event,
+                at,
+                2,
+                vec![server.id],
+                format!(
+                    "s{} restarted with acceptedEpoch {accepted} and currentEpoch {current}, but had persisted {was_accepted} and {was_current}: an epoch went backwards across the crash",
+                    server.id
+                ),
+            );
+        }
+        self.epochs[server.id as usize - 1] = (accepted, current);
+    }
+
+    pub fn on_crash(&mut self, sid: Sid) {
+        self.quorum_lost_since.remove(&sid);
+    }
+
+    /// A wiped disk legitimately starts from nothing.
+    pub fn on_wipe(&mut self, sid: Sid) {
+        self.epochs[sid as usize - 1] = (0, 0);
+    }
+
+    /// A voter sends an ACK: it must have logged (fsynced) the txn first.
+    pub fn on_ack_sent(&mut self, event: u64, at: Millis, server: &Server, zxid: Zxid) {
+        if zxid.is_epoch_start() || server.disk.holds(zxid) || !server.is_voter() {
+            return;
+        }
+        self.violate(event, at, 5, vec![server.id], format!("s{} ACKed {zxid} before logging it: an ACK must follow the fsync", server.id));
+    }
+
+    pub fn on_deliver(&mut self, event: u64, at: Millis, from: Sid, to: Sid, msg: &Message) {
+        if let Message::Quorum { packet: Packet::Ack { zxid }, .. } = msg {
+            if zxid.is_epoch_start() {
+                return; // a NEWLEADER ACK, not a proposal ACK
+            }
+            if !self.cfg.is_voter(from) {
+                self.violate(event, at, 12, vec![from, to], format!("observer s{from} ACKed proposal {zxid} to s{to}: observers never ACK"));
+            }
+            self.acks.entry((to, *zxid)).or_default().insert(from);
+        }
+    }
+
+    pub fn observe(&mut self, event: u64, at: Millis, server: &Server, o: &Observation) {
+        let sid = server.id;
+        match o {
+            Observation::AcceptedEpoch { .. } | Observation::CurrentEpoch { .. } => self.check_epochs(event, at, server),
+            Observation::Decided { supporters, vote, .. } => {
+                let observers: Vec<Sid> = supporters.iter().copied().filter(|s| !self.cfg.is_voter(*s)).collect();
+                if !observers.is_empty() {
+                    self.violate(event, at, 12, vec![sid], format!("s{sid} counted observers {observers:?} in the vote quorum for {vote}"));
+                }
+            }
+            Observation::LeaderEstablished { epoch } => self.on_established(event, at, server, *epoch),
+            Observation::LeaderServing { epoch, .. } => self.on_serving(event, at, server, *epoch),
+            Observation::Logged { txn, leader_epoch, prev_last } => self.on_logged(event, at, server, txn, *leader_epoch, *prev_last),
+            Observation::LeaderCommitted { zxid, prev_committed, .. } => self.on_leader_commit(event, at, server, *zxid, *prev_committed),
+            Observation::Applied { txn, prev, digest } => self.on_applied(event, at, sid, txn, *prev, *digest),
+            Observation::Synced { upto, leader } => self.on_synced(event, at, server, *leader, *upto),
+            Observation::Truncated { removed, to } => {
+                for txn in removed {
+                    if self.committed.get(&txn.zxid) == Some(txn) {
+                        let z = txn.zxid;
+                        self.violate(event, at, 8, vec![sid], format!("TRUNC to {to} removed committed txn {z} ({}) from s{sid}", txn.op));
+                        break;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn check_epochs(&mut self, event: u64, at: Millis, server: &Server) {
+        let (accepted, current) = (server.disk.accepted_epoch, server.disk.current_epoch);
+        let (was_accepted, was_current) = self.epochs[server.id as usize - 1];
+        let sid = server.id;
+        if accepted < current {
+            self.violate(event, at, 2, vec![sid], format!("s{sid} has acceptedEpoch {accepted} below currentEpoch {current}"));
+        }
+        if accepted < was_accepted || current < was_current {
+            self.violate(event, at, 2, vec![sid], format!("s{sid}'s epochs went from ({was_accepted}, {was_current}) back to ({accepted}, {current})"));
+        }
+        self.epochs[sid as usize - 1] = (accepted.max(was_accepted), current.max(was_current));
+    }
+
+    fn on_established(&mut self, event: u64, at: Millis, leader: &Server, epoch: Epoch) {
+        let sid = leader.id;
+        if let Some(other) = self.epoch_leader.insert(epoch, sid) {
+            if other != sid {
+                self.violate(event, at, 1, vec![other, sid], format!("s{sid} established epoch {epoch}, which s{other} had already established"));
+            }
+        }
+        // Durability: the new leader's history must hold every committed txn.
+        let missing = self.committed.iter().find(|(z, txn)| {
+            **z > leader.disk.snapshot.zxid && leader.disk.log.binary_search_by_key(*z, |t| t.zxid).map(|i| &leader.disk.log[i] != *txn).unwrap_or(true)
+        });
+        if let Some((z, txn)) = missing {
+            let z = *z;
+            let op = txn.op.to_string();
+            self.violate(event, at, 8, vec![sid], format!("s{sid} established epoch {epoch} without committed txn {z} ({op}) in its history: it would be lost"));
+        }
+    }
+
+    /// A quorum synced with the leader: its whole history is now committed.
+    fn on_serving(&mut self, event: u64, at: Millis, leader: &Server, epoch: Epoch) {
+        for txn in &leader.disk.log {
+            if let Some(existing) = self.committed.get(&txn.zxid) {
+                if existing != txn {
+                    let z = txn.zxid;
+                    self.violate(event, at, 7, vec![leader.id], format!("s{} started serving epoch {epoch} with a different txn at committed zxid {z}", leader.id));
+                    return;
+                }
+            } else {
+                self.committed.insert(txn.zxid, txn.clone());
+            }
+        }
+    }
+
+    fn on_logged(&mut self, event: u64, at: Millis, server: &Server, txn: &Rc<Txn>, leader_epoch: Option<Epoch>, prev_last: Zxid) {
+        let sid = server.id;
+        let z = txn.zxid;
+        if z <= prev_last {
+            self.violate(event, at, 4, vec![sid], format!("s{sid} logged {z} after {prev_last}: its log is no longer strictly increasing"));
+        }
+        match self.logged.get(&z) {
+            Some(other) if other != txn => {
+                let (a, b) = (other.op.to_string(), txn.op.to_string());
+                self.violate(event, at, 3, vec![sid], format!("two different txns share zxid {z}: {a} (request {}) and {b} (request {}) on s{sid}", other.request, txn.request));
+            }
+            Some(_) => {}
+            None => {
+                self.logged.insert(z, txn.clone());
+            }
+        }
+        if let (Some(e), Role::Learning(l)) = (leader_epoch, &server.role) {
+            if l.stage == LearnerStage::Broadcast && e != server.disk.current_epoch {
+                let ce = server.disk.current_epoch;
+                self.violate(event, at, 9, vec![sid, l.leader], format!("s{sid} accepted proposal {z} from a leader of epoch {e} while its currentEpoch is {ce}"));
+            }
+        }
+    }
+
+    fn on_leader_commit(&mut self, event: u64, at: Millis, leader: &Server, zxid: Zxid, prev_committed: Zxid) {
+        let sid = leader.id;
+        let mut acks = self.acks.remove(&(sid, zxid)).unwrap_or_default();
+        acks.insert(sid); // the leader's own log write counts
+        if !self.cfg.is_quorum(&acks) {
+            let list: Vec<String> = acks.iter().map(|s| format!("s{s}")).collect();
+            self.violate(
+                event,
+                at,
+                5,
+                vec![sid],
+                format!("s{sid} committed {zxid} with ACKs from only {} of {} voters ({}): not a quorum", acks.len(), self.cfg.voters.len(), list.join(", ")),
+            );
+        }
+        let skipped = leader.disk.log.iter().find(|t| t.zxid > prev_committed && t.zxid < zxid);
+        if let Some(t) = skipped {
+            let z = t.zxid;
+            self.violate(event, at, 5, vec![sid], format!("s{sid} committed {zxid} before {z}: commits must follow zxid order"));
+        }
+        if let Ok(i) = leader.disk.log.binary_search_by_key(&zxid, |t| t.zxid) {
+            let txn = leader.disk.log[i].clone();
+            match self.committed.get(&zxid) {
+                Some(existing) if *existing != txn => {
+                    self.violate(event, at, 7, vec![sid], format!("s{sid} committed a txn at {zxid} that differs from the one already committed there"));
+                }
+                _ => {
+                    self.committed.insert(zxid, txn);
+                }
+            }
+        }
+    }
+
+    fn on_applied(&mut self, event: u64, at: Millis, sid: Sid, txn: &Rc<Txn>, prev: Zxid, digest: u64) {
+        let z = txn.zxid;
+        if z <= prev && !prev.is_epoch_start() {
+            self.violate(event, at, 6, vec![sid], format!("s{sid} applied {z} after {prev}: out of zxid order"));
+        }
+        match self.committed.get(&z) {
+            Some(c) if c == txn => {}
+            Some(_) => self.violate(event, at, 7, vec![sid], format!("s{sid} applied a txn at {z} that differs from the committed one")),
+            None => self.violate(event, at, 7, vec![sid], format!("s{sid} applied {z} ({}), which no quorum committed", txn.op)),
+        }
+        if let Some((gap, _)) = self.committed.range(prev.next()..z).next() {
+            let gap = *gap;
+            self.violate(event, at, 7, vec![sid], format!("s{sid} applied {z} right after {prev}, skipping committed {gap}"));
+        }
+        match self.digest_at.get(&z) {
+            Some(d) if *d != digest => self.violate(event, at, 10, vec![sid], format!("s{sid}'s znode tree after {z} differs from another server's after the same history")),
+            Some(_) => {}
+            None => {
+                self.digest_at.insert(z, digest);
+            }
+        }
+    }
+
+    /// A learner finished syncing: its log up to `upto` must be exactly the committed history.
+    fn on_synced(&mut self, event: u64, at: Millis, server: &Server, leader: Sid, upto: Zxid) {
+        let sid = server.id;
+        let end = server.disk.index_after(upto);
+        for txn in &server.disk.log[..end] {
+            if self.committed.get(&txn.zxid) != Some(txn) {
+                let z = txn.zxid;
+                self.violate(
+                    event,
+                    at,
+                    7,
+                    vec![sid, leader],
+                    format!("s{sid} finished syncing with s{leader} still holding {z} ({}), which is not in the committed history: the sync should have removed it", txn.op),
+                );
+                return;
+            }
+        }
+    }
+
+    /// Inv 11, sampled four times a tick: a leader cut off from a quorum must step down within
+    /// about syncLimit + 1 ticks.
+    pub fn after_event(&mut self, event: u64, at: Millis, slots: &[Slot], net: &Network) {
+        if at < self.next_quorum_check {
+            return;
+        }
+        self.next_quorum_check = at + (self.cfg.tick_ms / 4).max(1);
+        let allowed = (self.cfg.sync_limit + 1) * self.cfg.tick_ms + self.cfg.tick_ms / 2;
+        for slot in slots {
+            let Slot::Up(server) = slot else { continue };
+            let leader = server.id;
+            let serving = matches!(&server.role, Role::Leading(l) if l.phase == LeaderPhase::Broadcast);
+            if !serving {
+                self.quorum_lost_since.remove(&leader);
+                continue;
+            }
+            let connected = slots
+                .iter()
+                .filter(|s| match s {
+                    Slot::Up(f) => {
+                        f.id == leader
+                            || (self.cfg.is_voter(f.id)
+                                && net.is_up(leader, f.id)
+                                && net.is_up(f.id, leader)
+                                && matches!(&f.role, Role::Learning(l) if l.leader == leader))
+                    }
+                    Slot::Down(_) => false,
+                })
+                .count();
+            if connected >= self.cfg.quorum() {
+                self.quorum_lost_since.remove(&leader);
+                continue;
+            }
+            let since = *self.quorum_lost_since.entry(leader).or_insert(at);
+            if at - since > allowed {
+                self.quorum_lost_since.insert(leader, Millis::MAX / 2);
+                self.violate(
+                    event,
+                    at,
+                    11,
+                    vec![leader],
+                    format!("s{leader} has led without a connected quorum for {} ms, longer than syncLimit + 1 ticks ({allowed} ms)", at - since),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,196 @@
+//! What a server stores: transactions, the znode tree they build, and the durable disk
+//! (txn log, latest snapshot, acceptedEpoch, currentEpoch) that survives a crash.
+
+use super::types::{Epoch, Zxid};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::rc::Rc;
+
+/// A client session id, as the leader assigns it.
+pub type SessionId = u64;
+
+/// A client request id, assigned by the world when a client submits something. It makes every
+/// txn distinct, so two leaders issuing the same zxid for different requests are caught.
+pub type RequestId = u64;
+
+/// The change a transaction makes. Full znode semantics (versions, ACLs, sequential nodes,
+/// watches) grow from here; every op already goes through the whole Zab path.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum TxnOp {
+    CreateSession { session: SessionId, timeout_ms: u64 },
+    CloseSession { session: SessionId },
+    Create { path: String, data: String },
+    SetData { path: String, data: String },
+    /// A request that failed at the leader still takes a zxid in ZooKeeper (an error txn).
+    Error { code: i32 },
+}
+
+/// A logged transaction: its zxid, the request it came from, and the change.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Txn {
+    pub zxid: Zxid,
+    pub request: RequestId,
+    pub op: TxnOp,
+}
+
+impl fmt::Display for TxnOp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TxnOp::CreateSession { session, .. } => write!(f, "createSession 0x{session:x}"),
+            TxnOp::CloseSession { session } => write!(f, "closeSession 0x{session:x}"),
+            TxnOp::Create { path, data } => write!(f, "create {path} {data:?}"),
+            TxnOp::SetData { path, data } => write!(f, "setData {path} {data:?}"),
+            TxnOp::Error { code } => write!(f, "error {code}"),
+        }
+    }
+}
+
+/// The in-memory znode tree and session table, built by applying committed txns in order.
+/// `digest` is an order-independent hash of the content, so equal histories give equal digests
+/// (invariant 10) and comparing two trees is O(1).
+#[derive(Clone, Default, Debug, PartialEq, Eq)]
+pub struct DataTree {
+    pub nodes: BTreeMap<String, String>,
+    pub sessions: BTreeSet<SessionId>,
+    pub last_processed: Zxid,
+    pub digest: u64,
+}
+
+impl DataTree {
+    pub fn apply(&mut self, txn: &Txn) {
+        match &txn.op {
+            TxnOp::CreateSession { session, .. } => {
+                if self.sessions.insert(*session) {
+                    self.digest = self.digest.wrapping_add(session_hash(*session));
+                }
+            }
+            TxnOp::CloseSession { session } => {
+                if self.sessions.remove(session) {
+                    self.digest = self.digest.wrapping_sub(session_hash(*session));
+                }
+            }
+            TxnOp::Create { path, data } | TxnOp::SetData { path, data } => {
+                if let Some(old) = self.nodes.insert(path.clone(), data.clone()) {
+                    self.digest = self.digest.wrapping_sub(node_hash(path, &old));
+                }
+                self.digest = self.digest.wrapping_add(node_hash(path, data));
+            }
+            TxnOp::Error { .. } => {}
+        }
+        self.last_processed = self.last_processed.max(txn.zxid);
+    }
+}
+
+fn session_hash(session: SessionId) -> u64 {
+    fnv1a(&session.to_le_bytes(), 0x5e55_1011)
+}
+
+fn node_hash(path: &str, data: &str) -> u64 {
+    fnv1a(data.as_bytes(), fnv1a(path.as_bytes(), 0x2d0d_e000))
+}
+
+/// FNV-1a: tiny, portable (same result natively and in wasm), good enough for digests and the
+/// trace hash, which only need to tell histories apart.
+pub fn fnv1a(bytes: &[u8], seed: u64) -> u64 {
+    let mut h = 0xcbf2_9ce4_8422_2325u64 ^ seed;
+    for b in bytes {
+        h ^= *b as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// A snapshot: the tree as of `zxid`. ZooKeeper's snapshots are fuzzy; ours are exact, which
+/// changes nothing the protocol can observe.
+#[derive(Clone, Default, Debug)]
+pub struct Snapshot {
+    pub zxid: Zxid,
+    pub tree: DataTree,
+}
+
+/// Everything that survives a crash. A restart rebuilds the server from this alone.
+#[derive(Clone, Default, Debug)]
+pub struct Disk {
+    /// Txns after the snapshot, in zxid order, committed or not: ZooKeeper logs a proposal
+    /// (and fsyncs it) before ACKing it, long before it knows whether it commits.
+    pub log: Vec<Rc<Txn>>,
+    pub snapshot: Rc<Snapshot>,
+    pub accepted_epoch: Epoch,
+    pub current_epoch: Epoch,
+    /// How many times this server has started from this disk; makes connection ids unique.
+    pub incarnation: u64,
+}
+
+impl Disk {
+    /// The greatest zxid this server has logged (or the snapshot's, with an empty log).
+    pub fn last_logged_zxid(&self) -> Zxid {
+        self.log.last().map_or(self.snapshot.zxid, |t| t.zxid)
+    }
+
+    /// Index of the first log entry with a zxid above `zxid`.
+    pub fn index_after(&self, zxid: Zxid) -> usize {
+        self.log.partition_point(|t| t.zxid <= zxid)
+    }
+
+    /// True if this server's history holds exactly `zxid` (or `zxid` is its snapshot point).
+    pub fn holds(&self, zxid: Zxid) -> bool {
+        zxid == self.snapshot.zxid || self.log.binary_search_by_key(&zxid, |t| t.zxid).is_ok()
+    }
+
+    /// TRUNC: drop every logged txn above `zxid`. Returns what was removed (for the checker).
+    pub fn truncate_after(&mut self, zxid: Zxid) -> Vec<Rc<Txn>> {
+        let keep = self.index_after(zxid);
+        self.log.split_off(keep)
+    }
+
+    /// The tree a restart rebuilds: the snapshot plus every logged txn replayed, committed or
+    /// not, exactly as ZooKeeper's FileTxnSnapLog.restore does.
+    pub fn replay(&self) -> DataTree {
+        let mut tree = self.snapshot.tree.clone();
+        for txn in &self.log {
+            tree.apply(txn);
+        }
+        tree
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn txn(zxid: u64, path: &str) -> Rc<Txn> {
+        Rc::new(Txn {
+            zxid: Zxid(zxid),
+            request: zxid,
+            op: TxnOp::Create { path: path.into(), data: "x".into() },
+        })
+    }
+
+    #[test]
+    fn digest_depends_on_content_not_order_of_distinct_nodes() {
+        let mut a = DataTree::default();
+        let mut b = DataTree::default();
+        a.apply(&txn(1, "/a"));
+        a.apply(&txn(2, "/b"));
+        b.apply(&txn(1, "/b"));
+        b.apply(&txn(2, "/a"));
+        assert_eq!(a.digest, b.digest);
+        b.apply(&Txn { zxid: Zxid(3), request: 3, op: TxnOp::SetData { path: "/a".into(), data: "y".into() } });
+        assert_ne!(a.digest, b.digest);
+    }
+
+    #[test]
+    fn truncate_and_replay() {
+        let mut disk = Disk::default();
+        for z in 1..=4 {
+            disk.log.push(txn(z, &format!("/n{z}")));
+        }
+        let removed = disk.truncate_after(Zxid(2));
+        assert_eq!(removed.len(), 2);
+        assert_eq!(disk.last_logged_zxid(), Zxid(2));
+        assert!(disk.holds(Zxid(2)) && !disk.holds(Zxid(3)));
+        let tree = disk.replay();
+        assert_eq!(tree.nodes.len(), 2);
+        assert_eq!(tree.last_processed, Zxid(2));
+    }
+}

@@ -1,0 +1,15 @@
+//! The engine: a deterministic ZooKeeper ensemble in virtual time. Pure Rust, no browser
+//! crates: it runs the same natively (tests, CLI, benchmarks) and in wasm (the page).
+
+pub mod check;
+pub mod data;
+pub mod net;
+pub mod types;
+pub mod view;
+pub mod world;
+pub mod zab;
+
+pub use check::Violation;
+pub use types::{Epoch, Millis, Sid, Zxid};
+pub use view::{ServerView, View};
+pub use world::{Command, World, WorldConfig};

@@ -1,0 +1,143 @@
+//! What the outside world may read: a snapshot of every server and message in flight, built
+//! from the world without reaching into it from the UI, plus the `status` JSON of the CLI.
+
+use super::types::{Epoch, Millis, Sid, Zxid};
+use super::world::World;
+use super::zab::leader::LeaderPhase;
+use super::zab::{Role, Server, Vote};
+use serde_json::{json, Map, Value};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServerView {
+    pub id: Sid,
+    pub observer: bool,
+    /// "leader" | "follower" | "observer" | "looking" | "down"
+    pub mode: &'static str,
+    /// Zab phase: ELECTION, DISCOVERY, SYNCHRONIZATION, BROADCAST (or DOWN).
+    pub phase: &'static str,
+    /// What `srvr` reports as Zxid: the last processed zxid.
+    pub zxid: Zxid,
+    pub last_logged: Zxid,
+    /// currentEpoch.
+    pub epoch: Epoch,
+    pub accepted_epoch: Epoch,
+    pub leader: Option<Sid>,
+    /// The vote it proposes while LOOKING, its settled vote otherwise.
+    pub vote: Option<Vote>,
+    pub round: u64,
+    pub log_len: usize,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct MessageView {
+    pub id: u64,
+    pub from: Sid,
+    pub to: Sid,
+    pub kind: &'static str,
+    pub label: String,
+    pub sent_at: Millis,
+    pub deliver_at: Millis,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct View {
+    pub now: Millis,
+    pub servers: Vec<ServerView>,
+    pub messages: Vec<MessageView>,
+    /// Directed links that are cut, as (from, to).
+    pub cut_links: Vec<(Sid, Sid)>,
+    pub violations: usize,
+}
+
+impl View {
+    pub fn of(world: &World) -> View {
+        let servers: Vec<ServerView> = world
+            .servers()
+            .map(|(sid, s)| match s {
+                Some(s) => server_view(s),
+                None => down_view(world, sid),
+            })
+            .collect();
+        let messages = world
+            .in_flight()
+            .into_iter()
+            .map(|m| MessageView {
+                id: m.id,
+                from: m.from,
+                to: m.to,
+                kind: m.msg.kind(),
+                label: m.msg.to_string(),
+                sent_at: m.sent_at,
+                deliver_at: m.deliver_at,
+            })
+            .collect();
+        let n = servers.len() as Sid;
+        let cut_links = (1..=n).flat_map(|a| (1..=n).map(move |b| (a, b))).filter(|(a, b)| a != b && !world.net.is_up(*a, *b)).collect();
+        View { now: world.now(), servers, messages, cut_links, violations: world.violations().len() }
+    }
+}
+
+fn server_view(s: &Server) -> ServerView {
+    let (mode, phase, vote) = match &s.role {
+        Role::Looking(e) => ("looking", "ELECTION", Some(e.proposal)),
+        Role::Leading(l) => ("leader", l.phase.as_str(), Some(s.current_vote.0)),
+        Role::Learning(l) => (if l.observer { "observer" } else { "follower" }, l.stage.phase_name(), Some(s.current_vote.0)),
+    };
+    ServerView {
+        id: s.id,
+        observer: !s.is_voter(),
+        mode,
+        phase,
+        zxid: s.last_processed(),
+        last_logged: s.disk.last_logged_zxid(),
+        epoch: s.disk.current_epoch,
+        accepted_epoch: s.disk.accepted_epoch,
+        leader: s.leader(),
+        vote,
+        round: s.round,
+        log_len: s.disk.log.len(),
+    }
+}
+
+fn down_view(world: &World, sid: Sid) -> ServerView {
+    let disk = world.disk(sid);
+    ServerView {
+        id: sid,
+        observer: world.ensemble().is_observer(sid),
+        mode: "down",
+        phase: "DOWN",
+        zxid: disk.last_logged_zxid(),
+        last_logged: disk.last_logged_zxid(),
+        epoch: disk.current_epoch,
+        accepted_epoch: disk.accepted_epoch,
+        leader: None,
+        vote: None,
+        round: 0,
+        log_len: disk.log.len(),
+    }
+}
+
+/// True if the leader is serving (used by callers that only have a view).
+pub fn is_serving(phase: &str) -> bool {
+    phase == LeaderPhase::Broadcast.as_str()
+}
+
+/// The CLI's `status` line: `{"t": ms, "servers": {"1": {"mode", "zxid", "epoch",
+/// "accepted_epoch", "leader"}, …}}`.
+pub fn status_json(view: &View) -> String {
+    let mut servers = Map::new();
+    for s in &view.servers {
+        servers.insert(
+            s.id.to_string(),
+            json!({
+                "mode": s.mode,
+                "zxid": s.zxid.to_string(),
+                "epoch": s.epoch,
+                "accepted_epoch": s.accepted_epoch,
+                "leader": s.leader,
+            }),
+        );
+    }
+    let status = json!({ "t": view.now, "servers": Value::Object(servers) });
+    status.to_string()
+}

@@ -1,0 +1,651 @@
+//! The world: every server, the network, one event queue in virtual time, one seeded RNG,
+//! the invariant checker and the trace. The only way in is `apply(Command)` and the clock
+//! (`run_until`, `step`); the only way out is `view()` and the trace.
+
+use super::check::{Checker, Violation};
+use super::data::{Disk, SessionId};
+use super::net::Network;
+use super::types::{Millis, Sid, Zxid};
+use super::zab::server::TIMER_KINDS;
+use super::zab::{EnsembleConfig, Input, Message, Observation, Output, Request, RequestOp, Role, Server, TimerKind};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap, VecDeque};
+use std::rc::Rc;
+
+/// Everything that decides a run, apart from the commands applied to it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WorldConfig {
+    pub ensemble: EnsembleConfig,
+    pub seed: u64,
+    /// One-way network latency, uniformly drawn in `latency_min..=latency_max` ms.
+    pub latency_min: Millis,
+    pub latency_max: Millis,
+}
+
+impl WorldConfig {
+    pub fn new(voters: usize, observers: usize, seed: u64) -> WorldConfig {
+        WorldConfig { ensemble: EnsembleConfig::new(voters, observers), seed, latency_min: 10, latency_max: 30 }
+    }
+}
+
+/// What a user, a script or the explorer can do to the world.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    /// Boot the given servers (those already up are left alone).
+    Start(Vec<Sid>),
+    StartAll,
+    /// Kill the process: volatile state is lost, the disk is kept; peers see the sockets close.
+    Crash(Sid),
+    /// Start a crashed server again from its disk.
+    Restart(Sid),
+    /// Stop the server if it runs, then erase its disk (txn log, snapshot, epochs).
+    Wipe(Sid),
+    /// Cut `from -> to`, and `to -> from` too if `both`.
+    Cut { from: Sid, to: Sid, both: bool },
+    Heal { from: Sid, to: Sid, both: bool },
+    HealAll,
+    /// Cut every link to and from a server.
+    Isolate(Sid),
+    /// Multiply the latency of every message to or from a server.
+    Slow { sid: Sid, factor: u32 },
+    /// A client connected to `at` writes `data` at `path`.
+    Write { at: Sid, path: String, data: String },
+    /// A client connects to `at` and opens a session (a createSession txn).
+    SessionOpen { at: Sid },
+    /// The oldest session opened at `at` closes (a closeSession txn).
+    SessionClose { at: Sid },
+}
+
+/// A message on the wire, with everything the UI needs to animate it.
+#[derive(Clone, Debug)]
+pub struct InFlight {
+    pub id: u64,
+    pub from: Sid,
+    pub to: Sid,
+    pub msg: Message,
+    pub sent_at: Millis,
+    pub deliver_at: Millis,
+    generation: u32,
+}
+
+/// A message that died: on a cut link, on a dead connection, or at a crashed server.
+#[derive(Clone, Debug)]
+pub struct Lost {
+    pub message: InFlight,
+    pub lost_at: Millis,
+    pub why: &'static str,
+}
+
+#[derive(Clone, Debug)]
+enum EventKind {
+    Deliver(InFlight),
+    Timer { sid: Sid, kind: TimerKind, token: u64 },
+    ConnClosed { to: Sid, conn: super::zab::ConnId },
+}
+
+#[derive(Clone, Debug)]
+struct Event {
+    at: Millis,
+    seq: u64,
+    kind: EventKind,
+}
+
+impl PartialEq for Event {
+    fn eq(&self, other: &Event) -> bool {
+        (self.at, self.seq) == (other.at, other.seq)
+    }
+}
+impl Eq for Event {}
+impl PartialOrd for Event {
+    fn partial_cmp(&self, other: &Event) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Event {
+    fn cmp(&self, other: &Event) -> std::cmp::Ordering {
+        (self.at, self.seq).cmp(&(other.at, other.seq))
+    }
+}
+
+/// A server slot: a running process, or a disk waiting for a restart.
+#[derive(Debug)]
+pub enum Slot {
+    Up(Box<Server>),
+    Down(Disk),
+}
+
+/// One narrated happening, for the event feed.
+#[derive(Clone, Debug)]
+pub struct FeedEntry {
+    pub at: Millis,
+    pub sid: Sid,
+    pub what: Observation,
+}
+
+pub struct World {
+    pub cfg: WorldConfig,
+    ensemble: Rc<EnsembleConfig>,
+    now: Millis,
+    queue: BinaryHeap<Reverse<Event>>,
+    seq: u64,
+    slots: Vec<Slot>,
+    timer_tokens: Vec<[u64; TIMER_KINDS]>,
+    pub net: Network,
+    rng: fastrand::Rng,
+    next_message_id: u64,
+    next_request_id: u64,
+    next_session: u64,
+    /// Open client sessions and the server each client is connected to.
+    sessions: BTreeMap<SessionId, Sid>,
+    checker: Checker,
+    trace_hash: u64,
+    events: u64,
+    delivered: u64,
+    recent_losses: VecDeque<Lost>,
+    feed: Option<VecDeque<FeedEntry>>,
+    outputs: Vec<Output>,
+}
+
+const RECENT_LOSSES: usize = 64;
+const FEED_LENGTH: usize = 400;
+
+impl World {
+    pub fn new(cfg: WorldConfig) -> World {
+        let ensemble = Rc::new(cfg.ensemble.clone());
+        let n = ensemble.server_count();
+        World {
+            net: Network::new(n, cfg.latency_min, cfg.latency_max),
+            rng: fastrand::Rng::with_seed(cfg.seed),
+            checker: Checker::new(ensemble.clone()),
+            ensemble,
+            cfg,
+            now: 0,
+            queue: BinaryHeap::new(),
+            seq: 0,
+            slots: (0..n).map(|_| Slot::Down(Disk::default())).collect(),
+            timer_tokens: vec![[0; TIMER_KINDS]; n],
+            next_message_id: 0,
+            next_request_id: 0,
+            next_session: 0,
+            sessions: BTreeMap::new(),
+            trace_hash: 0xcbf2_9ce4_8422_2325,
+            events: 0,
+            delivered: 0,
+            recent_losses: VecDeque::new(),
+            feed: None,
+            outputs: Vec::new(),
+        }
+    }
+
+    // ---- reading ----
+
+    pub fn now(&self) -> Millis {
+        self.now
+    }
+
+    pub fn ensemble(&self) -> &EnsembleConfig {
+        &self.ensemble
+    }
+
+    /// A hash of every event processed so far: equal runs have equal hashes.
+    pub fn trace_hash(&self) -> u64 {
+        self.trace_hash
+    }
+
+    pub fn events_processed(&self) -> u64 {
+        self.events
+    }
+
+    pub fn messages_delivered(&self) -> u64 {
+        self.delivered
+    }
+
+    pub fn violations(&self) -> &[Violation] {
+        self.checker.violations()
+    }
+
+    pub fn server(&self, sid: Sid) -> Option<&Server> {
+        match self.slots.get(sid as usize - 1)? {
+            Slot::Up(s) => Some(s),
+            Slot::Down(_) => None,
+        }
+    }
+
+    pub fn disk(&self, sid: Sid) -> &Disk {
+        match &self.slots[sid as usize - 1] {
+            Slot::Up(s) => &s.disk,
+            Slot::Down(d) => d,
+        }
+    }
+
+    pub fn servers(&self) -> impl Iterator<Item = (Sid, Option<&Server>)> {
+        self.slots.iter().enumerate().map(|(i, s)| {
+            (
+                i as Sid + 1,
+                match s {
+                    Slot::Up(s) => Some(&**s),
+                    Slot::Down(_) => None,
+                },
+            )
+        })
+    }
+
+    /// Messages on the wire now, oldest first.
+    pub fn in_flight(&self) -> Vec<&InFlight> {
+        let mut v: Vec<&InFlight> = self
+            .queue
+            .iter()
+            .filter_map(|Reverse(e)| match &e.kind {
+                EventKind::Deliver(m) if self.net.survives(m.from, m.to, m.generation) => Some(m),
+                _ => None,
+            })
+            .collect();
+        v.sort_by_key(|m| m.id);
+        v
+    }
+
+    pub fn recent_losses(&self) -> impl Iterator<Item = &Lost> {
+        self.recent_losses.iter()
+    }
+
+    /// Keep the last few hundred observations for a narrated feed (off by default: it costs).
+    pub fn enable_feed(&mut self) {
+        self.feed.get_or_insert_with(VecDeque::new);
+    }
+
+    pub fn feed(&self) -> impl Iterator<Item = &FeedEntry> {
+        self.feed.iter().flatten()
+    }
+
+    /// When the next event is due, if any.
+    pub fn next_event_at(&self) -> Option<Millis> {
+        self.queue.peek().map(|Reverse(e)| e.at)
+    }
+
+    // ---- driving ----
+
+    /// Process every event due up to `t`, then stand at `t`.
+    pub fn run_until(&mut self, t: Millis) {
+        while self.queue.peek().is_some_and(|Reverse(e)| e.at <= t) {
+            self.step();
+        }
+        self.now = self.now.max(t);
+    }
+
+    /// Process the next event, wherever it is in time. False if nothing is scheduled.
+    pub fn step(&mut self) -> bool {
+        let Some(Reverse(event)) = self.queue.pop() else { return false };
+        self.now = self.now.max(event.at);
+        self.events += 1;
+        match event.kind {
+            EventKind::Deliver(m) => self.deliver(m),
+            EventKind::Timer { sid, kind, token } => {
+                if self.timer_tokens[sid as usize - 1][kind.index()] == token {
+                    self.mix(&[2, sid as u64, kind.index() as u64]);
+                    self.step_server(sid, Input::Timer(kind));
+                }
+            }
+            EventKind::ConnClosed { to, conn } => {
+                let closer = if conn.learner == to { conn.leader } else { conn.learner };
+                if self.net.is_up(closer, to) {
+                    self.mix(&[3, to as u64, conn.serial]);
+                    self.step_server(to, Input::ConnClosed { conn });
+                }
+            }
+        }
+        self.checker.after_event(self.events, self.now, &self.slots, &self.net);
+        true
+    }
+
+    /// Apply a command now. An error says why it could not apply; the world is unchanged then.
+    pub fn apply(&mut self, cmd: Command) -> Result<(), String> {
+        self.check_command(&cmd)?;
+        self.mix(&[4, command_code(&cmd)]);
+        match cmd {
+            Command::StartAll => {
+                let all: Vec<Sid> = self.ensemble.all().collect();
+                for sid in all {
+                    self.boot_if_down(sid);
+                }
+            }
+            Command::Start(sids) => sids.into_iter().for_each(|sid| self.boot_if_down(sid)),
+            Command::Restart(sid) => self.boot_if_down(sid),
+            Command::Crash(sid) => self.crash(sid),
+            Command::Wipe(sid) => self.wipe(sid),
+            Command::Cut { from, to, both } => {
+                self.cut(from, to);
+                if both {
+                    self.cut(to, from);
+                }
+            }
+            Command::Heal { from, to, both } => {
+                self.net.heal(from, to);
+                if both {
+                    self.net.heal(to, from);
+                }
+            }
+            Command::HealAll => {
+                for a in 1..=self.slots.len() as Sid {
+                    for b in 1..=self.slots.len() as Sid {
+                        self.net.heal(a, b);
+                    }
+                }
+            }
+            Command::Isolate(sid) => {
+                for other in (1..=self.slots.len() as Sid).filter(|o| *o != sid) {
+                    self.cut(sid, other);
+                    self.cut(other, sid);
+                }
+            }
+            Command::Slow { sid, factor } => self.net.set_slowness(sid, factor),
+            Command::Write { at, path, data } => self.client_request(at, RequestOp::Write { path, data }),
+            Command::SessionOpen { at } => {
+                self.next_session += 1;
+                let session = ((at as u64) << 56) | self.next_session;
+                self.sessions.insert(session, at);
+                let timeout_ms = 10 * self.ensemble.tick_ms;
+                self.client_request(at, RequestOp::OpenSession { session, timeout_ms });
+            }
+            Command::SessionClose { at } => {
+                let session = self.sessions.iter().find(|(_, s)| **s == at).map(|(id, _)| *id).expect("checked");
+                self.sessions.remove(&session);
+                self.client_request(at, RequestOp::CloseSession { session });
+            }
+        }
+        self.checker.after_event(self.events, self.now, &self.slots, &self.net);
+        Ok(())
+    }
+
+    fn check_command(&self, cmd: &Command) -> Result<(), String> {
+        let n = self.slots.len() as Sid;
+        let known = |sid: Sid| {
+            if (1..=n).contains(&sid) {
+                Ok(())
+            } else {
+                Err(format!("there is no server {sid}: servers are numbered 1 to {n}"))
+            }
+        };
+        let up = |sid: Sid| -> Result<(), String> {
+            known(sid)?;
+            match self.slots[sid as usize - 1] {
+                Slot::Up(_) => Ok(()),
+                Slot::Down(_) => Err(format!("server {sid} is down")),
+            }
+        };
+        match cmd {
+            Command::Start(sids) => sids.iter().try_for_each(|s| known(*s)),
+            Command::Restart(sid) | Command::Wipe(sid) | Command::Isolate(sid) => known(*sid),
+            Command::Crash(sid) => up(*sid),
+            Command::Cut { from, to, .. } | Command::Heal { from, to, .. } => {
+                known(*from)?;
+                known(*to)?;
+                if from == to {
+                    return Err(format!("a link joins two different servers, not {from} and {to}"));
+                }
+                Ok(())
+            }
+            Command::Slow { sid, factor } => {
+                known(*sid)?;
+                if *factor == 0 || *factor > 100 {
+                    return Err(format!("slowness must be between 1 and 100, not {factor}"));
+                }
+                Ok(())
+            }
+            Command::Write { at, .. } | Command::SessionOpen { at } => up(*at),
+            Command::SessionClose { at } => {
+                up(*at)?;
+                if !self.sessions.values().any(|s| s == at) {
+                    return Err(format!("no open session at server {at}"));
+                }
+                Ok(())
+            }
+            Command::StartAll | Command::HealAll => Ok(()),
+        }
+    }
+
+    // ---- internals ----
+
+    fn boot_if_down(&mut self, sid: Sid) {
+        let slot = &mut self.slots[sid as usize - 1];
+        if let Slot::Down(disk) = slot {
+            let disk = std::mem::take(disk);
+            let server = Server::boot(sid, self.ensemble.clone(), disk);
+            self.checker.on_boot(self.events, self.now, &server);
+            self.slots[sid as usize - 1] = Slot::Up(Box::new(server));
+            self.step_server(sid, Input::Start);
+        }
+    }
+
+    fn crash(&mut self, sid: Sid) {
+        let i = sid as usize - 1;
+        let Slot::Up(server) = std::mem::replace(&mut self.slots[i], Slot::Down(Disk::default())) else { return };
+        self.slots[i] = Slot::Down(server.disk);
+        for token in self.timer_tokens[i].iter_mut() {
+            *token += 1;
+        }
+        self.checker.on_crash(sid);
+        // The dead process's OS resets its sockets: peers that can still hear it find out now.
+        for other in (1..=self.slots.len() as Sid).filter(|o| *o != sid) {
+            for conn in self.net.break_conns_between(sid, other) {
+                self.notify_closed(sid, other, conn);
+            }
+        }
+    }
+
+    fn wipe(&mut self, sid: Sid) {
+        self.crash(sid);
+        if let Slot::Down(disk) = &mut self.slots[sid as usize - 1] {
+            *disk = Disk { incarnation: disk.incarnation, ..Disk::default() };
+        }
+        self.checker.on_wipe(sid);
+    }
+
+    fn cut(&mut self, from: Sid, to: Sid) {
+        if !self.net.cut(from, to) {
+            return;
+        }
+        // Everything in flight on the link dies with it; show it dying.
+        let dying: Vec<InFlight> = self
+            .queue
+            .iter()
+            .filter_map(|Reverse(e)| match &e.kind {
+                EventKind::Deliver(m) if m.from == from && m.to == to => Some(m.clone()),
+                _ => None,
+            })
+            .collect();
+        for m in dying {
+            self.record_loss(m, "link cut");
+        }
+    }
+
+    fn notify_closed(&mut self, closer: Sid, peer: Sid, conn: super::zab::ConnId) {
+        let (at, _) = self.net.schedule(closer, peer, self.now, &mut self.rng);
+        self.push(at, EventKind::ConnClosed { to: peer, conn });
+    }
+
+    fn client_request(&mut self, at: Sid, op: RequestOp) {
+        self.next_request_id += 1;
+        let request = Request { id: self.next_request_id, origin: at, op };
+        self.step_server(at, Input::Client(request));
+    }
+
+    fn deliver(&mut self, m: InFlight) {
+        let why = if !matches!(self.slots[m.to as usize - 1], Slot::Up(_)) {
+            Some("server down")
+        } else if !self.net.survives(m.from, m.to, m.generation) {
+            None // already shown dying when the link was cut
+        } else if m.msg.conn().is_some_and(|c| !self.net.conn_alive(c)) {
+            Some("connection broken")
+        } else {
+            self.delivered += 1;
+            self.mix(&[1, m.from as u64, m.to as u64, message_code(&m.msg)]);
+            self.checker.on_deliver(self.events, self.now, m.from, m.to, &m.msg);
+            self.step_server(m.to, Input::Receive { from: m.from, msg: m.msg });
+            return;
+        };
+        if let Some(why) = why {
+            self.record_loss(m, why);
+        }
+    }
+
+    fn record_loss(&mut self, message: InFlight, why: &'static str) {
+        if self.recent_losses.len() == RECENT_LOSSES {
+            self.recent_losses.pop_front();
+        }
+        self.recent_losses.push_back(Lost { message, lost_at: self.now, why });
+    }
+
+    /// Step one server and route what it asks for.
+    fn step_server(&mut self, sid: Sid, input: Input) {
+        let Slot::Up(server) = &mut self.slots[sid as usize - 1] else { return };
+        server.step(self.now, input);
+        let mut outputs = std::mem::take(&mut self.outputs);
+        server.take_outputs(&mut outputs);
+        for out in outputs.drain(..) {
+            self.route(sid, out);
+        }
+        self.outputs = outputs;
+    }
+
+    fn route(&mut self, sid: Sid, out: Output) {
+        match out {
+            Output::Send { to, msg } => self.send(sid, to, msg),
+            Output::SetTimer { kind, at } => {
+                let token = &mut self.timer_tokens[sid as usize - 1][kind.index()];
+                *token += 1;
+                let token = *token;
+                self.push(at, EventKind::Timer { sid, kind, token });
+            }
+            Output::CancelTimer(kind) => self.timer_tokens[sid as usize - 1][kind.index()] += 1,
+            Output::Close(conn) => {
+                if self.net.conn_alive(conn) {
+                    self.net.break_conn(conn);
+                    let peer = if conn.learner == sid { conn.leader } else { conn.learner };
+                    self.notify_closed(sid, peer, conn);
+                }
+            }
+            Output::Observe(o) => {
+                let server = match &self.slots[sid as usize - 1] {
+                    Slot::Up(s) => s,
+                    Slot::Down(_) => unreachable!("a down server observes nothing"),
+                };
+                self.checker.observe(self.events, self.now, server, &o);
+                if let Some(feed) = &mut self.feed {
+                    if feed.len() == FEED_LENGTH {
+                        feed.pop_front();
+                    }
+                    feed.push_back(FeedEntry { at: self.now, sid, what: o });
+                }
+            }
+        }
+    }
+
+    fn send(&mut self, from: Sid, to: Sid, msg: Message) {
+        if let Some(conn) = msg.conn() {
+            self.net.note_conn(conn);
+            if !self.net.conn_alive(conn) {
+                return; // writing to a socket that is gone
+            }
+        }
+        if let (Message::Quorum { packet: super::zab::Packet::Ack { zxid }, .. }, Slot::Up(server)) = (&msg, &self.slots[from as usize - 1]) {
+            self.checker.on_ack_sent(self.events, self.now, server, *zxid);
+        }
+        let (deliver_at, generation) = self.net.schedule(from, to, self.now, &mut self.rng);
+        self.next_message_id += 1;
+        let m = InFlight { id: self.next_message_id, from, to, msg, sent_at: self.now, deliver_at, generation };
+        self.push(deliver_at, EventKind::Deliver(m));
+    }
+
+    fn push(&mut self, at: Millis, kind: EventKind) {
+        self.seq += 1;
+        self.queue.push(Reverse(Event { at, seq: self.seq, kind }));
+    }
+
+    fn mix(&mut self, words: &[u64]) {
+        let mut h = self.trace_hash ^ self.now;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        for w in words {
+            h = (h ^ w).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self.trace_hash = h;
+    }
+
+    // ---- status ----
+
+    /// The leader in BROADCAST that every live server it can reach follows, if there is one.
+    pub fn stable_leader(&self) -> Option<Sid> {
+        let leaders: Vec<Sid> = self
+            .servers()
+            .filter_map(|(sid, s)| match s.map(|s| &s.role) {
+                Some(Role::Leading(l)) if l.phase == super::zab::leader::LeaderPhase::Broadcast => Some(sid),
+                _ => None,
+            })
+            .collect();
+        let [leader] = leaders[..] else { return None };
+        let all_follow = self.servers().filter(|(sid, _)| *sid != leader).all(|(sid, s)| {
+            let Some(s) = s else { return true };
+            let reachable = self.net.is_up(sid, leader) && self.net.is_up(leader, sid);
+            !reachable || matches!(&s.role, Role::Learning(l) if l.leader == leader && l.stage == super::zab::learner::LearnerStage::Broadcast)
+        });
+        all_follow.then_some(leader)
+    }
+
+    /// A leader serving in BROADCAST, if any (the one with the newest epoch).
+    pub fn serving_leader(&self) -> Option<Sid> {
+        self.servers()
+            .filter_map(|(sid, s)| match s.map(|s| &s.role) {
+                Some(Role::Leading(l)) if l.phase == super::zab::leader::LeaderPhase::Broadcast => Some((l.new_epoch, sid)),
+                _ => None,
+            })
+            .max()
+            .map(|(_, sid)| sid)
+    }
+
+    pub fn view(&self) -> super::view::View {
+        super::view::View::of(self)
+    }
+
+    pub fn open_sessions(&self) -> impl Iterator<Item = (SessionId, Sid)> + '_ {
+        self.sessions.iter().map(|(k, v)| (*k, *v))
+    }
+
+    /// The greatest zxid any server has logged (for scripts and the explorer).
+    pub fn max_logged_zxid(&self) -> Zxid {
+        (1..=self.slots.len() as Sid).map(|s| self.disk(s).last_logged_zxid()).max().unwrap_or_default()
+    }
+}
+
+fn command_code(cmd: &Command) -> u64 {
+    let (kind, a, b) = match cmd {
+        Command::Start(s) => (1, s.len() as u64, s.iter().map(|x| *x as u64).sum()),
+        Command::StartAll => (2, 0, 0),
+        Command::Crash(s) => (3, *s as u64, 0),
+        Command::Restart(s) => (4, *s as u64, 0),
+        Command::Wipe(s) => (5, *s as u64, 0),
+        Command::Cut { from, to, both } => (6 + *both as u64, *from as u64, *to as u64),
+        Command::Heal { from, to, both } => (8 + *both as u64, *from as u64, *to as u64),
+        Command::HealAll => (10, 0, 0),
+        Command::Isolate(s) => (11, *s as u64, 0),
+        Command::Slow { sid, factor } => (12, *sid as u64, *factor as u64),
+        Command::Write { at, path, data } => (13, *at as u64, super::data::fnv1a(path.as_bytes(), super::data::fnv1a(data.as_bytes(), 0))),
+        Command::SessionOpen { at } => (14, *at as u64, 0),
+        Command::SessionClose { at } => (15, *at as u64, 0),
+    };
+    kind << 56 ^ a << 32 ^ b
+}
+
+fn message_code(msg: &Message) -> u64 {
+    use super::zab::Packet;
+    match msg {
+        Message::Notification(n) => (n.vote.leader as u64) << 48 ^ n.vote.zxid.0 ^ n.round << 40 ^ n.state as u64,
+        Message::Quorum { packet, conn } => {
+            let zxid = match packet {
+                Packet::Proposal { txn } | Packet::Inform { txn } => txn.zxid.0,
+                Packet::Ack { zxid } | Packet::Commit { zxid } | Packet::Ping { zxid } | Packet::Diff { zxid } | Packet::Trunc { zxid } | Packet::NewLeader { zxid } => zxid.0,
+                Packet::LeaderInfo { new_epoch } => *new_epoch,
+                _ => 0,
+            };
+            (packet.kind().len() as u64) << 56 ^ zxid ^ conn.serial << 20
+        }
+    }
+}

@@ -1,0 +1,201 @@
+//! The wire: FLE notifications and Zab quorum packets, with ZooKeeper's own names and fields.
+
+use crate::sim::data::{RequestId, Snapshot, Txn, TxnOp};
+use crate::sim::types::{Epoch, Sid, Zxid};
+use std::fmt;
+use std::rc::Rc;
+
+/// A peer's state as FLE notifications carry it (ZooKeeper's `ServerState`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug, PartialOrd, Ord)]
+pub enum PeerState {
+    Looking,
+    Following,
+    Leading,
+    Observing,
+}
+
+impl PeerState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PeerState::Looking => "LOOKING",
+            PeerState::Following => "FOLLOWING",
+            PeerState::Leading => "LEADING",
+            PeerState::Observing => "OBSERVING",
+        }
+    }
+}
+
+/// A candidate in FLE: who should lead, and the (peerEpoch, zxid) that makes the case.
+/// `leader == 0` is "nobody", an observer's initial vote (ZooKeeper uses Long.MIN_VALUE).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Vote {
+    pub leader: Sid,
+    pub zxid: Zxid,
+    pub peer_epoch: Epoch,
+}
+
+impl fmt::Display for Vote {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.leader == 0 {
+            return write!(f, "(none)");
+        }
+        write!(f, "(s{}, {}, e{})", self.leader, self.zxid, self.peer_epoch)
+    }
+}
+
+/// An FLE notification (FastLeaderElection.Notification). The sender is the envelope's `from`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Notification {
+    pub vote: Vote,
+    /// The sender's election round, ZooKeeper's `electionEpoch` / `logicalclock`.
+    pub round: u64,
+    pub state: PeerState,
+}
+
+/// One TCP connection between a learner and its leader. A packet on a connection that has
+/// broken (a cut link, a crash, a close) is never delivered: Zab relies on FIFO, gap-free
+/// streams, so a lost packet must mean a lost connection, never a hole in one.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub struct ConnId {
+    pub learner: Sid,
+    pub leader: Sid,
+    /// Unique per learner: (its incarnation << 32) | attempt counter.
+    pub serial: u64,
+}
+
+/// A client request a follower forwards to the leader (REQUEST), before it becomes a txn.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Request {
+    pub id: RequestId,
+    /// The server the client is connected to: it answers the client once the txn commits.
+    pub origin: Sid,
+    pub op: RequestOp,
+}
+
+/// What a client asks for. The leader's prep step turns it into a `TxnOp`.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum RequestOp {
+    Write { path: String, data: String },
+    /// The session id is chosen by the server the client connects to, as in ZooKeeper.
+    OpenSession { session: u64, timeout_ms: u64 },
+    CloseSession { session: u64 },
+}
+
+/// Quorum packets (Leader.java's packet types), learner <-> leader on one connection.
+#[derive(Clone, Debug)]
+pub enum Packet {
+    FollowerInfo { accepted_epoch: Epoch },
+    ObserverInfo { accepted_epoch: Epoch },
+    LeaderInfo { new_epoch: Epoch },
+    /// `current_epoch: None` is ZooKeeper's -1: "already accepted this epoch", not counted.
+    AckEpoch { last_zxid: Zxid, current_epoch: Option<Epoch> },
+    Diff { zxid: Zxid },
+    Trunc { zxid: Zxid },
+    Snap { snapshot: Rc<Snapshot> },
+    NewLeader { zxid: Zxid },
+    UpToDate,
+    Proposal { txn: Rc<Txn> },
+    Ack { zxid: Zxid },
+    Commit { zxid: Zxid },
+    Inform { txn: Rc<Txn> },
+    Ping { zxid: Zxid },
+    Request { request: Rc<Request> },
+}
+
+impl Packet {
+    /// ZooKeeper's name for the packet type, as the UI labels and colours it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Packet::FollowerInfo { .. } => "FOLLOWERINFO",
+            Packet::ObserverInfo { .. } => "OBSERVERINFO",
+            Packet::LeaderInfo { .. } => "LEADERINFO",
+            Packet::AckEpoch { .. } => "ACKEPOCH",
+            Packet::Diff { .. } => "DIFF",
+            Packet::Trunc { .. } => "TRUNC",
+            Packet::Snap { .. } => "SNAP",
+            Packet::NewLeader { .. } => "NEWLEADER",
+            Packet::UpToDate => "UPTODATE",
+            Packet::Proposal { .. } => "PROPOSAL",
+            Packet::Ack { .. } => "ACK",
+            Packet::Commit { .. } => "COMMIT",
+            Packet::Inform { .. } => "INFORM",
+            Packet::Ping { .. } => "PING",
+            Packet::Request { .. } => "REQUEST",
+        }
+    }
+}
+
+/// Everything that travels between servers.
+#[derive(Clone, Debug)]
+pub enum Message {
+    /// Leader election traffic (QuorumCnxManager's connections, which reconnect by themselves).
+    Notification(Notification),
+    /// Zab traffic on one learner-leader connection.
+    Quorum { conn: ConnId, packet: Packet },
+}
+
+impl Message {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Message::Notification(_) => "NOTIFICATION",
+            Message::Quorum { packet, .. } => packet.kind(),
+        }
+    }
+
+    pub fn conn(&self) -> Option<ConnId> {
+        match self {
+            Message::Quorum { conn, .. } => Some(*conn),
+            Message::Notification(_) => None,
+        }
+    }
+}
+
+impl fmt::Display for Message {
+    /// The short label the UI draws on a message in flight.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Message::Notification(n) => write!(f, "VOTE {} r{}", n.vote, n.round),
+            Message::Quorum { packet, .. } => fmt::Display::fmt(packet, f),
+        }
+    }
+}
+
+impl fmt::Display for Packet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = self.kind();
+        match self {
+            Packet::FollowerInfo { accepted_epoch } | Packet::ObserverInfo { accepted_epoch } => {
+                write!(f, "{kind} {}", Zxid::epoch_start(*accepted_epoch))
+            }
+            Packet::LeaderInfo { new_epoch } => write!(f, "{kind} {}", Zxid::epoch_start(*new_epoch)),
+            Packet::AckEpoch { last_zxid, current_epoch } => match current_epoch {
+                Some(e) => write!(f, "{kind} {last_zxid} e{e}"),
+                None => write!(f, "{kind} {last_zxid} e-1"),
+            },
+            Packet::Diff { zxid } | Packet::Trunc { zxid } | Packet::NewLeader { zxid } => {
+                write!(f, "{kind} {zxid}")
+            }
+            Packet::Snap { snapshot } => write!(f, "{kind} {}", snapshot.zxid),
+            Packet::UpToDate => f.write_str(kind),
+            Packet::Proposal { txn } | Packet::Inform { txn } => write!(f, "{kind} {}", txn.zxid),
+            Packet::Ack { zxid } | Packet::Commit { zxid } | Packet::Ping { zxid } => {
+                write!(f, "{kind} {zxid}")
+            }
+            Packet::Request { request } => match &request.op {
+                RequestOp::Write { path, .. } => write!(f, "{kind} {path}"),
+                RequestOp::OpenSession { .. } => write!(f, "{kind} createSession"),
+                RequestOp::CloseSession { .. } => write!(f, "{kind} closeSession"),
+            },
+        }
+    }
+}
+
+/// Turns a request into the op the leader logs (ZooKeeper's PrepRequestProcessor, reduced).
+pub fn prep_request(request: &Request, exists: impl Fn(&str) -> bool) -> TxnOp {
+    match &request.op {
+        RequestOp::Write { path, data } if exists(path) => TxnOp::SetData { path: path.clone(), data: data.clone() },
+        RequestOp::Write { path, data } => TxnOp::Create { path: path.clone(), data: data.clone() },
+        RequestOp::OpenSession { session, timeout_ms } => TxnOp::CreateSession { session: *session, timeout_ms: *timeout_ms },
+        RequestOp::CloseSession { session } => TxnOp::CloseSession { session: *session },
+    }
+}

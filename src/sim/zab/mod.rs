@@ -1,0 +1,13 @@
+//! ZooKeeper's protocols: Fast Leader Election and Zab, one file per role.
+
+pub mod config;
+pub mod election;
+pub mod leader;
+pub mod learner;
+pub mod message;
+pub mod server;
+pub mod sync;
+
+pub use config::{EnsembleConfig, Variant};
+pub use message::{ConnId, Message, Packet, PeerState, Request, RequestOp, Vote};
+pub use server::{Input, Observation, Output, Role, Server, SyncMode, TimerKind};

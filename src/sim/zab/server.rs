@@ -1,0 +1,349 @@
+//! A ZooKeeper server as a sans-IO state machine (QuorumPeer). It is stepped by the world with
+//! one `Input` at a time and the current virtual time, and answers with `Output`s: messages to
+//! send, timers to arm, connections to close, and observations for the checker and the feed.
+//! It never reads a clock, a random source or the network.
+//!
+//! The roles live in their own files: `election.rs` (LOOKING, Fast Leader Election),
+//! `leader.rs` (LEADING: discovery, sync, broadcast, heartbeats), `learner.rs` (FOLLOWING and
+//! OBSERVING).
+
+use super::config::{EnsembleConfig, Variant};
+use super::election::Election;
+use super::leader::Leader;
+use super::learner::Learner;
+use super::message::{ConnId, Message, Packet, PeerState, Request, Vote};
+use crate::sim::data::{DataTree, Disk, RequestId, Txn};
+use std::collections::BTreeSet;
+use crate::sim::types::{Epoch, Millis, Sid, Zxid};
+use std::rc::Rc;
+
+/// What the world hands a server.
+#[derive(Clone, Debug)]
+pub enum Input {
+    /// The process starts (first boot or restart): it loads its disk and goes LOOKING.
+    Start,
+    Receive { from: Sid, msg: Message },
+    Timer(TimerKind),
+    /// The other end closed this connection, or it broke in a way TCP reports at once
+    /// (the peer's process died and its OS reset the socket).
+    ConnClosed { conn: ConnId },
+    /// A client connected to this server submits a request.
+    Client(Request),
+}
+
+/// The timers a server may arm. Arming one again replaces it; the world discards stale firings.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, PartialOrd, Ord, Hash)]
+pub enum TimerKind {
+    /// FLE: no notification within the (doubling) wait; re-send the vote.
+    ElectionWait,
+    /// FLE: a quorum agrees; decide after finalizeWait of quiet.
+    Finalize,
+    /// The leader's loop, every tickTime / 2: pings, tick count, quorum check, phase deadlines.
+    LeaderHalfTick,
+    /// A learner's socket read timeout (initLimit while connecting/syncing, syncLimit after).
+    LearnerRead,
+    /// A learner re-sends FOLLOWERINFO while the leader is not accepting yet.
+    LearnerConnect,
+}
+
+pub const TIMER_KINDS: usize = 5;
+
+impl TimerKind {
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// How a leader chose to bring a learner up to date.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum SyncMode {
+    Diff,
+    Trunc,
+    Snap,
+}
+
+impl SyncMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SyncMode::Diff => "DIFF",
+            SyncMode::Trunc => "TRUNC",
+            SyncMode::Snap => "SNAP",
+        }
+    }
+}
+
+/// Things a server reports about itself: the checker's evidence and the feed's sentences.
+#[derive(Clone, Debug)]
+pub enum Observation {
+    ElectionStarted { round: u64, vote: Vote },
+    VoteChanged { round: u64, vote: Vote },
+    /// FLE ended: the new state, the vote, and the voters whose votes made the quorum.
+    Decided { state: PeerState, vote: Vote, round: u64, supporters: Vec<Sid> },
+    AcceptedEpoch { epoch: Epoch },
+    CurrentEpoch { epoch: Epoch },
+    /// The leader picked newEpoch and a quorum has acknowledged it: it enters synchronisation.
+    LeaderEstablished { epoch: Epoch },
+    /// A quorum acknowledged NEWLEADER: the leader starts serving.
+    LeaderServing { epoch: Epoch, zxid: Zxid },
+    SyncChosen { learner: Sid, mode: SyncMode, zxid: Zxid, txns: usize },
+    /// A txn reached this server's log (fsynced). `leader_epoch` is the epoch of the leader
+    /// that sent it, `None` when the server is the leader itself.
+    Logged { txn: Rc<Txn>, leader_epoch: Option<Epoch>, prev_last: Zxid },
+    /// The leader decided to commit `zxid`, on the ACKs of `acks`.
+    LeaderCommitted { zxid: Zxid, acks: Vec<Sid>, prev_committed: Zxid },
+    /// A committed txn was applied to this server's tree; `digest` is the tree's digest after.
+    Applied { txn: Rc<Txn>, prev: Zxid, digest: u64 },
+    /// A learner finished synchronising: everything it logged up to `upto` is committed.
+    Synced { leader: Sid, upto: Zxid },
+    Truncated { to: Zxid, removed: Vec<Rc<Txn>> },
+    SnapInstalled { zxid: Zxid },
+    /// The server left its role (leader step-down, learner giving up) and goes LOOKING.
+    Abandoned { role: PeerState, reason: String },
+    /// A client's request was answered (committed) or refused.
+    ClientReply { request: u64, zxid: Option<Zxid>, note: &'static str },
+}
+
+#[derive(Clone, Debug)]
+pub enum Output {
+    Send { to: Sid, msg: Message },
+    SetTimer { kind: TimerKind, at: Millis },
+    CancelTimer(TimerKind),
+    Close(ConnId),
+    Observe(Observation),
+}
+
+/// The server's current role and the volatile state that goes with it.
+#[derive(Debug)]
+pub enum Role {
+    Looking(Election),
+    Leading(Box<Leader>),
+    /// Following or observing; `Learner::observer` tells which.
+    Learning(Box<Learner>),
+}
+
+/// A running ZooKeeper server. Dropping it is a crash: only `disk` survives.
+#[derive(Debug)]
+pub struct Server {
+    pub id: Sid,
+    pub cfg: Rc<EnsembleConfig>,
+    pub disk: Disk,
+    /// The in-memory data tree (volatile: rebuilt from disk on restart).
+    pub tree: DataTree,
+    pub role: Role,
+    /// FLE's logicalclock: the election round. Volatile, as in ZooKeeper.
+    pub round: u64,
+    /// The vote this server settled on (ZooKeeper's currentVote), with its round.
+    pub current_vote: (Vote, u64),
+    /// Everything this server logged up to here is known to be committed.
+    pub committed: Zxid,
+    /// Requests from this server's own clients awaiting their commit.
+    pub pending_clients: BTreeSet<RequestId>,
+    /// Counter for learner connection ids.
+    conn_attempts: u64,
+    pub(crate) now: Millis,
+    pub(crate) out: Vec<Output>,
+}
+
+impl Server {
+    /// Boots a server from its disk: replays the log into the tree (committed or not).
+    pub fn boot(id: Sid, cfg: Rc<EnsembleConfig>, mut disk: Disk) -> Server {
+        disk.incarnation += 1;
+        if cfg.variant == Variant::ForgetAcceptedEpoch {
+            disk.accepted_epoch = disk.current_epoch;
+        }
+        let tree = disk.replay();
+        let vote = Vote { leader: 0, zxid: Zxid::ZERO, peer_epoch: 0 };
+        Server {
+            id,
+            cfg,
+            disk,
+            tree,
+            role: Role::Looking(Election::idle()),
+            round: 0,
+            current_vote: (vote, 0),
+            committed: Zxid::ZERO,
+            pending_clients: BTreeSet::new(),
+            conn_attempts: 0,
+            now: 0,
+            out: Vec::new(),
+        }
+    }
+
+    /// The single entry point: handle one input at `now`; outputs accumulate in `outputs()`.
+    pub fn step(&mut self, now: Millis, input: Input) {
+        self.now = now;
+        match input {
+            Input::Start => self.start_election(),
+            Input::Receive { from, msg: Message::Notification(n) } => self.on_notification(from, n),
+            Input::Receive { from, msg: Message::Quorum { conn, packet } } => self.on_packet(from, conn, packet),
+            Input::Timer(kind) => self.on_timer(kind),
+            Input::ConnClosed { conn } => self.on_conn_closed(conn),
+            Input::Client(request) => self.on_client(request),
+        }
+    }
+
+    /// Hands the accumulated outputs to the world (etcd raft's Ready).
+    pub fn take_outputs(&mut self, into: &mut Vec<Output>) {
+        into.append(&mut self.out);
+    }
+
+    fn on_packet(&mut self, from: Sid, conn: ConnId, packet: Packet) {
+        match &mut self.role {
+            Role::Leading(_) => self.leader_on_packet(from, conn, packet),
+            Role::Learning(l) if l.conn == conn => self.learner_on_packet(packet),
+            // A packet for a connection this server no longer has: the socket is gone.
+            _ => {}
+        }
+    }
+
+    fn on_timer(&mut self, kind: TimerKind) {
+        match (kind, &self.role) {
+            (TimerKind::ElectionWait | TimerKind::Finalize, Role::Looking(_)) => self.election_on_timer(kind),
+            (TimerKind::LeaderHalfTick, Role::Leading(_)) => self.leader_on_half_tick(),
+            (TimerKind::LearnerRead | TimerKind::LearnerConnect, Role::Learning(_)) => self.learner_on_timer(kind),
+            _ => {}
+        }
+    }
+
+    fn on_conn_closed(&mut self, conn: ConnId) {
+        match &self.role {
+            Role::Leading(_) => self.leader_on_conn_closed(conn),
+            Role::Learning(l) if l.conn == conn => {
+                let leader = l.leader;
+                self.abandon(format!("connection to leader s{leader} closed"));
+            }
+            _ => {}
+        }
+    }
+
+    fn on_client(&mut self, request: Request) {
+        match &self.role {
+            Role::Leading(_) => self.leader_on_request(Rc::new(request)),
+            Role::Learning(_) => self.learner_on_client(request),
+            Role::Looking(_) => self.observe(Observation::ClientReply {
+                request: request.id,
+                zxid: None,
+                note: "not serving: the server is LOOKING",
+            }),
+        }
+    }
+
+    // ---- helpers shared by the roles ----
+
+    pub(crate) fn send(&mut self, to: Sid, msg: Message) {
+        self.out.push(Output::Send { to, msg });
+    }
+
+    pub(crate) fn send_packet(&mut self, to: Sid, conn: ConnId, packet: Packet) {
+        self.out.push(Output::Send { to, msg: Message::Quorum { conn, packet } });
+    }
+
+    pub(crate) fn set_timer(&mut self, kind: TimerKind, after: Millis) {
+        self.out.push(Output::SetTimer { kind, at: self.now + after });
+    }
+
+    pub(crate) fn observe(&mut self, o: Observation) {
+        self.out.push(Output::Observe(o));
+    }
+
+    pub fn is_voter(&self) -> bool {
+        self.cfg.is_voter(self.id)
+    }
+
+    /// The zxid this server stands on in FLE votes, ACKEPOCH and sync: ZooKeeper's
+    /// getLastLoggedZxid, which is the data tree's last processed zxid. After a restart that
+    /// is the last logged txn (all replayed); a leader that started serving epoch e reports
+    /// at least e << 32.
+    pub fn last_zxid(&self) -> Zxid {
+        self.disk.last_logged_zxid().max(self.tree.last_processed)
+    }
+
+    /// What `srvr` reports as Zxid: the last processed zxid.
+    pub fn last_processed(&self) -> Zxid {
+        self.tree.last_processed
+    }
+
+    pub fn peer_state(&self) -> PeerState {
+        match &self.role {
+            Role::Looking(_) => PeerState::Looking,
+            Role::Leading(_) => PeerState::Leading,
+            Role::Learning(l) if l.observer => PeerState::Observing,
+            Role::Learning(_) => PeerState::Following,
+        }
+    }
+
+    pub fn leader(&self) -> Option<Sid> {
+        match &self.role {
+            Role::Looking(_) => None,
+            Role::Leading(_) => Some(self.id),
+            Role::Learning(l) => Some(l.leader),
+        }
+    }
+
+    pub(crate) fn persist_accepted_epoch(&mut self, epoch: Epoch) {
+        self.disk.accepted_epoch = epoch;
+        self.observe(Observation::AcceptedEpoch { epoch });
+    }
+
+    pub(crate) fn persist_current_epoch(&mut self, epoch: Epoch) {
+        self.disk.current_epoch = epoch;
+        self.observe(Observation::CurrentEpoch { epoch });
+    }
+
+    /// Appends a txn to the log (and, in the model, fsyncs it at once).
+    pub(crate) fn log_txn(&mut self, txn: Rc<Txn>, leader_epoch: Option<Epoch>) {
+        let prev_last = self.disk.last_logged_zxid();
+        self.disk.log.push(txn.clone());
+        self.observe(Observation::Logged { txn, leader_epoch, prev_last });
+    }
+
+    /// Applies every logged txn above what the tree has processed, up to `zxid`, in order,
+    /// and marks them committed.
+    pub(crate) fn apply_committed_upto(&mut self, zxid: Zxid) {
+        let start = self.disk.index_after(self.tree.last_processed);
+        let end = self.disk.index_after(zxid);
+        for i in start..end {
+            let txn = self.disk.log[i].clone();
+            let prev = self.tree.last_processed;
+            self.tree.apply(&txn);
+            if self.pending_clients.remove(&txn.request) {
+                self.observe(Observation::ClientReply { request: txn.request, zxid: Some(txn.zxid), note: "committed" });
+            }
+            self.observe(Observation::Applied { digest: self.tree.digest, prev, txn });
+        }
+        self.committed = self.committed.max(zxid.min(self.disk.last_logged_zxid()));
+    }
+
+    pub(crate) fn next_conn(&mut self, leader: Sid) -> ConnId {
+        self.conn_attempts += 1;
+        ConnId { learner: self.id, leader, serial: (self.disk.incarnation << 32) | self.conn_attempts }
+    }
+
+    /// Leave the current role and go back to LOOKING, closing its connections.
+    pub(crate) fn abandon(&mut self, reason: String) {
+        let role = self.peer_state();
+        match &self.role {
+            Role::Leading(l) => {
+                let conns: Vec<ConnId> = l.learners.values().map(|h| h.conn).collect();
+                self.out.extend(conns.into_iter().map(Output::Close));
+                self.out.push(Output::CancelTimer(TimerKind::LeaderHalfTick));
+            }
+            Role::Learning(l) => {
+                let conn = l.conn;
+                self.out.push(Output::Close(conn));
+                self.out.push(Output::CancelTimer(TimerKind::LearnerRead));
+                self.out.push(Output::CancelTimer(TimerKind::LearnerConnect));
+            }
+            Role::Looking(_) => {}
+        }
+        self.observe(Observation::Abandoned { role, reason });
+        // ZooKeeperServer.shutdown fast-forwards the tree over the whole log, committed or not,
+        // so the next vote stands on the last logged zxid (as after a restart).
+        for i in self.disk.index_after(self.tree.last_processed)..self.disk.log.len() {
+            let txn = self.disk.log[i].clone();
+            self.tree.apply(&txn);
+        }
+        self.pending_clients.clear();
+        self.start_election();
+    }
+}
