@@ -4,6 +4,7 @@
 pub mod check;
 pub mod data;
 pub mod net;
+pub mod scenario;
 pub mod types;
 pub mod view;
 pub mod world;

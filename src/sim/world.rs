@@ -147,7 +147,7 @@ pub struct World {
 }
 
 const RECENT_LOSSES: usize = 64;
-const FEED_LENGTH: usize = 400;
+const FEED_LENGTH: usize = 4000;
 
 impl World {
     pub fn new(cfg: WorldConfig) -> World {
@@ -418,7 +418,10 @@ impl World {
 
     fn crash(&mut self, sid: Sid) {
         let i = sid as usize - 1;
-        let Slot::Up(server) = std::mem::replace(&mut self.slots[i], Slot::Down(Disk::default())) else { return };
+        if !matches!(self.slots[i], Slot::Up(_)) {
+            return;
+        }
+        let Slot::Up(server) = std::mem::replace(&mut self.slots[i], Slot::Down(Disk::default())) else { unreachable!() };
         self.slots[i] = Slot::Down(server.disk);
         for token in self.timer_tokens[i].iter_mut() {
             *token += 1;

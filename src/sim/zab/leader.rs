@@ -140,8 +140,14 @@ impl Server {
         let Some(h) = l.learners.get_mut(&from).filter(|h| h.conn == conn) else {
             return; // a stale connection: that handler is gone
         };
-        // Any packet from the learner proves it alive (LearnerHandler.run's main loop).
-        h.deadline_tick = h.deadline_tick.max(tick + sync_limit);
+        // Any packet from the learner proves it alive. Until its NEWLEADER ACK the initial
+        // deadline (initLimit + syncLimit) stands; after it, each packet resets the deadline to
+        // tick + syncLimit (LearnerHandler.run's main loop).
+        if h.stage >= HandlerStage::NewLeaderAcked {
+            h.deadline_tick = tick + sync_limit;
+        } else {
+            h.deadline_tick = h.deadline_tick.max(tick + sync_limit);
+        }
         match packet {
             Packet::AckEpoch { last_zxid, current_epoch } => self.on_ack_epoch(from, last_zxid, current_epoch),
             Packet::Ack { zxid } => self.on_ack(from, zxid),

@@ -1,0 +1,86 @@
+//! The scenario language: one command a line, `#` comments. The same scripts drive the CLI,
+//! the tests, presets, shareable links and the explorer's replays.
+//!
+//! ```text
+//! servers 5          # config lines come before the first action
+//! seed 7
+//! start all
+//! until stable 10s
+//! crash 5
+//! cut 1>2            # one way; `cut 1 2` cuts both ways
+//! write at 2 /a hello
+//! status
+//! expect leader 4
+//! ```
+
+pub mod parse;
+pub mod run;
+
+use crate::sim::types::{Millis, Sid, Zxid};
+
+/// A parsed script: statements with the line each came from.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Script {
+    pub lines: Vec<Line>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Line {
+    /// 1-based line number in the source.
+    pub number: usize,
+    pub stmt: Stmt,
+}
+
+/// Which servers a `start` names.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Targets {
+    All,
+    Some(Vec<Sid>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum UntilGoal {
+    /// Some leader is serving (BROADCAST).
+    Leader,
+    /// One leader in BROADCAST and every live server that can reach it follows it, synced.
+    Stable,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Stmt {
+    // configuration (before the first action)
+    Servers(usize),
+    Observers(usize),
+    Seed(u64),
+    Tick(Millis),
+    Latency(Millis, Millis),
+    InitLimit(u64),
+    SyncLimit(u64),
+    /// A deliberately broken protocol variant, by name (see zab::config::Variant).
+    Variant(String),
+    // actions
+    Start(Targets),
+    Run(Millis),
+    Until(UntilGoal, Option<Millis>),
+    Crash(Sid),
+    Restart(Sid),
+    Wipe(Sid),
+    Cut { from: Sid, to: Sid, both: bool },
+    Heal { from: Sid, to: Sid, both: bool },
+    HealAll,
+    Isolate(Sid),
+    Slow { sid: Sid, factor: u32 },
+    SessionOpen { at: Option<Sid> },
+    SessionClose { at: Option<Sid> },
+    Write { at: Option<Sid>, path: String, data: String },
+    Status,
+    // expectations
+    ExpectLeader(Sid),
+    ExpectZxid(Sid, Zxid),
+    ExpectMode(Sid, String),
+    ExpectEpoch(Sid, u64),
+    /// The checker must have found a violation of this invariant (for broken variants).
+    ExpectViolation(u8),
+    /// The checker must have found nothing so far.
+    ExpectNoViolations,
+}

@@ -1,0 +1,881 @@
+//! The scenario parser, and the printer that turns a `Script` back into canonical source.
+//!
+//! One command a line; `#` starts a comment anywhere on a line; blank lines are ignored;
+//! keywords are lowercase. Configuration lines (`servers`, `seed`, `tick`, …) must come
+//! before the first action. Errors name the line and say what was expected.
+//!
+//! The parser never panics, whatever the input (see the garbage test below).
+
+use super::{Line, Script, Stmt, Targets, UntilGoal};
+use crate::sim::types::{Millis, Sid, Zxid};
+use crate::sim::zab::config::Variant;
+use std::fmt;
+
+/// A script that does not parse: the 1-based line and what was wrong with it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScriptError {
+    pub line: usize,
+    pub message: String,
+}
+
+impl fmt::Display for ScriptError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}: {}", self.line, self.message)
+    }
+}
+
+impl std::error::Error for ScriptError {}
+
+/// Every command keyword, for "did you mean" suggestions.
+const COMMANDS: &[&str] = &[
+    "servers", "observers", "seed", "tick", "latency", "init-limit", "sync-limit", "variant", "start", "run", "until",
+    "crash", "restart", "wipe", "cut", "heal", "isolate", "slow", "session", "write", "status", "expect",
+];
+const EXPECTATIONS: &[&str] = &["leader", "zxid", "mode", "epoch", "violation", "no-violations"];
+const MODES: &[&str] = &["leader", "follower", "observer", "looking", "down"];
+/// protocol.md §5 numbers its invariants 1 to 14.
+const INVARIANTS: std::ops::RangeInclusive<u8> = 1..=14;
+/// The largest server id (and the largest ensemble) a script may name.
+pub const MAX_SERVERS: usize = 255;
+/// Durations are capped at a day of virtual time: enough for any scenario, and no overflow.
+pub const MAX_DURATION_MS: Millis = 24 * 60 * 60 * 1000;
+
+/// Parse a whole script.
+pub fn parse(src: &str) -> Result<Script, ScriptError> {
+    let mut lines: Vec<Line> = Vec::new();
+    let mut first_action: Option<usize> = None;
+    for (i, raw) in src.lines().enumerate() {
+        let number = i + 1;
+        let text = match raw.find('#') {
+            Some(p) => &raw[..p],
+            None => raw,
+        };
+        let toks = tokens(text);
+        if toks.is_empty() {
+            continue;
+        }
+        let stmt = parse_stmt(text, &toks).map_err(|message| ScriptError { line: number, message })?;
+        if stmt.is_config() {
+            if let Some(action) = first_action {
+                return Err(ScriptError {
+                    line: number,
+                    message: format!(
+                        "configuration must come before the first action (line {action}); move `{}` above it",
+                        stmt.keyword()
+                    ),
+                });
+            }
+            if let Some(earlier) = lines.iter().find(|l| std::mem::discriminant(&l.stmt) == std::mem::discriminant(&stmt)) {
+                return Err(ScriptError {
+                    line: number,
+                    message: format!("`{}` is already set on line {}", stmt.keyword(), earlier.number),
+                });
+            }
+        } else if first_action.is_none() {
+            first_action = Some(number);
+        }
+        lines.push(Line { number, stmt });
+    }
+    Ok(Script { lines })
+}
+
+impl std::str::FromStr for Script {
+    type Err = ScriptError;
+    fn from_str(src: &str) -> Result<Script, ScriptError> {
+        parse(src)
+    }
+}
+
+impl Script {
+    /// A script from statements, numbered 1, 2, … as its canonical text would number them.
+    pub fn from_stmts(stmts: impl IntoIterator<Item = Stmt>) -> Script {
+        Script { lines: stmts.into_iter().enumerate().map(|(i, stmt)| Line { number: i + 1, stmt }).collect() }
+    }
+
+    pub fn stmts(&self) -> impl Iterator<Item = &Stmt> {
+        self.lines.iter().map(|l| &l.stmt)
+    }
+}
+
+impl Stmt {
+    /// Configuration statements must come before the first action.
+    pub fn is_config(&self) -> bool {
+        matches!(
+            self,
+            Stmt::Servers(_)
+                | Stmt::Observers(_)
+                | Stmt::Seed(_)
+                | Stmt::Tick(_)
+                | Stmt::Latency(..)
+                | Stmt::InitLimit(_)
+                | Stmt::SyncLimit(_)
+                | Stmt::Variant(_)
+        )
+    }
+
+    /// The command word that starts the statement's line.
+    pub fn keyword(&self) -> &'static str {
+        match self {
+            Stmt::Servers(_) => "servers",
+            Stmt::Observers(_) => "observers",
+            Stmt::Seed(_) => "seed",
+            Stmt::Tick(_) => "tick",
+            Stmt::Latency(..) => "latency",
+            Stmt::InitLimit(_) => "init-limit",
+            Stmt::SyncLimit(_) => "sync-limit",
+            Stmt::Variant(_) => "variant",
+            Stmt::Start(_) => "start",
+            Stmt::Run(_) => "run",
+            Stmt::Until(..) => "until",
+            Stmt::Crash(_) => "crash",
+            Stmt::Restart(_) => "restart",
+            Stmt::Wipe(_) => "wipe",
+            Stmt::Cut { .. } => "cut",
+            Stmt::Heal { .. } | Stmt::HealAll => "heal",
+            Stmt::Isolate(_) => "isolate",
+            Stmt::Slow { .. } => "slow",
+            Stmt::SessionOpen { .. } | Stmt::SessionClose { .. } => "session",
+            Stmt::Write { .. } => "write",
+            Stmt::Status => "status",
+            Stmt::ExpectLeader(_)
+            | Stmt::ExpectZxid(..)
+            | Stmt::ExpectMode(..)
+            | Stmt::ExpectEpoch(..)
+            | Stmt::ExpectViolation(_)
+            | Stmt::ExpectNoViolations => "expect",
+        }
+    }
+}
+
+// ---- printing ----
+
+/// A duration as the parser reads it back: `2m`, `3s`, `1500ms`.
+pub fn format_duration(ms: Millis) -> String {
+    if ms > 0 && ms % 60_000 == 0 {
+        format!("{}m", ms / 60_000)
+    } else if ms > 0 && ms % 1000 == 0 {
+        format!("{}s", ms / 1000)
+    } else {
+        format!("{ms}ms")
+    }
+}
+
+fn at_clause(at: &Option<Sid>) -> String {
+    match at {
+        Some(sid) => format!(" at {sid}"),
+        None => String::new(),
+    }
+}
+
+/// Canonical source text. It parses back to the same statement, with one exception the
+/// parser cannot produce: `write` data that contains `#`, a line break, or leading or
+/// trailing whitespace.
+impl fmt::Display for Stmt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Stmt::Servers(n) => write!(f, "servers {n}"),
+            Stmt::Observers(n) => write!(f, "observers {n}"),
+            Stmt::Seed(s) => write!(f, "seed {s}"),
+            Stmt::Tick(ms) => write!(f, "tick {}", format_duration(*ms)),
+            Stmt::Latency(a, b) => write!(f, "latency {} {}", format_duration(*a), format_duration(*b)),
+            Stmt::InitLimit(n) => write!(f, "init-limit {n}"),
+            Stmt::SyncLimit(n) => write!(f, "sync-limit {n}"),
+            Stmt::Variant(name) => write!(f, "variant {name}"),
+            Stmt::Start(Targets::All) => write!(f, "start all"),
+            Stmt::Start(Targets::Some(ids)) => {
+                write!(f, "start")?;
+                ids.iter().try_for_each(|id| write!(f, " {id}"))
+            }
+            Stmt::Run(ms) => write!(f, "run {}", format_duration(*ms)),
+            Stmt::Until(goal, timeout) => {
+                let goal = match goal {
+                    UntilGoal::Leader => "leader",
+                    UntilGoal::Stable => "stable",
+                };
+                write!(f, "until {goal}")?;
+                match timeout {
+                    Some(t) => write!(f, " {}", format_duration(*t)),
+                    None => Ok(()),
+                }
+            }
+            Stmt::Crash(sid) => write!(f, "crash {sid}"),
+            Stmt::Restart(sid) => write!(f, "restart {sid}"),
+            Stmt::Wipe(sid) => write!(f, "wipe {sid}"),
+            Stmt::Cut { from, to, both: true } => write!(f, "cut {from} {to}"),
+            Stmt::Cut { from, to, both: false } => write!(f, "cut {from}>{to}"),
+            Stmt::Heal { from, to, both: true } => write!(f, "heal {from} {to}"),
+            Stmt::Heal { from, to, both: false } => write!(f, "heal {from}>{to}"),
+            Stmt::HealAll => write!(f, "heal all"),
+            Stmt::Isolate(sid) => write!(f, "isolate {sid}"),
+            Stmt::Slow { sid, factor } => write!(f, "slow {sid} {factor}"),
+            Stmt::SessionOpen { at } => write!(f, "session open{}", at_clause(at)),
+            Stmt::SessionClose { at } => write!(f, "session close{}", at_clause(at)),
+            Stmt::Write { at, path, data } => write!(f, "write{} {path} {data}", at_clause(at)),
+            Stmt::Status => write!(f, "status"),
+            Stmt::ExpectLeader(sid) => write!(f, "expect leader {sid}"),
+            Stmt::ExpectZxid(sid, zxid) => write!(f, "expect zxid {sid} {zxid}"),
+            Stmt::ExpectMode(sid, mode) => write!(f, "expect mode {sid} {mode}"),
+            Stmt::ExpectEpoch(sid, epoch) => write!(f, "expect epoch {sid} {epoch}"),
+            Stmt::ExpectViolation(n) => write!(f, "expect violation {n}"),
+            Stmt::ExpectNoViolations => write!(f, "expect no-violations"),
+        }
+    }
+}
+
+/// One statement a line, in order (line numbers and comments are not kept).
+impl fmt::Display for Script {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.lines.iter().try_for_each(|l| writeln!(f, "{}", l.stmt))
+    }
+}
+
+// ---- lexing ----
+
+#[derive(Clone, Copy, Debug)]
+struct Tok<'a> {
+    /// Byte offset in the line (always a char boundary).
+    start: usize,
+    text: &'a str,
+}
+
+fn tokens(line: &str) -> Vec<Tok<'_>> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    for (i, c) in line.char_indices() {
+        match (c.is_whitespace(), start) {
+            (true, Some(s)) => {
+                out.push(Tok { start: s, text: &line[s..i] });
+                start = None;
+            }
+            (false, None) => start = Some(i),
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        out.push(Tok { start: s, text: &line[s..] });
+    }
+    out
+}
+
+/// Quote user text in a message, shortened so garbage does not flood the terminal.
+fn quoted(s: &str) -> String {
+    const MAX: usize = 40;
+    if s.chars().count() > MAX {
+        let short: String = s.chars().take(MAX).collect();
+        format!("`{short}…`")
+    } else {
+        format!("`{s}`")
+    }
+}
+
+// ---- suggestions ----
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// The closest word within two edits (and not a complete rewrite), if any.
+fn suggest<'a>(word: &str, choices: &[&'a str]) -> Option<&'a str> {
+    if word.chars().count() > 40 {
+        return None;
+    }
+    let lower = word.to_lowercase();
+    choices
+        .iter()
+        .map(|c| (edit_distance(&lower, c), *c))
+        .filter(|(d, c)| *d <= 2 && *d < c.len())
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+fn unknown(what: &str, word: &str, choices: &[&str]) -> String {
+    match suggest(word, choices) {
+        Some(s) => format!("unknown {what} {} (did you mean `{s}`?)", quoted(word)),
+        None => format!("unknown {what} {}: expected one of {}", quoted(word), choices.join(", ")),
+    }
+}
+
+// ---- parsing ----
+
+/// The arguments of one command, consumed left to right.
+struct Args<'t, 'a> {
+    /// The command as the user sees it, like `crash` or `expect zxid`.
+    cmd: &'static str,
+    /// A complete example, like `crash 3`.
+    example: &'static str,
+    toks: &'t [Tok<'a>],
+    pos: usize,
+}
+
+impl<'a> Args<'_, 'a> {
+    fn next(&mut self) -> Option<&'a str> {
+        let t = self.toks.get(self.pos)?;
+        self.pos += 1;
+        Some(t.text)
+    }
+
+    fn peek(&self) -> Option<&'a str> {
+        self.toks.get(self.pos).map(|t| t.text)
+    }
+
+    fn need(&mut self, what: &str) -> Result<&'a str, String> {
+        self.next().ok_or_else(|| format!("`{}` needs {what}, like `{}`", self.cmd, self.example))
+    }
+
+    fn id(&mut self) -> Result<Sid, String> {
+        let tok = self.need("a server id")?;
+        parse_id(tok).map_err(|e| format!("{e} (`{}` is written like `{}`)", self.cmd, self.example))
+    }
+
+    fn number<T: std::str::FromStr>(&mut self, what: &str) -> Result<T, String> {
+        let tok = self.need(what)?;
+        tok.parse::<T>().map_err(|_| format!("`{}` needs {what}, like `{}`; {} is not one", self.cmd, self.example, quoted(tok)))
+    }
+
+    fn duration(&mut self, what: &str, bare_ms: bool) -> Result<Millis, String> {
+        let tok = self.need(what)?;
+        parse_duration(tok, bare_ms)
+    }
+
+    fn end(&self) -> Result<(), String> {
+        match self.peek() {
+            None => Ok(()),
+            Some(extra) => Err(format!("unexpected {} after `{}`: it is written like `{}`", quoted(extra), self.cmd, self.example)),
+        }
+    }
+}
+
+fn parse_id(tok: &str) -> Result<Sid, String> {
+    match tok.parse::<u64>() {
+        Ok(n) if (1..=MAX_SERVERS as u64).contains(&n) => Ok(n as Sid),
+        Ok(_) => Err(format!("{} is not a server id: ids run from 1 to {MAX_SERVERS}", quoted(tok))),
+        Err(_) => Err(format!("{} is not a server id", quoted(tok))),
+    }
+}
+
+/// A duration like `3s`, `400ms`, `1.5s` or `2m`. With `bare_ms`, a bare number means
+/// milliseconds (`tick 200`); without, a bare number is an error asking for a unit.
+pub fn parse_duration(tok: &str, bare_ms: bool) -> Result<Millis, String> {
+    let shape = "write durations like `3s`, `400ms`, `1.5s` or `2m`";
+    let split = tok.char_indices().find(|(_, c)| !(c.is_ascii_digit() || *c == '.')).map_or(tok.len(), |(i, _)| i);
+    let (number, unit) = tok.split_at(split);
+    if number.is_empty() || !number.starts_with(|c: char| c.is_ascii_digit()) {
+        return Err(format!("{} is not a duration: {shape}", quoted(tok)));
+    }
+    let per_unit: u128 = match unit {
+        "ms" => 1,
+        "s" => 1000,
+        "m" => 60_000,
+        "" if bare_ms => 1,
+        "" => return Err(format!("{} needs a unit: write `{number}s` for seconds or `{number}ms` for milliseconds", quoted(tok))),
+        _ => return Err(format!("{} has an unknown unit {}: use ms, s or m ({shape})", quoted(tok), quoted(unit))),
+    };
+    let (whole, frac) = number.split_once('.').unwrap_or((number, ""));
+    if frac.contains('.') || number.ends_with('.') || whole.len() > 12 || frac.len() > 9 {
+        return Err(format!("{} is not a duration: {shape}", quoted(tok)));
+    }
+    let whole: u128 = whole.parse().map_err(|_| format!("{} is not a duration: {shape}", quoted(tok)))?;
+    let frac_value: u128 = if frac.is_empty() { 0 } else { frac.parse().map_err(|_| format!("{} is not a duration: {shape}", quoted(tok)))? };
+    let scale = 10u128.pow(frac.len() as u32);
+    let frac_ms = frac_value * per_unit;
+    if frac_ms % scale != 0 {
+        return Err(format!("{} is not a whole number of milliseconds", quoted(tok)));
+    }
+    let ms = whole * per_unit + frac_ms / scale;
+    if ms > MAX_DURATION_MS as u128 {
+        return Err(format!("{} is too long: durations are at most 24h of virtual time ({}ms)", quoted(tok), MAX_DURATION_MS));
+    }
+    Ok(ms as Millis)
+}
+
+fn parse_stmt(text: &str, toks: &[Tok<'_>]) -> Result<Stmt, String> {
+    let keyword = toks[0].text;
+    let rest = &toks[1..];
+    let args = |cmd: &'static str, example: &'static str| Args { cmd, example, toks: rest, pos: 0 };
+    let stmt = match keyword {
+        "servers" => {
+            let mut a = args("servers", "servers 5");
+            let n: usize = a.number("a number of voting servers from 1 to 255")?;
+            if !(1..=MAX_SERVERS).contains(&n) {
+                return Err(format!("`servers` must be between 1 and {MAX_SERVERS}, not {n}"));
+            }
+            a.end()?;
+            Stmt::Servers(n)
+        }
+        "observers" => {
+            let mut a = args("observers", "observers 1");
+            let n: usize = a.number("a number of observers")?;
+            if n >= MAX_SERVERS {
+                return Err(format!("`observers` must be below {MAX_SERVERS}, not {n}"));
+            }
+            a.end()?;
+            Stmt::Observers(n)
+        }
+        "seed" => {
+            let mut a = args("seed", "seed 7");
+            let s = a.number("a whole number from 0 to 18446744073709551615")?;
+            a.end()?;
+            Stmt::Seed(s)
+        }
+        "tick" => {
+            let mut a = args("tick", "tick 200ms");
+            let ms = a.duration("a tick length", true)?;
+            if ms == 0 {
+                return Err("`tick` must be at least 1ms".to_string());
+            }
+            a.end()?;
+            Stmt::Tick(ms)
+        }
+        "latency" => {
+            let mut a = args("latency", "latency 10ms 30ms");
+            let min = a.duration("a minimum and a maximum one-way latency", true)?;
+            let max = a.duration("a minimum and a maximum one-way latency", true)?;
+            if min > max {
+                return Err(format!(
+                    "`latency` takes the minimum first: {} is more than {}",
+                    format_duration(min),
+                    format_duration(max)
+                ));
+            }
+            a.end()?;
+            Stmt::Latency(min, max)
+        }
+        "init-limit" | "sync-limit" => {
+            let init = keyword == "init-limit";
+            let mut a = if init { args("init-limit", "init-limit 10") } else { args("sync-limit", "sync-limit 5") };
+            let n: u64 = a.number("a number of ticks")?;
+            if n == 0 || n > 1_000_000 {
+                return Err(format!("`{keyword}` must be between 1 and 1000000 ticks, not {n}"));
+            }
+            a.end()?;
+            if init {
+                Stmt::InitLimit(n)
+            } else {
+                Stmt::SyncLimit(n)
+            }
+        }
+        "variant" => {
+            let mut a = args("variant", "variant commit-without-quorum");
+            let names: Vec<&str> = std::iter::once(Variant::Correct).chain(Variant::ALL_BROKEN).map(|v| v.name()).collect();
+            let name = a.next().ok_or_else(|| format!("`variant` needs a protocol variant: one of {}", names.join(", ")))?;
+            if Variant::parse(name).is_none() {
+                return Err(unknown("variant", name, &names));
+            }
+            a.end()?;
+            Stmt::Variant(name.to_string())
+        }
+        "start" => {
+            if rest.len() == 1 && rest[0].text == "all" {
+                Stmt::Start(Targets::All)
+            } else {
+                let usage = "`start` needs `all` or server ids, like `start all` or `start 1 2 3`";
+                let mut ids = Vec::new();
+                for tok in rest {
+                    if tok.text == "all" {
+                        return Err(format!("{usage}, not both"));
+                    }
+                    for piece in tok.text.split(',').filter(|p| !p.is_empty()) {
+                        ids.push(parse_id(piece).map_err(|e| format!("{e} ({usage})"))?);
+                    }
+                }
+                if ids.is_empty() {
+                    return Err(usage.to_string());
+                }
+                Stmt::Start(Targets::Some(ids))
+            }
+        }
+        "run" => {
+            let mut a = args("run", "run 3s");
+            let ms = a.duration("a duration", false)?;
+            a.end()?;
+            Stmt::Run(ms)
+        }
+        "until" => {
+            let mut a = args("until", "until stable 10s");
+            let goal = match a.need("a goal, `leader` or `stable`")? {
+                "leader" => UntilGoal::Leader,
+                "stable" => UntilGoal::Stable,
+                other => return Err(unknown("goal for `until`", other, &["leader", "stable"])),
+            };
+            let timeout = match a.peek() {
+                Some(_) => Some(a.duration("a timeout", false)?),
+                None => None,
+            };
+            a.end()?;
+            Stmt::Until(goal, timeout)
+        }
+        "crash" | "restart" | "wipe" | "isolate" => {
+            let mut a = match keyword {
+                "crash" => args("crash", "crash 3"),
+                "restart" => args("restart", "restart 3"),
+                "wipe" => args("wipe", "wipe 3"),
+                _ => args("isolate", "isolate 3"),
+            };
+            let sid = a.id()?;
+            a.end()?;
+            match keyword {
+                "crash" => Stmt::Crash(sid),
+                "restart" => Stmt::Restart(sid),
+                "wipe" => Stmt::Wipe(sid),
+                _ => Stmt::Isolate(sid),
+            }
+        }
+        "cut" | "heal" => parse_link(keyword, text, rest)?,
+        "slow" => {
+            let mut a = args("slow", "slow 2 5");
+            let sid = a.id()?;
+            let factor: u32 = a.number("a server id and a slowness factor")?;
+            a.end()?;
+            Stmt::Slow { sid, factor }
+        }
+        "session" => {
+            let mut a = args("session", "session open at 2");
+            let open = match a.need("`open` or `close`")? {
+                "open" => true,
+                "close" => false,
+                other => return Err(unknown("session action", other, &["open", "close"])),
+            };
+            let at = parse_at(&mut a)?;
+            a.end()?;
+            if open {
+                Stmt::SessionOpen { at }
+            } else {
+                Stmt::SessionClose { at }
+            }
+        }
+        "write" => {
+            let mut a = args("write", "write at 2 /a hello");
+            let at = parse_at(&mut a)?;
+            let path = a.need("a path and data")?;
+            if !path.starts_with('/') {
+                return Err(format!("a znode path starts with `/`, like `/a`; {} does not (`write` is written like `write at 2 /a hello`)", quoted(path)));
+            }
+            let data = match rest.get(a.pos) {
+                Some(t) => text[t.start..].trim_end(),
+                None => return Err(format!("`write` needs data after the path, like `write {path} hello`")),
+            };
+            Stmt::Write { at, path: path.to_string(), data: data.to_string() }
+        }
+        "status" => {
+            args("status", "status").end()?;
+            Stmt::Status
+        }
+        "expect" => parse_expect(rest)?,
+        other => return Err(unknown("command", other, COMMANDS)),
+    };
+    Ok(stmt)
+}
+
+/// An optional `at ID`.
+fn parse_at(a: &mut Args<'_, '_>) -> Result<Option<Sid>, String> {
+    if a.peek() != Some("at") {
+        return Ok(None);
+    }
+    a.next();
+    let tok = a.next().ok_or_else(|| format!("`at` needs a server id, like `{}`", a.example))?;
+    parse_id(tok).map(Some).map_err(|e| format!("{e} (`{}` is written like `{}`)", a.cmd, a.example))
+}
+
+/// `cut A B`, `cut A>B` (also `A > B`), `heal A B`, `heal A>B`, `heal all`.
+fn parse_link(keyword: &str, text: &str, rest: &[Tok<'_>]) -> Result<Stmt, String> {
+    let cut = keyword == "cut";
+    let usage = if cut {
+        "`cut` needs two server ids, like `cut 1 2` (both ways) or `cut 1>2` (one way)"
+    } else {
+        "`heal` needs two server ids or `all`, like `heal 1 2` (both ways), `heal 1>2` (one way) or `heal all`"
+    };
+    let Some(first) = rest.first() else { return Err(usage.to_string()) };
+    let args = text[first.start..].trim();
+    if !cut && args == "all" {
+        return Ok(Stmt::HealAll);
+    }
+    let id = |s: &str| parse_id(s).map_err(|e| format!("{e} ({usage})"));
+    let (from, to, both) = if let Some((a, b)) = args.split_once('>') {
+        let (a, b) = (a.trim(), b.trim());
+        if a.is_empty() || b.is_empty() || a.contains(char::is_whitespace) || b.contains(char::is_whitespace) {
+            return Err(usage.to_string());
+        }
+        (id(a)?, id(b)?, false)
+    } else if let Some((a, b)) = args.split_once('<') {
+        let (a, b) = (a.trim(), b.trim());
+        return Err(format!("write one-way links with `>`: `{keyword} {b}>{a}` means from {b} to {a} ({usage})"));
+    } else {
+        match rest {
+            [a, b] => (id(a.text)?, id(b.text)?, true),
+            _ => return Err(usage.to_string()),
+        }
+    };
+    Ok(if cut { Stmt::Cut { from, to, both } } else { Stmt::Heal { from, to, both } })
+}
+
+fn parse_expect(rest: &[Tok<'_>]) -> Result<Stmt, String> {
+    let Some(kind) = rest.first() else {
+        return Err(format!("`expect` needs something to check: one of {}", EXPECTATIONS.join(", ")));
+    };
+    let rest = &rest[1..];
+    let args = |cmd: &'static str, example: &'static str| Args { cmd, example, toks: rest, pos: 0 };
+    let stmt = match kind.text {
+        "leader" => {
+            let mut a = args("expect leader", "expect leader 3");
+            let sid = a.id()?;
+            a.end()?;
+            Stmt::ExpectLeader(sid)
+        }
+        "zxid" => {
+            let mut a = args("expect zxid", "expect zxid 2 0x100000002");
+            let sid = a.id()?;
+            let tok = a.need("a server id and a hex zxid")?;
+            let zxid: Zxid = tok.parse()?;
+            a.end()?;
+            Stmt::ExpectZxid(sid, zxid)
+        }
+        "mode" => {
+            let mut a = args("expect mode", "expect mode 3 looking");
+            let sid = a.id()?;
+            let mode = a.need("a server id and a mode")?;
+            if !MODES.contains(&mode) {
+                return Err(unknown("mode", mode, MODES));
+            }
+            a.end()?;
+            Stmt::ExpectMode(sid, mode.to_string())
+        }
+        "epoch" => {
+            let mut a = args("expect epoch", "expect epoch 1 2");
+            let sid = a.id()?;
+            let epoch: u64 = a.number("a server id and an epoch")?;
+            a.end()?;
+            Stmt::ExpectEpoch(sid, epoch)
+        }
+        "violation" => {
+            let mut a = args("expect violation", "expect violation 5");
+            let tok = a.need("an invariant number from 1 to 14")?;
+            let n = tok.parse::<u8>().ok().filter(|n| INVARIANTS.contains(n)).ok_or_else(|| {
+                format!("invariants are numbered 1 to 14 (protocol.md §5), not {} (like `expect violation 5`)", quoted(tok))
+            })?;
+            a.end()?;
+            Stmt::ExpectViolation(n)
+        }
+        "no-violations" => {
+            args("expect no-violations", "expect no-violations").end()?;
+            Stmt::ExpectNoViolations
+        }
+        other => return Err(unknown("expectation", other, EXPECTATIONS)),
+    };
+    Ok(stmt)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(src: &str) -> String {
+        parse(src).expect_err("should not parse").to_string()
+    }
+
+    fn one(src: &str) -> Stmt {
+        let s = parse(src).unwrap_or_else(|e| panic!("{src:?}: {e}"));
+        assert_eq!(s.lines.len(), 1, "{src:?}");
+        s.lines[0].stmt.clone()
+    }
+
+    #[test]
+    fn parses_every_command() {
+        let src = "\
+# a header
+servers 5          # five voters
+observers 1
+seed 42
+tick 200
+latency 5ms 1s
+init-limit 10
+sync-limit 5
+variant commit-without-quorum
+
+start all
+start 1, 2 3,4
+run 3s
+run 400ms
+run 1.5s
+run 2m
+until leader
+until stable 10s
+crash 3
+restart 3
+wipe 1
+cut 1 2
+cut 1>2
+cut 1 > 2
+heal 2>1
+heal 1 2
+heal all
+isolate 4
+slow 2 5
+session open
+session close at 2
+write /a hello world
+write at 2 /a/b  spaced   data  # comment
+status
+expect leader 3
+expect zxid 2 0x100000002
+expect mode 3 looking
+expect epoch 1 2
+expect violation 14
+expect no-violations
+";
+        let s = parse(src).unwrap();
+        use Stmt::*;
+        let want = vec![
+            Servers(5),
+            Observers(1),
+            Seed(42),
+            Tick(200),
+            Latency(5, 1000),
+            InitLimit(10),
+            SyncLimit(5),
+            Variant("commit-without-quorum".into()),
+            Start(Targets::All),
+            Start(Targets::Some(vec![1, 2, 3, 4])),
+            Run(3000),
+            Run(400),
+            Run(1500),
+            Run(120_000),
+            Until(UntilGoal::Leader, None),
+            Until(UntilGoal::Stable, Some(10_000)),
+            Crash(3),
+            Restart(3),
+            Wipe(1),
+            Cut { from: 1, to: 2, both: true },
+            Cut { from: 1, to: 2, both: false },
+            Cut { from: 1, to: 2, both: false },
+            Heal { from: 2, to: 1, both: false },
+            Heal { from: 1, to: 2, both: true },
+            HealAll,
+            Isolate(4),
+            Slow { sid: 2, factor: 5 },
+            SessionOpen { at: None },
+            SessionClose { at: Some(2) },
+            Write { at: None, path: "/a".into(), data: "hello world".into() },
+            Write { at: Some(2), path: "/a/b".into(), data: "spaced   data".into() },
+            Status,
+            ExpectLeader(3),
+            ExpectZxid(2, Zxid(0x1_0000_0002)),
+            ExpectMode(3, "looking".into()),
+            ExpectEpoch(1, 2),
+            ExpectViolation(14),
+            ExpectNoViolations,
+        ];
+        assert_eq!(s.stmts().cloned().collect::<Vec<_>>(), want);
+        assert_eq!(s.lines[0].number, 2);
+        assert_eq!(s.lines[8].number, 11);
+    }
+
+    #[test]
+    fn errors_name_the_line_and_what_was_expected() {
+        assert_eq!(err("servers 3\nstart all\n\ncrash\n"), "line 4: `crash` needs a server id, like `crash 3`");
+        assert_eq!(err("start all\ncrsh 2"), "line 2: unknown command `crsh` (did you mean `crash`?)");
+        assert!(err("run 3").contains("line 1: `3` needs a unit: write `3s`"), "{}", err("run 3"));
+        assert!(err("start all\nservers 5").contains("line 2: configuration must come before the first action (line 1)"));
+        assert!(err("variant nope").contains("correct, commit-without-quorum"), "{}", err("variant nope"));
+        assert!(err("write at 2 a hello").contains("starts with `/`"));
+        assert!(err("write /a").contains("needs data"));
+        assert!(err("write /a   # only a comment").contains("needs data"));
+        assert!(err("expect violation 15").contains("1 to 14"));
+        assert!(err("expect zxid 1 100").contains("0x100000002"));
+        assert!(err("expect mode 1 leding").contains("did you mean `leader`"));
+        assert!(err("latency 30ms 10ms").contains("minimum first"));
+        assert!(err("servers 0").contains("between 1 and 255"));
+        assert!(err("servers 3\nservers 4").contains("already set on line 1"));
+        assert!(err("crash 0").contains("not a server id"));
+        assert!(err("crash 3 4").contains("unexpected `4`"));
+        assert!(err("cut 1").contains("two server ids"));
+        assert!(err("cut 1>").contains("two server ids"));
+        assert!(err("cut 1 2 3").contains("two server ids"));
+        assert!(err("cut 2<1").contains("`cut 1>2`"));
+        assert!(err("heal").contains("`heal all`"));
+        assert!(err("run 1.0005s").contains("whole number of milliseconds"));
+        assert!(err("run 3h").contains("unknown unit"));
+        assert!(err("until stabel").contains("did you mean `stable`"));
+        assert!(err("until stable 10").contains("needs a unit"));
+        assert!(err("session").contains("`open` or `close`"));
+        assert!(err("start").contains("`start all`"));
+        assert!(err("Crash 1").contains("did you mean `crash`"));
+        assert!(err("expect").contains("no-violations"));
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("3s", false), Ok(3000));
+        assert_eq!(parse_duration("1.5s", false), Ok(1500));
+        assert_eq!(parse_duration("0.25m", false), Ok(15_000));
+        assert_eq!(parse_duration("200", true), Ok(200));
+        assert!(parse_duration("200", false).is_err());
+        assert!(parse_duration(".5s", false).is_err());
+        assert!(parse_duration("5.s", false).is_err());
+        assert!(parse_duration("1.2.3s", false).is_err());
+        assert!(parse_duration("99999999999999999999s", false).is_err());
+        assert!(parse_duration("25h", false).is_err());
+        for ms in [0, 1, 999, 1000, 1500, 60_000, 90_000, 3_600_000] {
+            assert_eq!(parse_duration(&format_duration(ms), false), Ok(ms));
+        }
+    }
+
+    #[test]
+    fn canonical_text_round_trips() {
+        let src = "servers 5 # c\nobservers 2\nseed 18446744073709551615\ntick 1s\nlatency 0 90s\ninit-limit 3\nsync-limit 2\n\
+                   variant correct\nstart 3,1\nstart all\nrun 61500ms\nuntil leader 2m\nuntil stable\ncut 4 > 5\nheal 1 2\n\
+                   heal all\nsession open at 1\nsession close\nwrite /x   a b   c\nwrite at 3 /y/z ü日本\nslow 1 100\n\
+                   expect zxid 1 0x0\nexpect mode 2 down\nexpect no-violations\nexpect violation 1\nwipe 2\nisolate 1\nstatus\n";
+        let first = parse(src).unwrap();
+        let text = first.to_string();
+        let second = parse(&text).unwrap();
+        assert_eq!(first.stmts().collect::<Vec<_>>(), second.stmts().collect::<Vec<_>>());
+        assert_eq!(second, Script::from_stmts(first.stmts().cloned()));
+        assert_eq!(second.to_string(), text);
+        for line in &first.lines {
+            assert_eq!(one(&line.stmt.to_string()), line.stmt, "{}", line.stmt);
+        }
+    }
+
+    #[test]
+    fn garbage_never_panics() {
+        let mut rng = fastrand::Rng::with_seed(7);
+        let words = [
+            "servers", "observers", "seed", "tick", "latency", "init-limit", "sync-limit", "variant", "start", "run",
+            "until", "crash", "restart", "wipe", "cut", "heal", "isolate", "slow", "session", "write", "status",
+            "expect", "leader", "stable", "zxid", "mode", "epoch", "violation", "no-violations", "at", "all", "open",
+            "close", "0", "1", "3", "255", "256", "-1", "1.5s", "3s", "2m", "400ms", "0x100000002", "0x", "/a", "/",
+            ">", "1>2", "<", ",", "1,2", "#", "é", "日本", "\u{200b}", "\u{a0}", "\t", "ms", ".", "..", "1.", "99999999999999999999999",
+        ];
+        for _ in 0..20_000 {
+            let mut line = String::new();
+            for _ in 0..rng.usize(0..7) {
+                match rng.u8(0..4) {
+                    0 => line.extend((0..rng.usize(0..6)).map(|_| rng.char(..))),
+                    1 => line.push_str(&String::from_utf8_lossy(&(0..rng.usize(0..8)).map(|_| rng.u8(..)).collect::<Vec<_>>())),
+                    _ => line.push_str(words[rng.usize(0..words.len())]),
+                }
+                line.push(if rng.bool() { ' ' } else { '\u{3000}' });
+            }
+            let _ = parse(&line);
+            let _ = parse(&format!("start all\n{line}\n{line}"));
+            if let Ok(s) = parse(&line) {
+                // Whatever parses prints back to something that parses to the same thing.
+                for l in &s.lines {
+                    let text = l.stmt.to_string();
+                    assert_eq!(parse(&text).map(|p| p.lines[0].stmt.clone()), Ok(l.stmt.clone()), "{line:?} -> {text:?}");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,374 @@
+//! The scenario runner: builds the world from the configuration lines, applies the actions
+//! in virtual time, checks the expectations, and never lets the invariant checker's findings
+//! go unreported.
+
+use super::{Script, Stmt, Targets, UntilGoal};
+use crate::sim::check::{invariant_name, Violation};
+use crate::sim::scenario::parse::format_duration;
+use crate::sim::types::{Millis, Sid};
+use crate::sim::view::{status_json, View};
+use crate::sim::world::{Command, World, WorldConfig};
+use crate::sim::zab::config::Variant;
+use std::fmt;
+
+/// How long `until` waits when the script gives no timeout (virtual time).
+pub const DEFAULT_UNTIL_TIMEOUT: Millis = 60_000;
+/// `until` checks its goal every this many milliseconds of virtual time.
+pub const UNTIL_STEP: Millis = 10;
+
+/// A script that failed while running: the line and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunError {
+    pub line: usize,
+    pub message: String,
+}
+
+impl fmt::Display for RunError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}: {}", self.line, self.message)
+    }
+}
+
+impl std::error::Error for RunError {}
+
+/// What a successful run leaves behind.
+pub struct RunReport {
+    pub world: World,
+    /// The world's trace hash at the end: equal scripts give equal hashes.
+    pub trace_hash: u64,
+    /// Everything the invariant checker found (empty unless the script expected violations).
+    pub violations: Vec<Violation>,
+    /// Virtual time at the end.
+    pub now: Millis,
+    /// How many `expect` lines held.
+    pub expectations: usize,
+}
+
+/// The world's configuration as the script's configuration lines set it.
+pub fn world_config(script: &Script) -> Result<WorldConfig, RunError> {
+    let mut voters = (3usize, None);
+    let mut observers = (0usize, None);
+    let mut seed = 1;
+    let mut tick = None;
+    let mut latency = None;
+    let mut init_limit = None;
+    let mut sync_limit = None;
+    let mut variant = Variant::Correct;
+    let mut first_action = None;
+    for line in &script.lines {
+        let err = |message: String| RunError { line: line.number, message };
+        if !line.stmt.is_config() {
+            first_action.get_or_insert(line.number);
+            continue;
+        }
+        if let Some(action) = first_action {
+            return Err(err(format!("configuration must come before the first action (line {action})")));
+        }
+        match &line.stmt {
+            Stmt::Servers(n) => voters = (*n, Some(line.number)),
+            Stmt::Observers(n) => observers = (*n, Some(line.number)),
+            Stmt::Seed(s) => seed = *s,
+            Stmt::Tick(ms) if *ms == 0 => return Err(err("`tick` must be at least 1ms".into())),
+            Stmt::Tick(ms) => tick = Some(*ms),
+            Stmt::Latency(a, b) if a > b => return Err(err("`latency` takes the minimum first".into())),
+            Stmt::Latency(a, b) => latency = Some((*a, *b)),
+            Stmt::InitLimit(n) => init_limit = Some(*n),
+            Stmt::SyncLimit(n) => sync_limit = Some(*n),
+            Stmt::Variant(name) => {
+                variant = Variant::parse(name).ok_or_else(|| err(format!("unknown variant `{name}`")))?;
+            }
+            _ => unreachable!("is_config"),
+        }
+    }
+    let total = voters.0 + observers.0;
+    if voters.0 == 0 || total > super::parse::MAX_SERVERS {
+        let line = observers.1.or(voters.1).unwrap_or(0);
+        return Err(RunError {
+            line,
+            message: format!(
+                "an ensemble has 1 to {} servers, voters and observers together, not {total}",
+                super::parse::MAX_SERVERS
+            ),
+        });
+    }
+    let mut cfg = WorldConfig::new(voters.0, observers.0, seed);
+    if let Some(t) = tick {
+        cfg.ensemble.tick_ms = t;
+    }
+    if let Some((a, b)) = latency {
+        cfg.latency_min = a;
+        cfg.latency_max = b;
+    }
+    if let Some(n) = init_limit {
+        cfg.ensemble.init_limit = n;
+    }
+    if let Some(n) = sync_limit {
+        cfg.ensemble.sync_limit = n;
+    }
+    cfg.ensemble.variant = variant;
+    Ok(cfg)
+}
+
+/// Run a script. `status` lines are written to `out`.
+pub fn run(script: &Script, out: &mut dyn std::io::Write) -> Result<RunReport, RunError> {
+    let mut world = World::new(world_config(script)?);
+    let mut expects_violation = false;
+    let mut expectations = 0;
+    // The line during which the checker first found something.
+    let mut first_violation_line = None;
+    for line in script.lines.iter().filter(|l| !l.stmt.is_config()) {
+        let err = |message: String| RunError { line: line.number, message };
+        match &line.stmt {
+            Stmt::Run(d) => world.run_until(world.now().saturating_add(*d)),
+            Stmt::Until(goal, timeout) => until(&mut world, *goal, timeout.unwrap_or(DEFAULT_UNTIL_TIMEOUT)).map_err(err)?,
+            Stmt::Status => {
+                writeln!(out, "{}", status_json(&world.view())).map_err(|e| err(format!("cannot write the status: {e}")))?
+            }
+            Stmt::ExpectViolation(_) | Stmt::ExpectNoViolations | Stmt::ExpectLeader(_) => {
+                expects_violation |= matches!(line.stmt, Stmt::ExpectViolation(_));
+                expectations += 1;
+                expect(&world, &line.stmt).map_err(err)?;
+            }
+            Stmt::ExpectZxid(sid, _) | Stmt::ExpectMode(sid, _) | Stmt::ExpectEpoch(sid, _) => {
+                known(&world, *sid).map_err(err)?;
+                expectations += 1;
+                expect(&world, &line.stmt).map_err(err)?;
+            }
+            stmt => {
+                let cmd = command(&world, stmt).map_err(err)?;
+                world.apply(cmd).map_err(err)?;
+            }
+        }
+        if first_violation_line.is_none() && !world.violations().is_empty() {
+            first_violation_line = Some(line.number);
+        }
+    }
+    if let (Some(line), false) = (first_violation_line, expects_violation) {
+        let all = world.violations();
+        return Err(RunError {
+            line,
+            message: format!(
+                "the invariant checker found {} during this line, and the script never says `expect violation`; the first: {}",
+                plural(all.len(), "violation"),
+                describe(&all[0])
+            ),
+        });
+    }
+    Ok(RunReport {
+        trace_hash: world.trace_hash(),
+        violations: world.violations().to_vec(),
+        now: world.now(),
+        expectations,
+        world,
+    })
+}
+
+/// One violation in a sentence: event index, invariant number and name, servers, explanation.
+pub fn describe(v: &Violation) -> String {
+    let servers: Vec<String> = v.servers.iter().map(|s| format!("s{s}")).collect();
+    format!(
+        "event {} at {}ms: invariant {} ({}), servers [{}]: {}",
+        v.event,
+        v.at,
+        v.invariant,
+        v.name,
+        servers.join(", "),
+        v.explanation
+    )
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+fn known(world: &World, sid: Sid) -> Result<(), String> {
+    let n = world.ensemble().server_count() as Sid;
+    if (1..=n).contains(&sid) {
+        Ok(())
+    } else {
+        Err(format!("there is no server {sid}: servers are numbered 1 to {n}"))
+    }
+}
+
+/// Where a client without `at` connects: the serving leader, else the lowest live server.
+fn default_target(world: &World) -> Result<Sid, String> {
+    world
+        .serving_leader()
+        .or_else(|| world.servers().find(|(_, s)| s.is_some()).map(|(sid, _)| sid))
+        .ok_or_else(|| "no server is up to take the request".to_string())
+}
+
+fn command(world: &World, stmt: &Stmt) -> Result<Command, String> {
+    let at = |at: &Option<Sid>| match at {
+        Some(sid) => Ok(*sid),
+        None => default_target(world),
+    };
+    Ok(match stmt {
+        Stmt::Start(Targets::All) => Command::StartAll,
+        Stmt::Start(Targets::Some(ids)) => Command::Start(ids.clone()),
+        Stmt::Crash(sid) => Command::Crash(*sid),
+        Stmt::Restart(sid) => Command::Restart(*sid),
+        Stmt::Wipe(sid) => Command::Wipe(*sid),
+        Stmt::Cut { from, to, both } => Command::Cut { from: *from, to: *to, both: *both },
+        Stmt::Heal { from, to, both } => Command::Heal { from: *from, to: *to, both: *both },
+        Stmt::HealAll => Command::HealAll,
+        Stmt::Isolate(sid) => Command::Isolate(*sid),
+        Stmt::Slow { sid, factor } => Command::Slow { sid: *sid, factor: *factor },
+        Stmt::SessionOpen { at: a } => Command::SessionOpen { at: at(a)? },
+        Stmt::SessionClose { at: a } => Command::SessionClose { at: at(a)? },
+        Stmt::Write { at: a, path, data } => Command::Write { at: at(a)?, path: path.clone(), data: data.clone() },
+        other => return Err(format!("`{}` is not an action", other.keyword())),
+    })
+}
+
+fn until(world: &mut World, goal: UntilGoal, timeout: Millis) -> Result<(), String> {
+    let deadline = world.now().saturating_add(timeout);
+    loop {
+        let reached = match goal {
+            UntilGoal::Leader => world.serving_leader().is_some(),
+            UntilGoal::Stable => world.stable_leader().is_some(),
+        };
+        if reached {
+            return Ok(());
+        }
+        if world.now() >= deadline {
+            let what = match goal {
+                UntilGoal::Leader => "no serving leader",
+                UntilGoal::Stable => "no stable leader",
+            };
+            return Err(format!("{what} within {}; status: {}", format_duration(timeout), status_json(&world.view())));
+        }
+        world.run_until(world.now().saturating_add(UNTIL_STEP).min(deadline));
+    }
+}
+
+fn leaders(view: &View) -> String {
+    let leaders: Vec<String> = view
+        .servers
+        .iter()
+        .filter(|s| s.mode == "leader")
+        .map(|s| if crate::sim::view::is_serving(s.phase) { format!("s{}", s.id) } else { format!("s{} ({})", s.id, s.phase) })
+        .collect();
+    format!("[{}]", leaders.join(", "))
+}
+
+fn expect(world: &World, stmt: &Stmt) -> Result<(), String> {
+    let view = world.view();
+    let status = || status_json(&view);
+    let server = |sid: Sid| &view.servers[sid as usize - 1];
+    match stmt {
+        Stmt::ExpectLeader(sid) => {
+            known(world, *sid)?;
+            // Exactly one leader is serving, and it is `sid`.
+            let serving: Vec<Sid> =
+                view.servers.iter().filter(|s| s.mode == "leader" && crate::sim::view::is_serving(s.phase)).map(|s| s.id).collect();
+            if serving != [*sid] {
+                return Err(format!("expected leader {sid}, but the leaders are {} (status: {})", leaders(&view), status()));
+            }
+        }
+        Stmt::ExpectZxid(sid, zxid) => {
+            let s = server(*sid);
+            if s.zxid != *zxid {
+                return Err(format!("expected server {sid} at zxid {zxid}, but it is at {} (status: {})", s.zxid, status()));
+            }
+        }
+        Stmt::ExpectMode(sid, mode) => {
+            let s = server(*sid);
+            if s.mode != mode {
+                return Err(format!("expected server {sid} to be {mode}, but it is {} (status: {})", s.mode, status()));
+            }
+        }
+        Stmt::ExpectEpoch(sid, epoch) => {
+            let s = server(*sid);
+            if s.epoch != *epoch {
+                return Err(format!(
+                    "expected server {sid} in epoch {epoch} (currentEpoch), but it is in epoch {} (status: {})",
+                    s.epoch,
+                    status()
+                ));
+            }
+        }
+        Stmt::ExpectViolation(n) => {
+            let found = world.violations();
+            if !found.iter().any(|v| v.invariant == *n) {
+                let others = if found.is_empty() {
+                    "it found none".to_string()
+                } else {
+                    let mut nums: Vec<u8> = found.iter().map(|v| v.invariant).collect();
+                    nums.sort_unstable();
+                    nums.dedup();
+                    let nums: Vec<String> = nums.iter().map(|n| format!("{n} ({})", invariant_name(*n))).collect();
+                    format!("it found only invariants {}", nums.join(", "))
+                };
+                return Err(format!("expected a violation of invariant {n} ({}), but {others}", invariant_name(*n)));
+            }
+        }
+        Stmt::ExpectNoViolations => {
+            if let Some(first) = world.violations().first() {
+                return Err(format!(
+                    "expected no violations, but the checker found {}; the first: {}",
+                    plural(world.violations().len(), "violation"),
+                    describe(first)
+                ));
+            }
+        }
+        other => return Err(format!("`{other}` is not an expectation")),
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::scenario::parse::parse;
+
+    fn run_src(src: &str) -> (Result<RunReport, RunError>, String) {
+        let mut out = Vec::new();
+        let r = run(&parse(src).unwrap(), &mut out);
+        (r, String::from_utf8(out).unwrap())
+    }
+
+    #[test]
+    fn config_lines_reach_the_world() {
+        let s = parse("servers 5\nobservers 2\nseed 9\ntick 100\nlatency 1ms 2ms\ninit-limit 7\nsync-limit 3\nvariant diff-instead-of-trunc\n").unwrap();
+        let cfg = world_config(&s).unwrap();
+        assert_eq!(cfg.ensemble.voters, vec![1, 2, 3, 4, 5]);
+        assert_eq!(cfg.ensemble.observers, vec![6, 7]);
+        assert_eq!((cfg.seed, cfg.ensemble.tick_ms, cfg.latency_min, cfg.latency_max), (9, 100, 1, 2));
+        assert_eq!((cfg.ensemble.init_limit, cfg.ensemble.sync_limit), (7, 3));
+        assert_eq!(cfg.ensemble.variant, Variant::DiffInsteadOfTrunc);
+        assert!(world_config(&parse("servers 200\nobservers 100").unwrap()).is_err());
+    }
+
+    #[test]
+    fn errors_name_their_line() {
+        let (r, _) = run_src("start all\nrun 1s\ncrash 9\n");
+        let e = r.err().unwrap();
+        assert_eq!(e.line, 3);
+        assert!(e.message.contains("no server 9"), "{e}");
+        let (r, _) = run_src("start 1\nuntil stable 2s\n");
+        let e = r.err().unwrap();
+        assert_eq!(e.line, 2);
+        assert!(e.message.starts_with("no stable leader within 2s; status: {"), "{e}");
+        let (r, _) = run_src("start all\nexpect mode 4 leader\n");
+        assert!(r.err().unwrap().message.contains("no server 4"));
+        let (r, _) = run_src("start all\nsession close\n");
+        assert!(r.err().unwrap().message.contains("no open session"));
+        let (r, _) = run_src("start all\nexpect violation 3\n");
+        assert!(r.err().unwrap().message.contains("it found none"));
+    }
+
+    #[test]
+    fn status_goes_to_out() {
+        let (r, out) = run_src("start all\nstatus\nrun 10ms\nstatus\n");
+        let report = r.unwrap();
+        assert_eq!(out.lines().count(), 2);
+        assert!(out.starts_with("{\"servers\":{") || out.starts_with("{\"t\":"), "{out}");
+        assert_eq!(report.now, 10);
+        assert_eq!(report.trace_hash, report.world.trace_hash());
+    }
+}
