@@ -28,8 +28,28 @@ impl std::error::Error for ScriptError {}
 
 /// Every command keyword, for "did you mean" suggestions.
 const COMMANDS: &[&str] = &[
-    "servers", "observers", "seed", "tick", "latency", "init-limit", "sync-limit", "variant", "start", "run", "until",
-    "crash", "restart", "wipe", "cut", "heal", "isolate", "slow", "session", "write", "status", "expect",
+    "servers",
+    "observers",
+    "seed",
+    "tick",
+    "latency",
+    "init-limit",
+    "sync-limit",
+    "variant",
+    "start",
+    "run",
+    "until",
+    "crash",
+    "restart",
+    "wipe",
+    "cut",
+    "heal",
+    "isolate",
+    "slow",
+    "session",
+    "write",
+    "status",
+    "expect",
 ];
 const EXPECTATIONS: &[&str] = &["leader", "zxid", "mode", "epoch", "violation", "no-violations"];
 const MODES: &[&str] = &["leader", "follower", "observer", "looking", "down"];
@@ -59,10 +79,7 @@ pub fn parse(src: &str) -> Result<Script, ScriptError> {
             if let Some(action) = first_action {
                 return Err(ScriptError {
                     line: number,
-                    message: format!(
-                        "configuration must come before the first action (line {action}); move `{}` above it",
-                        stmt.keyword()
-                    ),
+                    message: format!("configuration must come before the first action (line {action}); move `{}` above it", stmt.keyword()),
                 });
             }
             if let Some(earlier) = lines.iter().find(|l| std::mem::discriminant(&l.stmt) == std::mem::discriminant(&stmt)) {
@@ -151,9 +168,9 @@ impl Stmt {
 
 /// A duration as the parser reads it back: `2m`, `3s`, `1500ms`.
 pub fn format_duration(ms: Millis) -> String {
-    if ms > 0 && ms % 60_000 == 0 {
+    if ms > 0 && ms.is_multiple_of(60_000) {
         format!("{}m", ms / 60_000)
-    } else if ms > 0 && ms % 1000 == 0 {
+    } else if ms > 0 && ms.is_multiple_of(1000) {
         format!("{}s", ms / 1000)
     } else {
         format!("{ms}ms")
@@ -291,12 +308,7 @@ fn suggest<'a>(word: &str, choices: &[&'a str]) -> Option<&'a str> {
         return None;
     }
     let lower = word.to_lowercase();
-    choices
-        .iter()
-        .map(|c| (edit_distance(&lower, c), *c))
-        .filter(|(d, c)| *d <= 2 && *d < c.len())
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
+    choices.iter().map(|c| (edit_distance(&lower, c), *c)).filter(|(d, c)| *d <= 2 && *d < c.len()).min_by_key(|(d, _)| *d).map(|(_, c)| c)
 }
 
 fn unknown(what: &str, word: &str, choices: &[&str]) -> String {
@@ -386,10 +398,11 @@ pub fn parse_duration(tok: &str, bare_ms: bool) -> Result<Millis, String> {
         return Err(format!("{} is not a duration: {shape}", quoted(tok)));
     }
     let whole: u128 = whole.parse().map_err(|_| format!("{} is not a duration: {shape}", quoted(tok)))?;
-    let frac_value: u128 = if frac.is_empty() { 0 } else { frac.parse().map_err(|_| format!("{} is not a duration: {shape}", quoted(tok)))? };
+    let frac_value: u128 =
+        if frac.is_empty() { 0 } else { frac.parse().map_err(|_| format!("{} is not a duration: {shape}", quoted(tok)))? };
     let scale = 10u128.pow(frac.len() as u32);
     let frac_ms = frac_value * per_unit;
-    if frac_ms % scale != 0 {
+    if !frac_ms.is_multiple_of(scale) {
         return Err(format!("{} is not a whole number of milliseconds", quoted(tok)));
     }
     let ms = whole * per_unit + frac_ms / scale;
@@ -442,11 +455,7 @@ fn parse_stmt(text: &str, toks: &[Tok<'_>]) -> Result<Stmt, String> {
             let min = a.duration("a minimum and a maximum one-way latency", true)?;
             let max = a.duration("a minimum and a maximum one-way latency", true)?;
             if min > max {
-                return Err(format!(
-                    "`latency` takes the minimum first: {} is more than {}",
-                    format_duration(min),
-                    format_duration(max)
-                ));
+                return Err(format!("`latency` takes the minimum first: {} is more than {}", format_duration(min), format_duration(max)));
             }
             a.end()?;
             Stmt::Latency(min, max)
@@ -559,7 +568,10 @@ fn parse_stmt(text: &str, toks: &[Tok<'_>]) -> Result<Stmt, String> {
             let at = parse_at(&mut a)?;
             let path = a.need("a path and data")?;
             if !path.starts_with('/') {
-                return Err(format!("a znode path starts with `/`, like `/a`; {} does not (`write` is written like `write at 2 /a hello`)", quoted(path)));
+                return Err(format!(
+                    "a znode path starts with `/`, like `/a`; {} does not (`write` is written like `write at 2 /a hello`)",
+                    quoted(path)
+                ));
             }
             let data = match rest.get(a.pos) {
                 Some(t) => text[t.start..].trim_end(),
@@ -792,7 +804,7 @@ expect no-violations
         assert!(err("write /a   # only a comment").contains("needs data"));
         assert!(err("expect violation 15").contains("1 to 14"));
         assert!(err("expect zxid 1 100").contains("0x100000002"));
-        assert!(err("expect mode 1 leding").contains("did you mean `leader`"));
+        assert!(err("expect mode 1 leadr").contains("did you mean `leader`"));
         assert!(err("latency 30ms 10ms").contains("minimum first"));
         assert!(err("servers 0").contains("between 1 and 255"));
         assert!(err("servers 3\nservers 4").contains("already set on line 1"));
@@ -851,11 +863,69 @@ expect no-violations
     fn garbage_never_panics() {
         let mut rng = fastrand::Rng::with_seed(7);
         let words = [
-            "servers", "observers", "seed", "tick", "latency", "init-limit", "sync-limit", "variant", "start", "run",
-            "until", "crash", "restart", "wipe", "cut", "heal", "isolate", "slow", "session", "write", "status",
-            "expect", "leader", "stable", "zxid", "mode", "epoch", "violation", "no-violations", "at", "all", "open",
-            "close", "0", "1", "3", "255", "256", "-1", "1.5s", "3s", "2m", "400ms", "0x100000002", "0x", "/a", "/",
-            ">", "1>2", "<", ",", "1,2", "#", "é", "日本", "\u{200b}", "\u{a0}", "\t", "ms", ".", "..", "1.", "99999999999999999999999",
+            "servers",
+            "observers",
+            "seed",
+            "tick",
+            "latency",
+            "init-limit",
+            "sync-limit",
+            "variant",
+            "start",
+            "run",
+            "until",
+            "crash",
+            "restart",
+            "wipe",
+            "cut",
+            "heal",
+            "isolate",
+            "slow",
+            "session",
+            "write",
+            "status",
+            "expect",
+            "leader",
+            "stable",
+            "zxid",
+            "mode",
+            "epoch",
+            "violation",
+            "no-violations",
+            "at",
+            "all",
+            "open",
+            "close",
+            "0",
+            "1",
+            "3",
+            "255",
+            "256",
+            "-1",
+            "1.5s",
+            "3s",
+            "2m",
+            "400ms",
+            "0x100000002",
+            "0x",
+            "/a",
+            "/",
+            ">",
+            "1>2",
+            "<",
+            ",",
+            "1,2",
+            "#",
+            "é",
+            "日本",
+            "\u{200b}",
+            "\u{a0}",
+            "\t",
+            "ms",
+            ".",
+            "..",
+            "1.",
+            "99999999999999999999999",
         ];
         for _ in 0..20_000 {
             let mut line = String::new();

@@ -85,10 +85,7 @@ pub fn world_config(script: &Script) -> Result<WorldConfig, RunError> {
         let line = observers.1.or(voters.1).unwrap_or(0);
         return Err(RunError {
             line,
-            message: format!(
-                "an ensemble has 1 to {} servers, voters and observers together, not {total}",
-                super::parse::MAX_SERVERS
-            ),
+            message: format!("an ensemble has 1 to {} servers, voters and observers together, not {total}", super::parse::MAX_SERVERS),
         });
     }
     let mut cfg = WorldConfig::new(voters.0, observers.0, seed);
@@ -109,9 +106,19 @@ pub fn world_config(script: &Script) -> Result<WorldConfig, RunError> {
     Ok(cfg)
 }
 
-/// Run a script. `status` lines are written to `out`.
+/// Run a script in a world built from its configuration lines. `status` lines are written
+/// to `out`.
 pub fn run(script: &Script, out: &mut dyn std::io::Write) -> Result<RunReport, RunError> {
     let mut world = World::new(world_config(script)?);
+    let expectations = execute(&mut world, script, out)?;
+    Ok(RunReport { trace_hash: world.trace_hash(), violations: world.violations().to_vec(), now: world.now(), expectations, world })
+}
+
+/// Run a script's actions and expectations on a world the caller built (with
+/// `world_config(script)`, say, and the feed enabled); configuration lines are skipped.
+/// Returns how many expectations held.
+pub fn execute(world: &mut World, script: &Script, out: &mut dyn std::io::Write) -> Result<usize, RunError> {
+    let world = &mut *world;
     let mut expects_violation = false;
     let mut expectations = 0;
     // The line during which the checker first found something.
@@ -120,22 +127,20 @@ pub fn run(script: &Script, out: &mut dyn std::io::Write) -> Result<RunReport, R
         let err = |message: String| RunError { line: line.number, message };
         match &line.stmt {
             Stmt::Run(d) => world.run_until(world.now().saturating_add(*d)),
-            Stmt::Until(goal, timeout) => until(&mut world, *goal, timeout.unwrap_or(DEFAULT_UNTIL_TIMEOUT)).map_err(err)?,
-            Stmt::Status => {
-                writeln!(out, "{}", status_json(&world.view())).map_err(|e| err(format!("cannot write the status: {e}")))?
-            }
+            Stmt::Until(goal, timeout) => until(world, *goal, timeout.unwrap_or(DEFAULT_UNTIL_TIMEOUT)).map_err(err)?,
+            Stmt::Status => writeln!(out, "{}", status_json(&world.view())).map_err(|e| err(format!("cannot write the status: {e}")))?,
             Stmt::ExpectViolation(_) | Stmt::ExpectNoViolations | Stmt::ExpectLeader(_) => {
                 expects_violation |= matches!(line.stmt, Stmt::ExpectViolation(_));
                 expectations += 1;
-                expect(&world, &line.stmt).map_err(err)?;
+                expect(world, &line.stmt).map_err(err)?;
             }
             Stmt::ExpectZxid(sid, _) | Stmt::ExpectMode(sid, _) | Stmt::ExpectEpoch(sid, _) => {
-                known(&world, *sid).map_err(err)?;
+                known(world, *sid).map_err(err)?;
                 expectations += 1;
-                expect(&world, &line.stmt).map_err(err)?;
+                expect(world, &line.stmt).map_err(err)?;
             }
             stmt => {
-                let cmd = command(&world, stmt).map_err(err)?;
+                let cmd = command(world, stmt).map_err(err)?;
                 world.apply(cmd).map_err(err)?;
             }
         }
@@ -154,27 +159,13 @@ pub fn run(script: &Script, out: &mut dyn std::io::Write) -> Result<RunReport, R
             ),
         });
     }
-    Ok(RunReport {
-        trace_hash: world.trace_hash(),
-        violations: world.violations().to_vec(),
-        now: world.now(),
-        expectations,
-        world,
-    })
+    Ok(expectations)
 }
 
 /// One violation in a sentence: event index, invariant number and name, servers, explanation.
 pub fn describe(v: &Violation) -> String {
     let servers: Vec<String> = v.servers.iter().map(|s| format!("s{s}")).collect();
-    format!(
-        "event {} at {}ms: invariant {} ({}), servers [{}]: {}",
-        v.event,
-        v.at,
-        v.invariant,
-        v.name,
-        servers.join(", "),
-        v.explanation
-    )
+    format!("event {} at {}ms: invariant {} ({}), servers [{}]: {}", v.event, v.at, v.invariant, v.name, servers.join(", "), v.explanation)
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -334,7 +325,9 @@ mod tests {
 
     #[test]
     fn config_lines_reach_the_world() {
-        let s = parse("servers 5\nobservers 2\nseed 9\ntick 100\nlatency 1ms 2ms\ninit-limit 7\nsync-limit 3\nvariant diff-instead-of-trunc\n").unwrap();
+        let s =
+            parse("servers 5\nobservers 2\nseed 9\ntick 100\nlatency 1ms 2ms\ninit-limit 7\nsync-limit 3\nvariant diff-instead-of-trunc\n")
+                .unwrap();
         let cfg = world_config(&s).unwrap();
         assert_eq!(cfg.ensemble.voters, vec![1, 2, 3, 4, 5]);
         assert_eq!(cfg.ensemble.observers, vec![6, 7]);
