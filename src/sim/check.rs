@@ -68,9 +68,6 @@ pub struct Checker {
     /// Inv 11: since when each leader has been without a connected quorum, and how long it
     /// may take to notice.
     quorum_lost_since: BTreeMap<Sid, (Millis, Millis)>,
-    /// When each server last finished syncing (a fresh learner has not yet sent the packet
-    /// that shortens its leader's deadline from initLimit + syncLimit to syncLimit).
-    synced_at: Vec<Millis>,
     /// Inv 11: leaders already reported for the current loss.
     reported_lost: BTreeSet<Sid>,
     next_quorum_check: Millis,
@@ -90,7 +87,6 @@ impl Checker {
             digest_at: HashMap::new(),
             quorum_lost_since: BTreeMap::new(),
             reported_lost: BTreeSet::new(),
-            synced_at: vec![0; n],
             next_quorum_check: 0,
         }
     }
@@ -176,10 +172,7 @@ impl Checker {
             Observation::Logged { txn, leader_epoch, prev_last } => self.on_logged(event, at, server, txn, *leader_epoch, *prev_last),
             Observation::LeaderCommitted { zxid, prev_committed, .. } => self.on_leader_commit(event, at, server, *zxid, *prev_committed),
             Observation::Applied { txn, prev, digest } => self.on_applied(event, at, sid, txn, *prev, *digest),
-            Observation::Synced { upto, leader } => {
-                self.synced_at[sid as usize - 1] = at;
-                self.on_synced(event, at, server, *leader, *upto)
-            }
+            Observation::Synced { upto, leader } => self.on_synced(event, at, server, *leader, *upto),
             Observation::Truncated { removed, to } => {
                 for txn in removed {
                     if self.committed.get(&txn.zxid) == Some(txn) {
@@ -366,7 +359,7 @@ impl Checker {
                 }
                 if net.is_up(leader, f.id) && net.is_up(f.id, leader) {
                     connected += 1;
-                } else if l.stage != LearnerStage::Broadcast || at < self.synced_at[f.id as usize - 1] + tick {
+                } else if l.stage != LearnerStage::Broadcast {
                     lost_syncing = true;
                 }
             }

@@ -1,8 +1,10 @@
 //! The engine: a deterministic ZooKeeper ensemble in virtual time. Pure Rust, no browser
 //! crates: it runs the same natively (tests, CLI, benchmarks) and in wasm (the page).
 
+pub mod bench;
 pub mod check;
 pub mod data;
+pub mod explore;
 pub mod net;
 pub mod scenario;
 pub mod types;

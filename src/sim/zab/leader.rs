@@ -309,12 +309,17 @@ impl Server {
     }
 
     fn on_ack(&mut self, from: Sid, zxid: Zxid) {
+        let sync_limit = self.cfg.sync_limit;
         let l = self.leading();
         let h = &l.learners[&from];
         let newleader_zxid = l.new_epoch.map(Zxid::epoch_start);
         if h.stage == HandlerStage::Syncing && Some(zxid) == newleader_zxid {
             let observer = h.observer;
-            l.learners.get_mut(&from).expect("present").stage = HandlerStage::NewLeaderAcked;
+            let h = l.learners.get_mut(&from).expect("present");
+            h.stage = HandlerStage::NewLeaderAcked;
+            // "now that the ack has been processed expect the syncLimit" (LearnerHandler.run):
+            // the socket timeout drops to syncLimit ticks.
+            h.deadline_tick = l.tick + sync_limit;
             if !observer {
                 l.newleader_acks.insert(from);
             }

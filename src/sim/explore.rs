@@ -1,0 +1,300 @@
+//! `zabscope explore --seeds A..B`: random fault schedules with the invariant checker on.
+//!
+//! Each seed picks an ensemble and a schedule of crashes, restarts, wipes (of a minority),
+//! cuts (one way and both), heals, isolations and writes, aimed partly at whoever leads right
+//! now, because that is where the protocol is fragile. After the faults it heals everything,
+//! restarts everyone and demands a stable leader that commits a final write everywhere.
+//! A failing seed prints the seed and a script that replays it, shrunk by dropping every
+//! action the failure does not need.
+
+use super::scenario::run::{run, world_config};
+use super::scenario::{Script, Stmt, Targets, UntilGoal};
+use super::types::{Millis, Sid};
+use super::world::{Command, World};
+use super::zab::{Role, Variant};
+use std::collections::BTreeSet;
+
+/// How long the healed ensemble gets to settle: FLE's re-send timeout backs off to 60 s.
+const SETTLE: Millis = 180_000;
+
+#[derive(Clone, Debug)]
+pub struct Failure {
+    pub seed: u64,
+    pub what: String,
+    /// A script that replays the failure, ending with the expectation that it shows.
+    pub replay: Script,
+}
+
+/// Explores one seed. `None` if every invariant held and the ensemble recovered.
+pub fn explore_seed(seed: u64, variant: Variant) -> Option<Failure> {
+    let (stmts, failure) = generate(seed, variant);
+    let what = failure?;
+    let replay = shrink(Script::from_stmts(stmts));
+    Some(Failure { seed, what, replay })
+}
+
+/// Builds and runs one random schedule; returns its statements and what went wrong, if anything.
+fn generate(seed: u64, variant: Variant) -> (Vec<Stmt>, Option<String>) {
+    let mut rng = fastrand::Rng::with_seed(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ 0x5eed);
+    let voters = [3, 3, 5, 5, 5, 7][rng.usize(0..6)];
+    let observers = [0, 0, 1, 2][rng.usize(0..4)];
+    let mut stmts = vec![Stmt::Servers(voters), Stmt::Observers(observers), Stmt::Seed(seed)];
+    if variant != Variant::Correct {
+        stmts.push(Stmt::Variant(variant.name().to_string()));
+    }
+    stmts.push(Stmt::Start(Targets::All));
+    let mut world = World::new(world_config(&Script::from_stmts(stmts.clone())).expect("generated config is valid"));
+    world.apply(Command::StartAll).expect("start");
+    let mut faults = Faults::default();
+    for step in 0..rng.usize(10..40) {
+        let pause = [20, 50, 150, 400, 900, 1500, 3000][rng.usize(0..7)];
+        stmts.push(Stmt::Run(pause));
+        world.run_until(world.now() + pause);
+        if let Some(v) = world.violations().first() {
+            return (with_expectation(stmts, v.invariant), Some(describe(v)));
+        }
+        faults.update(&world);
+        if let Some(stmt) = pick_action(&mut rng, &world, &faults, step) {
+            if world.apply(command_of(&stmt)).is_ok() {
+                faults.note(&stmt);
+                stmts.push(stmt);
+            }
+        }
+    }
+    // Heal and restart everything; a correct ensemble must settle and commit again.
+    stmts.push(Stmt::HealAll);
+    world.apply(Command::HealAll).expect("heal");
+    let n = world.ensemble().server_count() as Sid;
+    let down: Vec<Sid> = (1..=n).filter(|s| world.server(*s).is_none()).collect();
+    if !down.is_empty() {
+        stmts.push(Stmt::Start(Targets::Some(down.clone())));
+        world.apply(Command::Start(down)).expect("start");
+    }
+    let deadline = world.now() + SETTLE;
+    while world.stable_leader().is_none() && world.now() < deadline && world.violations().is_empty() {
+        world.run_until(world.now() + super::scenario::run::UNTIL_STEP);
+    }
+    if let Some(v) = world.violations().first() {
+        stmts.push(Stmt::Until(UntilGoal::Stable, Some(SETTLE)));
+        return (with_expectation(stmts, v.invariant), Some(describe(v)));
+    }
+    stmts.push(Stmt::Until(UntilGoal::Stable, Some(SETTLE)));
+    let Some(leader) = world.stable_leader() else {
+        return (stmts, Some(format!("liveness: no stable leader {} s after healing every fault", SETTLE / 1000)));
+    };
+    let write = Stmt::Write { at: Some(leader), path: "/explore/final".into(), data: "done".into() };
+    world.apply(command_of(&write)).expect("leader is up");
+    stmts.push(write);
+    stmts.push(Stmt::Run(2_000));
+    world.run_until(world.now() + 2_000);
+    if let Some(v) = world.violations().first() {
+        return (with_expectation(stmts, v.invariant), Some(describe(v)));
+    }
+    // Every server must now hold the same history (the leader shows e << 32 as its zxid,
+    // so compare the last logged txn and the tree's digest instead).
+    let states: BTreeSet<_> = world.servers().filter_map(|(_, s)| s.map(|s| (s.disk.last_logged_zxid(), s.tree.digest))).collect();
+    if states.len() != 1 {
+        let zxids: Vec<String> = states.iter().map(|(z, _)| z.to_string()).collect();
+        return (stmts, Some(format!("liveness: 2 s after the final write the servers hold different histories (last logged {})", zxids.join(", "))));
+    }
+    stmts.push(Stmt::ExpectNoViolations);
+    (stmts, None)
+}
+
+fn with_expectation(mut stmts: Vec<Stmt>, invariant: u8) -> Vec<Stmt> {
+    stmts.push(Stmt::ExpectViolation(invariant));
+    stmts
+}
+
+fn describe(v: &super::check::Violation) -> String {
+    format!("invariant {} ({}) at event {}, t={} ms, servers {:?}: {}", v.invariant, v.name, v.event, v.at, v.servers, v.explanation)
+}
+
+/// What has been broken so far, so the schedule stays within what Zab promises to survive:
+/// at most a minority of voters down or freshly wiped at any time.
+#[derive(Default)]
+struct Faults {
+    /// Wiped servers that have not yet synced back (their disk no longer holds what it did).
+    wiped: BTreeSet<Sid>,
+}
+
+impl Faults {
+    fn update(&mut self, world: &World) {
+        self.wiped.retain(|sid| match world.server(*sid).map(|s| &s.role) {
+            Some(Role::Learning(l)) => l.stage != super::zab::learner::LearnerStage::Broadcast,
+            Some(Role::Leading(_)) => false,
+            _ => true,
+        });
+    }
+
+    fn note(&mut self, stmt: &Stmt) {
+        if let Stmt::Wipe(sid) = stmt {
+            self.wiped.insert(*sid);
+        }
+    }
+
+    /// Voters that are down or wiped-and-unsynced.
+    fn failed_voters(&self, world: &World) -> usize {
+        let cfg = world.ensemble();
+        cfg.voters.iter().filter(|s| world.server(**s).is_none() || self.wiped.contains(s)).count()
+    }
+}
+
+fn pick_action(rng: &mut fastrand::Rng, world: &World, faults: &Faults, step: usize) -> Option<Stmt> {
+    let cfg = world.ensemble();
+    let n = cfg.server_count() as Sid;
+    let minority = (cfg.voters.len() - 1) / 2;
+    let any = rng.u32(1..=n);
+    let other = rng.u32(1..=n);
+    let up: Vec<Sid> = (1..=n).filter(|s| world.server(*s).is_some()).collect();
+    let down: Vec<Sid> = (1..=n).filter(|s| world.server(*s).is_none()).collect();
+    let leader = world.serving_leader();
+    let target = if rng.bool() { leader.unwrap_or(any) } else { any };
+    // A wiped disk forgets its epoch promises: until it has synced back, it is a failure that
+    // can do harm, so nothing else may fail meanwhile, and it may only come back into an
+    // ensemble that has an established leader to follow.
+    let wiping = !faults.wiped.is_empty();
+    let stable = world.stable_leader().is_some();
+    let can_fail = |sid: Sid| !wiping && (!cfg.is_voter(sid) || faults.failed_voters(world) < minority);
+    let restartable: Vec<Sid> = down.iter().copied().filter(|s| !faults.wiped.contains(s) || stable).collect();
+    Some(match rng.u32(0..20) {
+        0..=2 if world.server(target).is_some() && can_fail(target) => Stmt::Crash(target),
+        3..=4 if !restartable.is_empty() => Stmt::Restart(restartable[rng.usize(0..restartable.len())]),
+        5 if stable && world.server(target).is_some() && Some(target) != leader && can_fail(target) => Stmt::Wipe(target),
+        6..=7 if any != target && !wiping => Stmt::Cut { from: target, to: any, both: rng.bool() },
+        8 if any != other && !wiping => Stmt::Cut { from: any, to: other, both: rng.bool() },
+        9 if !wiping => Stmt::Isolate(target),
+        10..=11 => Stmt::HealAll,
+        12 if any != other => Stmt::Heal { from: any, to: other, both: true },
+        13 if !up.is_empty() => Stmt::SessionOpen { at: Some(up[rng.usize(0..up.len())]) },
+        _ if !up.is_empty() => {
+            let at = if rng.bool() { leader.filter(|l| world.server(*l).is_some()).unwrap_or(up[0]) } else { up[rng.usize(0..up.len())] };
+            Stmt::Write { at: Some(at), path: format!("/k{}", rng.u32(0..4)), data: format!("v{step}") }
+        }
+        _ => return None,
+    })
+}
+
+fn command_of(stmt: &Stmt) -> Command {
+    match stmt {
+        Stmt::Crash(s) => Command::Crash(*s),
+        Stmt::Restart(s) => Command::Restart(*s),
+        Stmt::Wipe(s) => Command::Wipe(*s),
+        Stmt::Cut { from, to, both } => Command::Cut { from: *from, to: *to, both: *both },
+        Stmt::Heal { from, to, both } => Command::Heal { from: *from, to: *to, both: *both },
+        Stmt::HealAll => Command::HealAll,
+        Stmt::Isolate(s) => Command::Isolate(*s),
+        Stmt::SessionOpen { at } => Command::SessionOpen { at: at.expect("explorer names the server") },
+        Stmt::Write { at, path, data } => Command::Write { at: at.expect("explorer names the server"), path: path.clone(), data: data.clone() },
+        other => unreachable!("the explorer does not generate {other:?}"),
+    }
+}
+
+/// True if the script fails the same way when replayed (its last line is the expectation).
+fn reproduces(script: &Script) -> bool {
+    match script.lines.last().map(|l| &l.stmt) {
+        Some(Stmt::ExpectViolation(_)) => run(script, &mut std::io::sink()).is_ok(),
+        // A liveness failure replays as a failing `until stable` or final expectation.
+        _ => run(script, &mut std::io::sink()).is_err(),
+    }
+}
+
+/// Drop every action the failure does not need (one at a time, a few passes), merging the
+/// pauses around it, as long as the replay still fails the same way.
+fn shrink(script: Script) -> Script {
+    let mut stmts: Vec<Stmt> = script.stmts().cloned().collect();
+    if !reproduces(&Script::from_stmts(stmts.clone())) {
+        return Script::from_stmts(stmts); // should not happen: determinism; keep it whole
+    }
+    for _ in 0..3 {
+        let mut changed = false;
+        let mut i = 0;
+        while i < stmts.len() {
+            // Only actions whose removal cannot add a fault: dropping a restart or a heal could
+            // push the schedule past what Zab promises to survive.
+            let removable = matches!(stmts[i], Stmt::Crash(_) | Stmt::Wipe(_) | Stmt::Cut { .. } | Stmt::Isolate(_) | Stmt::SessionOpen { .. } | Stmt::Write { .. });
+            if removable {
+                let mut candidate = stmts.clone();
+                candidate.remove(i);
+                merge_runs(&mut candidate);
+                if reproduces(&Script::from_stmts(candidate.clone())) {
+                    stmts = candidate;
+                    changed = true;
+                    continue;
+                }
+            }
+            i += 1;
+        }
+        if !changed {
+            break;
+        }
+    }
+    Script::from_stmts(stmts)
+}
+
+fn merge_runs(stmts: &mut Vec<Stmt>) {
+    let mut merged: Vec<Stmt> = Vec::with_capacity(stmts.len());
+    for s in stmts.drain(..) {
+        match (merged.last_mut(), &s) {
+            (Some(Stmt::Run(a)), Stmt::Run(b)) => *a += b,
+            _ => merged.push(s),
+        }
+    }
+    *stmts = merged;
+}
+
+/// Parses `A..B` (B exclusive) or a single seed.
+fn parse_seeds(text: &str) -> Option<std::ops::Range<u64>> {
+    match text.split_once("..") {
+        Some((a, b)) => Some(a.parse().ok()?..b.parse().ok()?),
+        None => text.parse::<u64>().ok().map(|s| s..s + 1),
+    }
+}
+
+pub fn main(args: &[String]) -> i32 {
+    let mut seeds = 0..100;
+    let mut variant = Variant::Correct;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--seeds" => match it.next().and_then(|s| parse_seeds(s)) {
+                Some(r) => seeds = r,
+                None => {
+                    eprintln!("zabscope explore: --seeds takes A..B (B exclusive) or one seed, like --seeds 0..500");
+                    return 2;
+                }
+            },
+            "--variant" => match it.next().and_then(|s| Variant::parse(s)) {
+                Some(v) => variant = v,
+                None => {
+                    let names: Vec<&str> = std::iter::once(Variant::Correct).chain(Variant::ALL_BROKEN).map(|v| v.name()).collect();
+                    eprintln!("zabscope explore: --variant takes one of {}", names.join(", "));
+                    return 2;
+                }
+            },
+            other => {
+                eprintln!("zabscope explore: unknown argument `{other}`; usage: zabscope explore --seeds A..B [--variant NAME]");
+                return 2;
+            }
+        }
+    }
+    let total = seeds.end.saturating_sub(seeds.start);
+    let mut failures = 0;
+    for seed in seeds {
+        if let Some(f) = explore_seed(seed, variant) {
+            failures += 1;
+            println!("seed {} FAILED: {}", f.seed, f.what);
+            println!("replay with `zabscope run FILE`, FILE containing:\n{}", f.replay);
+            if failures >= 3 {
+                println!("(stopping after 3 failing seeds)");
+                break;
+            }
+        }
+    }
+    println!("explored {total} seeds ({} variant): {failures} failed", variant.name());
+    if failures > 0 {
+        1
+    } else {
+        0
+    }
+}
