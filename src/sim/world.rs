@@ -476,6 +476,9 @@ impl World {
         let why = if !matches!(self.slots[m.to as usize - 1], Slot::Up(_)) {
             Some("server down")
         } else if !self.net.survives(m.from, m.to, m.generation) {
+            if let Some(conn) = m.msg.conn() {
+                self.net.break_conn(conn);
+            }
             None // already shown dying when the link was cut
         } else if m.msg.conn().is_some_and(|c| !self.net.conn_alive(c)) {
             Some("connection broken")
@@ -546,6 +549,11 @@ impl World {
     fn send(&mut self, from: Sid, to: Sid, msg: Message) {
         if let Some(conn) = msg.conn() {
             self.net.note_conn(conn);
+            if !self.net.is_up(from, to) {
+                // Writing into a cut link: the data never arrives, so the connection is as good
+                // as dead (TCP would give up on it); never let a later packet arrive after a hole.
+                self.net.break_conn(conn);
+            }
             if !self.net.conn_alive(conn) {
                 return; // writing to a socket that is gone
             }
