@@ -17,13 +17,22 @@ fn scripts() -> Vec<PathBuf> {
 
 /// Parse and run one script: `Err("FILE:LINE: message")` plus the status lines it printed.
 fn check(path: &Path) -> Result<(), String> {
-    let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+    let name = path
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned();
     let src = std::fs::read_to_string(path).map_err(|e| format!("{name}: cannot read: {e}"))?;
-    let script = parse(&src).map_err(|e| format!("{name}:{}: {} (parse error)", e.line, e.message))?;
+    let script =
+        parse(&src).map_err(|e| format!("{name}:{}: {} (parse error)", e.line, e.message))?;
     let mut out = Vec::new();
     run(&script, &mut out).map(|_| ()).map_err(|e| {
         let status = String::from_utf8_lossy(&out);
-        let status = if status.is_empty() { String::new() } else { format!("\n  status lines before it:\n{status}") };
+        let status = if status.is_empty() {
+            String::new()
+        } else {
+            format!("\n  status lines before it:\n{status}")
+        };
         format!("{name}:{}: {}{status}", e.line, e.message)
     })
 }
@@ -31,18 +40,30 @@ fn check(path: &Path) -> Result<(), String> {
 #[test]
 fn every_scenario_script_passes() {
     let files = scripts();
-    assert!(files.len() >= 8, "expected the scenario scripts in tests/scenarios, found {files:?}");
+    assert!(
+        files.len() >= 8,
+        "expected the scenario scripts in tests/scenarios, found {files:?}"
+    );
     let mut failures = Vec::new();
     for path in &files {
         match check(path) {
-            Ok(()) => eprintln!("ok    {}", path.file_name().unwrap_or_default().to_string_lossy()),
+            Ok(()) => eprintln!(
+                "ok    {}",
+                path.file_name().unwrap_or_default().to_string_lossy()
+            ),
             Err(e) => {
                 eprintln!("FAIL  {e}");
                 failures.push(e);
             }
         }
     }
-    assert!(failures.is_empty(), "{} of {} scenario scripts failed:\n{}", failures.len(), files.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} scenario scripts failed:\n{}",
+        failures.len(),
+        files.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -50,18 +71,33 @@ fn every_scenario_starts_with_a_comment_and_round_trips() {
     for path in scripts() {
         let src = std::fs::read_to_string(&path).expect("readable");
         let name = path.display();
-        assert!(src.starts_with('#'), "{name}: start with comment lines saying what the scenario shows");
+        assert!(
+            src.starts_with('#'),
+            "{name}: start with comment lines saying what the scenario shows"
+        );
         let Ok(script) = parse(&src) else { continue }; // reported by the other test
         let canonical = script.to_string();
-        let again = parse(&canonical).unwrap_or_else(|e| panic!("{name}: canonical text does not parse: {e}\n{canonical}"));
-        assert_eq!(script.stmts().collect::<Vec<_>>(), again.stmts().collect::<Vec<_>>(), "{name}");
+        let again = parse(&canonical)
+            .unwrap_or_else(|e| panic!("{name}: canonical text does not parse: {e}\n{canonical}"));
+        assert_eq!(
+            script.stmts().collect::<Vec<_>>(),
+            again.stmts().collect::<Vec<_>>(),
+            "{name}"
+        );
     }
 }
 
 #[test]
 fn runs_are_deterministic() {
-    let src = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios/leader_crash.zs")).expect("readable");
+    let src = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios/leader_crash.zs"),
+    )
+    .expect("readable");
     let script = parse(&src).expect("parses");
-    let hash = || run(&script, &mut std::io::sink()).map(|r| r.trace_hash).map_err(|e| e.to_string());
+    let hash = || {
+        run(&script, &mut std::io::sink())
+            .map(|r| r.trace_hash)
+            .map_err(|e| e.to_string())
+    };
     assert_eq!(hash(), hash());
 }

@@ -2,7 +2,7 @@
 //!
 //! Exit codes: 0 success; 1 a script ran and failed (an expectation, a timeout, a rejected
 //! command, an unexpected invariant violation); 2 usage errors and scripts that do not parse;
-//! 3 a subcommand that is not available yet.
+//! 3 is unused.
 
 use std::process::ExitCode;
 use zabscope::sim::scenario::{parse, run};
@@ -16,8 +16,10 @@ usage:
                                start every server, run to MS (virtual time), print the
                                trace hash in decimal (defaults: 3 servers, 0 observers,
                                seed 1, 10000 ms)
-  zabscope explore ...         explore random fault schedules
-  zabscope bench ...           benchmark the engine
+  zabscope explore [--seeds A..B] [--variant NAME]
+                               random fault schedules with the invariant checker on;
+                               prints each failing seed with a script that replays it
+  zabscope bench [--quick]     engine throughput: delivered messages/s, cost per message
   zabscope help                this text
 
 exit codes: 0 ok, 1 the script failed, 2 bad usage or a script that does not parse";
@@ -32,7 +34,9 @@ fn usage(problem: Option<&str>) -> ExitCode {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let Some(sub) = args.first() else { return usage(None) };
+    let Some(sub) = args.first() else {
+        return usage(None);
+    };
     let rest = &args[1..];
     match sub.as_str() {
         "run" => match rest {
@@ -41,12 +45,8 @@ fn main() -> ExitCode {
             _ => usage(Some("`run` takes one script file")),
         },
         "hash" => hash(rest),
-        // TODO(engine): wire explore/bench: call zabscope::sim::explore::main(rest) and
-        // zabscope::sim::bench::main(rest) once those modules exist.
-        "explore" | "bench" => {
-            eprintln!("zabscope {sub}: not yet available");
-            ExitCode::from(3)
-        }
+        "explore" => ExitCode::from(zabscope::sim::explore::main(rest) as u8),
+        "bench" => ExitCode::from(zabscope::sim::bench::main(rest) as u8),
         "help" | "-h" | "--help" => usage(None),
         other => usage(Some(&format!("unknown subcommand `{other}`"))),
     }

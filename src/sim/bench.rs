@@ -31,18 +31,29 @@ fn steady_writes(servers: usize, virtual_ms: u64, write_every_ms: u64) -> Figure
     let mut next_write = world.now();
     let mut at = 1;
     while world.now() < end {
-        let _ = world.apply(Command::Write { at, path: format!("/bench/{}", at), data: "x".into() });
+        let _ = world.apply(Command::Write {
+            at,
+            path: format!("/bench/{}", at),
+            data: "x".into(),
+        });
         at = at % servers as u32 + 1;
         next_write += write_every_ms;
         world.run_until(next_write);
     }
     let seconds = start.elapsed().as_secs_f64();
-    assert!(world.violations().is_empty(), "the benchmark run broke an invariant: {:?}", world.violations()[0]);
+    assert!(
+        world.violations().is_empty(),
+        "the benchmark run broke an invariant: {:?}",
+        world.violations()[0]
+    );
     Figures {
         delivered: world.messages_delivered() - delivered0,
         events: world.events_processed() - events0,
         seconds,
-        commits: world.max_logged_zxid().counter().saturating_sub(leader_zxid_before.counter()),
+        commits: world
+            .max_logged_zxid()
+            .counter()
+            .saturating_sub(leader_zxid_before.counter()),
     }
 }
 
@@ -61,7 +72,11 @@ pub fn main(args: &[String]) -> i32 {
         2_000.0 * scale as f64
     );
     println!("cost per delivered message:");
-    for (servers, virtual_ms, every) in [(5, 1_000 * scale, 1), (25, 400 * scale, 2), (101, 100 * scale, 5)] {
+    for (servers, virtual_ms, every) in [
+        (5, 1_000 * scale, 1),
+        (25, 400 * scale, 2),
+        (101, 100 * scale, 5),
+    ] {
         let f = steady_writes(servers, virtual_ms, every);
         println!(
             "  {servers:>3} servers: {:>7.0} ns/message  ({:.0} messages/s; {} messages, {} txns, {:.2} s wall)",

@@ -100,10 +100,24 @@ impl Checker {
         &self.committed
     }
 
-    fn violate(&mut self, event: u64, at: Millis, invariant: u8, servers: Vec<Sid>, explanation: String) {
+    fn violate(
+        &mut self,
+        event: u64,
+        at: Millis,
+        invariant: u8,
+        servers: Vec<Sid>,
+        explanation: String,
+    ) {
         if self.violations.len() < MAX_VIOLATIONS {
             let name = invariant_name(invariant);
-            self.violations.push(Violation { event, at, invariant, name, servers, explanation });
+            self.violations.push(Violation {
+                event,
+                at,
+                invariant,
+                name,
+                servers,
+                explanation,
+            });
         }
     }
 
@@ -142,16 +156,35 @@ impl Checker {
         if zxid.is_epoch_start() || server.disk.holds(zxid) || !server.is_voter() {
             return;
         }
-        self.violate(event, at, 5, vec![server.id], format!("s{} ACKed {zxid} before logging it: an ACK must follow the fsync", server.id));
+        self.violate(
+            event,
+            at,
+            5,
+            vec![server.id],
+            format!(
+                "s{} ACKed {zxid} before logging it: an ACK must follow the fsync",
+                server.id
+            ),
+        );
     }
 
     pub fn on_deliver(&mut self, event: u64, at: Millis, from: Sid, to: Sid, msg: &Message) {
-        if let Message::Quorum { packet: Packet::Ack { zxid }, .. } = msg {
+        if let Message::Quorum {
+            packet: Packet::Ack { zxid },
+            ..
+        } = msg
+        {
             if zxid.is_epoch_start() {
                 return; // a NEWLEADER ACK, not a proposal ACK
             }
             if !self.cfg.is_voter(from) {
-                self.violate(event, at, 12, vec![from, to], format!("observer s{from} ACKed proposal {zxid} to s{to}: observers never ACK"));
+                self.violate(
+                    event,
+                    at,
+                    12,
+                    vec![from, to],
+                    format!("observer s{from} ACKed proposal {zxid} to s{to}: observers never ACK"),
+                );
             }
             self.acks.entry((to, *zxid)).or_default().insert(from);
         }
@@ -160,24 +193,63 @@ impl Checker {
     pub fn observe(&mut self, event: u64, at: Millis, server: &Server, o: &Observation) {
         let sid = server.id;
         match o {
-            Observation::AcceptedEpoch { .. } | Observation::CurrentEpoch { .. } => self.check_epochs(event, at, server),
-            Observation::Decided { supporters, vote, .. } => {
-                let observers: Vec<Sid> = supporters.iter().copied().filter(|s| !self.cfg.is_voter(*s)).collect();
+            Observation::AcceptedEpoch { .. } | Observation::CurrentEpoch { .. } => {
+                self.check_epochs(event, at, server)
+            }
+            Observation::Decided {
+                supporters, vote, ..
+            } => {
+                let observers: Vec<Sid> = supporters
+                    .iter()
+                    .copied()
+                    .filter(|s| !self.cfg.is_voter(*s))
+                    .collect();
                 if !observers.is_empty() {
-                    self.violate(event, at, 12, vec![sid], format!("s{sid} counted observers {observers:?} in the vote quorum for {vote}"));
+                    self.violate(
+                        event,
+                        at,
+                        12,
+                        vec![sid],
+                        format!(
+                            "s{sid} counted observers {observers:?} in the vote quorum for {vote}"
+                        ),
+                    );
                 }
             }
-            Observation::LeaderEstablished { epoch } => self.on_established(event, at, server, *epoch),
+            Observation::LeaderEstablished { epoch } => {
+                self.on_established(event, at, server, *epoch)
+            }
             Observation::LeaderServing { epoch, .. } => self.on_serving(event, at, server, *epoch),
-            Observation::Logged { txn, leader_epoch, prev_last } => self.on_logged(event, at, server, txn, *leader_epoch, *prev_last),
-            Observation::LeaderCommitted { zxid, prev_committed, .. } => self.on_leader_commit(event, at, server, *zxid, *prev_committed),
-            Observation::Applied { txn, prev, digest } => self.on_applied(event, at, sid, txn, *prev, *digest),
-            Observation::Synced { upto, leader } => self.on_synced(event, at, server, *leader, *upto),
+            Observation::Logged {
+                txn,
+                leader_epoch,
+                prev_last,
+            } => self.on_logged(event, at, server, txn, *leader_epoch, *prev_last),
+            Observation::LeaderCommitted {
+                zxid,
+                prev_committed,
+                ..
+            } => self.on_leader_commit(event, at, server, *zxid, *prev_committed),
+            Observation::Applied { txn, prev, digest } => {
+                self.on_applied(event, at, sid, txn, *prev, *digest)
+            }
+            Observation::Synced { upto, leader } => {
+                self.on_synced(event, at, server, *leader, *upto)
+            }
             Observation::Truncated { removed, to } => {
                 for txn in removed {
                     if self.committed.get(&txn.zxid) == Some(txn) {
                         let z = txn.zxid;
-                        self.violate(event, at, 8, vec![sid], format!("TRUNC to {to} removed committed txn {z} ({}) from s{sid}", txn.op));
+                        self.violate(
+                            event,
+                            at,
+                            8,
+                            vec![sid],
+                            format!(
+                                "TRUNC to {to} removed committed txn {z} ({}) from s{sid}",
+                                txn.op
+                            ),
+                        );
                         break;
                     }
                 }
@@ -191,7 +263,13 @@ impl Checker {
         let (was_accepted, was_current) = self.epochs[server.id as usize - 1];
         let sid = server.id;
         if accepted < current {
-            self.violate(event, at, 2, vec![sid], format!("s{sid} has acceptedEpoch {accepted} below currentEpoch {current}"));
+            self.violate(
+                event,
+                at,
+                2,
+                vec![sid],
+                format!("s{sid} has acceptedEpoch {accepted} below currentEpoch {current}"),
+            );
         }
         if accepted < was_accepted || current < was_current {
             self.violate(event, at, 2, vec![sid], format!("s{sid}'s epochs went from ({was_accepted}, {was_current}) back to ({accepted}, {current})"));
@@ -203,12 +281,26 @@ impl Checker {
         let sid = leader.id;
         if let Some(other) = self.epoch_leader.insert(epoch, sid) {
             if other != sid {
-                self.violate(event, at, 1, vec![other, sid], format!("s{sid} established epoch {epoch}, which s{other} had already established"));
+                self.violate(
+                    event,
+                    at,
+                    1,
+                    vec![other, sid],
+                    format!(
+                        "s{sid} established epoch {epoch}, which s{other} had already established"
+                    ),
+                );
             }
         }
         // Durability: the new leader's history must hold every committed txn.
         let missing = self.committed.iter().find(|(z, txn)| {
-            **z > leader.disk.snapshot.zxid && leader.disk.log.binary_search_by_key(*z, |t| t.zxid).map(|i| &leader.disk.log[i] != *txn).unwrap_or(true)
+            **z > leader.disk.snapshot.zxid
+                && leader
+                    .disk
+                    .log
+                    .binary_search_by_key(*z, |t| t.zxid)
+                    .map(|i| &leader.disk.log[i] != *txn)
+                    .unwrap_or(true)
         });
         if let Some((z, txn)) = missing {
             let z = *z;
@@ -232,11 +324,27 @@ impl Checker {
         }
     }
 
-    fn on_logged(&mut self, event: u64, at: Millis, server: &Server, txn: &Rc<Txn>, leader_epoch: Option<Epoch>, prev_last: Zxid) {
+    fn on_logged(
+        &mut self,
+        event: u64,
+        at: Millis,
+        server: &Server,
+        txn: &Rc<Txn>,
+        leader_epoch: Option<Epoch>,
+        prev_last: Zxid,
+    ) {
         let sid = server.id;
         let z = txn.zxid;
         if z <= prev_last {
-            self.violate(event, at, 4, vec![sid], format!("s{sid} logged {z} after {prev_last}: its log is no longer strictly increasing"));
+            self.violate(
+                event,
+                at,
+                4,
+                vec![sid],
+                format!(
+                    "s{sid} logged {z} after {prev_last}: its log is no longer strictly increasing"
+                ),
+            );
         }
         match self.logged.get(&z) {
             Some(other) if other != txn => {
@@ -256,7 +364,14 @@ impl Checker {
         }
     }
 
-    fn on_leader_commit(&mut self, event: u64, at: Millis, leader: &Server, zxid: Zxid, prev_committed: Zxid) {
+    fn on_leader_commit(
+        &mut self,
+        event: u64,
+        at: Millis,
+        leader: &Server,
+        zxid: Zxid,
+        prev_committed: Zxid,
+    ) {
         let sid = leader.id;
         let mut acks = self.acks.remove(&(sid, zxid)).unwrap_or_default();
         acks.insert(sid); // the leader's own log write counts
@@ -270,10 +385,20 @@ impl Checker {
                 format!("s{sid} committed {zxid} with ACKs from only {} of {} voters ({}): not a quorum", acks.len(), self.cfg.voters.len(), list.join(", ")),
             );
         }
-        let skipped = leader.disk.log.iter().find(|t| t.zxid > prev_committed && t.zxid < zxid);
+        let skipped = leader
+            .disk
+            .log
+            .iter()
+            .find(|t| t.zxid > prev_committed && t.zxid < zxid);
         if let Some(t) = skipped {
             let z = t.zxid;
-            self.violate(event, at, 5, vec![sid], format!("s{sid} committed {zxid} before {z}: commits must follow zxid order"));
+            self.violate(
+                event,
+                at,
+                5,
+                vec![sid],
+                format!("s{sid} committed {zxid} before {z}: commits must follow zxid order"),
+            );
         }
         if let Ok(i) = leader.disk.log.binary_search_by_key(&zxid, |t| t.zxid) {
             let txn = leader.disk.log[i].clone();
@@ -288,19 +413,51 @@ impl Checker {
         }
     }
 
-    fn on_applied(&mut self, event: u64, at: Millis, sid: Sid, txn: &Rc<Txn>, prev: Zxid, digest: u64) {
+    fn on_applied(
+        &mut self,
+        event: u64,
+        at: Millis,
+        sid: Sid,
+        txn: &Rc<Txn>,
+        prev: Zxid,
+        digest: u64,
+    ) {
         let z = txn.zxid;
         if z <= prev && !prev.is_epoch_start() {
-            self.violate(event, at, 6, vec![sid], format!("s{sid} applied {z} after {prev}: out of zxid order"));
+            self.violate(
+                event,
+                at,
+                6,
+                vec![sid],
+                format!("s{sid} applied {z} after {prev}: out of zxid order"),
+            );
         }
         match self.committed.get(&z) {
             Some(c) if c == txn => {}
-            Some(_) => self.violate(event, at, 7, vec![sid], format!("s{sid} applied a txn at {z} that differs from the committed one")),
-            None => self.violate(event, at, 7, vec![sid], format!("s{sid} applied {z} ({}), which no quorum committed", txn.op)),
+            Some(_) => self.violate(
+                event,
+                at,
+                7,
+                vec![sid],
+                format!("s{sid} applied a txn at {z} that differs from the committed one"),
+            ),
+            None => self.violate(
+                event,
+                at,
+                7,
+                vec![sid],
+                format!("s{sid} applied {z} ({}), which no quorum committed", txn.op),
+            ),
         }
         if let Some((gap, _)) = self.committed.range(prev.next()..z).next() {
             let gap = *gap;
-            self.violate(event, at, 7, vec![sid], format!("s{sid} applied {z} right after {prev}, skipping committed {gap}"));
+            self.violate(
+                event,
+                at,
+                7,
+                vec![sid],
+                format!("s{sid} applied {z} right after {prev}, skipping committed {gap}"),
+            );
         }
         match self.digest_at.get(&z) {
             Some(d) if *d != digest => self.violate(event, at, 10, vec![sid], format!("s{sid}'s znode tree after {z} differs from another server's after the same history")),
@@ -368,9 +525,16 @@ impl Checker {
                 self.reported_lost.remove(&leader);
                 continue;
             }
-            let limit_ticks = if lost_syncing { self.cfg.init_limit + self.cfg.sync_limit } else { self.cfg.sync_limit };
+            let limit_ticks = if lost_syncing {
+                self.cfg.init_limit + self.cfg.sync_limit
+            } else {
+                self.cfg.sync_limit
+            };
             let allowed = (limit_ticks + 1) * tick + tick / 2;
-            let (since, allowed) = *self.quorum_lost_since.entry(leader).or_insert((at, allowed));
+            let (since, allowed) = *self
+                .quorum_lost_since
+                .entry(leader)
+                .or_insert((at, allowed));
             if at - since > allowed && self.reported_lost.insert(leader) {
                 self.violate(
                     event,

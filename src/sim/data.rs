@@ -17,12 +17,25 @@ pub type RequestId = u64;
 /// watches) grow from here; every op already goes through the whole Zab path.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub enum TxnOp {
-    CreateSession { session: SessionId, timeout_ms: u64 },
-    CloseSession { session: SessionId },
-    Create { path: String, data: String },
-    SetData { path: String, data: String },
+    CreateSession {
+        session: SessionId,
+        timeout_ms: u64,
+    },
+    CloseSession {
+        session: SessionId,
+    },
+    Create {
+        path: String,
+        data: String,
+    },
+    SetData {
+        path: String,
+        data: String,
+    },
     /// A request that failed at the leader still takes a zxid in ZooKeeper (an error txn).
-    Error { code: i32 },
+    Error {
+        code: i32,
+    },
 }
 
 /// A logged transaction: its zxid, the request it came from, and the change.
@@ -162,7 +175,10 @@ mod tests {
         Rc::new(Txn {
             zxid: Zxid(zxid),
             request: zxid,
-            op: TxnOp::Create { path: path.into(), data: "x".into() },
+            op: TxnOp::Create {
+                path: path.into(),
+                data: "x".into(),
+            },
         })
     }
 
@@ -175,7 +191,14 @@ mod tests {
         b.apply(&txn(1, "/b"));
         b.apply(&txn(2, "/a"));
         assert_eq!(a.digest, b.digest);
-        b.apply(&Txn { zxid: Zxid(3), request: 3, op: TxnOp::SetData { path: "/a".into(), data: "y".into() } });
+        b.apply(&Txn {
+            zxid: Zxid(3),
+            request: 3,
+            op: TxnOp::SetData {
+                path: "/a".into(),
+                data: "y".into(),
+            },
+        });
         assert_ne!(a.digest, b.digest);
     }
 

@@ -38,12 +38,18 @@ fn generate(seed: u64, variant: Variant) -> (Vec<Stmt>, Option<String>) {
     let mut rng = fastrand::Rng::with_seed(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ 0x5eed);
     let voters = [3, 3, 5, 5, 5, 7][rng.usize(0..6)];
     let observers = [0, 0, 1, 2][rng.usize(0..4)];
-    let mut stmts = vec![Stmt::Servers(voters), Stmt::Observers(observers), Stmt::Seed(seed)];
+    let mut stmts = vec![
+        Stmt::Servers(voters),
+        Stmt::Observers(observers),
+        Stmt::Seed(seed),
+    ];
     if variant != Variant::Correct {
         stmts.push(Stmt::Variant(variant.name().to_string()));
     }
     stmts.push(Stmt::Start(Targets::All));
-    let mut world = World::new(world_config(&Script::from_stmts(stmts.clone())).expect("generated config is valid"));
+    let mut world = World::new(
+        world_config(&Script::from_stmts(stmts.clone())).expect("generated config is valid"),
+    );
     world.apply(Command::StartAll).expect("start");
     let mut faults = Faults::default();
     for step in 0..rng.usize(10..40) {
@@ -76,7 +82,8 @@ fn generate(seed: u64, variant: Variant) -> (Vec<Stmt>, Option<String>) {
     stmts.push(Stmt::Run(settle_first));
     world.run_until(world.now() + settle_first);
     let deadline = world.now() + SETTLE;
-    while world.stable_leader().is_none() && world.now() < deadline && world.violations().is_empty() {
+    while world.stable_leader().is_none() && world.now() < deadline && world.violations().is_empty()
+    {
         world.run_until(world.now() + super::scenario::run::UNTIL_STEP);
     }
     stmts.push(Stmt::Until(UntilGoal::Stable, Some(SETTLE)));
@@ -84,9 +91,19 @@ fn generate(seed: u64, variant: Variant) -> (Vec<Stmt>, Option<String>) {
         return (with_expectation(stmts, v.invariant), Some(describe(v)));
     }
     let Some(leader) = world.stable_leader() else {
-        return (stmts, Some(format!("liveness: no stable leader {} s after healing every fault", SETTLE / 1000)));
+        return (
+            stmts,
+            Some(format!(
+                "liveness: no stable leader {} s after healing every fault",
+                SETTLE / 1000
+            )),
+        );
     };
-    let write = Stmt::Write { at: Some(leader), path: "/explore/final".into(), data: "done".into() };
+    let write = Stmt::Write {
+        at: Some(leader),
+        path: "/explore/final".into(),
+        data: "done".into(),
+    };
     world.apply(command_of(&write)).expect("leader is up");
     stmts.push(write);
     // The write must reach every server, through whatever re-elections are still due.
@@ -99,9 +116,19 @@ fn generate(seed: u64, variant: Variant) -> (Vec<Stmt>, Option<String>) {
         return (with_expectation(stmts, v.invariant), Some(describe(v)));
     }
     if !converged(&world) {
-        let states: BTreeSet<_> = world.servers().filter_map(|(_, s)| s.map(|s| s.disk.last_logged_zxid())).collect();
+        let states: BTreeSet<_> = world
+            .servers()
+            .filter_map(|(_, s)| s.map(|s| s.disk.last_logged_zxid()))
+            .collect();
         let zxids: Vec<String> = states.iter().map(|z| z.to_string()).collect();
-        return (stmts, Some(format!("liveness: the final write did not reach every server within {} s (last logged {})", SETTLE / 1000, zxids.join(", "))));
+        return (
+            stmts,
+            Some(format!(
+                "liveness: the final write did not reach every server within {} s (last logged {})",
+                SETTLE / 1000,
+                zxids.join(", ")
+            )),
+        );
     }
     stmts.push(Stmt::ExpectNoViolations);
     (stmts, None)
@@ -110,7 +137,10 @@ fn generate(seed: u64, variant: Variant) -> (Vec<Stmt>, Option<String>) {
 /// Every server is up, synced with one stable leader, and holds the same history (the leader
 /// shows e << 32 as its zxid, so compare the last logged txn and the tree's digest).
 fn converged(world: &World) -> bool {
-    let states: BTreeSet<_> = world.servers().map(|(_, s)| s.map(|s| (s.disk.last_logged_zxid(), s.tree.digest))).collect();
+    let states: BTreeSet<_> = world
+        .servers()
+        .map(|(_, s)| s.map(|s| (s.disk.last_logged_zxid(), s.tree.digest)))
+        .collect();
     world.stable_leader().is_some() && states.len() == 1 && !states.contains(&None)
 }
 
@@ -120,7 +150,10 @@ fn with_expectation(mut stmts: Vec<Stmt>, invariant: u8) -> Vec<Stmt> {
 }
 
 fn describe(v: &super::check::Violation) -> String {
-    format!("invariant {} ({}) at event {}, t={} ms, servers {:?}: {}", v.invariant, v.name, v.event, v.at, v.servers, v.explanation)
+    format!(
+        "invariant {} ({}) at event {}, t={} ms, servers {:?}: {}",
+        v.invariant, v.name, v.event, v.at, v.servers, v.explanation
+    )
 }
 
 /// What has been broken so far, so the schedule stays within what Zab promises to survive:
@@ -133,11 +166,12 @@ struct Faults {
 
 impl Faults {
     fn update(&mut self, world: &World) {
-        self.wiped.retain(|sid| match world.server(*sid).map(|s| &s.role) {
-            Some(Role::Learning(l)) => l.stage != super::zab::learner::LearnerStage::Broadcast,
-            Some(Role::Leading(_)) => false,
-            _ => true,
-        });
+        self.wiped
+            .retain(|sid| match world.server(*sid).map(|s| &s.role) {
+                Some(Role::Learning(l)) => l.stage != super::zab::learner::LearnerStage::Broadcast,
+                Some(Role::Leading(_)) => false,
+                _ => true,
+            });
     }
 
     fn note(&mut self, stmt: &Stmt) {
@@ -149,11 +183,19 @@ impl Faults {
     /// Voters that are down or wiped-and-unsynced.
     fn failed_voters(&self, world: &World) -> usize {
         let cfg = world.ensemble();
-        cfg.voters.iter().filter(|s| world.server(**s).is_none() || self.wiped.contains(s)).count()
+        cfg.voters
+            .iter()
+            .filter(|s| world.server(**s).is_none() || self.wiped.contains(s))
+            .count()
     }
 }
 
-fn pick_action(rng: &mut fastrand::Rng, world: &World, faults: &Faults, step: usize) -> Option<Stmt> {
+fn pick_action(
+    rng: &mut fastrand::Rng,
+    world: &World,
+    faults: &Faults,
+    step: usize,
+) -> Option<Stmt> {
     let cfg = world.ensemble();
     let n = cfg.server_count() as Sid;
     let minority = (cfg.voters.len() - 1) / 2;
@@ -162,27 +204,68 @@ fn pick_action(rng: &mut fastrand::Rng, world: &World, faults: &Faults, step: us
     let up: Vec<Sid> = (1..=n).filter(|s| world.server(*s).is_some()).collect();
     let down: Vec<Sid> = (1..=n).filter(|s| world.server(*s).is_none()).collect();
     let leader = world.serving_leader();
-    let target = if rng.bool() { leader.unwrap_or(any) } else { any };
+    let target = if rng.bool() {
+        leader.unwrap_or(any)
+    } else {
+        any
+    };
     // A wiped disk forgets its epoch promises: until it has synced back, it is a failure that
     // can do harm, so nothing else may fail meanwhile, and it may only come back into an
     // ensemble that has an established leader to follow.
     let wiping = !faults.wiped.is_empty();
     let stable = world.stable_leader().is_some();
-    let can_fail = |sid: Sid| !wiping && (!cfg.is_voter(sid) || faults.failed_voters(world) < minority);
-    let restartable: Vec<Sid> = down.iter().copied().filter(|s| !faults.wiped.contains(s) || stable).collect();
+    let can_fail =
+        |sid: Sid| !wiping && (!cfg.is_voter(sid) || faults.failed_voters(world) < minority);
+    let restartable: Vec<Sid> = down
+        .iter()
+        .copied()
+        .filter(|s| !faults.wiped.contains(s) || stable)
+        .collect();
     Some(match rng.u32(0..20) {
         0..=2 if world.server(target).is_some() && can_fail(target) => Stmt::Crash(target),
-        3..=4 if !restartable.is_empty() => Stmt::Restart(restartable[rng.usize(0..restartable.len())]),
-        5 if stable && world.server(target).is_some() && Some(target) != leader && can_fail(target) => Stmt::Wipe(target),
-        6..=7 if any != target && !wiping => Stmt::Cut { from: target, to: any, both: rng.bool() },
-        8 if any != other && !wiping => Stmt::Cut { from: any, to: other, both: rng.bool() },
+        3..=4 if !restartable.is_empty() => {
+            Stmt::Restart(restartable[rng.usize(0..restartable.len())])
+        }
+        5 if stable
+            && world.server(target).is_some()
+            && Some(target) != leader
+            && can_fail(target) =>
+        {
+            Stmt::Wipe(target)
+        }
+        6..=7 if any != target && !wiping => Stmt::Cut {
+            from: target,
+            to: any,
+            both: rng.bool(),
+        },
+        8 if any != other && !wiping => Stmt::Cut {
+            from: any,
+            to: other,
+            both: rng.bool(),
+        },
         9 if !wiping => Stmt::Isolate(target),
         10..=11 => Stmt::HealAll,
-        12 if any != other => Stmt::Heal { from: any, to: other, both: true },
-        13 if !up.is_empty() => Stmt::SessionOpen { at: Some(up[rng.usize(0..up.len())]) },
+        12 if any != other => Stmt::Heal {
+            from: any,
+            to: other,
+            both: true,
+        },
+        13 if !up.is_empty() => Stmt::SessionOpen {
+            at: Some(up[rng.usize(0..up.len())]),
+        },
         _ if !up.is_empty() => {
-            let at = if rng.bool() { leader.filter(|l| world.server(*l).is_some()).unwrap_or(up[0]) } else { up[rng.usize(0..up.len())] };
-            Stmt::Write { at: Some(at), path: format!("/k{}", rng.u32(0..4)), data: format!("v{step}") }
+            let at = if rng.bool() {
+                leader
+                    .filter(|l| world.server(*l).is_some())
+                    .unwrap_or(up[0])
+            } else {
+                up[rng.usize(0..up.len())]
+            };
+            Stmt::Write {
+                at: Some(at),
+                path: format!("/k{}", rng.u32(0..4)),
+                data: format!("v{step}"),
+            }
         }
         _ => return None,
     })
@@ -193,12 +276,26 @@ fn command_of(stmt: &Stmt) -> Command {
         Stmt::Crash(s) => Command::Crash(*s),
         Stmt::Restart(s) => Command::Restart(*s),
         Stmt::Wipe(s) => Command::Wipe(*s),
-        Stmt::Cut { from, to, both } => Command::Cut { from: *from, to: *to, both: *both },
-        Stmt::Heal { from, to, both } => Command::Heal { from: *from, to: *to, both: *both },
+        Stmt::Cut { from, to, both } => Command::Cut {
+            from: *from,
+            to: *to,
+            both: *both,
+        },
+        Stmt::Heal { from, to, both } => Command::Heal {
+            from: *from,
+            to: *to,
+            both: *both,
+        },
         Stmt::HealAll => Command::HealAll,
         Stmt::Isolate(s) => Command::Isolate(*s),
-        Stmt::SessionOpen { at } => Command::SessionOpen { at: at.expect("explorer names the server") },
-        Stmt::Write { at, path, data } => Command::Write { at: at.expect("explorer names the server"), path: path.clone(), data: data.clone() },
+        Stmt::SessionOpen { at } => Command::SessionOpen {
+            at: at.expect("explorer names the server"),
+        },
+        Stmt::Write { at, path, data } => Command::Write {
+            at: at.expect("explorer names the server"),
+            path: path.clone(),
+            data: data.clone(),
+        },
         other => unreachable!("the explorer does not generate {other:?}"),
     }
 }
@@ -225,7 +322,15 @@ fn shrink(script: Script) -> Script {
         while i < stmts.len() {
             // Only actions whose removal cannot add a fault: dropping a restart or a heal could
             // push the schedule past what Zab promises to survive.
-            let removable = matches!(stmts[i], Stmt::Crash(_) | Stmt::Wipe(_) | Stmt::Cut { .. } | Stmt::Isolate(_) | Stmt::SessionOpen { .. } | Stmt::Write { .. });
+            let removable = matches!(
+                stmts[i],
+                Stmt::Crash(_)
+                    | Stmt::Wipe(_)
+                    | Stmt::Cut { .. }
+                    | Stmt::Isolate(_)
+                    | Stmt::SessionOpen { .. }
+                    | Stmt::Write { .. }
+            );
             if removable {
                 let mut candidate = stmts.clone();
                 candidate.remove(i);
@@ -280,8 +385,14 @@ pub fn main(args: &[String]) -> i32 {
             "--variant" => match it.next().and_then(|s| Variant::parse(s)) {
                 Some(v) => variant = v,
                 None => {
-                    let names: Vec<&str> = std::iter::once(Variant::Correct).chain(Variant::ALL_BROKEN).map(|v| v.name()).collect();
-                    eprintln!("zabscope explore: --variant takes one of {}", names.join(", "));
+                    let names: Vec<&str> = std::iter::once(Variant::Correct)
+                        .chain(Variant::ALL_BROKEN)
+                        .map(|v| v.name())
+                        .collect();
+                    eprintln!(
+                        "zabscope explore: --variant takes one of {}",
+                        names.join(", ")
+                    );
                     return 2;
                 }
             },
@@ -297,14 +408,20 @@ pub fn main(args: &[String]) -> i32 {
         if let Some(f) = explore_seed(seed, variant) {
             failures += 1;
             println!("seed {} FAILED: {}", f.seed, f.what);
-            println!("replay with `zabscope run FILE`, FILE containing:\n{}", f.replay);
+            println!(
+                "replay with `zabscope run FILE`, FILE containing:\n{}",
+                f.replay
+            );
             if failures >= 3 {
                 println!("(stopping after 3 failing seeds)");
                 break;
             }
         }
     }
-    println!("explored {total} seeds ({} variant): {failures} failed", variant.name());
+    println!(
+        "explored {total} seeds ({} variant): {failures} failed",
+        variant.name()
+    );
     if failures > 0 {
         1
     } else {

@@ -35,7 +35,11 @@ pub struct Network {
 
 impl Network {
     pub fn new(servers: usize, latency_min: Millis, latency_max: Millis) -> Network {
-        let link = Link { up: true, generation: 0, last_delivery: 0 };
+        let link = Link {
+            up: true,
+            generation: 0,
+            last_delivery: 0,
+        };
         Network {
             n: servers,
             links: vec![link; servers * servers],
@@ -93,7 +97,13 @@ impl Network {
 
     /// When a message sent now on `from -> to` arrives: latency plus jitter, scaled by the
     /// slowness of either end, never before what was sent earlier on the same link.
-    pub fn schedule(&mut self, from: Sid, to: Sid, now: Millis, rng: &mut fastrand::Rng) -> (Millis, u32) {
+    pub fn schedule(
+        &mut self,
+        from: Sid,
+        to: Sid,
+        now: Millis,
+        rng: &mut fastrand::Rng,
+    ) -> (Millis, u32) {
         let span = self.latency_max - self.latency_min;
         let jitter = if span == 0 { 0 } else { rng.u64(0..=span) };
         let factor = self.slowness(from).max(self.slowness(to)) as Millis;
@@ -132,7 +142,11 @@ impl Network {
             let i = self.index(learner, leader);
             let serial = self.newest_serial[i];
             if serial > self.broken_upto[i] {
-                was_alive.push(ConnId { learner, leader, serial });
+                was_alive.push(ConnId {
+                    learner,
+                    leader,
+                    serial,
+                });
             }
             self.broken_upto[i] = serial;
         }

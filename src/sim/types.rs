@@ -12,7 +12,9 @@ pub type Millis = u64;
 pub type Epoch = u64;
 
 /// A ZooKeeper transaction id: the epoch in the high 32 bits, a counter in the low 32.
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub struct Zxid(pub u64);
 
 impl Zxid {
@@ -66,7 +68,9 @@ impl std::str::FromStr for Zxid {
             Some(hex) => u64::from_str_radix(hex, 16)
                 .map(Zxid)
                 .map_err(|_| format!("`{s}` is not a hex zxid like 0x100000002")),
-            None => Err(format!("`{s}` is not a hex zxid: write it like 0x100000002")),
+            None => Err(format!(
+                "`{s}` is not a hex zxid: write it like 0x100000002"
+            )),
         }
     }
 }

@@ -72,8 +72,17 @@ impl View {
             })
             .collect();
         let n = servers.len() as Sid;
-        let cut_links = (1..=n).flat_map(|a| (1..=n).map(move |b| (a, b))).filter(|(a, b)| a != b && !world.net.is_up(*a, *b)).collect();
-        View { now: world.now(), servers, messages, cut_links, violations: world.violations().len() }
+        let cut_links = (1..=n)
+            .flat_map(|a| (1..=n).map(move |b| (a, b)))
+            .filter(|(a, b)| a != b && !world.net.is_up(*a, *b))
+            .collect();
+        View {
+            now: world.now(),
+            servers,
+            messages,
+            cut_links,
+            violations: world.violations().len(),
+        }
     }
 }
 
@@ -81,7 +90,11 @@ fn server_view(s: &Server) -> ServerView {
     let (mode, phase, vote) = match &s.role {
         Role::Looking(e) => ("looking", "ELECTION", Some(e.proposal)),
         Role::Leading(l) => ("leader", l.phase.as_str(), Some(s.current_vote.0)),
-        Role::Learning(l) => (if l.observer { "observer" } else { "follower" }, l.stage.phase_name(), Some(s.current_vote.0)),
+        Role::Learning(l) => (
+            if l.observer { "observer" } else { "follower" },
+            l.stage.phase_name(),
+            Some(s.current_vote.0),
+        ),
     };
     ServerView {
         id: s.id,

@@ -7,7 +7,10 @@ use super::data::{Disk, SessionId};
 use super::net::Network;
 use super::types::{Millis, Sid, Zxid};
 use super::zab::server::TIMER_KINDS;
-use super::zab::{EnsembleConfig, Input, Message, Observation, Output, Request, RequestOp, Role, Server, TimerKind};
+use super::zab::{
+    EnsembleConfig, Input, Message, Observation, Output, Request, RequestOp, Role, Server,
+    TimerKind,
+};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap, VecDeque};
 use std::rc::Rc;
@@ -24,7 +27,12 @@ pub struct WorldConfig {
 
 impl WorldConfig {
     pub fn new(voters: usize, observers: usize, seed: u64) -> WorldConfig {
-        WorldConfig { ensemble: EnsembleConfig::new(voters, observers), seed, latency_min: 10, latency_max: 30 }
+        WorldConfig {
+            ensemble: EnsembleConfig::new(voters, observers),
+            seed,
+            latency_min: 10,
+            latency_max: 30,
+        }
     }
 }
 
@@ -41,19 +49,38 @@ pub enum Command {
     /// Stop the server if it runs, then erase its disk (txn log, snapshot, epochs).
     Wipe(Sid),
     /// Cut `from -> to`, and `to -> from` too if `both`.
-    Cut { from: Sid, to: Sid, both: bool },
-    Heal { from: Sid, to: Sid, both: bool },
+    Cut {
+        from: Sid,
+        to: Sid,
+        both: bool,
+    },
+    Heal {
+        from: Sid,
+        to: Sid,
+        both: bool,
+    },
     HealAll,
     /// Cut every link to and from a server.
     Isolate(Sid),
     /// Multiply the latency of every message to or from a server.
-    Slow { sid: Sid, factor: u32 },
+    Slow {
+        sid: Sid,
+        factor: u32,
+    },
     /// A client connected to `at` writes `data` at `path`.
-    Write { at: Sid, path: String, data: String },
+    Write {
+        at: Sid,
+        path: String,
+        data: String,
+    },
     /// A client connects to `at` and opens a session (a createSession txn).
-    SessionOpen { at: Sid },
+    SessionOpen {
+        at: Sid,
+    },
     /// The oldest session opened at `at` closes (a closeSession txn).
-    SessionClose { at: Sid },
+    SessionClose {
+        at: Sid,
+    },
 }
 
 /// A message on the wire, with everything the UI needs to animate it.
@@ -79,8 +106,15 @@ pub struct Lost {
 #[derive(Clone, Debug)]
 enum EventKind {
     Deliver(InFlight),
-    Timer { sid: Sid, kind: TimerKind, token: u64 },
-    ConnClosed { to: Sid, conn: super::zab::ConnId },
+    Timer {
+        sid: Sid,
+        kind: TimerKind,
+        token: u64,
+    },
+    ConnClosed {
+        to: Sid,
+        conn: super::zab::ConnId,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -274,7 +308,9 @@ impl World {
 
     /// Process the next event, wherever it is in time. False if nothing is scheduled.
     pub fn step(&mut self) -> bool {
-        let Some(Reverse(event)) = self.queue.pop() else { return false };
+        let Some(Reverse(event)) = self.queue.pop() else {
+            return false;
+        };
         self.now = self.now.max(event.at);
         self.events += 1;
         match event.kind {
@@ -286,14 +322,19 @@ impl World {
                 }
             }
             EventKind::ConnClosed { to, conn } => {
-                let closer = if conn.learner == to { conn.leader } else { conn.learner };
+                let closer = if conn.learner == to {
+                    conn.leader
+                } else {
+                    conn.learner
+                };
                 if self.net.is_up(closer, to) {
                     self.mix(&[3, to as u64, conn.serial]);
                     self.step_server(to, Input::ConnClosed { conn });
                 }
             }
         }
-        self.checker.after_event(self.events, self.now, &self.slots, &self.net);
+        self.checker
+            .after_event(self.events, self.now, &self.slots, &self.net);
         true
     }
 
@@ -338,21 +379,35 @@ impl World {
                 }
             }
             Command::Slow { sid, factor } => self.net.set_slowness(sid, factor),
-            Command::Write { at, path, data } => self.client_request(at, RequestOp::Write { path, data }),
+            Command::Write { at, path, data } => {
+                self.client_request(at, RequestOp::Write { path, data })
+            }
             Command::SessionOpen { at } => {
                 self.next_session += 1;
                 let session = ((at as u64) << 56) | self.next_session;
                 self.sessions.insert(session, at);
                 let timeout_ms = 10 * self.ensemble.tick_ms;
-                self.client_request(at, RequestOp::OpenSession { session, timeout_ms });
+                self.client_request(
+                    at,
+                    RequestOp::OpenSession {
+                        session,
+                        timeout_ms,
+                    },
+                );
             }
             Command::SessionClose { at } => {
-                let session = self.sessions.iter().find(|(_, s)| **s == at).map(|(id, _)| *id).expect("checked");
+                let session = self
+                    .sessions
+                    .iter()
+                    .find(|(_, s)| **s == at)
+                    .map(|(id, _)| *id)
+                    .expect("checked");
                 self.sessions.remove(&session);
                 self.client_request(at, RequestOp::CloseSession { session });
             }
         }
-        self.checker.after_event(self.events, self.now, &self.slots, &self.net);
+        self.checker
+            .after_event(self.events, self.now, &self.slots, &self.net);
         Ok(())
     }
 
@@ -362,7 +417,9 @@ impl World {
             if (1..=n).contains(&sid) {
                 Ok(())
             } else {
-                Err(format!("there is no server {sid}: servers are numbered 1 to {n}"))
+                Err(format!(
+                    "there is no server {sid}: servers are numbered 1 to {n}"
+                ))
             }
         };
         let up = |sid: Sid| -> Result<(), String> {
@@ -380,7 +437,9 @@ impl World {
                 known(*from)?;
                 known(*to)?;
                 if from == to {
-                    return Err(format!("a link joins two different servers, not {from} and {to}"));
+                    return Err(format!(
+                        "a link joins two different servers, not {from} and {to}"
+                    ));
                 }
                 Ok(())
             }
@@ -421,7 +480,10 @@ impl World {
         if !matches!(self.slots[i], Slot::Up(_)) {
             return;
         }
-        let Slot::Up(server) = std::mem::replace(&mut self.slots[i], Slot::Down(Disk::default())) else { unreachable!() };
+        let Slot::Up(server) = std::mem::replace(&mut self.slots[i], Slot::Down(Disk::default()))
+        else {
+            unreachable!()
+        };
         self.slots[i] = Slot::Down(server.disk);
         for token in self.timer_tokens[i].iter_mut() {
             *token += 1;
@@ -438,7 +500,10 @@ impl World {
     fn wipe(&mut self, sid: Sid) {
         self.crash(sid);
         if let Slot::Down(disk) = &mut self.slots[sid as usize - 1] {
-            *disk = Disk { incarnation: disk.incarnation, ..Disk::default() };
+            *disk = Disk {
+                incarnation: disk.incarnation,
+                ..Disk::default()
+            };
         }
         self.checker.on_wipe(sid);
     }
@@ -468,7 +533,11 @@ impl World {
 
     fn client_request(&mut self, at: Sid, op: RequestOp) {
         self.next_request_id += 1;
-        let request = Request { id: self.next_request_id, origin: at, op };
+        let request = Request {
+            id: self.next_request_id,
+            origin: at,
+            op,
+        };
         self.step_server(at, Input::Client(request));
     }
 
@@ -485,8 +554,15 @@ impl World {
         } else {
             self.delivered += 1;
             self.mix(&[1, m.from as u64, m.to as u64, message_code(&m.msg)]);
-            self.checker.on_deliver(self.events, self.now, m.from, m.to, &m.msg);
-            self.step_server(m.to, Input::Receive { from: m.from, msg: m.msg });
+            self.checker
+                .on_deliver(self.events, self.now, m.from, m.to, &m.msg);
+            self.step_server(
+                m.to,
+                Input::Receive {
+                    from: m.from,
+                    msg: m.msg,
+                },
+            );
             return;
         };
         if let Some(why) = why {
@@ -498,12 +574,18 @@ impl World {
         if self.recent_losses.len() == RECENT_LOSSES {
             self.recent_losses.pop_front();
         }
-        self.recent_losses.push_back(Lost { message, lost_at: self.now, why });
+        self.recent_losses.push_back(Lost {
+            message,
+            lost_at: self.now,
+            why,
+        });
     }
 
     /// Step one server and route what it asks for.
     fn step_server(&mut self, sid: Sid, input: Input) {
-        let Slot::Up(server) = &mut self.slots[sid as usize - 1] else { return };
+        let Slot::Up(server) = &mut self.slots[sid as usize - 1] else {
+            return;
+        };
         server.step(self.now, input);
         let mut outputs = std::mem::take(&mut self.outputs);
         server.take_outputs(&mut outputs);
@@ -526,7 +608,11 @@ impl World {
             Output::Close(conn) => {
                 if self.net.conn_alive(conn) {
                     self.net.break_conn(conn);
-                    let peer = if conn.learner == sid { conn.leader } else { conn.learner };
+                    let peer = if conn.learner == sid {
+                        conn.leader
+                    } else {
+                        conn.learner
+                    };
                     self.notify_closed(sid, peer, conn);
                 }
             }
@@ -540,7 +626,11 @@ impl World {
                     if feed.len() == FEED_LENGTH {
                         feed.pop_front();
                     }
-                    feed.push_back(FeedEntry { at: self.now, sid, what: o });
+                    feed.push_back(FeedEntry {
+                        at: self.now,
+                        sid,
+                        what: o,
+                    });
                 }
             }
         }
@@ -558,18 +648,38 @@ impl World {
                 return; // writing to a socket that is gone
             }
         }
-        if let (Message::Quorum { packet: super::zab::Packet::Ack { zxid }, .. }, Slot::Up(server)) = (&msg, &self.slots[from as usize - 1]) {
-            self.checker.on_ack_sent(self.events, self.now, server, *zxid);
+        if let (
+            Message::Quorum {
+                packet: super::zab::Packet::Ack { zxid },
+                ..
+            },
+            Slot::Up(server),
+        ) = (&msg, &self.slots[from as usize - 1])
+        {
+            self.checker
+                .on_ack_sent(self.events, self.now, server, *zxid);
         }
         let (deliver_at, generation) = self.net.schedule(from, to, self.now, &mut self.rng);
         self.next_message_id += 1;
-        let m = InFlight { id: self.next_message_id, from, to, msg, sent_at: self.now, deliver_at, generation };
+        let m = InFlight {
+            id: self.next_message_id,
+            from,
+            to,
+            msg,
+            sent_at: self.now,
+            deliver_at,
+            generation,
+        };
         self.push(deliver_at, EventKind::Deliver(m));
     }
 
     fn push(&mut self, at: Millis, kind: EventKind) {
         self.seq += 1;
-        self.queue.push(Reverse(Event { at, seq: self.seq, kind }));
+        self.queue.push(Reverse(Event {
+            at,
+            seq: self.seq,
+            kind,
+        }));
     }
 
     fn mix(&mut self, words: &[u64]) {
@@ -588,7 +698,9 @@ impl World {
         let leaders: Vec<Sid> = self
             .servers()
             .filter_map(|(sid, s)| match s.map(|s| &s.role) {
-                Some(Role::Leading(l)) if l.phase == super::zab::leader::LeaderPhase::Broadcast => Some(sid),
+                Some(Role::Leading(l)) if l.phase == super::zab::leader::LeaderPhase::Broadcast => {
+                    Some(sid)
+                }
                 _ => None,
             })
             .collect();
@@ -605,7 +717,9 @@ impl World {
     pub fn serving_leader(&self) -> Option<Sid> {
         self.servers()
             .filter_map(|(sid, s)| match s.map(|s| &s.role) {
-                Some(Role::Leading(l)) if l.phase == super::zab::leader::LeaderPhase::Broadcast => Some((l.new_epoch, sid)),
+                Some(Role::Leading(l)) if l.phase == super::zab::leader::LeaderPhase::Broadcast => {
+                    Some((l.new_epoch, sid))
+                }
                 _ => None,
             })
             .max()
@@ -622,7 +736,10 @@ impl World {
 
     /// The greatest zxid any server has logged (for scripts and the explorer).
     pub fn max_logged_zxid(&self) -> Zxid {
-        (1..=self.slots.len() as Sid).map(|s| self.disk(s).last_logged_zxid()).max().unwrap_or_default()
+        (1..=self.slots.len() as Sid)
+            .map(|s| self.disk(s).last_logged_zxid())
+            .max()
+            .unwrap_or_default()
     }
 }
 
@@ -638,7 +755,11 @@ fn command_code(cmd: &Command) -> u64 {
         Command::HealAll => (10, 0, 0),
         Command::Isolate(s) => (11, *s as u64, 0),
         Command::Slow { sid, factor } => (12, *sid as u64, *factor as u64),
-        Command::Write { at, path, data } => (13, *at as u64, super::data::fnv1a(path.as_bytes(), super::data::fnv1a(data.as_bytes(), 0))),
+        Command::Write { at, path, data } => (
+            13,
+            *at as u64,
+            super::data::fnv1a(path.as_bytes(), super::data::fnv1a(data.as_bytes(), 0)),
+        ),
         Command::SessionOpen { at } => (14, *at as u64, 0),
         Command::SessionClose { at } => (15, *at as u64, 0),
     };
@@ -648,11 +769,18 @@ fn command_code(cmd: &Command) -> u64 {
 fn message_code(msg: &Message) -> u64 {
     use super::zab::Packet;
     match msg {
-        Message::Notification(n) => (n.vote.leader as u64) << 48 ^ n.vote.zxid.0 ^ n.round << 40 ^ n.state as u64,
+        Message::Notification(n) => {
+            (n.vote.leader as u64) << 48 ^ n.vote.zxid.0 ^ n.round << 40 ^ n.state as u64
+        }
         Message::Quorum { packet, conn } => {
             let zxid = match packet {
                 Packet::Proposal { txn } | Packet::Inform { txn } => txn.zxid.0,
-                Packet::Ack { zxid } | Packet::Commit { zxid } | Packet::Ping { zxid } | Packet::Diff { zxid } | Packet::Trunc { zxid } | Packet::NewLeader { zxid } => zxid.0,
+                Packet::Ack { zxid }
+                | Packet::Commit { zxid }
+                | Packet::Ping { zxid }
+                | Packet::Diff { zxid }
+                | Packet::Trunc { zxid }
+                | Packet::NewLeader { zxid } => zxid.0,
                 Packet::LeaderInfo { new_epoch } => *new_epoch,
                 _ => 0,
             };

@@ -65,14 +65,33 @@ pub enum Stmt {
     Crash(Sid),
     Restart(Sid),
     Wipe(Sid),
-    Cut { from: Sid, to: Sid, both: bool },
-    Heal { from: Sid, to: Sid, both: bool },
+    Cut {
+        from: Sid,
+        to: Sid,
+        both: bool,
+    },
+    Heal {
+        from: Sid,
+        to: Sid,
+        both: bool,
+    },
     HealAll,
     Isolate(Sid),
-    Slow { sid: Sid, factor: u32 },
-    SessionOpen { at: Option<Sid> },
-    SessionClose { at: Option<Sid> },
-    Write { at: Option<Sid>, path: String, data: String },
+    Slow {
+        sid: Sid,
+        factor: u32,
+    },
+    SessionOpen {
+        at: Option<Sid>,
+    },
+    SessionClose {
+        at: Option<Sid>,
+    },
+    Write {
+        at: Option<Sid>,
+        path: String,
+        data: String,
+    },
     Status,
     // expectations
     ExpectLeader(Sid),

@@ -51,7 +51,14 @@ const COMMANDS: &[&str] = &[
     "status",
     "expect",
 ];
-const EXPECTATIONS: &[&str] = &["leader", "zxid", "mode", "epoch", "violation", "no-violations"];
+const EXPECTATIONS: &[&str] = &[
+    "leader",
+    "zxid",
+    "mode",
+    "epoch",
+    "violation",
+    "no-violations",
+];
 const MODES: &[&str] = &["leader", "follower", "observer", "looking", "down"];
 /// protocol.md §5 numbers its invariants 1 to 14.
 const INVARIANTS: std::ops::RangeInclusive<u8> = 1..=14;
@@ -74,7 +81,10 @@ pub fn parse(src: &str) -> Result<Script, ScriptError> {
         if toks.is_empty() {
             continue;
         }
-        let stmt = parse_stmt(text, &toks).map_err(|message| ScriptError { line: number, message })?;
+        let stmt = parse_stmt(text, &toks).map_err(|message| ScriptError {
+            line: number,
+            message,
+        })?;
         if stmt.is_config() {
             if let Some(action) = first_action {
                 return Err(ScriptError {
@@ -82,10 +92,17 @@ pub fn parse(src: &str) -> Result<Script, ScriptError> {
                     message: format!("configuration must come before the first action (line {action}); move `{}` above it", stmt.keyword()),
                 });
             }
-            if let Some(earlier) = lines.iter().find(|l| std::mem::discriminant(&l.stmt) == std::mem::discriminant(&stmt)) {
+            if let Some(earlier) = lines
+                .iter()
+                .find(|l| std::mem::discriminant(&l.stmt) == std::mem::discriminant(&stmt))
+            {
                 return Err(ScriptError {
                     line: number,
-                    message: format!("`{}` is already set on line {}", stmt.keyword(), earlier.number),
+                    message: format!(
+                        "`{}` is already set on line {}",
+                        stmt.keyword(),
+                        earlier.number
+                    ),
                 });
             }
         } else if first_action.is_none() {
@@ -106,7 +123,16 @@ impl std::str::FromStr for Script {
 impl Script {
     /// A script from statements, numbered 1, 2, … as its canonical text would number them.
     pub fn from_stmts(stmts: impl IntoIterator<Item = Stmt>) -> Script {
-        Script { lines: stmts.into_iter().enumerate().map(|(i, stmt)| Line { number: i + 1, stmt }).collect() }
+        Script {
+            lines: stmts
+                .into_iter()
+                .enumerate()
+                .map(|(i, stmt)| Line {
+                    number: i + 1,
+                    stmt,
+                })
+                .collect(),
+        }
     }
 
     pub fn stmts(&self) -> impl Iterator<Item = &Stmt> {
@@ -194,7 +220,9 @@ impl fmt::Display for Stmt {
             Stmt::Observers(n) => write!(f, "observers {n}"),
             Stmt::Seed(s) => write!(f, "seed {s}"),
             Stmt::Tick(ms) => write!(f, "tick {}", format_duration(*ms)),
-            Stmt::Latency(a, b) => write!(f, "latency {} {}", format_duration(*a), format_duration(*b)),
+            Stmt::Latency(a, b) => {
+                write!(f, "latency {} {}", format_duration(*a), format_duration(*b))
+            }
             Stmt::InitLimit(n) => write!(f, "init-limit {n}"),
             Stmt::SyncLimit(n) => write!(f, "sync-limit {n}"),
             Stmt::Variant(name) => write!(f, "variant {name}"),
@@ -218,10 +246,26 @@ impl fmt::Display for Stmt {
             Stmt::Crash(sid) => write!(f, "crash {sid}"),
             Stmt::Restart(sid) => write!(f, "restart {sid}"),
             Stmt::Wipe(sid) => write!(f, "wipe {sid}"),
-            Stmt::Cut { from, to, both: true } => write!(f, "cut {from} {to}"),
-            Stmt::Cut { from, to, both: false } => write!(f, "cut {from}>{to}"),
-            Stmt::Heal { from, to, both: true } => write!(f, "heal {from} {to}"),
-            Stmt::Heal { from, to, both: false } => write!(f, "heal {from}>{to}"),
+            Stmt::Cut {
+                from,
+                to,
+                both: true,
+            } => write!(f, "cut {from} {to}"),
+            Stmt::Cut {
+                from,
+                to,
+                both: false,
+            } => write!(f, "cut {from}>{to}"),
+            Stmt::Heal {
+                from,
+                to,
+                both: true,
+            } => write!(f, "heal {from} {to}"),
+            Stmt::Heal {
+                from,
+                to,
+                both: false,
+            } => write!(f, "heal {from}>{to}"),
             Stmt::HealAll => write!(f, "heal all"),
             Stmt::Isolate(sid) => write!(f, "isolate {sid}"),
             Stmt::Slow { sid, factor } => write!(f, "slow {sid} {factor}"),
@@ -242,7 +286,9 @@ impl fmt::Display for Stmt {
 /// One statement a line, in order (line numbers and comments are not kept).
 impl fmt::Display for Script {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.lines.iter().try_for_each(|l| writeln!(f, "{}", l.stmt))
+        self.lines
+            .iter()
+            .try_for_each(|l| writeln!(f, "{}", l.stmt))
     }
 }
 
@@ -261,7 +307,10 @@ fn tokens(line: &str) -> Vec<Tok<'_>> {
     for (i, c) in line.char_indices() {
         match (c.is_whitespace(), start) {
             (true, Some(s)) => {
-                out.push(Tok { start: s, text: &line[s..i] });
+                out.push(Tok {
+                    start: s,
+                    text: &line[s..i],
+                });
                 start = None;
             }
             (false, None) => start = Some(i),
@@ -269,7 +318,10 @@ fn tokens(line: &str) -> Vec<Tok<'_>> {
         }
     }
     if let Some(s) = start {
-        out.push(Tok { start: s, text: &line[s..] });
+        out.push(Tok {
+            start: s,
+            text: &line[s..],
+        });
     }
     out
 }
@@ -308,13 +360,22 @@ fn suggest<'a>(word: &str, choices: &[&'a str]) -> Option<&'a str> {
         return None;
     }
     let lower = word.to_lowercase();
-    choices.iter().map(|c| (edit_distance(&lower, c), *c)).filter(|(d, c)| *d <= 2 && *d < c.len()).min_by_key(|(d, _)| *d).map(|(_, c)| c)
+    choices
+        .iter()
+        .map(|c| (edit_distance(&lower, c), *c))
+        .filter(|(d, c)| *d <= 2 && *d < c.len())
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
 }
 
 fn unknown(what: &str, word: &str, choices: &[&str]) -> String {
     match suggest(word, choices) {
         Some(s) => format!("unknown {what} {} (did you mean `{s}`?)", quoted(word)),
-        None => format!("unknown {what} {}: expected one of {}", quoted(word), choices.join(", ")),
+        None => format!(
+            "unknown {what} {}: expected one of {}",
+            quoted(word),
+            choices.join(", ")
+        ),
     }
 }
 
@@ -342,17 +403,26 @@ impl<'a> Args<'_, 'a> {
     }
 
     fn need(&mut self, what: &str) -> Result<&'a str, String> {
-        self.next().ok_or_else(|| format!("`{}` needs {what}, like `{}`", self.cmd, self.example))
+        self.next()
+            .ok_or_else(|| format!("`{}` needs {what}, like `{}`", self.cmd, self.example))
     }
 
     fn id(&mut self) -> Result<Sid, String> {
         let tok = self.need("a server id")?;
-        parse_id(tok).map_err(|e| format!("{e} (`{}` is written like `{}`)", self.cmd, self.example))
+        parse_id(tok)
+            .map_err(|e| format!("{e} (`{}` is written like `{}`)", self.cmd, self.example))
     }
 
     fn number<T: std::str::FromStr>(&mut self, what: &str) -> Result<T, String> {
         let tok = self.need(what)?;
-        tok.parse::<T>().map_err(|_| format!("`{}` needs {what}, like `{}`; {} is not one", self.cmd, self.example, quoted(tok)))
+        tok.parse::<T>().map_err(|_| {
+            format!(
+                "`{}` needs {what}, like `{}`; {} is not one",
+                self.cmd,
+                self.example,
+                quoted(tok)
+            )
+        })
     }
 
     fn duration(&mut self, what: &str, bare_ms: bool) -> Result<Millis, String> {
@@ -363,7 +433,12 @@ impl<'a> Args<'_, 'a> {
     fn end(&self) -> Result<(), String> {
         match self.peek() {
             None => Ok(()),
-            Some(extra) => Err(format!("unexpected {} after `{}`: it is written like `{}`", quoted(extra), self.cmd, self.example)),
+            Some(extra) => Err(format!(
+                "unexpected {} after `{}`: it is written like `{}`",
+                quoted(extra),
+                self.cmd,
+                self.example
+            )),
         }
     }
 }
@@ -371,7 +446,10 @@ impl<'a> Args<'_, 'a> {
 fn parse_id(tok: &str) -> Result<Sid, String> {
     match tok.parse::<u64>() {
         Ok(n) if (1..=MAX_SERVERS as u64).contains(&n) => Ok(n as Sid),
-        Ok(_) => Err(format!("{} is not a server id: ids run from 1 to {MAX_SERVERS}", quoted(tok))),
+        Ok(_) => Err(format!(
+            "{} is not a server id: ids run from 1 to {MAX_SERVERS}",
+            quoted(tok)
+        )),
         Err(_) => Err(format!("{} is not a server id", quoted(tok))),
     }
 }
@@ -380,7 +458,10 @@ fn parse_id(tok: &str) -> Result<Sid, String> {
 /// milliseconds (`tick 200`); without, a bare number is an error asking for a unit.
 pub fn parse_duration(tok: &str, bare_ms: bool) -> Result<Millis, String> {
     let shape = "write durations like `3s`, `400ms`, `1.5s` or `2m`";
-    let split = tok.char_indices().find(|(_, c)| !(c.is_ascii_digit() || *c == '.')).map_or(tok.len(), |(i, _)| i);
+    let split = tok
+        .char_indices()
+        .find(|(_, c)| !(c.is_ascii_digit() || *c == '.'))
+        .map_or(tok.len(), |(i, _)| i);
     let (number, unit) = tok.split_at(split);
     if number.is_empty() || !number.starts_with(|c: char| c.is_ascii_digit()) {
         return Err(format!("{} is not a duration: {shape}", quoted(tok)));
@@ -390,24 +471,48 @@ pub fn parse_duration(tok: &str, bare_ms: bool) -> Result<Millis, String> {
         "s" => 1000,
         "m" => 60_000,
         "" if bare_ms => 1,
-        "" => return Err(format!("{} needs a unit: write `{number}s` for seconds or `{number}ms` for milliseconds", quoted(tok))),
-        _ => return Err(format!("{} has an unknown unit {}: use ms, s or m ({shape})", quoted(tok), quoted(unit))),
+        "" => {
+            return Err(format!(
+                "{} needs a unit: write `{number}s` for seconds or `{number}ms` for milliseconds",
+                quoted(tok)
+            ))
+        }
+        _ => {
+            return Err(format!(
+                "{} has an unknown unit {}: use ms, s or m ({shape})",
+                quoted(tok),
+                quoted(unit)
+            ))
+        }
     };
     let (whole, frac) = number.split_once('.').unwrap_or((number, ""));
     if frac.contains('.') || number.ends_with('.') || whole.len() > 12 || frac.len() > 9 {
         return Err(format!("{} is not a duration: {shape}", quoted(tok)));
     }
-    let whole: u128 = whole.parse().map_err(|_| format!("{} is not a duration: {shape}", quoted(tok)))?;
-    let frac_value: u128 =
-        if frac.is_empty() { 0 } else { frac.parse().map_err(|_| format!("{} is not a duration: {shape}", quoted(tok)))? };
+    let whole: u128 = whole
+        .parse()
+        .map_err(|_| format!("{} is not a duration: {shape}", quoted(tok)))?;
+    let frac_value: u128 = if frac.is_empty() {
+        0
+    } else {
+        frac.parse()
+            .map_err(|_| format!("{} is not a duration: {shape}", quoted(tok)))?
+    };
     let scale = 10u128.pow(frac.len() as u32);
     let frac_ms = frac_value * per_unit;
     if !frac_ms.is_multiple_of(scale) {
-        return Err(format!("{} is not a whole number of milliseconds", quoted(tok)));
+        return Err(format!(
+            "{} is not a whole number of milliseconds",
+            quoted(tok)
+        ));
     }
     let ms = whole * per_unit + frac_ms / scale;
     if ms > MAX_DURATION_MS as u128 {
-        return Err(format!("{} is too long: durations are at most 24h of virtual time ({}ms)", quoted(tok), MAX_DURATION_MS));
+        return Err(format!(
+            "{} is too long: durations are at most 24h of virtual time ({}ms)",
+            quoted(tok),
+            MAX_DURATION_MS
+        ));
     }
     Ok(ms as Millis)
 }
@@ -415,13 +520,20 @@ pub fn parse_duration(tok: &str, bare_ms: bool) -> Result<Millis, String> {
 fn parse_stmt(text: &str, toks: &[Tok<'_>]) -> Result<Stmt, String> {
     let keyword = toks[0].text;
     let rest = &toks[1..];
-    let args = |cmd: &'static str, example: &'static str| Args { cmd, example, toks: rest, pos: 0 };
+    let args = |cmd: &'static str, example: &'static str| Args {
+        cmd,
+        example,
+        toks: rest,
+        pos: 0,
+    };
     let stmt = match keyword {
         "servers" => {
             let mut a = args("servers", "servers 5");
             let n: usize = a.number("a number of voting servers from 1 to 255")?;
             if !(1..=MAX_SERVERS).contains(&n) {
-                return Err(format!("`servers` must be between 1 and {MAX_SERVERS}, not {n}"));
+                return Err(format!(
+                    "`servers` must be between 1 and {MAX_SERVERS}, not {n}"
+                ));
             }
             a.end()?;
             Stmt::Servers(n)
@@ -455,17 +567,27 @@ fn parse_stmt(text: &str, toks: &[Tok<'_>]) -> Result<Stmt, String> {
             let min = a.duration("a minimum and a maximum one-way latency", true)?;
             let max = a.duration("a minimum and a maximum one-way latency", true)?;
             if min > max {
-                return Err(format!("`latency` takes the minimum first: {} is more than {}", format_duration(min), format_duration(max)));
+                return Err(format!(
+                    "`latency` takes the minimum first: {} is more than {}",
+                    format_duration(min),
+                    format_duration(max)
+                ));
             }
             a.end()?;
             Stmt::Latency(min, max)
         }
         "init-limit" | "sync-limit" => {
             let init = keyword == "init-limit";
-            let mut a = if init { args("init-limit", "init-limit 10") } else { args("sync-limit", "sync-limit 5") };
+            let mut a = if init {
+                args("init-limit", "init-limit 10")
+            } else {
+                args("sync-limit", "sync-limit 5")
+            };
             let n: u64 = a.number("a number of ticks")?;
             if n == 0 || n > 1_000_000 {
-                return Err(format!("`{keyword}` must be between 1 and 1000000 ticks, not {n}"));
+                return Err(format!(
+                    "`{keyword}` must be between 1 and 1000000 ticks, not {n}"
+                ));
             }
             a.end()?;
             if init {
@@ -476,8 +598,16 @@ fn parse_stmt(text: &str, toks: &[Tok<'_>]) -> Result<Stmt, String> {
         }
         "variant" => {
             let mut a = args("variant", "variant commit-without-quorum");
-            let names: Vec<&str> = std::iter::once(Variant::Correct).chain(Variant::ALL_BROKEN).map(|v| v.name()).collect();
-            let name = a.next().ok_or_else(|| format!("`variant` needs a protocol variant: one of {}", names.join(", ")))?;
+            let names: Vec<&str> = std::iter::once(Variant::Correct)
+                .chain(Variant::ALL_BROKEN)
+                .map(|v| v.name())
+                .collect();
+            let name = a.next().ok_or_else(|| {
+                format!(
+                    "`variant` needs a protocol variant: one of {}",
+                    names.join(", ")
+                )
+            })?;
             if Variant::parse(name).is_none() {
                 return Err(unknown("variant", name, &names));
             }
@@ -575,9 +705,17 @@ fn parse_stmt(text: &str, toks: &[Tok<'_>]) -> Result<Stmt, String> {
             }
             let data = match rest.get(a.pos) {
                 Some(t) => text[t.start..].trim_end(),
-                None => return Err(format!("`write` needs data after the path, like `write {path} hello`")),
+                None => {
+                    return Err(format!(
+                        "`write` needs data after the path, like `write {path} hello`"
+                    ))
+                }
             };
-            Stmt::Write { at, path: path.to_string(), data: data.to_string() }
+            Stmt::Write {
+                at,
+                path: path.to_string(),
+                data: data.to_string(),
+            }
         }
         "status" => {
             args("status", "status").end()?;
@@ -595,8 +733,12 @@ fn parse_at(a: &mut Args<'_, '_>) -> Result<Option<Sid>, String> {
         return Ok(None);
     }
     a.next();
-    let tok = a.next().ok_or_else(|| format!("`at` needs a server id, like `{}`", a.example))?;
-    parse_id(tok).map(Some).map_err(|e| format!("{e} (`{}` is written like `{}`)", a.cmd, a.example))
+    let tok = a
+        .next()
+        .ok_or_else(|| format!("`at` needs a server id, like `{}`", a.example))?;
+    parse_id(tok)
+        .map(Some)
+        .map_err(|e| format!("{e} (`{}` is written like `{}`)", a.cmd, a.example))
 }
 
 /// `cut A B`, `cut A>B` (also `A > B`), `heal A B`, `heal A>B`, `heal all`.
@@ -607,7 +749,9 @@ fn parse_link(keyword: &str, text: &str, rest: &[Tok<'_>]) -> Result<Stmt, Strin
     } else {
         "`heal` needs two server ids or `all`, like `heal 1 2` (both ways), `heal 1>2` (one way) or `heal all`"
     };
-    let Some(first) = rest.first() else { return Err(usage.to_string()) };
+    let Some(first) = rest.first() else {
+        return Err(usage.to_string());
+    };
     let args = text[first.start..].trim();
     if !cut && args == "all" {
         return Ok(Stmt::HealAll);
@@ -615,28 +759,46 @@ fn parse_link(keyword: &str, text: &str, rest: &[Tok<'_>]) -> Result<Stmt, Strin
     let id = |s: &str| parse_id(s).map_err(|e| format!("{e} ({usage})"));
     let (from, to, both) = if let Some((a, b)) = args.split_once('>') {
         let (a, b) = (a.trim(), b.trim());
-        if a.is_empty() || b.is_empty() || a.contains(char::is_whitespace) || b.contains(char::is_whitespace) {
+        if a.is_empty()
+            || b.is_empty()
+            || a.contains(char::is_whitespace)
+            || b.contains(char::is_whitespace)
+        {
             return Err(usage.to_string());
         }
         (id(a)?, id(b)?, false)
     } else if let Some((a, b)) = args.split_once('<') {
         let (a, b) = (a.trim(), b.trim());
-        return Err(format!("write one-way links with `>`: `{keyword} {b}>{a}` means from {b} to {a} ({usage})"));
+        return Err(format!(
+            "write one-way links with `>`: `{keyword} {b}>{a}` means from {b} to {a} ({usage})"
+        ));
     } else {
         match rest {
             [a, b] => (id(a.text)?, id(b.text)?, true),
             _ => return Err(usage.to_string()),
         }
     };
-    Ok(if cut { Stmt::Cut { from, to, both } } else { Stmt::Heal { from, to, both } })
+    Ok(if cut {
+        Stmt::Cut { from, to, both }
+    } else {
+        Stmt::Heal { from, to, both }
+    })
 }
 
 fn parse_expect(rest: &[Tok<'_>]) -> Result<Stmt, String> {
     let Some(kind) = rest.first() else {
-        return Err(format!("`expect` needs something to check: one of {}", EXPECTATIONS.join(", ")));
+        return Err(format!(
+            "`expect` needs something to check: one of {}",
+            EXPECTATIONS.join(", ")
+        ));
     };
     let rest = &rest[1..];
-    let args = |cmd: &'static str, example: &'static str| Args { cmd, example, toks: rest, pos: 0 };
+    let args = |cmd: &'static str, example: &'static str| Args {
+        cmd,
+        example,
+        toks: rest,
+        pos: 0,
+    };
     let stmt = match kind.text {
         "leader" => {
             let mut a = args("expect leader", "expect leader 3");
@@ -767,18 +929,46 @@ expect no-violations
             Crash(3),
             Restart(3),
             Wipe(1),
-            Cut { from: 1, to: 2, both: true },
-            Cut { from: 1, to: 2, both: false },
-            Cut { from: 1, to: 2, both: false },
-            Heal { from: 2, to: 1, both: false },
-            Heal { from: 1, to: 2, both: true },
+            Cut {
+                from: 1,
+                to: 2,
+                both: true,
+            },
+            Cut {
+                from: 1,
+                to: 2,
+                both: false,
+            },
+            Cut {
+                from: 1,
+                to: 2,
+                both: false,
+            },
+            Heal {
+                from: 2,
+                to: 1,
+                both: false,
+            },
+            Heal {
+                from: 1,
+                to: 2,
+                both: true,
+            },
             HealAll,
             Isolate(4),
             Slow { sid: 2, factor: 5 },
             SessionOpen { at: None },
             SessionClose { at: Some(2) },
-            Write { at: None, path: "/a".into(), data: "hello world".into() },
-            Write { at: Some(2), path: "/a/b".into(), data: "spaced   data".into() },
+            Write {
+                at: None,
+                path: "/a".into(),
+                data: "hello world".into(),
+            },
+            Write {
+                at: Some(2),
+                path: "/a/b".into(),
+                data: "spaced   data".into(),
+            },
             Status,
             ExpectLeader(3),
             ExpectZxid(2, Zxid(0x1_0000_0002)),
@@ -794,11 +984,26 @@ expect no-violations
 
     #[test]
     fn errors_name_the_line_and_what_was_expected() {
-        assert_eq!(err("servers 3\nstart all\n\ncrash\n"), "line 4: `crash` needs a server id, like `crash 3`");
-        assert_eq!(err("start all\ncrsh 2"), "line 2: unknown command `crsh` (did you mean `crash`?)");
-        assert!(err("run 3").contains("line 1: `3` needs a unit: write `3s`"), "{}", err("run 3"));
-        assert!(err("start all\nservers 5").contains("line 2: configuration must come before the first action (line 1)"));
-        assert!(err("variant nope").contains("correct, commit-without-quorum"), "{}", err("variant nope"));
+        assert_eq!(
+            err("servers 3\nstart all\n\ncrash\n"),
+            "line 4: `crash` needs a server id, like `crash 3`"
+        );
+        assert_eq!(
+            err("start all\ncrsh 2"),
+            "line 2: unknown command `crsh` (did you mean `crash`?)"
+        );
+        assert!(
+            err("run 3").contains("line 1: `3` needs a unit: write `3s`"),
+            "{}",
+            err("run 3")
+        );
+        assert!(err("start all\nservers 5")
+            .contains("line 2: configuration must come before the first action (line 1)"));
+        assert!(
+            err("variant nope").contains("correct, commit-without-quorum"),
+            "{}",
+            err("variant nope")
+        );
         assert!(err("write at 2 a hello").contains("starts with `/`"));
         assert!(err("write /a").contains("needs data"));
         assert!(err("write /a   # only a comment").contains("needs data"));
@@ -851,7 +1056,10 @@ expect no-violations
         let first = parse(src).unwrap();
         let text = first.to_string();
         let second = parse(&text).unwrap();
-        assert_eq!(first.stmts().collect::<Vec<_>>(), second.stmts().collect::<Vec<_>>());
+        assert_eq!(
+            first.stmts().collect::<Vec<_>>(),
+            second.stmts().collect::<Vec<_>>()
+        );
         assert_eq!(second, Script::from_stmts(first.stmts().cloned()));
         assert_eq!(second.to_string(), text);
         for line in &first.lines {
@@ -932,7 +1140,9 @@ expect no-violations
             for _ in 0..rng.usize(0..7) {
                 match rng.u8(0..4) {
                     0 => line.extend((0..rng.usize(0..6)).map(|_| rng.char(..))),
-                    1 => line.push_str(&String::from_utf8_lossy(&(0..rng.usize(0..8)).map(|_| rng.u8(..)).collect::<Vec<_>>())),
+                    1 => line.push_str(&String::from_utf8_lossy(
+                        &(0..rng.usize(0..8)).map(|_| rng.u8(..)).collect::<Vec<_>>(),
+                    )),
                     _ => line.push_str(words[rng.usize(0..words.len())]),
                 }
                 line.push(if rng.bool() { ' ' } else { '\u{3000}' });
@@ -943,7 +1153,11 @@ expect no-violations
                 // Whatever parses prints back to something that parses to the same thing.
                 for l in &s.lines {
                     let text = l.stmt.to_string();
-                    assert_eq!(parse(&text).map(|p| p.lines[0].stmt.clone()), Ok(l.stmt.clone()), "{line:?} -> {text:?}");
+                    assert_eq!(
+                        parse(&text).map(|p| p.lines[0].stmt.clone()),
+                        Ok(l.stmt.clone()),
+                        "{line:?} -> {text:?}"
+                    );
                 }
             }
         }

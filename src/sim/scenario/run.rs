@@ -56,13 +56,18 @@ pub fn world_config(script: &Script) -> Result<WorldConfig, RunError> {
     let mut variant = Variant::Correct;
     let mut first_action = None;
     for line in &script.lines {
-        let err = |message: String| RunError { line: line.number, message };
+        let err = |message: String| RunError {
+            line: line.number,
+            message,
+        };
         if !line.stmt.is_config() {
             first_action.get_or_insert(line.number);
             continue;
         }
         if let Some(action) = first_action {
-            return Err(err(format!("configuration must come before the first action (line {action})")));
+            return Err(err(format!(
+                "configuration must come before the first action (line {action})"
+            )));
         }
         match &line.stmt {
             Stmt::Servers(n) => voters = (*n, Some(line.number)),
@@ -70,12 +75,15 @@ pub fn world_config(script: &Script) -> Result<WorldConfig, RunError> {
             Stmt::Seed(s) => seed = *s,
             Stmt::Tick(ms) if *ms == 0 => return Err(err("`tick` must be at least 1ms".into())),
             Stmt::Tick(ms) => tick = Some(*ms),
-            Stmt::Latency(a, b) if a > b => return Err(err("`latency` takes the minimum first".into())),
+            Stmt::Latency(a, b) if a > b => {
+                return Err(err("`latency` takes the minimum first".into()))
+            }
             Stmt::Latency(a, b) => latency = Some((*a, *b)),
             Stmt::InitLimit(n) => init_limit = Some(*n),
             Stmt::SyncLimit(n) => sync_limit = Some(*n),
             Stmt::Variant(name) => {
-                variant = Variant::parse(name).ok_or_else(|| err(format!("unknown variant `{name}`")))?;
+                variant =
+                    Variant::parse(name).ok_or_else(|| err(format!("unknown variant `{name}`")))?;
             }
             _ => unreachable!("is_config"),
         }
@@ -85,7 +93,10 @@ pub fn world_config(script: &Script) -> Result<WorldConfig, RunError> {
         let line = observers.1.or(voters.1).unwrap_or(0);
         return Err(RunError {
             line,
-            message: format!("an ensemble has 1 to {} servers, voters and observers together, not {total}", super::parse::MAX_SERVERS),
+            message: format!(
+                "an ensemble has 1 to {} servers, voters and observers together, not {total}",
+                super::parse::MAX_SERVERS
+            ),
         });
     }
     let mut cfg = WorldConfig::new(voters.0, observers.0, seed);
@@ -111,24 +122,40 @@ pub fn world_config(script: &Script) -> Result<WorldConfig, RunError> {
 pub fn run(script: &Script, out: &mut dyn std::io::Write) -> Result<RunReport, RunError> {
     let mut world = World::new(world_config(script)?);
     let expectations = execute(&mut world, script, out)?;
-    Ok(RunReport { trace_hash: world.trace_hash(), violations: world.violations().to_vec(), now: world.now(), expectations, world })
+    Ok(RunReport {
+        trace_hash: world.trace_hash(),
+        violations: world.violations().to_vec(),
+        now: world.now(),
+        expectations,
+        world,
+    })
 }
 
 /// Run a script's actions and expectations on a world the caller built (with
 /// `world_config(script)`, say, and the feed enabled); configuration lines are skipped.
 /// Returns how many expectations held.
-pub fn execute(world: &mut World, script: &Script, out: &mut dyn std::io::Write) -> Result<usize, RunError> {
+pub fn execute(
+    world: &mut World,
+    script: &Script,
+    out: &mut dyn std::io::Write,
+) -> Result<usize, RunError> {
     let world = &mut *world;
     let mut expects_violation = false;
     let mut expectations = 0;
     // The line during which the checker first found something.
     let mut first_violation_line = None;
     for line in script.lines.iter().filter(|l| !l.stmt.is_config()) {
-        let err = |message: String| RunError { line: line.number, message };
+        let err = |message: String| RunError {
+            line: line.number,
+            message,
+        };
         match &line.stmt {
             Stmt::Run(d) => world.run_until(world.now().saturating_add(*d)),
-            Stmt::Until(goal, timeout) => until(world, *goal, timeout.unwrap_or(DEFAULT_UNTIL_TIMEOUT)).map_err(err)?,
-            Stmt::Status => writeln!(out, "{}", status_json(&world.view())).map_err(|e| err(format!("cannot write the status: {e}")))?,
+            Stmt::Until(goal, timeout) => {
+                until(world, *goal, timeout.unwrap_or(DEFAULT_UNTIL_TIMEOUT)).map_err(err)?
+            }
+            Stmt::Status => writeln!(out, "{}", status_json(&world.view()))
+                .map_err(|e| err(format!("cannot write the status: {e}")))?,
             Stmt::ExpectViolation(_) | Stmt::ExpectNoViolations | Stmt::ExpectLeader(_) => {
                 expects_violation |= matches!(line.stmt, Stmt::ExpectViolation(_));
                 expectations += 1;
@@ -165,7 +192,15 @@ pub fn execute(world: &mut World, script: &Script, out: &mut dyn std::io::Write)
 /// One violation in a sentence: event index, invariant number and name, servers, explanation.
 pub fn describe(v: &Violation) -> String {
     let servers: Vec<String> = v.servers.iter().map(|s| format!("s{s}")).collect();
-    format!("event {} at {}ms: invariant {} ({}), servers [{}]: {}", v.event, v.at, v.invariant, v.name, servers.join(", "), v.explanation)
+    format!(
+        "event {} at {}ms: invariant {} ({}), servers [{}]: {}",
+        v.event,
+        v.at,
+        v.invariant,
+        v.name,
+        servers.join(", "),
+        v.explanation
+    )
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -181,7 +216,9 @@ fn known(world: &World, sid: Sid) -> Result<(), String> {
     if (1..=n).contains(&sid) {
         Ok(())
     } else {
-        Err(format!("there is no server {sid}: servers are numbered 1 to {n}"))
+        Err(format!(
+            "there is no server {sid}: servers are numbered 1 to {n}"
+        ))
     }
 }
 
@@ -189,7 +226,12 @@ fn known(world: &World, sid: Sid) -> Result<(), String> {
 fn default_target(world: &World) -> Result<Sid, String> {
     world
         .serving_leader()
-        .or_else(|| world.servers().find(|(_, s)| s.is_some()).map(|(sid, _)| sid))
+        .or_else(|| {
+            world
+                .servers()
+                .find(|(_, s)| s.is_some())
+                .map(|(sid, _)| sid)
+        })
         .ok_or_else(|| "no server is up to take the request".to_string())
 }
 
@@ -204,14 +246,29 @@ fn command(world: &World, stmt: &Stmt) -> Result<Command, String> {
         Stmt::Crash(sid) => Command::Crash(*sid),
         Stmt::Restart(sid) => Command::Restart(*sid),
         Stmt::Wipe(sid) => Command::Wipe(*sid),
-        Stmt::Cut { from, to, both } => Command::Cut { from: *from, to: *to, both: *both },
-        Stmt::Heal { from, to, both } => Command::Heal { from: *from, to: *to, both: *both },
+        Stmt::Cut { from, to, both } => Command::Cut {
+            from: *from,
+            to: *to,
+            both: *both,
+        },
+        Stmt::Heal { from, to, both } => Command::Heal {
+            from: *from,
+            to: *to,
+            both: *both,
+        },
         Stmt::HealAll => Command::HealAll,
         Stmt::Isolate(sid) => Command::Isolate(*sid),
-        Stmt::Slow { sid, factor } => Command::Slow { sid: *sid, factor: *factor },
+        Stmt::Slow { sid, factor } => Command::Slow {
+            sid: *sid,
+            factor: *factor,
+        },
         Stmt::SessionOpen { at: a } => Command::SessionOpen { at: at(a)? },
         Stmt::SessionClose { at: a } => Command::SessionClose { at: at(a)? },
-        Stmt::Write { at: a, path, data } => Command::Write { at: at(a)?, path: path.clone(), data: data.clone() },
+        Stmt::Write { at: a, path, data } => Command::Write {
+            at: at(a)?,
+            path: path.clone(),
+            data: data.clone(),
+        },
         other => return Err(format!("`{}` is not an action", other.keyword())),
     })
 }
@@ -231,7 +288,11 @@ fn until(world: &mut World, goal: UntilGoal, timeout: Millis) -> Result<(), Stri
                 UntilGoal::Leader => "no serving leader",
                 UntilGoal::Stable => "no stable leader",
             };
-            return Err(format!("{what} within {}; status: {}", format_duration(timeout), status_json(&world.view())));
+            return Err(format!(
+                "{what} within {}; status: {}",
+                format_duration(timeout),
+                status_json(&world.view())
+            ));
         }
         world.run_until(world.now().saturating_add(UNTIL_STEP).min(deadline));
     }
@@ -242,7 +303,13 @@ fn leaders(view: &View) -> String {
         .servers
         .iter()
         .filter(|s| s.mode == "leader")
-        .map(|s| if crate::sim::view::is_serving(s.phase) { format!("s{}", s.id) } else { format!("s{} ({})", s.id, s.phase) })
+        .map(|s| {
+            if crate::sim::view::is_serving(s.phase) {
+                format!("s{}", s.id)
+            } else {
+                format!("s{} ({})", s.id, s.phase)
+            }
+        })
         .collect();
     format!("[{}]", leaders.join(", "))
 }
@@ -255,22 +322,38 @@ fn expect(world: &World, stmt: &Stmt) -> Result<(), String> {
         Stmt::ExpectLeader(sid) => {
             known(world, *sid)?;
             // Exactly one leader is serving, and it is `sid`.
-            let serving: Vec<Sid> =
-                view.servers.iter().filter(|s| s.mode == "leader" && crate::sim::view::is_serving(s.phase)).map(|s| s.id).collect();
+            let serving: Vec<Sid> = view
+                .servers
+                .iter()
+                .filter(|s| s.mode == "leader" && crate::sim::view::is_serving(s.phase))
+                .map(|s| s.id)
+                .collect();
             if serving != [*sid] {
-                return Err(format!("expected leader {sid}, but the leaders are {} (status: {})", leaders(&view), status()));
+                return Err(format!(
+                    "expected leader {sid}, but the leaders are {} (status: {})",
+                    leaders(&view),
+                    status()
+                ));
             }
         }
         Stmt::ExpectZxid(sid, zxid) => {
             let s = server(*sid);
             if s.zxid != *zxid {
-                return Err(format!("expected server {sid} at zxid {zxid}, but it is at {} (status: {})", s.zxid, status()));
+                return Err(format!(
+                    "expected server {sid} at zxid {zxid}, but it is at {} (status: {})",
+                    s.zxid,
+                    status()
+                ));
             }
         }
         Stmt::ExpectMode(sid, mode) => {
             let s = server(*sid);
             if s.mode != mode {
-                return Err(format!("expected server {sid} to be {mode}, but it is {} (status: {})", s.mode, status()));
+                return Err(format!(
+                    "expected server {sid} to be {mode}, but it is {} (status: {})",
+                    s.mode,
+                    status()
+                ));
             }
         }
         Stmt::ExpectEpoch(sid, epoch) => {
@@ -292,10 +375,16 @@ fn expect(world: &World, stmt: &Stmt) -> Result<(), String> {
                     let mut nums: Vec<u8> = found.iter().map(|v| v.invariant).collect();
                     nums.sort_unstable();
                     nums.dedup();
-                    let nums: Vec<String> = nums.iter().map(|n| format!("{n} ({})", invariant_name(*n))).collect();
+                    let nums: Vec<String> = nums
+                        .iter()
+                        .map(|n| format!("{n} ({})", invariant_name(*n)))
+                        .collect();
                     format!("it found only invariants {}", nums.join(", "))
                 };
-                return Err(format!("expected a violation of invariant {n} ({}), but {others}", invariant_name(*n)));
+                return Err(format!(
+                    "expected a violation of invariant {n} ({}), but {others}",
+                    invariant_name(*n)
+                ));
             }
         }
         Stmt::ExpectNoViolations => {
@@ -331,7 +420,15 @@ mod tests {
         let cfg = world_config(&s).unwrap();
         assert_eq!(cfg.ensemble.voters, vec![1, 2, 3, 4, 5]);
         assert_eq!(cfg.ensemble.observers, vec![6, 7]);
-        assert_eq!((cfg.seed, cfg.ensemble.tick_ms, cfg.latency_min, cfg.latency_max), (9, 100, 1, 2));
+        assert_eq!(
+            (
+                cfg.seed,
+                cfg.ensemble.tick_ms,
+                cfg.latency_min,
+                cfg.latency_max
+            ),
+            (9, 100, 1, 2)
+        );
         assert_eq!((cfg.ensemble.init_limit, cfg.ensemble.sync_limit), (7, 3));
         assert_eq!(cfg.ensemble.variant, Variant::DiffInsteadOfTrunc);
         assert!(world_config(&parse("servers 200\nobservers 100").unwrap()).is_err());
@@ -346,7 +443,11 @@ mod tests {
         let (r, _) = run_src("start 1\nuntil stable 2s\n");
         let e = r.err().unwrap();
         assert_eq!(e.line, 2);
-        assert!(e.message.starts_with("no stable leader within 2s; status: {"), "{e}");
+        assert!(
+            e.message
+                .starts_with("no stable leader within 2s; status: {"),
+            "{e}"
+        );
         let (r, _) = run_src("start all\nexpect mode 4 leader\n");
         assert!(r.err().unwrap().message.contains("no server 4"));
         let (r, _) = run_src("start all\nsession close\n");
@@ -360,7 +461,10 @@ mod tests {
         let (r, out) = run_src("start all\nstatus\nrun 10ms\nstatus\n");
         let report = r.unwrap();
         assert_eq!(out.lines().count(), 2);
-        assert!(out.starts_with("{\"servers\":{") || out.starts_with("{\"t\":"), "{out}");
+        assert!(
+            out.starts_with("{\"servers\":{") || out.starts_with("{\"t\":"),
+            "{out}"
+        );
         assert_eq!(report.now, 10);
         assert_eq!(report.trace_hash, report.world.trace_hash());
     }

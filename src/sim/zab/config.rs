@@ -41,7 +41,9 @@ impl Variant {
     }
 
     pub fn parse(name: &str) -> Option<Variant> {
-        std::iter::once(Variant::Correct).chain(Variant::ALL_BROKEN).find(|v| v.name() == name)
+        std::iter::once(Variant::Correct)
+            .chain(Variant::ALL_BROKEN)
+            .find(|v| v.name() == name)
     }
 }
 

@@ -57,7 +57,11 @@ pub struct Election {
 
 impl Default for Vote {
     fn default() -> Vote {
-        Vote { leader: 0, zxid: crate::sim::types::Zxid::ZERO, peer_epoch: 0 }
+        Vote {
+            leader: 0,
+            zxid: crate::sim::types::Zxid::ZERO,
+            peer_epoch: 0,
+        }
     }
 }
 
@@ -78,7 +82,11 @@ impl Server {
     /// The vote a server starts each election with: itself, or nobody for an observer.
     fn initial_vote(&self) -> Vote {
         if self.is_voter() {
-            Vote { leader: self.id, zxid: self.last_zxid(), peer_epoch: self.disk.current_epoch }
+            Vote {
+                leader: self.id,
+                zxid: self.last_zxid(),
+                peer_epoch: self.disk.current_epoch,
+            }
         } else {
             Vote::default()
         }
@@ -95,14 +103,21 @@ impl Server {
             ..Election::default()
         });
         self.out.push(Output::CancelTimer(TimerKind::Finalize));
-        self.observe(Observation::ElectionStarted { round: self.round, vote: proposal });
+        self.observe(Observation::ElectionStarted {
+            round: self.round,
+            vote: proposal,
+        });
         self.send_notifications();
         let wait = self.cfg.finalize_wait_ms;
         self.set_timer(TimerKind::ElectionWait, wait);
     }
 
     fn send_notifications(&mut self) {
-        let n = Notification { vote: self.election().proposal, round: self.round, state: PeerState::Looking };
+        let n = Notification {
+            vote: self.election().proposal,
+            round: self.round,
+            state: PeerState::Looking,
+        };
         let voters = self.cfg.voters.clone();
         let me = self.id;
         for v in voters.iter().copied().filter(|v| *v != me) {
@@ -120,7 +135,14 @@ impl Server {
             // A settled server answers anyone still looking with its final vote.
             if n.state == PeerState::Looking {
                 let (vote, round) = self.current_vote;
-                self.send(from, Message::Notification(Notification { vote, round, state: my_state }));
+                self.send(
+                    from,
+                    Message::Notification(Notification {
+                        vote,
+                        round,
+                        state: my_state,
+                    }),
+                );
             }
             return;
         }
@@ -158,7 +180,14 @@ impl Server {
             return;
         }
         let vote = self.election().proposal;
-        self.send(to, Message::Notification(Notification { vote, round: self.round, state: PeerState::Looking }));
+        self.send(
+            to,
+            Message::Notification(Notification {
+                vote,
+                round: self.round,
+                state: PeerState::Looking,
+            }),
+        );
     }
 
     fn on_looking_vote(&mut self, from: Sid, n: Notification) {
@@ -168,7 +197,11 @@ impl Server {
             let initial = self.initial_vote();
             let e = self.election();
             e.received.clear();
-            e.proposal = if vote_beats(&cfg, &n.vote, &initial) { n.vote } else { initial };
+            e.proposal = if vote_beats(&cfg, &n.vote, &initial) {
+                n.vote
+            } else {
+                initial
+            };
             self.vote_changed();
             self.send_notifications();
         } else if n.round < self.round {
@@ -180,8 +213,19 @@ impl Server {
         }
         let round = self.round;
         let e = self.election();
-        e.received.insert(from, Recorded { vote: n.vote, round: n.round, state: n.state });
-        let mine = Recorded { vote: e.proposal, round, state: PeerState::Looking };
+        e.received.insert(
+            from,
+            Recorded {
+                vote: n.vote,
+                round: n.round,
+                state: n.state,
+            },
+        );
+        let mine = Recorded {
+            vote: e.proposal,
+            round,
+            state: PeerState::Looking,
+        };
         let supporters = agreeing(&cfg, &e.received, &mine);
         if !e.finalizing && cfg.is_quorum(&supporters) {
             e.finalizing = true;
@@ -192,7 +236,10 @@ impl Server {
 
     fn vote_changed(&mut self) {
         let vote = self.election().proposal;
-        self.observe(Observation::VoteChanged { round: self.round, vote });
+        self.observe(Observation::VoteChanged {
+            round: self.round,
+            vote,
+        });
     }
 
     /// A vote from a server that already follows or leads: join it if a quorum agrees and the
@@ -201,19 +248,27 @@ impl Server {
         let cfg = self.cfg.clone();
         let me = self.id;
         let round = self.round;
-        let theirs = Recorded { vote: n.vote, round: n.round, state: n.state };
+        let theirs = Recorded {
+            vote: n.vote,
+            round: n.round,
+            state: n.state,
+        };
         let e = self.election();
         if n.round == round {
             e.received.insert(from, theirs);
             let supporters = agreeing(&cfg, &e.received, &theirs);
-            if cfg.is_quorum(&supporters) && leader_confirmed(&e.received, n.vote.leader, n.round, me, round) {
+            if cfg.is_quorum(&supporters)
+                && leader_confirmed(&e.received, n.vote.leader, n.round, me, round)
+            {
                 return self.decide(n.vote, supporters);
             }
         }
         let e = self.election();
         e.out_of_election.insert(from, theirs);
         let supporters = agreeing(&cfg, &e.out_of_election, &theirs);
-        if cfg.is_quorum(&supporters) && leader_confirmed(&e.out_of_election, n.vote.leader, n.round, me, round) {
+        if cfg.is_quorum(&supporters)
+            && leader_confirmed(&e.out_of_election, n.vote.leader, n.round, me, round)
+        {
             self.round = n.round;
             self.decide(n.vote, supporters);
         }
@@ -226,7 +281,11 @@ impl Server {
         let e = self.election();
         match kind {
             TimerKind::Finalize if e.finalizing => {
-                let mine = Recorded { vote: e.proposal, round, state: PeerState::Looking };
+                let mine = Recorded {
+                    vote: e.proposal,
+                    round,
+                    state: PeerState::Looking,
+                };
                 let supporters = agreeing(&cfg, &e.received, &mine);
                 let vote = e.proposal;
                 self.decide(vote, supporters);
@@ -263,7 +322,12 @@ impl Server {
         self.current_vote = (vote, self.round);
         self.out.push(Output::CancelTimer(TimerKind::ElectionWait));
         self.out.push(Output::CancelTimer(TimerKind::Finalize));
-        self.observe(Observation::Decided { state, vote, round: self.round, supporters });
+        self.observe(Observation::Decided {
+            state,
+            vote,
+            round: self.round,
+            supporters,
+        });
         match state {
             PeerState::Leading => self.become_leader(),
             _ => self.become_learner(vote.leader),
@@ -273,15 +337,27 @@ impl Server {
 
 /// The voters whose recorded vote agrees with `target` (ZooKeeper's vote tracker).
 fn agreeing(cfg: &EnsembleConfig, votes: &BTreeMap<Sid, Recorded>, target: &Recorded) -> Vec<Sid> {
-    votes.iter().filter(|(sid, r)| cfg.is_voter(**sid) && r.agrees_with(target)).map(|(sid, _)| *sid).collect()
+    votes
+        .iter()
+        .filter(|(sid, r)| cfg.is_voter(**sid) && r.agrees_with(target))
+        .map(|(sid, _)| *sid)
+        .collect()
 }
 
 /// checkLeader: a leader other than me must itself have told me it is LEADING.
-fn leader_confirmed(votes: &BTreeMap<Sid, Recorded>, leader: Sid, round: u64, me: Sid, my_round: u64) -> bool {
+fn leader_confirmed(
+    votes: &BTreeMap<Sid, Recorded>,
+    leader: Sid,
+    round: u64,
+    me: Sid,
+    my_round: u64,
+) -> bool {
     if leader == me {
         return my_round == round;
     }
-    votes.get(&leader).is_some_and(|r| r.state == PeerState::Leading)
+    votes
+        .get(&leader)
+        .is_some_and(|r| r.state == PeerState::Leading)
 }
 
 #[cfg(test)]
@@ -290,7 +366,11 @@ mod tests {
     use crate::sim::types::Zxid;
 
     fn v(leader: Sid, zxid: u64, epoch: u64) -> Vote {
-        Vote { leader, zxid: Zxid(zxid), peer_epoch: epoch }
+        Vote {
+            leader,
+            zxid: Zxid(zxid),
+            peer_epoch: epoch,
+        }
     }
 
     /// The vote order, as a table: (new, current, does new win?).
@@ -298,15 +378,50 @@ mod tests {
     fn vote_order_table() {
         let cfg = EnsembleConfig::new(5, 1); // s6 is an observer
         let table = [
-            (v(3, 0, 0), v(2, 0, 0), true, "same epoch and zxid: higher sid wins"),
+            (
+                v(3, 0, 0),
+                v(2, 0, 0),
+                true,
+                "same epoch and zxid: higher sid wins",
+            ),
             (v(2, 0, 0), v(3, 0, 0), false, "lower sid loses"),
             (v(3, 0, 0), v(3, 0, 0), false, "a vote never beats itself"),
-            (v(1, 0x100000005, 1), v(5, 0x100000004, 1), true, "higher zxid beats higher sid"),
-            (v(1, 0x100000001, 2), v(5, 0x200000009, 1), true, "higher epoch beats higher zxid"),
-            (v(5, 0x300000000, 2), v(1, 0x100000001, 3), false, "the epoch compares first"),
-            (v(6, 0x900000000, 9), v(1, 0, 0), false, "an observer is never better"),
-            (v(1, 0, 0), Vote::default(), true, "any voter beats the observer's empty vote"),
-            (v(7, 0, 0), v(1, 0, 0), false, "an unknown server is never better"),
+            (
+                v(1, 0x100000005, 1),
+                v(5, 0x100000004, 1),
+                true,
+                "higher zxid beats higher sid",
+            ),
+            (
+                v(1, 0x100000001, 2),
+                v(5, 0x200000009, 1),
+                true,
+                "higher epoch beats higher zxid",
+            ),
+            (
+                v(5, 0x300000000, 2),
+                v(1, 0x100000001, 3),
+                false,
+                "the epoch compares first",
+            ),
+            (
+                v(6, 0x900000000, 9),
+                v(1, 0, 0),
+                false,
+                "an observer is never better",
+            ),
+            (
+                v(1, 0, 0),
+                Vote::default(),
+                true,
+                "any voter beats the observer's empty vote",
+            ),
+            (
+                v(7, 0, 0),
+                v(1, 0, 0),
+                false,
+                "an unknown server is never better",
+            ),
         ];
         for (new, cur, wins, why) in table {
             assert_eq!(vote_beats(&cfg, &new, &cur), wins, "{why}: {new} vs {cur}");
@@ -315,13 +430,31 @@ mod tests {
 
     #[test]
     fn vote_equality_follows_zookeeper_vote_equals() {
-        let looking = Recorded { vote: v(3, 5, 1), round: 2, state: PeerState::Looking };
+        let looking = Recorded {
+            vote: v(3, 5, 1),
+            round: 2,
+            state: PeerState::Looking,
+        };
         let mut other_round = looking;
         other_round.round = 3;
-        assert!(!looking.agrees_with(&other_round), "LOOKING votes must share the round");
-        let following = Recorded { vote: v(3, 9, 1), round: 7, state: PeerState::Following };
-        let leading = Recorded { vote: v(3, 1, 1), round: 4, state: PeerState::Leading };
-        assert!(following.agrees_with(&leading), "settled votes agree on leader and epoch alone");
+        assert!(
+            !looking.agrees_with(&other_round),
+            "LOOKING votes must share the round"
+        );
+        let following = Recorded {
+            vote: v(3, 9, 1),
+            round: 7,
+            state: PeerState::Following,
+        };
+        let leading = Recorded {
+            vote: v(3, 1, 1),
+            round: 4,
+            state: PeerState::Leading,
+        };
+        assert!(
+            following.agrees_with(&leading),
+            "settled votes agree on leader and epoch alone"
+        );
         assert!(!following.agrees_with(&looking));
     }
 }

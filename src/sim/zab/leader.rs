@@ -130,8 +130,12 @@ impl Server {
 
     pub(crate) fn leader_on_packet(&mut self, from: Sid, conn: ConnId, packet: Packet) {
         match packet {
-            Packet::FollowerInfo { accepted_epoch } => return self.on_learner_info(from, conn, accepted_epoch, false),
-            Packet::ObserverInfo { accepted_epoch } => return self.on_learner_info(from, conn, accepted_epoch, true),
+            Packet::FollowerInfo { accepted_epoch } => {
+                return self.on_learner_info(from, conn, accepted_epoch, false)
+            }
+            Packet::ObserverInfo { accepted_epoch } => {
+                return self.on_learner_info(from, conn, accepted_epoch, true)
+            }
             _ => {}
         }
         let sync_limit = self.cfg.sync_limit;
@@ -149,7 +153,10 @@ impl Server {
             h.deadline_tick = h.deadline_tick.max(tick + sync_limit);
         }
         match packet {
-            Packet::AckEpoch { last_zxid, current_epoch } => self.on_ack_epoch(from, last_zxid, current_epoch),
+            Packet::AckEpoch {
+                last_zxid,
+                current_epoch,
+            } => self.on_ack_epoch(from, last_zxid, current_epoch),
             Packet::Ack { zxid } => self.on_ack(from, zxid),
             Packet::Request { request } => self.leader_on_request(request),
             _ => {} // PING replies only refresh the deadline
@@ -166,7 +173,14 @@ impl Server {
         }
         l.learners.insert(
             from,
-            LearnerHandler { conn, observer: !voter, stage: HandlerStage::Connected, accepted_epoch, last_zxid: Zxid::ZERO, deadline_tick },
+            LearnerHandler {
+                conn,
+                observer: !voter,
+                stage: HandlerStage::Connected,
+                accepted_epoch,
+                last_zxid: Zxid::ZERO,
+                deadline_tick,
+            },
         );
         l.max_accepted_epoch = l.max_accepted_epoch.max(accepted_epoch);
         if voter && l.phase == LeaderPhase::Discovery {
@@ -192,7 +206,12 @@ impl Server {
         let epoch = l.max_accepted_epoch + 1;
         l.new_epoch = Some(epoch);
         l.epoch_acks.insert(me);
-        let waiting: Vec<Sid> = l.learners.iter().filter(|(_, h)| h.stage == HandlerStage::Connected).map(|(s, _)| *s).collect();
+        let waiting: Vec<Sid> = l
+            .learners
+            .iter()
+            .filter(|(_, h)| h.stage == HandlerStage::Connected)
+            .map(|(s, _)| *s)
+            .collect();
         self.leading().phase_deadline = self.now + cfg.init_timeout_ms();
         self.persist_accepted_epoch(epoch);
         for sid in waiting {
@@ -202,7 +221,11 @@ impl Server {
     }
 
     fn send_leader_info(&mut self, to: Sid, epoch: Epoch) {
-        let h = self.leading().learners.get_mut(&to).expect("handler exists");
+        let h = self
+            .leading()
+            .learners
+            .get_mut(&to)
+            .expect("handler exists");
         h.stage = HandlerStage::EpochSent;
         let conn = h.conn;
         self.send_packet(to, conn, Packet::LeaderInfo { new_epoch: epoch });
@@ -250,7 +273,12 @@ impl Server {
         l.phase = LeaderPhase::Synchronization;
         l.phase_deadline = now + cfg.init_timeout_ms();
         l.newleader_acks.insert(me);
-        let ready: Vec<Sid> = l.learners.iter().filter(|(_, h)| h.stage == HandlerStage::EpochAcked).map(|(s, _)| *s).collect();
+        let ready: Vec<Sid> = l
+            .learners
+            .iter()
+            .filter(|(_, h)| h.stage == HandlerStage::EpochAcked)
+            .map(|(s, _)| *s)
+            .collect();
         self.persist_current_epoch(epoch);
         self.observe(Observation::LeaderEstablished { epoch });
         for sid in ready {
@@ -288,10 +316,18 @@ impl Server {
             super::server::SyncMode::Diff => Packet::Diff { zxid: plan.zxid },
             super::server::SyncMode::Trunc => Packet::Trunc { zxid: plan.zxid },
             super::server::SyncMode::Snap => Packet::Snap {
-                snapshot: Rc::new(Snapshot { zxid: self.tree.last_processed, tree: self.tree.clone() }),
+                snapshot: Rc::new(Snapshot {
+                    zxid: self.tree.last_processed,
+                    tree: self.tree.clone(),
+                }),
             },
         };
-        self.observe(Observation::SyncChosen { learner: sid, mode: plan.mode, zxid: plan.zxid, txns: plan.txns.len() });
+        self.observe(Observation::SyncChosen {
+            learner: sid,
+            mode: plan.mode,
+            zxid: plan.zxid,
+            txns: plan.txns.len(),
+        });
         self.send_packet(sid, conn, op);
         for txn in plan.txns {
             let zxid = txn.zxid;
@@ -301,7 +337,13 @@ impl Server {
         for txn in outstanding {
             self.send_packet(sid, conn, Packet::Proposal { txn });
         }
-        self.send_packet(sid, conn, Packet::NewLeader { zxid: Zxid::epoch_start(epoch) });
+        self.send_packet(
+            sid,
+            conn,
+            Packet::NewLeader {
+                zxid: Zxid::epoch_start(epoch),
+            },
+        );
         let deadline = self.leading().tick + self.cfg.init_limit + self.cfg.sync_limit;
         let h = self.leading().learners.get_mut(&sid).expect("still there");
         h.stage = HandlerStage::Syncing;
@@ -347,11 +389,19 @@ impl Server {
         l.phase = LeaderPhase::Broadcast;
         let start = Zxid::epoch_start(epoch);
         l.last_proposed = start;
-        let acked: Vec<Sid> = l.learners.iter().filter(|(_, h)| h.stage == HandlerStage::NewLeaderAcked).map(|(s, _)| *s).collect();
+        let acked: Vec<Sid> = l
+            .learners
+            .iter()
+            .filter(|(_, h)| h.stage == HandlerStage::NewLeaderAcked)
+            .map(|(s, _)| *s)
+            .collect();
         // startZkServer: the tree's last processed zxid becomes e << 32, and the vote's epoch e.
         self.tree.last_processed = self.tree.last_processed.max(start);
         self.current_vote.0.peer_epoch = epoch;
-        self.observe(Observation::LeaderServing { epoch, zxid: self.tree.last_processed });
+        self.observe(Observation::LeaderServing {
+            epoch,
+            zxid: self.tree.last_processed,
+        });
         for sid in acked {
             self.send_uptodate(sid);
         }
@@ -368,7 +418,11 @@ impl Server {
     pub(crate) fn leader_on_request(&mut self, request: Rc<Request>) {
         if self.leading().phase != LeaderPhase::Broadcast {
             if request.origin == self.id {
-                self.observe(Observation::ClientReply { request: request.id, zxid: None, note: "not serving yet" });
+                self.observe(Observation::ClientReply {
+                    request: request.id,
+                    zxid: None,
+                    note: "not serving yet",
+                });
             }
             return;
         }
@@ -379,15 +433,26 @@ impl Server {
         let l = self.leading();
         let zxid = l.last_proposed.next();
         l.last_proposed = zxid;
-        let pending_creates = pending_creates(&self.disk.log[self.disk.index_after(self.tree.last_processed)..]);
+        let pending_creates =
+            pending_creates(&self.disk.log[self.disk.index_after(self.tree.last_processed)..]);
         let tree = &self.tree;
-        let op = prep_request(&request, |path| tree.nodes.contains_key(path) || pending_creates.contains(path));
-        let txn = Rc::new(Txn { zxid, request: request.id, op });
+        let op = prep_request(&request, |path| {
+            tree.nodes.contains_key(path) || pending_creates.contains(path)
+        });
+        let txn = Rc::new(Txn {
+            zxid,
+            request: request.id,
+            op,
+        });
         self.log_txn(txn.clone(), None);
         let l = self.leading();
         l.outstanding.insert(zxid, BTreeSet::from([me]));
-        let targets: Vec<(Sid, ConnId)> =
-            l.learners.iter().filter(|(_, h)| !h.observer && h.forwarding()).map(|(s, h)| (*s, h.conn)).collect();
+        let targets: Vec<(Sid, ConnId)> = l
+            .learners
+            .iter()
+            .filter(|(_, h)| !h.observer && h.forwarding())
+            .map(|(s, h)| (*s, h.conn))
+            .collect();
         for (sid, conn) in targets {
             self.send_packet(sid, conn, Packet::Proposal { txn: txn.clone() });
         }
@@ -399,8 +464,14 @@ impl Server {
         let cfg = self.cfg.clone();
         loop {
             let l = self.leading();
-            let Some((&zxid, acks)) = l.outstanding.iter().next() else { return };
-            let enough = if cfg.variant == Variant::CommitWithoutQuorum { !acks.is_empty() } else { cfg.is_quorum(acks) };
+            let Some((&zxid, acks)) = l.outstanding.iter().next() else {
+                return;
+            };
+            let enough = if cfg.variant == Variant::CommitWithoutQuorum {
+                !acks.is_empty()
+            } else {
+                cfg.is_quorum(acks)
+            };
             if !enough {
                 return;
             }
@@ -408,7 +479,11 @@ impl Server {
             l.outstanding.remove(&zxid);
             let prev_committed = l.last_committed;
             l.last_committed = zxid;
-            self.observe(Observation::LeaderCommitted { zxid, acks, prev_committed });
+            self.observe(Observation::LeaderCommitted {
+                zxid,
+                acks,
+                prev_committed,
+            });
             self.apply_committed_upto(zxid);
             self.announce_commit(zxid);
         }
@@ -418,10 +493,19 @@ impl Server {
     fn announce_commit(&mut self, zxid: Zxid) {
         let idx = self.disk.index_after(zxid) - 1;
         let txn = self.disk.log[idx].clone();
-        let targets: Vec<(Sid, ConnId, bool)> =
-            self.leading().learners.iter().filter(|(_, h)| h.forwarding()).map(|(s, h)| (*s, h.conn, h.observer)).collect();
+        let targets: Vec<(Sid, ConnId, bool)> = self
+            .leading()
+            .learners
+            .iter()
+            .filter(|(_, h)| h.forwarding())
+            .map(|(s, h)| (*s, h.conn, h.observer))
+            .collect();
         for (sid, conn, observer) in targets {
-            let packet = if observer { Packet::Inform { txn: txn.clone() } } else { Packet::Commit { zxid } };
+            let packet = if observer {
+                Packet::Inform { txn: txn.clone() }
+            } else {
+                Packet::Commit { zxid }
+            };
             self.send_packet(sid, conn, packet);
         }
     }
@@ -445,16 +529,27 @@ impl Server {
                 } else {
                     "a quorum of NEWLEADER ACKs"
                 };
-                return self.abandon(format!("timed out after initLimit ({} ticks) waiting for {what}", cfg.init_limit));
+                return self.abandon(format!(
+                    "timed out after initLimit ({} ticks) waiting for {what}",
+                    cfg.init_limit
+                ));
             }
             LeaderPhase::Broadcast if full_tick => {
                 let tick = l.tick;
-                let mut synced: Vec<Sid> = l.learners.iter().filter(|(_, h)| !h.observer && tick <= h.deadline_tick).map(|(s, _)| *s).collect();
+                let mut synced: Vec<Sid> = l
+                    .learners
+                    .iter()
+                    .filter(|(_, h)| !h.observer && tick <= h.deadline_tick)
+                    .map(|(s, _)| *s)
+                    .collect();
                 synced.push(self.id);
                 synced.sort_unstable();
                 if !cfg.is_quorum(&synced) {
                     let list: Vec<String> = synced.iter().map(|s| format!("s{s}")).collect();
-                    return self.abandon(format!("not sufficient followers synced, only synced with {}", list.join(", ")));
+                    return self.abandon(format!(
+                        "not sufficient followers synced, only synced with {}",
+                        list.join(", ")
+                    ));
                 }
             }
             _ => {}
@@ -463,7 +558,8 @@ impl Server {
         if self.leading().phase == LeaderPhase::Broadcast {
             let l = self.leading();
             let zxid = l.last_proposed;
-            let targets: Vec<(Sid, ConnId)> = l.learners.iter().map(|(s, h)| (*s, h.conn)).collect();
+            let targets: Vec<(Sid, ConnId)> =
+                l.learners.iter().map(|(s, h)| (*s, h.conn)).collect();
             for (sid, conn) in targets {
                 self.send_packet(sid, conn, Packet::Ping { zxid });
             }
@@ -475,7 +571,12 @@ impl Server {
     fn drop_dead_learners(&mut self) {
         let l = self.leading();
         let tick = l.tick;
-        let dead: Vec<(Sid, ConnId)> = l.learners.iter().filter(|(_, h)| tick > h.deadline_tick).map(|(s, h)| (*s, h.conn)).collect();
+        let dead: Vec<(Sid, ConnId)> = l
+            .learners
+            .iter()
+            .filter(|(_, h)| tick > h.deadline_tick)
+            .map(|(s, h)| (*s, h.conn))
+            .collect();
         for (sid, conn) in dead {
             self.leading().learners.remove(&sid);
             self.out.push(super::server::Output::Close(conn));

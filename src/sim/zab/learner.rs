@@ -92,7 +92,11 @@ impl Server {
     fn send_learner_info(&mut self) {
         let accepted_epoch = self.disk.accepted_epoch;
         let l = self.learner();
-        let packet = if l.observer { Packet::ObserverInfo { accepted_epoch } } else { Packet::FollowerInfo { accepted_epoch } };
+        let packet = if l.observer {
+            Packet::ObserverInfo { accepted_epoch }
+        } else {
+            Packet::FollowerInfo { accepted_epoch }
+        };
         let (leader, conn) = (l.leader, l.conn);
         self.send_packet(leader, conn, packet);
     }
@@ -104,16 +108,22 @@ impl Server {
         let stage = l.stage;
         match (stage, packet) {
             (_, Packet::Ping { zxid }) => self.reply(Packet::Ping { zxid }),
-            (LearnerStage::Connecting, Packet::LeaderInfo { new_epoch }) => self.on_leader_info(new_epoch),
+            (LearnerStage::Connecting, Packet::LeaderInfo { new_epoch }) => {
+                self.on_leader_info(new_epoch)
+            }
             (LearnerStage::Syncing, packet) => self.on_sync_packet(packet),
             (LearnerStage::NewLeaderAcked, Packet::UpToDate) => self.on_uptodate(),
-            (LearnerStage::NewLeaderAcked | LearnerStage::Broadcast, Packet::Proposal { txn }) => self.on_proposal(txn),
+            (LearnerStage::NewLeaderAcked | LearnerStage::Broadcast, Packet::Proposal { txn }) => {
+                self.on_proposal(txn)
+            }
             (LearnerStage::NewLeaderAcked, Packet::Commit { zxid }) => {
                 let s = &mut self.learner().sync;
                 s.committed = s.committed.max(zxid);
             }
             (LearnerStage::Broadcast, Packet::Commit { zxid }) => self.on_commit(zxid),
-            (LearnerStage::NewLeaderAcked | LearnerStage::Broadcast, Packet::Inform { txn }) => self.on_inform(txn),
+            (LearnerStage::NewLeaderAcked | LearnerStage::Broadcast, Packet::Inform { txn }) => {
+                self.on_inform(txn)
+            }
             _ => {}
         }
     }
@@ -134,15 +144,21 @@ impl Server {
         } else if new_epoch == accepted {
             None
         } else {
-            return self.abandon(format!("leader's epoch {new_epoch} is less than our accepted epoch {accepted}"));
+            return self.abandon(format!(
+                "leader's epoch {new_epoch} is less than our accepted epoch {accepted}"
+            ));
         };
         let last_zxid = self.last_zxid();
         let l = self.learner();
         l.stage = LearnerStage::Syncing;
         l.new_epoch = new_epoch;
         l.reported_zxid = last_zxid;
-        self.out.push(Output::CancelTimer(TimerKind::LearnerConnect));
-        self.reply(Packet::AckEpoch { last_zxid, current_epoch });
+        self.out
+            .push(Output::CancelTimer(TimerKind::LearnerConnect));
+        self.reply(Packet::AckEpoch {
+            last_zxid,
+            current_epoch,
+        });
     }
 
     /// syncWithLeader, before NEWLEADER.
@@ -211,7 +227,9 @@ impl Server {
             self.disk.snapshot = snapshot.clone();
             self.disk.log.clear();
             self.committed = snapshot.zxid;
-            self.observe(Observation::SnapInstalled { zxid: snapshot.zxid });
+            self.observe(Observation::SnapInstalled {
+                zxid: snapshot.zxid,
+            });
         }
         let mut unacked = Vec::new();
         for txn in &sync.proposals {
@@ -223,7 +241,12 @@ impl Server {
             }
         }
         // Keep what the leader committed during the sync for UPTODATE.
-        self.learner().sync = SyncBuffer { committed: sync.committed, mode: sync.mode, base: sync.base, ..SyncBuffer::default() };
+        self.learner().sync = SyncBuffer {
+            committed: sync.committed,
+            mode: sync.mode,
+            base: sync.base,
+            ..SyncBuffer::default()
+        };
         unacked
     }
 
@@ -234,7 +257,8 @@ impl Server {
         }
         let l = self.learner();
         l.stage = LearnerStage::Broadcast;
-        let (leader, epoch, committed, base) = (l.leader, l.new_epoch, l.sync.committed, l.sync.base);
+        let (leader, epoch, committed, base) =
+            (l.leader, l.new_epoch, l.sync.committed, l.sync.base);
         // Everything at or below the sync point is in the leader's committed history.
         let upto = committed.max(base).min(self.disk.last_logged_zxid());
         self.apply_committed_upto(upto);
@@ -283,7 +307,11 @@ impl Server {
 
     pub(crate) fn learner_on_timer(&mut self, kind: TimerKind) {
         let now = self.now;
-        let (init, sync, tick) = (self.cfg.init_timeout_ms(), self.cfg.sync_timeout_ms(), self.cfg.tick_ms);
+        let (init, sync, tick) = (
+            self.cfg.init_timeout_ms(),
+            self.cfg.sync_timeout_ms(),
+            self.cfg.tick_ms,
+        );
         let l = self.learner();
         match kind {
             TimerKind::LearnerConnect if l.stage == LearnerStage::Connecting => {
@@ -291,14 +319,20 @@ impl Server {
                 self.set_timer(TimerKind::LearnerConnect, tick);
             }
             TimerKind::LearnerRead => {
-                let (limit, which) = if l.stage == LearnerStage::Broadcast { (sync, "syncLimit") } else { (init, "initLimit") };
+                let (limit, which) = if l.stage == LearnerStage::Broadcast {
+                    (sync, "syncLimit")
+                } else {
+                    (init, "initLimit")
+                };
                 let due = l.last_heard + limit;
                 if now < due {
                     self.out.push(Output::SetTimer { kind, at: due });
                     return;
                 }
                 let leader = l.leader;
-                self.abandon(format!("no packet from leader s{leader} within {which} ({limit} ms)"));
+                self.abandon(format!(
+                    "no packet from leader s{leader} within {which} ({limit} ms)"
+                ));
             }
             _ => {}
         }
@@ -306,9 +340,15 @@ impl Server {
 
     pub(crate) fn learner_on_client(&mut self, request: Request) {
         if self.learner().stage != LearnerStage::Broadcast {
-            return self.observe(Observation::ClientReply { request: request.id, zxid: None, note: "not serving: still syncing" });
+            return self.observe(Observation::ClientReply {
+                request: request.id,
+                zxid: None,
+                note: "not serving: still syncing",
+            });
         }
         self.pending_clients.insert(request.id);
-        self.reply(Packet::Request { request: Rc::new(request) });
+        self.reply(Packet::Request {
+            request: Rc::new(request),
+        });
     }
 }

@@ -75,31 +75,68 @@ pub struct Request {
 /// What a client asks for. The leader's prep step turns it into a `TxnOp`.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub enum RequestOp {
-    Write { path: String, data: String },
+    Write {
+        path: String,
+        data: String,
+    },
     /// The session id is chosen by the server the client connects to, as in ZooKeeper.
-    OpenSession { session: u64, timeout_ms: u64 },
-    CloseSession { session: u64 },
+    OpenSession {
+        session: u64,
+        timeout_ms: u64,
+    },
+    CloseSession {
+        session: u64,
+    },
 }
 
 /// Quorum packets (Leader.java's packet types), learner <-> leader on one connection.
 #[derive(Clone, Debug)]
 pub enum Packet {
-    FollowerInfo { accepted_epoch: Epoch },
-    ObserverInfo { accepted_epoch: Epoch },
-    LeaderInfo { new_epoch: Epoch },
+    FollowerInfo {
+        accepted_epoch: Epoch,
+    },
+    ObserverInfo {
+        accepted_epoch: Epoch,
+    },
+    LeaderInfo {
+        new_epoch: Epoch,
+    },
     /// `current_epoch: None` is ZooKeeper's -1: "already accepted this epoch", not counted.
-    AckEpoch { last_zxid: Zxid, current_epoch: Option<Epoch> },
-    Diff { zxid: Zxid },
-    Trunc { zxid: Zxid },
-    Snap { snapshot: Rc<Snapshot> },
-    NewLeader { zxid: Zxid },
+    AckEpoch {
+        last_zxid: Zxid,
+        current_epoch: Option<Epoch>,
+    },
+    Diff {
+        zxid: Zxid,
+    },
+    Trunc {
+        zxid: Zxid,
+    },
+    Snap {
+        snapshot: Rc<Snapshot>,
+    },
+    NewLeader {
+        zxid: Zxid,
+    },
     UpToDate,
-    Proposal { txn: Rc<Txn> },
-    Ack { zxid: Zxid },
-    Commit { zxid: Zxid },
-    Inform { txn: Rc<Txn> },
-    Ping { zxid: Zxid },
-    Request { request: Rc<Request> },
+    Proposal {
+        txn: Rc<Txn>,
+    },
+    Ack {
+        zxid: Zxid,
+    },
+    Commit {
+        zxid: Zxid,
+    },
+    Inform {
+        txn: Rc<Txn>,
+    },
+    Ping {
+        zxid: Zxid,
+    },
+    Request {
+        request: Rc<Request>,
+    },
 }
 
 impl Packet {
@@ -167,8 +204,13 @@ impl fmt::Display for Packet {
             Packet::FollowerInfo { accepted_epoch } | Packet::ObserverInfo { accepted_epoch } => {
                 write!(f, "{kind} {}", Zxid::epoch_start(*accepted_epoch))
             }
-            Packet::LeaderInfo { new_epoch } => write!(f, "{kind} {}", Zxid::epoch_start(*new_epoch)),
-            Packet::AckEpoch { last_zxid, current_epoch } => match current_epoch {
+            Packet::LeaderInfo { new_epoch } => {
+                write!(f, "{kind} {}", Zxid::epoch_start(*new_epoch))
+            }
+            Packet::AckEpoch {
+                last_zxid,
+                current_epoch,
+            } => match current_epoch {
                 Some(e) => write!(f, "{kind} {last_zxid} e{e}"),
                 None => write!(f, "{kind} {last_zxid} e-1"),
             },
@@ -193,9 +235,21 @@ impl fmt::Display for Packet {
 /// Turns a request into the op the leader logs (ZooKeeper's PrepRequestProcessor, reduced).
 pub fn prep_request(request: &Request, exists: impl Fn(&str) -> bool) -> TxnOp {
     match &request.op {
-        RequestOp::Write { path, data } if exists(path) => TxnOp::SetData { path: path.clone(), data: data.clone() },
-        RequestOp::Write { path, data } => TxnOp::Create { path: path.clone(), data: data.clone() },
-        RequestOp::OpenSession { session, timeout_ms } => TxnOp::CreateSession { session: *session, timeout_ms: *timeout_ms },
+        RequestOp::Write { path, data } if exists(path) => TxnOp::SetData {
+            path: path.clone(),
+            data: data.clone(),
+        },
+        RequestOp::Write { path, data } => TxnOp::Create {
+            path: path.clone(),
+            data: data.clone(),
+        },
+        RequestOp::OpenSession {
+            session,
+            timeout_ms,
+        } => TxnOp::CreateSession {
+            session: *session,
+            timeout_ms: *timeout_ms,
+        },
         RequestOp::CloseSession { session } => TxnOp::CloseSession { session: *session },
     }
 }

@@ -13,8 +13,8 @@ use super::leader::Leader;
 use super::learner::Learner;
 use super::message::{ConnId, Message, Packet, PeerState, Request, Vote};
 use crate::sim::data::{DataTree, Disk, RequestId, Txn};
-use std::collections::BTreeSet;
 use crate::sim::types::{Epoch, Millis, Sid, Zxid};
+use std::collections::BTreeSet;
 use std::rc::Rc;
 
 /// What the world hands a server.
@@ -22,11 +22,16 @@ use std::rc::Rc;
 pub enum Input {
     /// The process starts (first boot or restart): it loads its disk and goes LOOKING.
     Start,
-    Receive { from: Sid, msg: Message },
+    Receive {
+        from: Sid,
+        msg: Message,
+    },
     Timer(TimerKind),
     /// The other end closed this connection, or it broke in a way TCP reports at once
     /// (the peer's process died and its OS reset the socket).
-    ConnClosed { conn: ConnId },
+    ConnClosed {
+        conn: ConnId,
+    },
     /// A client connected to this server submits a request.
     Client(Request),
 }
@@ -75,32 +80,84 @@ impl SyncMode {
 /// Things a server reports about itself: the checker's evidence and the feed's sentences.
 #[derive(Clone, Debug)]
 pub enum Observation {
-    ElectionStarted { round: u64, vote: Vote },
-    VoteChanged { round: u64, vote: Vote },
+    ElectionStarted {
+        round: u64,
+        vote: Vote,
+    },
+    VoteChanged {
+        round: u64,
+        vote: Vote,
+    },
     /// FLE ended: the new state, the vote, and the voters whose votes made the quorum.
-    Decided { state: PeerState, vote: Vote, round: u64, supporters: Vec<Sid> },
-    AcceptedEpoch { epoch: Epoch },
-    CurrentEpoch { epoch: Epoch },
+    Decided {
+        state: PeerState,
+        vote: Vote,
+        round: u64,
+        supporters: Vec<Sid>,
+    },
+    AcceptedEpoch {
+        epoch: Epoch,
+    },
+    CurrentEpoch {
+        epoch: Epoch,
+    },
     /// The leader picked newEpoch and a quorum has acknowledged it: it enters synchronisation.
-    LeaderEstablished { epoch: Epoch },
+    LeaderEstablished {
+        epoch: Epoch,
+    },
     /// A quorum acknowledged NEWLEADER: the leader starts serving.
-    LeaderServing { epoch: Epoch, zxid: Zxid },
-    SyncChosen { learner: Sid, mode: SyncMode, zxid: Zxid, txns: usize },
+    LeaderServing {
+        epoch: Epoch,
+        zxid: Zxid,
+    },
+    SyncChosen {
+        learner: Sid,
+        mode: SyncMode,
+        zxid: Zxid,
+        txns: usize,
+    },
     /// A txn reached this server's log (fsynced). `leader_epoch` is the epoch of the leader
     /// that sent it, `None` when the server is the leader itself.
-    Logged { txn: Rc<Txn>, leader_epoch: Option<Epoch>, prev_last: Zxid },
+    Logged {
+        txn: Rc<Txn>,
+        leader_epoch: Option<Epoch>,
+        prev_last: Zxid,
+    },
     /// The leader decided to commit `zxid`, on the ACKs of `acks`.
-    LeaderCommitted { zxid: Zxid, acks: Vec<Sid>, prev_committed: Zxid },
+    LeaderCommitted {
+        zxid: Zxid,
+        acks: Vec<Sid>,
+        prev_committed: Zxid,
+    },
     /// A committed txn was applied to this server's tree; `digest` is the tree's digest after.
-    Applied { txn: Rc<Txn>, prev: Zxid, digest: u64 },
+    Applied {
+        txn: Rc<Txn>,
+        prev: Zxid,
+        digest: u64,
+    },
     /// A learner finished synchronising: everything it logged up to `upto` is committed.
-    Synced { leader: Sid, upto: Zxid },
-    Truncated { to: Zxid, removed: Vec<Rc<Txn>> },
-    SnapInstalled { zxid: Zxid },
+    Synced {
+        leader: Sid,
+        upto: Zxid,
+    },
+    Truncated {
+        to: Zxid,
+        removed: Vec<Rc<Txn>>,
+    },
+    SnapInstalled {
+        zxid: Zxid,
+    },
     /// The server left its role (leader step-down, learner giving up) and goes LOOKING.
-    Abandoned { role: PeerState, reason: String },
+    Abandoned {
+        role: PeerState,
+        reason: String,
+    },
     /// A client's request was answered (committed) or refused.
-    ClientReply { request: u64, zxid: Option<Zxid>, note: &'static str },
+    ClientReply {
+        request: u64,
+        zxid: Option<Zxid>,
+        note: &'static str,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -152,7 +209,11 @@ impl Server {
             disk.accepted_epoch = disk.current_epoch;
         }
         let tree = disk.replay();
-        let vote = Vote { leader: 0, zxid: Zxid::ZERO, peer_epoch: 0 };
+        let vote = Vote {
+            leader: 0,
+            zxid: Zxid::ZERO,
+            peer_epoch: 0,
+        };
         Server {
             id,
             cfg,
@@ -174,8 +235,14 @@ impl Server {
         self.now = now;
         match input {
             Input::Start => self.start_election(),
-            Input::Receive { from, msg: Message::Notification(n) } => self.on_notification(from, n),
-            Input::Receive { from, msg: Message::Quorum { conn, packet } } => self.on_packet(from, conn, packet),
+            Input::Receive {
+                from,
+                msg: Message::Notification(n),
+            } => self.on_notification(from, n),
+            Input::Receive {
+                from,
+                msg: Message::Quorum { conn, packet },
+            } => self.on_packet(from, conn, packet),
             Input::Timer(kind) => self.on_timer(kind),
             Input::ConnClosed { conn } => self.on_conn_closed(conn),
             Input::Client(request) => self.on_client(request),
@@ -198,9 +265,13 @@ impl Server {
 
     fn on_timer(&mut self, kind: TimerKind) {
         match (kind, &self.role) {
-            (TimerKind::ElectionWait | TimerKind::Finalize, Role::Looking(_)) => self.election_on_timer(kind),
+            (TimerKind::ElectionWait | TimerKind::Finalize, Role::Looking(_)) => {
+                self.election_on_timer(kind)
+            }
             (TimerKind::LeaderHalfTick, Role::Leading(_)) => self.leader_on_half_tick(),
-            (TimerKind::LearnerRead | TimerKind::LearnerConnect, Role::Learning(_)) => self.learner_on_timer(kind),
+            (TimerKind::LearnerRead | TimerKind::LearnerConnect, Role::Learning(_)) => {
+                self.learner_on_timer(kind)
+            }
             _ => {}
         }
     }
@@ -235,11 +306,17 @@ impl Server {
     }
 
     pub(crate) fn send_packet(&mut self, to: Sid, conn: ConnId, packet: Packet) {
-        self.out.push(Output::Send { to, msg: Message::Quorum { conn, packet } });
+        self.out.push(Output::Send {
+            to,
+            msg: Message::Quorum { conn, packet },
+        });
     }
 
     pub(crate) fn set_timer(&mut self, kind: TimerKind, after: Millis) {
-        self.out.push(Output::SetTimer { kind, at: self.now + after });
+        self.out.push(Output::SetTimer {
+            kind,
+            at: self.now + after,
+        });
     }
 
     pub(crate) fn observe(&mut self, o: Observation) {
@@ -294,7 +371,11 @@ impl Server {
     pub(crate) fn log_txn(&mut self, txn: Rc<Txn>, leader_epoch: Option<Epoch>) {
         let prev_last = self.disk.last_logged_zxid();
         self.disk.log.push(txn.clone());
-        self.observe(Observation::Logged { txn, leader_epoch, prev_last });
+        self.observe(Observation::Logged {
+            txn,
+            leader_epoch,
+            prev_last,
+        });
     }
 
     /// Applies every logged txn above what the tree has processed, up to `zxid`, in order,
@@ -307,16 +388,28 @@ impl Server {
             let prev = self.tree.last_processed;
             self.tree.apply(&txn);
             if self.pending_clients.remove(&txn.request) {
-                self.observe(Observation::ClientReply { request: txn.request, zxid: Some(txn.zxid), note: "committed" });
+                self.observe(Observation::ClientReply {
+                    request: txn.request,
+                    zxid: Some(txn.zxid),
+                    note: "committed",
+                });
             }
-            self.observe(Observation::Applied { digest: self.tree.digest, prev, txn });
+            self.observe(Observation::Applied {
+                digest: self.tree.digest,
+                prev,
+                txn,
+            });
         }
         self.committed = self.committed.max(zxid.min(self.disk.last_logged_zxid()));
     }
 
     pub(crate) fn next_conn(&mut self, leader: Sid) -> ConnId {
         self.conn_attempts += 1;
-        ConnId { learner: self.id, leader, serial: (self.disk.incarnation << 32) | self.conn_attempts }
+        ConnId {
+            learner: self.id,
+            leader,
+            serial: (self.disk.incarnation << 32) | self.conn_attempts,
+        }
     }
 
     /// Leave the current role and go back to LOOKING, closing its connections.
@@ -326,13 +419,15 @@ impl Server {
             Role::Leading(l) => {
                 let conns: Vec<ConnId> = l.learners.values().map(|h| h.conn).collect();
                 self.out.extend(conns.into_iter().map(Output::Close));
-                self.out.push(Output::CancelTimer(TimerKind::LeaderHalfTick));
+                self.out
+                    .push(Output::CancelTimer(TimerKind::LeaderHalfTick));
             }
             Role::Learning(l) => {
                 let conn = l.conn;
                 self.out.push(Output::Close(conn));
                 self.out.push(Output::CancelTimer(TimerKind::LearnerRead));
-                self.out.push(Output::CancelTimer(TimerKind::LearnerConnect));
+                self.out
+                    .push(Output::CancelTimer(TimerKind::LearnerConnect));
             }
             Role::Looking(_) => {}
         }

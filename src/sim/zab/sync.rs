@@ -75,7 +75,9 @@ pub fn choose_sync(peer: Zxid, h: &LeaderHistory) -> SyncPlan {
         let holds_peer = h.log.get(start).is_some_and(|t| t.zxid == peer);
         let to_send = committed_end.saturating_sub(start);
         if holds_peer && to_send <= h.txn_log_sync_limit {
-            if let Some(p) = queue_committed(&h.log[start..committed_end], peer, max_committed, h.variant) {
+            if let Some(p) =
+                queue_committed(&h.log[start..committed_end], peer, max_committed, h.variant)
+            {
                 return p;
             }
         }
@@ -85,13 +87,23 @@ pub fn choose_sync(peer: Zxid, h: &LeaderHistory) -> SyncPlan {
 }
 
 fn plan(mode: SyncMode, zxid: Zxid, txns: Vec<Rc<Txn>>, synced_to: Zxid) -> SyncPlan {
-    SyncPlan { mode, zxid, txns, synced_to }
+    SyncPlan {
+        mode,
+        zxid,
+        txns,
+        synced_to,
+    }
 }
 
 /// queueCommittedProposals: walk the leader's committed history from the learner's zxid.
 /// DIFF if the learner's zxid is in it; TRUNC to the greatest earlier zxid if the learner has a
 /// txn the leader lacks (unless that crosses an epoch: then `None`, meaning SNAP).
-fn queue_committed(entries: &[Rc<Txn>], peer: Zxid, last_committed: Zxid, variant: Variant) -> Option<SyncPlan> {
+fn queue_committed(
+    entries: &[Rc<Txn>],
+    peer: Zxid,
+    last_committed: Zxid,
+    variant: Variant,
+) -> Option<SyncPlan> {
     let peer_at_epoch_start = peer.is_epoch_start();
     let mut op: Option<(SyncMode, Zxid)> = None;
     let mut previous = Zxid::ZERO;
@@ -141,7 +153,13 @@ mod tests {
     fn log(zxids: &[u64]) -> Vec<Rc<Txn>> {
         zxids
             .iter()
-            .map(|z| Rc::new(Txn { zxid: Zxid(*z), request: *z, op: TxnOp::Error { code: 0 } }))
+            .map(|z| {
+                Rc::new(Txn {
+                    zxid: Zxid(*z),
+                    request: *z,
+                    op: TxnOp::Error { code: 0 },
+                })
+            })
             .collect()
     }
 
@@ -176,16 +194,58 @@ mod tests {
             why: &'static str,
         }
         let rows = [
-            Row { peer: e2(2), mode: SyncMode::Diff, zxid: e2(2), sent: vec![], why: "in sync: empty DIFF" },
-            Row { peer: e1(3), mode: SyncMode::Diff, zxid: e2(2), sent: vec![e2(1), e2(2)], why: "behind, in history: DIFF + pairs" },
-            Row { peer: e1(1), mode: SyncMode::Diff, zxid: e2(2), sent: vec![e1(2), e1(3), e2(1), e2(2)], why: "further behind" },
-            Row { peer: e2(5), mode: SyncMode::Trunc, zxid: e2(2), sent: vec![], why: "ahead of the committed log: TRUNC to its end" },
-            Row { peer: e1(3) + 0, mode: SyncMode::Diff, zxid: e2(2), sent: vec![e2(1), e2(2)], why: "same as row 2" },
-            Row { peer: 0, mode: SyncMode::Snap, zxid: e2(2), sent: vec![], why: "empty disk, log does not reach back: SNAP" },
+            Row {
+                peer: e2(2),
+                mode: SyncMode::Diff,
+                zxid: e2(2),
+                sent: vec![],
+                why: "in sync: empty DIFF",
+            },
+            Row {
+                peer: e1(3),
+                mode: SyncMode::Diff,
+                zxid: e2(2),
+                sent: vec![e2(1), e2(2)],
+                why: "behind, in history: DIFF + pairs",
+            },
+            Row {
+                peer: e1(1),
+                mode: SyncMode::Diff,
+                zxid: e2(2),
+                sent: vec![e1(2), e1(3), e2(1), e2(2)],
+                why: "further behind",
+            },
+            Row {
+                peer: e2(5),
+                mode: SyncMode::Trunc,
+                zxid: e2(2),
+                sent: vec![],
+                why: "ahead of the committed log: TRUNC to its end",
+            },
+            Row {
+                peer: e1(2),
+                mode: SyncMode::Diff,
+                zxid: e2(2),
+                sent: vec![e1(3), e2(1), e2(2)],
+                why: "behind across an epoch",
+            },
+            Row {
+                peer: 0,
+                mode: SyncMode::Snap,
+                zxid: e2(2),
+                sent: vec![],
+                why: "empty disk, log does not reach back: SNAP",
+            },
         ];
         for r in rows {
             let p = choose_sync(Zxid(r.peer), &h);
-            assert_eq!((p.mode, p.zxid.0, zx(&p)), (r.mode, r.zxid, r.sent), "{} (peer {:x})", r.why, r.peer);
+            assert_eq!(
+                (p.mode, p.zxid.0, zx(&p)),
+                (r.mode, r.zxid, r.sent),
+                "{} (peer {:x})",
+                r.why,
+                r.peer
+            );
         }
     }
 
@@ -196,7 +256,11 @@ mod tests {
         let h = history(&leader_log, 0x100000004, 0x100000004);
         let p = choose_sync(Zxid(0x100000003), &h);
         assert_eq!(p.mode, SyncMode::Trunc);
-        assert_eq!(p.zxid, Zxid(0x100000002), "TRUNC to the greatest zxid below the learner's");
+        assert_eq!(
+            p.zxid,
+            Zxid(0x100000002),
+            "TRUNC to the greatest zxid below the learner's"
+        );
         assert_eq!(zx(&p), vec![0x100000004]);
     }
 
@@ -212,12 +276,16 @@ mod tests {
 
     #[test]
     fn a_learner_at_an_epoch_start_gets_a_diff() {
-        // An old leader that served epoch 1 without txns reports 0x100000000.
-        let leader_log = log(&[0x100000001, 0x100000002]);
-        let h = history(&leader_log, 0x200000000, 0x100000002);
-        let p = choose_sync(Zxid(0x100000000), &h);
+        // An old leader that served epoch 2 without txns reports 0x200000000: not a txn the
+        // leader has, but a clean cut between epochs, so no TRUNC is needed.
+        let leader_log = log(&[0x100000001, 0x100000002, 0x300000001]);
+        let h = history(&leader_log, 0x300000001, 0x300000001);
+        let p = choose_sync(Zxid(0x200000000), &h);
         assert_eq!(p.mode, SyncMode::Diff);
-        assert_eq!(zx(&p), vec![0x100000001, 0x100000002]);
+        assert_eq!(zx(&p), vec![0x300000001]);
+        // Below the whole committed log, with no such zxid on disk: ZooKeeper sends a SNAP.
+        let h = history(&leader_log[..2], 0x300000000, 0x100000002);
+        assert_eq!(choose_sync(Zxid(0x100000000), &h).mode, SyncMode::Snap);
     }
 
     #[test]
@@ -226,10 +294,18 @@ mod tests {
         let mut h = history(&leader_log, 0x100000014, 0x100000014);
         h.committed_log_max = 5; // in memory: 0x...10 ..= 0x...14
         let p = choose_sync(Zxid(0x100000003), &h);
-        assert_eq!(p.mode, SyncMode::Diff, "small difference: replayed from the txn log");
+        assert_eq!(
+            p.mode,
+            SyncMode::Diff,
+            "small difference: replayed from the txn log"
+        );
         assert_eq!(p.txns.len(), 17);
         h.txn_log_sync_limit = 10;
-        assert_eq!(choose_sync(Zxid(0x100000003), &h).mode, SyncMode::Snap, "too much to replay: SNAP");
+        assert_eq!(
+            choose_sync(Zxid(0x100000003), &h).mode,
+            SyncMode::Snap,
+            "too much to replay: SNAP"
+        );
     }
 
     #[test]
