@@ -5,7 +5,7 @@ use super::types::{Epoch, Millis, Sid, Zxid};
 use super::world::World;
 use super::zab::leader::LeaderPhase;
 use super::zab::{Role, Server, Vote};
-use serde_json::{json, Map, Value};
+use serde_json::json;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct ServerView {
@@ -26,6 +26,8 @@ pub struct ServerView {
     pub vote: Option<Vote>,
     pub round: u64,
     pub log_len: usize,
+    /// How a leader last brought this server up to date: "DIFF", "TRUNC" or "SNAP".
+    pub last_sync: Option<&'static str>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -109,6 +111,7 @@ fn server_view(s: &Server) -> ServerView {
         vote,
         round: s.round,
         log_len: s.disk.log.len(),
+        last_sync: s.last_sync.map(|m| m.as_str()),
     }
 }
 
@@ -127,6 +130,7 @@ fn down_view(world: &World, sid: Sid) -> ServerView {
         vote: None,
         round: 0,
         log_len: disk.log.len(),
+        last_sync: None,
     }
 }
 
@@ -138,19 +142,27 @@ pub fn is_serving(phase: &str) -> bool {
 /// The CLI's `status` line: `{"t": ms, "servers": {"1": {"mode", "zxid", "epoch",
 /// "accepted_epoch", "leader"}, …}}`.
 pub fn status_json(view: &View) -> String {
-    let mut servers = Map::new();
-    for s in &view.servers {
-        servers.insert(
-            s.id.to_string(),
-            json!({
-                "mode": s.mode,
-                "zxid": s.zxid.to_string(),
-                "epoch": s.epoch,
-                "accepted_epoch": s.accepted_epoch,
-                "leader": s.leader,
-            }),
-        );
-    }
-    let status = json!({ "t": view.now, "servers": Value::Object(servers) });
-    status.to_string()
+    // Written by hand so that "t" comes first and servers stay in numeric order (a JSON map
+    // would sort "10" before "2").
+    let servers: Vec<String> = view
+        .servers
+        .iter()
+        .map(|s| {
+            let leader = s.leader.map_or("null".to_string(), |l| l.to_string());
+            format!(
+                "\"{}\": {{\"mode\": {}, \"zxid\": \"{}\", \"epoch\": {}, \"accepted_epoch\": {}, \"leader\": {}}}",
+                s.id,
+                json!(s.mode),
+                s.zxid,
+                s.epoch,
+                s.accepted_epoch,
+                leader
+            )
+        })
+        .collect();
+    format!(
+        "{{\"t\": {}, \"servers\": {{{}}}}}",
+        view.now,
+        servers.join(", ")
+    )
 }

@@ -47,6 +47,7 @@ status
 expect leader 2
 expect mode 3 follower
 expect epoch 3 2
+expect sync 3 SNAP
 expect zxid 3 0x200000002
 expect zxid 1 0x200000002
 expect zxid 2 0x200000002

@@ -44,6 +44,7 @@ expect leader 2
 expect mode 3 follower
 expect epoch 3 2
 # Truncated back to the last committed txn of epoch 1.
+expect sync 3 TRUNC
 expect zxid 3 0x100000001
 expect zxid 1 0x100000001
 

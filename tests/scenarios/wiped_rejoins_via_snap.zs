@@ -2,8 +2,7 @@
 # acceptedEpoch, currentEpoch) and restarts empty: its vote (epoch 0, zxid 0x0) loses to
 # everyone, and FOLLOWING notifications from the running ensemble tell it who leads. In
 # synchronisation its peerZxid 0x0 is below the leader's committed log, so the leader sends
-# the history it cannot DIFF from memory as a SNAP (the engine notes a SyncChosen
-# observation) and the follower ends on the leader's zxid, with the leader's epoch.
+# the history it cannot DIFF from memory as a SNAP (`expect sync 1 SNAP`) and the follower ends on the leader's zxid, with the leader's epoch.
 servers 3
 seed 6
 
@@ -28,6 +27,7 @@ status
 expect leader 3
 expect mode 1 follower
 expect epoch 1 1
+expect sync 1 SNAP
 expect zxid 1 0x100000003
 expect zxid 2 0x100000003
 expect zxid 3 0x100000003

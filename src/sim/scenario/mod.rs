@@ -98,6 +98,8 @@ pub enum Stmt {
     ExpectZxid(Sid, Zxid),
     ExpectMode(Sid, String),
     ExpectEpoch(Sid, u64),
+    /// How the server was last brought up to date by a leader: DIFF, TRUNC or SNAP.
+    ExpectSync(Sid, String),
     /// The checker must have found a violation of this invariant (for broken variants).
     ExpectViolation(u8),
     /// The checker must have found nothing so far.

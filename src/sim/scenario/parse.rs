@@ -51,8 +51,10 @@ const COMMANDS: &[&str] = &[
     "status",
     "expect",
 ];
+const SYNC_MODES: &[&str] = &["DIFF", "TRUNC", "SNAP"];
 const EXPECTATIONS: &[&str] = &[
     "leader",
+    "sync",
     "zxid",
     "mode",
     "epoch",
@@ -184,6 +186,7 @@ impl Stmt {
             | Stmt::ExpectZxid(..)
             | Stmt::ExpectMode(..)
             | Stmt::ExpectEpoch(..)
+            | Stmt::ExpectSync(..)
             | Stmt::ExpectViolation(_)
             | Stmt::ExpectNoViolations => "expect",
         }
@@ -277,6 +280,7 @@ impl fmt::Display for Stmt {
             Stmt::ExpectZxid(sid, zxid) => write!(f, "expect zxid {sid} {zxid}"),
             Stmt::ExpectMode(sid, mode) => write!(f, "expect mode {sid} {mode}"),
             Stmt::ExpectEpoch(sid, epoch) => write!(f, "expect epoch {sid} {epoch}"),
+            Stmt::ExpectSync(sid, mode) => write!(f, "expect sync {sid} {mode}"),
             Stmt::ExpectViolation(n) => write!(f, "expect violation {n}"),
             Stmt::ExpectNoViolations => write!(f, "expect no-violations"),
         }
@@ -831,6 +835,16 @@ fn parse_expect(rest: &[Tok<'_>]) -> Result<Stmt, String> {
             a.end()?;
             Stmt::ExpectEpoch(sid, epoch)
         }
+        "sync" => {
+            let mut a = args("expect sync", "expect sync 1 SNAP");
+            let sid = a.id()?;
+            let mode = a.need("a server id and DIFF, TRUNC or SNAP")?;
+            if !SYNC_MODES.contains(&mode) {
+                return Err(unknown("sync mode", mode, SYNC_MODES));
+            }
+            a.end()?;
+            Stmt::ExpectSync(sid, mode.to_string())
+        }
         "violation" => {
             let mut a = args("expect violation", "expect violation 5");
             let tok = a.need("an invariant number from 1 to 14")?;
@@ -974,6 +988,7 @@ expect no-violations
             ExpectZxid(2, Zxid(0x1_0000_0002)),
             ExpectMode(3, "looking".into()),
             ExpectEpoch(1, 2),
+            ExpectSync(3, "TRUNC".into()),
             ExpectViolation(14),
             ExpectNoViolations,
         ];

@@ -161,7 +161,10 @@ pub fn execute(
                 expectations += 1;
                 expect(world, &line.stmt).map_err(err)?;
             }
-            Stmt::ExpectZxid(sid, _) | Stmt::ExpectMode(sid, _) | Stmt::ExpectEpoch(sid, _) => {
+            Stmt::ExpectZxid(sid, _)
+            | Stmt::ExpectMode(sid, _)
+            | Stmt::ExpectEpoch(sid, _)
+            | Stmt::ExpectSync(sid, _) => {
                 known(world, *sid).map_err(err)?;
                 expectations += 1;
                 expect(world, &line.stmt).map_err(err)?;
@@ -364,6 +367,13 @@ fn expect(world: &World, stmt: &Stmt) -> Result<(), String> {
                     s.epoch,
                     status()
                 ));
+            }
+        }
+        Stmt::ExpectSync(sid, mode) => {
+            let s = server(*sid);
+            if s.last_sync != Some(mode.as_str()) {
+                let was = s.last_sync.unwrap_or("never synced");
+                return Err(format!("expected server {sid} to have been synced by {mode}, but it was {was} (status: {})", status()));
             }
         }
         Stmt::ExpectViolation(n) => {

@@ -168,9 +168,11 @@ impl Server {
                 let l = self.learner();
                 l.sync.mode = Some(SyncMode::Diff);
                 l.sync.base = l.reported_zxid;
+                self.last_sync = Some(SyncMode::Diff);
             }
             Packet::Trunc { zxid } => {
                 self.learner().sync.mode = Some(SyncMode::Trunc);
+                self.last_sync = Some(SyncMode::Trunc);
                 // truncateLog: cut the log on disk, then reload the tree from disk.
                 let removed = self.disk.truncate_after(zxid);
                 self.tree = self.disk.replay();
@@ -179,6 +181,7 @@ impl Server {
             }
             Packet::Snap { snapshot } => {
                 self.tree = snapshot.tree.clone();
+                self.last_sync = Some(SyncMode::Snap);
                 let s = &mut self.learner().sync;
                 s.mode = Some(SyncMode::Snap);
                 s.base = snapshot.zxid;

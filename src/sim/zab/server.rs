@@ -193,6 +193,8 @@ pub struct Server {
     pub current_vote: (Vote, u64),
     /// Everything this server logged up to here is known to be committed.
     pub committed: Zxid,
+    /// How a leader last brought this server up to date (volatile, for the view and tests).
+    pub last_sync: Option<SyncMode>,
     /// Requests from this server's own clients awaiting their commit.
     pub pending_clients: BTreeSet<RequestId>,
     /// Counter for learner connection ids.
@@ -223,6 +225,7 @@ impl Server {
             round: 0,
             current_vote: (vote, 0),
             committed: Zxid::ZERO,
+            last_sync: None,
             pending_clients: BTreeSet::new(),
             conn_attempts: 0,
             now: 0,
