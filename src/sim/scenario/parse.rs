@@ -918,6 +918,7 @@ expect leader 3
 expect zxid 2 0x100000002
 expect mode 3 looking
 expect epoch 1 2
+expect sync 3 TRUNC
 expect violation 14
 expect no-violations
 ";
