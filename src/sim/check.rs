@@ -385,11 +385,8 @@ impl Checker {
                 format!("s{sid} committed {zxid} with ACKs from only {} of {} voters ({}): not a quorum", acks.len(), self.cfg.voters.len(), list.join(", ")),
             );
         }
-        let skipped = leader
-            .disk
-            .log
-            .iter()
-            .find(|t| t.zxid > prev_committed && t.zxid < zxid);
+        let next = leader.disk.index_after(prev_committed);
+        let skipped = leader.disk.log.get(next).filter(|t| t.zxid < zxid);
         if let Some(t) = skipped {
             let z = t.zxid;
             self.violate(
