@@ -43,6 +43,10 @@ pub fn invariant_name(n: u8) -> &'static str {
         10 => "equal histories, equal trees",
         11 => "leader without quorum steps down",
         12 => "observers never count",
+        21 => "one value per slot (Paxos)",
+        22 => "a chosen value never changes (Paxos)",
+        23 => "learners learn only chosen values (Paxos)",
+        24 => "promises never go backwards (Paxos)",
         _ => "unknown",
     }
 }

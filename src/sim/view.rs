@@ -1,6 +1,7 @@
 //! What the outside world may read: a snapshot of every server and message in flight, built
 //! from the world without reaching into it from the UI, plus the `status` JSON of the CLI.
 
+use super::paxos::{Ballot, PaxosDisk, PaxosRole, PaxosServer, Slot};
 use super::types::{Epoch, Millis, Sid, Zxid};
 use super::world::World;
 use super::zab::leader::LeaderPhase;
@@ -28,6 +29,21 @@ pub struct ServerView {
     pub log_len: usize,
     /// How a leader last brought this server up to date: "DIFF", "TRUNC" or "SNAP".
     pub last_sync: Option<&'static str>,
+    /// Set for the servers of a Paxos ensemble.
+    pub paxos: Option<PaxosServerView>,
+}
+
+/// What a Paxos server shows: its promise, what it accepted, what it learned.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PaxosServerView {
+    /// The highest ballot promised (durable).
+    pub promised: Ballot,
+    /// The ballot it proposes with, if it is a proposer right now.
+    pub proposing: Option<Ballot>,
+    /// Accepted (ballot, value) per slot (durable).
+    pub accepted: Vec<(Slot, Ballot, String)>,
+    /// Learned (chosen) values per slot.
+    pub chosen: Vec<(Slot, String)>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -55,10 +71,14 @@ impl View {
     pub fn of(world: &World) -> View {
         let servers: Vec<ServerView> = world
             .servers()
-            .map(|(sid, s)| match s {
-                Some(s) => server_view(s),
-                None => down_view(world, sid),
-            })
+            .map(
+                |(sid, s)| match (s, world.paxos_server(sid), world.paxos_disk(sid)) {
+                    (Some(s), _, _) => server_view(s),
+                    (None, Some(p), _) => paxos_view(world, p),
+                    (None, None, Some(disk)) => paxos_down_view(world, sid, disk),
+                    (None, None, None) => down_view(world, sid),
+                },
+            )
             .collect();
         let messages = world
             .in_flight()
@@ -112,6 +132,7 @@ fn server_view(s: &Server) -> ServerView {
         round: s.round,
         log_len: s.disk.log.len(),
         last_sync: s.last_sync.map(|m| m.as_str()),
+        paxos: None,
     }
 }
 
@@ -131,12 +152,70 @@ fn down_view(world: &World, sid: Sid) -> ServerView {
         round: 0,
         log_len: disk.log.len(),
         last_sync: None,
+        paxos: None,
+    }
+}
+
+fn paxos_view(world: &World, p: &PaxosServer) -> ServerView {
+    let observer = world.ensemble().is_observer(p.id);
+    let (mode, phase) = match p.role() {
+        PaxosRole::Leader => ("leader", "PHASE 2"),
+        PaxosRole::Candidate => ("looking", "PHASE 1"),
+        PaxosRole::Follower if observer => ("observer", "LEARNING"),
+        PaxosRole::Follower if p.leader.is_some() => ("follower", "FOLLOWING"),
+        PaxosRole::Follower => ("looking", "WAITING"),
+    };
+    let mut v = blank(p.id, observer, mode, phase);
+    v.leader = p.leader;
+    v.paxos = Some(PaxosServerView {
+        promised: p.disk.promised,
+        proposing: p.proposer.as_ref().map(|pr| pr.ballot),
+        accepted: accepted_list(&p.disk),
+        chosen: p.chosen.iter().map(|(s, v)| (*s, v.to_string())).collect(),
+    });
+    v
+}
+
+fn paxos_down_view(world: &World, sid: Sid, disk: &PaxosDisk) -> ServerView {
+    let mut v = blank(sid, world.ensemble().is_observer(sid), "down", "DOWN");
+    v.paxos = Some(PaxosServerView {
+        promised: disk.promised,
+        proposing: None,
+        accepted: accepted_list(disk),
+        chosen: Vec::new(),
+    });
+    v
+}
+
+fn accepted_list(disk: &PaxosDisk) -> Vec<(Slot, Ballot, String)> {
+    disk.accepted
+        .iter()
+        .map(|(s, (b, v))| (*s, *b, v.to_string()))
+        .collect()
+}
+
+fn blank(id: Sid, observer: bool, mode: &'static str, phase: &'static str) -> ServerView {
+    ServerView {
+        id,
+        observer,
+        mode,
+        phase,
+        zxid: Zxid::ZERO,
+        last_logged: Zxid::ZERO,
+        epoch: 0,
+        accepted_epoch: 0,
+        leader: None,
+        vote: None,
+        round: 0,
+        log_len: 0,
+        last_sync: None,
+        paxos: None,
     }
 }
 
 /// True if the leader is serving (used by callers that only have a view).
 pub fn is_serving(phase: &str) -> bool {
-    phase == LeaderPhase::Broadcast.as_str()
+    phase == LeaderPhase::Broadcast.as_str() || phase == "PHASE 2"
 }
 
 /// The CLI's `status` line: `{"t": ms, "servers": {"1": {"mode", "zxid", "epoch",
@@ -149,6 +228,18 @@ pub fn status_json(view: &View) -> String {
         .iter()
         .map(|s| {
             let leader = s.leader.map_or("null".to_string(), |l| l.to_string());
+            if let Some(p) = &s.paxos {
+                // Paxos servers: the same shape, with the ballot promised and the number of
+                // slots learned in place of Zab's zxid and epochs.
+                return format!(
+                    "\"{}\": {{\"mode\": {}, \"ballot\": \"{}\", \"chosen\": {}, \"leader\": {}}}",
+                    s.id,
+                    json!(s.mode),
+                    p.promised,
+                    p.chosen.len(),
+                    leader
+                );
+            }
             format!(
                 "\"{}\": {{\"mode\": {}, \"zxid\": \"{}\", \"epoch\": {}, \"accepted_epoch\": {}, \"leader\": {}}}",
                 s.id,

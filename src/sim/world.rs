@@ -5,6 +5,9 @@
 use super::check::{Checker, Violation};
 use super::data::{Disk, SessionId};
 use super::net::Network;
+use super::paxos::check::PaxosChecker;
+use super::paxos::PaxosMsg;
+use super::paxos::{PaxosConfig, PaxosDisk, PaxosMode, PaxosRole, PaxosServer, PaxosVariant};
 use super::types::{Millis, Sid, Zxid};
 use super::zab::server::TIMER_KINDS;
 use super::zab::{
@@ -19,6 +22,11 @@ use std::rc::Rc;
 #[derive(Clone, Debug, PartialEq)]
 pub struct WorldConfig {
     pub ensemble: EnsembleConfig,
+    /// ZooKeeper (FLE + Zab), or one of the Paxos modes to compare with.
+    pub protocol: Protocol,
+    /// Paxos: randomised back-off before a proposer retries.
+    pub paxos_backoff: bool,
+    pub paxos_variant: PaxosVariant,
     pub seed: u64,
     /// One-way network latency, uniformly drawn in `latency_min..=latency_max` ms.
     pub latency_min: Millis,
@@ -29,10 +37,39 @@ impl WorldConfig {
     pub fn new(voters: usize, observers: usize, seed: u64) -> WorldConfig {
         WorldConfig {
             ensemble: EnsembleConfig::new(voters, observers),
+            protocol: Protocol::Zab,
+            paxos_backoff: true,
+            paxos_variant: PaxosVariant::Correct,
             seed,
             latency_min: 10,
             latency_max: 30,
         }
+    }
+}
+
+/// Which protocol the ensemble runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Protocol {
+    Zab,
+    /// Multi-Paxos with a distinguished leader.
+    Paxos,
+    /// Classic single-decree Paxos with several proposers.
+    PaxosSingle,
+}
+
+impl Protocol {
+    pub fn name(self) -> &'static str {
+        match self {
+            Protocol::Zab => "zab",
+            Protocol::Paxos => "paxos",
+            Protocol::PaxosSingle => "paxos-single",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Protocol> {
+        [Protocol::Zab, Protocol::Paxos, Protocol::PaxosSingle]
+            .into_iter()
+            .find(|p| p.name() == name)
     }
 }
 
@@ -146,6 +183,14 @@ impl Ord for Event {
 pub enum Slot {
     Up(Box<Server>),
     Down(Disk),
+    PaxosUp(Box<PaxosServer>),
+    PaxosDown(PaxosDisk),
+}
+
+impl Slot {
+    pub fn is_up(&self) -> bool {
+        matches!(self, Slot::Up(_) | Slot::PaxosUp(_))
+    }
 }
 
 /// One narrated happening, for the event feed.
@@ -172,6 +217,10 @@ pub struct World {
     /// Open client sessions and the server each client is connected to.
     sessions: BTreeMap<SessionId, Sid>,
     checker: Checker,
+    paxos: Option<Rc<PaxosConfig>>,
+    paxos_checker: PaxosChecker,
+    /// What `disk()` shows for a Paxos server (which has no Zab disk).
+    no_disk: Disk,
     trace_hash: u64,
     events: u64,
     delivered: u64,
@@ -187,7 +236,31 @@ impl World {
     pub fn new(cfg: WorldConfig) -> World {
         let ensemble = Rc::new(cfg.ensemble.clone());
         let n = ensemble.server_count();
+        let paxos = match cfg.protocol {
+            Protocol::Zab => None,
+            mode => Some(Rc::new(PaxosConfig {
+                ensemble: cfg.ensemble.clone(),
+                mode: if mode == Protocol::Paxos {
+                    PaxosMode::Multi
+                } else {
+                    PaxosMode::SingleDecree
+                },
+                backoff: cfg.paxos_backoff,
+                variant: cfg.paxos_variant,
+            })),
+        };
+        let empty = |_| {
+            if paxos.is_some() {
+                Slot::PaxosDown(PaxosDisk::default())
+            } else {
+                Slot::Down(Disk::default())
+            }
+        };
         World {
+            slots: (0..n).map(empty).collect(),
+            paxos_checker: PaxosChecker::new(ensemble.clone()),
+            paxos,
+            no_disk: Disk::default(),
             net: Network::new(n, cfg.latency_min, cfg.latency_max),
             rng: fastrand::Rng::with_seed(cfg.seed),
             checker: Checker::new(ensemble.clone()),
@@ -196,7 +269,6 @@ impl World {
             now: 0,
             queue: BinaryHeap::new(),
             seq: 0,
-            slots: (0..n).map(|_| Slot::Down(Disk::default())).collect(),
             timer_tokens: vec![[0; TIMER_KINDS]; n],
             next_message_id: 0,
             next_request_id: 0,
@@ -235,13 +307,46 @@ impl World {
     }
 
     pub fn violations(&self) -> &[Violation] {
-        self.checker.violations()
+        match self.paxos {
+            None => self.checker.violations(),
+            Some(_) => self.paxos_checker.violations(),
+        }
+    }
+
+    pub fn protocol(&self) -> Protocol {
+        self.cfg.protocol
+    }
+
+    pub fn paxos_server(&self, sid: Sid) -> Option<&PaxosServer> {
+        match self.slots.get(sid as usize - 1)? {
+            Slot::PaxosUp(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn paxos_disk(&self, sid: Sid) -> Option<&PaxosDisk> {
+        match self.slots.get(sid as usize - 1)? {
+            Slot::PaxosUp(s) => Some(&s.disk),
+            Slot::PaxosDown(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    /// Paxos: what the checker computed as chosen, per slot.
+    pub fn paxos_chosen(
+        &self,
+    ) -> &BTreeMap<super::paxos::Slot, (super::paxos::Value, super::paxos::Ballot)> {
+        self.paxos_checker.chosen()
+    }
+
+    pub fn is_up(&self, sid: Sid) -> bool {
+        self.slots.get(sid as usize - 1).is_some_and(|s| s.is_up())
     }
 
     pub fn server(&self, sid: Sid) -> Option<&Server> {
         match self.slots.get(sid as usize - 1)? {
             Slot::Up(s) => Some(s),
-            Slot::Down(_) => None,
+            _ => None,
         }
     }
 
@@ -249,6 +354,7 @@ impl World {
         match &self.slots[sid as usize - 1] {
             Slot::Up(s) => &s.disk,
             Slot::Down(d) => d,
+            _ => &self.no_disk,
         }
     }
 
@@ -258,7 +364,7 @@ impl World {
                 i as Sid + 1,
                 match s {
                     Slot::Up(s) => Some(&**s),
-                    Slot::Down(_) => None,
+                    _ => None,
                 },
             )
         })
@@ -287,8 +393,8 @@ impl World {
         self.feed.get_or_insert_with(VecDeque::new);
     }
 
-    pub fn feed(&self) -> impl Iterator<Item = &FeedEntry> {
-        self.feed.iter().flatten()
+    pub fn feed(&self) -> impl DoubleEndedIterator<Item = &FeedEntry> {
+        self.feed.as_ref().map(|f| f.iter()).into_iter().flatten()
     }
 
     /// When the next event is due, if any.
@@ -424,9 +530,10 @@ impl World {
         };
         let up = |sid: Sid| -> Result<(), String> {
             known(sid)?;
-            match self.slots[sid as usize - 1] {
-                Slot::Up(_) => Ok(()),
-                Slot::Down(_) => Err(format!("server {sid} is down")),
+            if self.slots[sid as usize - 1].is_up() {
+                Ok(())
+            } else {
+                Err(format!("server {sid} is down"))
             }
         };
         match cmd {
@@ -450,6 +557,12 @@ impl World {
                 }
                 Ok(())
             }
+            Command::SessionOpen { .. } | Command::SessionClose { .. } if self.paxos.is_some() => {
+                Err(
+                    "sessions are a ZooKeeper feature: the Paxos modes take writes only"
+                        .to_string(),
+                )
+            }
             Command::Write { at, .. } | Command::SessionOpen { at } => up(*at),
             Command::SessionClose { at } => {
                 up(*at)?;
@@ -466,25 +579,39 @@ impl World {
 
     fn boot_if_down(&mut self, sid: Sid) {
         let slot = &mut self.slots[sid as usize - 1];
-        if let Slot::Down(disk) = slot {
-            let disk = std::mem::take(disk);
-            let server = Server::boot(sid, self.ensemble.clone(), disk);
-            self.checker.on_boot(self.events, self.now, &server);
-            self.slots[sid as usize - 1] = Slot::Up(Box::new(server));
-            self.step_server(sid, Input::Start);
+        match slot {
+            Slot::Down(disk) => {
+                let disk = std::mem::take(disk);
+                let server = Server::boot(sid, self.ensemble.clone(), disk);
+                self.checker.on_boot(self.events, self.now, &server);
+                self.slots[sid as usize - 1] = Slot::Up(Box::new(server));
+            }
+            Slot::PaxosDown(disk) => {
+                let disk = std::mem::take(disk);
+                let cfg = self
+                    .paxos
+                    .clone()
+                    .expect("a Paxos slot implies a Paxos config");
+                let server = PaxosServer::boot(sid, cfg, disk);
+                self.paxos_checker
+                    .on_boot(self.events, self.now, sid, &server.disk);
+                self.slots[sid as usize - 1] = Slot::PaxosUp(Box::new(server));
+            }
+            _ => return,
         }
+        self.step_server(sid, Input::Start);
     }
 
     fn crash(&mut self, sid: Sid) {
         let i = sid as usize - 1;
-        if !matches!(self.slots[i], Slot::Up(_)) {
+        if !self.slots[i].is_up() {
             return;
         }
-        let Slot::Up(server) = std::mem::replace(&mut self.slots[i], Slot::Down(Disk::default()))
-        else {
-            unreachable!()
+        self.slots[i] = match std::mem::replace(&mut self.slots[i], Slot::Down(Disk::default())) {
+            Slot::Up(server) => Slot::Down(server.disk),
+            Slot::PaxosUp(server) => Slot::PaxosDown(server.disk),
+            down => down,
         };
-        self.slots[i] = Slot::Down(server.disk);
         for token in self.timer_tokens[i].iter_mut() {
             *token += 1;
         }
@@ -499,13 +626,18 @@ impl World {
 
     fn wipe(&mut self, sid: Sid) {
         self.crash(sid);
-        if let Slot::Down(disk) = &mut self.slots[sid as usize - 1] {
-            *disk = Disk {
-                incarnation: disk.incarnation,
-                ..Disk::default()
-            };
+        match &mut self.slots[sid as usize - 1] {
+            Slot::Down(disk) => {
+                *disk = Disk {
+                    incarnation: disk.incarnation,
+                    ..Disk::default()
+                }
+            }
+            Slot::PaxosDown(disk) => *disk = PaxosDisk::default(),
+            _ => {}
         }
         self.checker.on_wipe(sid);
+        self.paxos_checker.on_wipe(sid);
     }
 
     fn cut(&mut self, from: Sid, to: Sid) {
@@ -542,7 +674,7 @@ impl World {
     }
 
     fn deliver(&mut self, m: InFlight) {
-        let why = if !matches!(self.slots[m.to as usize - 1], Slot::Up(_)) {
+        let why = if !self.slots[m.to as usize - 1].is_up() {
             Some("server down")
         } else if !self.net.survives(m.from, m.to, m.generation) {
             if let Some(conn) = m.msg.conn() {
@@ -583,12 +715,18 @@ impl World {
 
     /// Step one server and route what it asks for.
     fn step_server(&mut self, sid: Sid, input: Input) {
-        let Slot::Up(server) = &mut self.slots[sid as usize - 1] else {
-            return;
-        };
-        server.step(self.now, input);
         let mut outputs = std::mem::take(&mut self.outputs);
-        server.take_outputs(&mut outputs);
+        match &mut self.slots[sid as usize - 1] {
+            Slot::Up(server) => {
+                server.step(self.now, input);
+                server.take_outputs(&mut outputs);
+            }
+            Slot::PaxosUp(server) => {
+                server.step(self.now, input);
+                server.take_outputs(&mut outputs);
+            }
+            _ => {}
+        }
         for out in outputs.drain(..) {
             self.route(sid, out);
         }
@@ -604,6 +742,15 @@ impl World {
                 let token = *token;
                 self.push(at, EventKind::Timer { sid, kind, token });
             }
+            Output::SetTimerJittered { kind, at, jitter } => {
+                let at = at
+                    + if jitter == 0 {
+                        0
+                    } else {
+                        self.rng.u64(0..=jitter)
+                    };
+                self.route(sid, Output::SetTimer { kind, at });
+            }
             Output::CancelTimer(kind) => self.timer_tokens[sid as usize - 1][kind.index()] += 1,
             Output::Close(conn) => {
                 if self.net.conn_alive(conn) {
@@ -617,11 +764,11 @@ impl World {
                 }
             }
             Output::Observe(o) => {
-                let server = match &self.slots[sid as usize - 1] {
-                    Slot::Up(s) => s,
-                    Slot::Down(_) => unreachable!("a down server observes nothing"),
-                };
-                self.checker.observe(self.events, self.now, server, &o);
+                match &self.slots[sid as usize - 1] {
+                    Slot::Up(server) => self.checker.observe(self.events, self.now, server, &o),
+                    Slot::PaxosUp(_) => self.paxos_checker.observe(self.events, self.now, sid, &o),
+                    _ => unreachable!("a down server observes nothing"),
+                }
                 if let Some(feed) = &mut self.feed {
                     if feed.len() == FEED_LENGTH {
                         feed.pop_front();
@@ -695,6 +842,9 @@ impl World {
 
     /// The leader in BROADCAST that every live server it can reach follows, if there is one.
     pub fn stable_leader(&self) -> Option<Sid> {
+        if self.paxos.is_some() {
+            return self.paxos_stable_leader();
+        }
         let leaders: Vec<Sid> = self
             .servers()
             .filter_map(|(sid, s)| match s.map(|s| &s.role) {
@@ -715,6 +865,14 @@ impl World {
 
     /// A leader serving in BROADCAST, if any (the one with the newest epoch).
     pub fn serving_leader(&self) -> Option<Sid> {
+        if self.paxos.is_some() {
+            return self
+                .paxos_servers()
+                .filter(|(_, s)| s.role() == PaxosRole::Leader)
+                .map(|(sid, s)| (s.proposer.as_ref().map(|p| p.ballot), sid))
+                .max()
+                .map(|(_, sid)| sid);
+        }
         self.servers()
             .filter_map(|(sid, s)| match s.map(|s| &s.role) {
                 Some(Role::Leading(l)) if l.phase == super::zab::leader::LeaderPhase::Broadcast => {
@@ -724,6 +882,38 @@ impl World {
             })
             .max()
             .map(|(_, sid)| sid)
+    }
+
+    /// The Paxos servers that are up.
+    pub fn paxos_servers(&self) -> impl Iterator<Item = (Sid, &PaxosServer)> {
+        self.slots.iter().enumerate().filter_map(|(i, s)| match s {
+            Slot::PaxosUp(p) => Some((i as Sid + 1, &**p)),
+            _ => None,
+        })
+    }
+
+    /// Multi-Paxos: one leader that every live server it can reach follows. Single-decree:
+    /// the decree is chosen and every live server has learned it; the proposer it came from.
+    fn paxos_stable_leader(&self) -> Option<Sid> {
+        if self.cfg.protocol == Protocol::PaxosSingle {
+            let (_, ballot) = self.paxos_chosen().get(&0)?;
+            let all_learned = self.paxos_servers().all(|(_, s)| s.chosen.contains_key(&0));
+            return all_learned.then_some(ballot.sid);
+        }
+        let leaders: Vec<Sid> = self
+            .paxos_servers()
+            .filter(|(_, s)| s.role() == PaxosRole::Leader)
+            .map(|(sid, _)| sid)
+            .collect();
+        let [leader] = leaders[..] else { return None };
+        let all_follow = self
+            .paxos_servers()
+            .filter(|(sid, _)| *sid != leader)
+            .all(|(sid, s)| {
+                let reachable = self.net.is_up(sid, leader) && self.net.is_up(leader, sid);
+                !reachable || (s.leader == Some(leader) && s.role() == PaxosRole::Follower)
+            });
+        all_follow.then_some(leader)
     }
 
     pub fn view(&self) -> super::view::View {
@@ -785,6 +975,38 @@ fn message_code(msg: &Message) -> u64 {
                 _ => 0,
             };
             (packet.kind().len() as u64) << 56 ^ zxid ^ conn.serial << 20
+        }
+        Message::Paxos(m) => {
+            let ballot = |b: &super::paxos::Ballot| b.round << 8 ^ b.sid as u64;
+            let key = match m {
+                PaxosMsg::Prepare {
+                    ballot: b,
+                    from_slot,
+                } => ballot(b) ^ from_slot << 32,
+                PaxosMsg::Promise {
+                    ballot: b,
+                    accepted,
+                } => ballot(b) ^ (accepted.len() as u64) << 32,
+                PaxosMsg::Accept {
+                    ballot: b, slot, ..
+                }
+                | PaxosMsg::Accepted { ballot: b, slot } => ballot(b) ^ slot << 32,
+                PaxosMsg::Nack {
+                    ballot: b,
+                    promised,
+                } => ballot(b) ^ ballot(promised) << 24,
+                PaxosMsg::Chosen { slot, .. } => *slot,
+                PaxosMsg::Heartbeat {
+                    ballot: b,
+                    chosen_upto,
+                } => ballot(b) ^ chosen_upto << 32,
+                PaxosMsg::HeartbeatAck {
+                    ballot: b,
+                    learned_upto,
+                } => ballot(b) ^ learned_upto << 32,
+                PaxosMsg::Forward { request, .. } => *request,
+            };
+            (m.kind().len() as u64) << 58 ^ key
         }
     }
 }

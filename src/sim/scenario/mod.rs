@@ -56,8 +56,13 @@ pub enum Stmt {
     Latency(Millis, Millis),
     InitLimit(u64),
     SyncLimit(u64),
-    /// A deliberately broken protocol variant, by name (see zab::config::Variant).
+    /// A deliberately broken protocol variant, by name (zab::config::Variant, or
+    /// paxos::PaxosVariant with a Paxos protocol).
     Variant(String),
+    /// Which protocol the ensemble runs: zab (the default), paxos or paxos-single.
+    Protocol(String),
+    /// Paxos: randomised back-off before a proposer retries (on by default).
+    Backoff(bool),
     // actions
     Start(Targets),
     Run(Millis),
@@ -100,6 +105,8 @@ pub enum Stmt {
     ExpectEpoch(Sid, u64),
     /// How the server was last brought up to date by a leader: DIFF, TRUNC or SNAP.
     ExpectSync(Sid, String),
+    /// Paxos: the server has learned this many chosen slots.
+    ExpectChosen(Sid, u64),
     /// The checker must have found a violation of this invariant (for broken variants).
     ExpectViolation(u8),
     /// The checker must have found nothing so far.

@@ -36,6 +36,8 @@ const COMMANDS: &[&str] = &[
     "init-limit",
     "sync-limit",
     "variant",
+    "protocol",
+    "backoff",
     "start",
     "run",
     "until",
@@ -55,6 +57,7 @@ const SYNC_MODES: &[&str] = &["DIFF", "TRUNC", "SNAP"];
 const EXPECTATIONS: &[&str] = &[
     "leader",
     "sync",
+    "chosen",
     "zxid",
     "mode",
     "epoch",
@@ -64,6 +67,7 @@ const EXPECTATIONS: &[&str] = &[
 const MODES: &[&str] = &["leader", "follower", "observer", "looking", "down"];
 /// protocol.md §5 numbers its invariants 1 to 14.
 const INVARIANTS: std::ops::RangeInclusive<u8> = 1..=14;
+const PAXOS_INVARIANTS: std::ops::RangeInclusive<u8> = 21..=24;
 /// The largest server id (and the largest ensemble) a script may name.
 pub const MAX_SERVERS: usize = 255;
 /// Durations are capped at a day of virtual time: enough for any scenario, and no overflow.
@@ -155,6 +159,8 @@ impl Stmt {
                 | Stmt::InitLimit(_)
                 | Stmt::SyncLimit(_)
                 | Stmt::Variant(_)
+                | Stmt::Protocol(_)
+                | Stmt::Backoff(_)
         )
     }
 
@@ -169,6 +175,8 @@ impl Stmt {
             Stmt::InitLimit(_) => "init-limit",
             Stmt::SyncLimit(_) => "sync-limit",
             Stmt::Variant(_) => "variant",
+            Stmt::Protocol(_) => "protocol",
+            Stmt::Backoff(_) => "backoff",
             Stmt::Start(_) => "start",
             Stmt::Run(_) => "run",
             Stmt::Until(..) => "until",
@@ -187,6 +195,7 @@ impl Stmt {
             | Stmt::ExpectMode(..)
             | Stmt::ExpectEpoch(..)
             | Stmt::ExpectSync(..)
+            | Stmt::ExpectChosen(..)
             | Stmt::ExpectViolation(_)
             | Stmt::ExpectNoViolations => "expect",
         }
@@ -229,6 +238,8 @@ impl fmt::Display for Stmt {
             Stmt::InitLimit(n) => write!(f, "init-limit {n}"),
             Stmt::SyncLimit(n) => write!(f, "sync-limit {n}"),
             Stmt::Variant(name) => write!(f, "variant {name}"),
+            Stmt::Protocol(name) => write!(f, "protocol {name}"),
+            Stmt::Backoff(on) => write!(f, "backoff {}", if *on { "on" } else { "off" }),
             Stmt::Start(Targets::All) => write!(f, "start all"),
             Stmt::Start(Targets::Some(ids)) => {
                 write!(f, "start")?;
@@ -281,6 +292,7 @@ impl fmt::Display for Stmt {
             Stmt::ExpectMode(sid, mode) => write!(f, "expect mode {sid} {mode}"),
             Stmt::ExpectEpoch(sid, epoch) => write!(f, "expect epoch {sid} {epoch}"),
             Stmt::ExpectSync(sid, mode) => write!(f, "expect sync {sid} {mode}"),
+            Stmt::ExpectChosen(sid, n) => write!(f, "expect chosen {sid} {n}"),
             Stmt::ExpectViolation(n) => write!(f, "expect violation {n}"),
             Stmt::ExpectNoViolations => write!(f, "expect no-violations"),
         }
@@ -605,6 +617,11 @@ fn parse_stmt(text: &str, toks: &[Tok<'_>]) -> Result<Stmt, String> {
             let names: Vec<&str> = std::iter::once(Variant::Correct)
                 .chain(Variant::ALL_BROKEN)
                 .map(|v| v.name())
+                .chain(
+                    crate::sim::paxos::PaxosVariant::ALL_BROKEN
+                        .iter()
+                        .map(|v| v.name()),
+                )
                 .collect();
             let name = a.next().ok_or_else(|| {
                 format!(
@@ -612,11 +629,31 @@ fn parse_stmt(text: &str, toks: &[Tok<'_>]) -> Result<Stmt, String> {
                     names.join(", ")
                 )
             })?;
-            if Variant::parse(name).is_none() {
+            if !names.contains(&name) {
                 return Err(unknown("variant", name, &names));
             }
             a.end()?;
             Stmt::Variant(name.to_string())
+        }
+        "protocol" => {
+            let mut a = args("protocol", "protocol paxos");
+            let names = ["zab", "paxos", "paxos-single"];
+            let name = a.need("zab, paxos or paxos-single")?;
+            if !names.contains(&name) {
+                return Err(unknown("protocol", name, &names));
+            }
+            a.end()?;
+            Stmt::Protocol(name.to_string())
+        }
+        "backoff" => {
+            let mut a = args("backoff", "backoff off");
+            let on = match a.need("on or off")? {
+                "on" => true,
+                "off" => false,
+                other => return Err(format!("`backoff` takes on or off, not {}", quoted(other))),
+            };
+            a.end()?;
+            Stmt::Backoff(on)
         }
         "start" => {
             if rest.len() == 1 && rest[0].text == "all" {
@@ -845,11 +882,18 @@ fn parse_expect(rest: &[Tok<'_>]) -> Result<Stmt, String> {
             a.end()?;
             Stmt::ExpectSync(sid, mode.to_string())
         }
+        "chosen" => {
+            let mut a = args("expect chosen", "expect chosen 1 3");
+            let sid = a.id()?;
+            let n: u64 = a.number("a server id and a number of slots")?;
+            a.end()?;
+            Stmt::ExpectChosen(sid, n)
+        }
         "violation" => {
             let mut a = args("expect violation", "expect violation 5");
-            let tok = a.need("an invariant number from 1 to 14")?;
-            let n = tok.parse::<u8>().ok().filter(|n| INVARIANTS.contains(n)).ok_or_else(|| {
-                format!("invariants are numbered 1 to 14 (protocol.md §5), not {} (like `expect violation 5`)", quoted(tok))
+            let tok = a.need("an invariant number: 1 to 14, or 21 to 24 for Paxos")?;
+            let n = tok.parse::<u8>().ok().filter(|n| INVARIANTS.contains(n) || PAXOS_INVARIANTS.contains(n)).ok_or_else(|| {
+                format!("invariants are numbered 1 to 14 (protocol.md §5) and 21 to 24 (Paxos), not {} (like `expect violation 5`)", quoted(tok))
             })?;
             a.end()?;
             Stmt::ExpectViolation(n)
@@ -919,6 +963,7 @@ expect zxid 2 0x100000002
 expect mode 3 looking
 expect epoch 1 2
 expect sync 3 TRUNC
+expect chosen 2 4
 expect violation 14
 expect no-violations
 ";
@@ -990,6 +1035,7 @@ expect no-violations
             ExpectMode(3, "looking".into()),
             ExpectEpoch(1, 2),
             ExpectSync(3, "TRUNC".into()),
+            ExpectChosen(2, 4),
             ExpectViolation(14),
             ExpectNoViolations,
         ];

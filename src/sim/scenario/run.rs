@@ -4,10 +4,11 @@
 
 use super::{Script, Stmt, Targets, UntilGoal};
 use crate::sim::check::{invariant_name, Violation};
+use crate::sim::paxos::PaxosVariant;
 use crate::sim::scenario::parse::format_duration;
 use crate::sim::types::{Millis, Sid};
 use crate::sim::view::{status_json, View};
-use crate::sim::world::{Command, World, WorldConfig};
+use crate::sim::world::{Command, Protocol, World, WorldConfig};
 use crate::sim::zab::config::Variant;
 use std::fmt;
 
@@ -53,7 +54,9 @@ pub fn world_config(script: &Script) -> Result<WorldConfig, RunError> {
     let mut latency = None;
     let mut init_limit = None;
     let mut sync_limit = None;
-    let mut variant = Variant::Correct;
+    let mut variant = (Variant::Correct.name().to_string(), 0);
+    let mut protocol = Protocol::Zab;
+    let mut backoff = true;
     let mut first_action = None;
     for line in &script.lines {
         let err = |message: String| RunError {
@@ -81,10 +84,12 @@ pub fn world_config(script: &Script) -> Result<WorldConfig, RunError> {
             Stmt::Latency(a, b) => latency = Some((*a, *b)),
             Stmt::InitLimit(n) => init_limit = Some(*n),
             Stmt::SyncLimit(n) => sync_limit = Some(*n),
-            Stmt::Variant(name) => {
-                variant =
-                    Variant::parse(name).ok_or_else(|| err(format!("unknown variant `{name}`")))?;
+            Stmt::Variant(name) => variant = (name.clone(), line.number),
+            Stmt::Protocol(name) => {
+                protocol = Protocol::parse(name)
+                    .ok_or_else(|| err(format!("unknown protocol `{name}`")))?;
             }
+            Stmt::Backoff(on) => backoff = *on,
             _ => unreachable!("is_config"),
         }
     }
@@ -113,7 +118,21 @@ pub fn world_config(script: &Script) -> Result<WorldConfig, RunError> {
     if let Some(n) = sync_limit {
         cfg.ensemble.sync_limit = n;
     }
-    cfg.ensemble.variant = variant;
+    cfg.protocol = protocol;
+    cfg.paxos_backoff = backoff;
+    let (name, line) = variant;
+    let wrong = |kind: &str| RunError {
+        line,
+        message: format!(
+            "`variant {name}` is not a {kind} variant: the script runs `protocol {}`",
+            protocol.name()
+        ),
+    };
+    if protocol == Protocol::Zab {
+        cfg.ensemble.variant = Variant::parse(&name).ok_or_else(|| wrong("ZooKeeper"))?;
+    } else {
+        cfg.paxos_variant = PaxosVariant::parse(&name).ok_or_else(|| wrong("Paxos"))?;
+    }
     Ok(cfg)
 }
 
@@ -164,7 +183,8 @@ pub fn execute(
             Stmt::ExpectZxid(sid, _)
             | Stmt::ExpectMode(sid, _)
             | Stmt::ExpectEpoch(sid, _)
-            | Stmt::ExpectSync(sid, _) => {
+            | Stmt::ExpectSync(sid, _)
+            | Stmt::ExpectChosen(sid, _) => {
                 known(world, *sid).map_err(err)?;
                 expectations += 1;
                 expect(world, &line.stmt).map_err(err)?;
@@ -376,6 +396,15 @@ fn expect(world: &World, stmt: &Stmt) -> Result<(), String> {
                 return Err(format!("expected server {sid} to have been synced by {mode}, but it was {was} (status: {})", status()));
             }
         }
+        Stmt::ExpectChosen(sid, n) => {
+            let learned = s_learned(&view, *sid);
+            if learned != Some(*n as usize) {
+                let was = learned.map_or("it is not a Paxos server".to_string(), |l| {
+                    format!("it learned {l}")
+                });
+                return Err(format!("expected server {sid} to have learned {n} chosen slots, but {was} (status: {})", status()));
+            }
+        }
         Stmt::ExpectViolation(n) => {
             let found = world.violations();
             if !found.iter().any(|v| v.invariant == *n) {
@@ -478,4 +507,13 @@ mod tests {
         assert_eq!(report.now, 10);
         assert_eq!(report.trace_hash, report.world.trace_hash());
     }
+}
+
+/// How many chosen slots a Paxos server has learned.
+fn s_learned(view: &View, sid: Sid) -> Option<usize> {
+    view.servers
+        .get(sid as usize - 1)?
+        .paxos
+        .as_ref()
+        .map(|p| p.chosen.len())
 }

@@ -169,6 +169,8 @@ pub enum Message {
     Notification(Notification),
     /// Zab traffic on one learner-leader connection.
     Quorum { conn: ConnId, packet: Packet },
+    /// Paxos traffic (the Paxos modes share the network, faults and world).
+    Paxos(crate::sim::paxos::message::PaxosMsg),
 }
 
 impl Message {
@@ -176,13 +178,14 @@ impl Message {
         match self {
             Message::Notification(_) => "NOTIFICATION",
             Message::Quorum { packet, .. } => packet.kind(),
+            Message::Paxos(m) => m.kind(),
         }
     }
 
     pub fn conn(&self) -> Option<ConnId> {
         match self {
             Message::Quorum { conn, .. } => Some(*conn),
-            Message::Notification(_) => None,
+            Message::Notification(_) | Message::Paxos(_) => None,
         }
     }
 }
@@ -193,6 +196,7 @@ impl fmt::Display for Message {
         match self {
             Message::Notification(n) => write!(f, "VOTE {} r{}", n.vote, n.round),
             Message::Quorum { packet, .. } => fmt::Display::fmt(packet, f),
+            Message::Paxos(m) => fmt::Display::fmt(m, f),
         }
     }
 }

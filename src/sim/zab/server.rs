@@ -13,6 +13,7 @@ use super::leader::Leader;
 use super::learner::Learner;
 use super::message::{ConnId, Message, Packet, PeerState, Request, Vote};
 use crate::sim::data::{DataTree, Disk, RequestId, Txn};
+use crate::sim::paxos::message::{Ballot, Slot as PaxosSlot, Value as PaxosValue};
 use crate::sim::types::{Epoch, Millis, Sid, Zxid};
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -49,9 +50,15 @@ pub enum TimerKind {
     LearnerRead,
     /// A learner re-sends FOLLOWERINFO while the leader is not accepting yet.
     LearnerConnect,
+    /// Paxos: no heartbeat from a leader for a while (randomised): try to lead.
+    PaxosElection,
+    /// Paxos: a phase that has not reached a quorum in time is retried (randomised back-off).
+    PaxosRetry,
+    /// Paxos: the leader's heartbeat, every tickTime / 2.
+    PaxosHeartbeat,
 }
 
-pub const TIMER_KINDS: usize = 5;
+pub const TIMER_KINDS: usize = 8;
 
 impl TimerKind {
     pub fn index(self) -> usize {
@@ -158,12 +165,62 @@ pub enum Observation {
         zxid: Option<Zxid>,
         note: &'static str,
     },
+    /// Paxos acceptor: promised `ballot` (durable).
+    PaxosPromised {
+        ballot: Ballot,
+    },
+    /// Paxos acceptor: accepted `value` for `slot` under `ballot` (durable).
+    PaxosAccepted {
+        slot: PaxosSlot,
+        ballot: Ballot,
+        value: PaxosValue,
+    },
+    /// Paxos proposer: a quorum accepted `value` for `slot` under `ballot`.
+    PaxosChosen {
+        slot: PaxosSlot,
+        ballot: Ballot,
+        value: PaxosValue,
+        acks: Vec<Sid>,
+    },
+    /// Paxos learner: learned that `value` is chosen for `slot`.
+    PaxosLearned {
+        slot: PaxosSlot,
+        value: PaxosValue,
+    },
+    /// Paxos proposer: phase 1 started with `ballot`.
+    PaxosPreparing {
+        ballot: Ballot,
+    },
+    /// Paxos proposer: a quorum promised `ballot`; it may propose (re-proposing open slots).
+    PaxosLeading {
+        ballot: Ballot,
+        reproposed: usize,
+        noops: usize,
+    },
+    /// Paxos proposer: pre-empted by a higher ballot.
+    PaxosPreempted {
+        ballot: Ballot,
+        by: Ballot,
+    },
 }
 
 #[derive(Clone, Debug)]
 pub enum Output {
-    Send { to: Sid, msg: Message },
-    SetTimer { kind: TimerKind, at: Millis },
+    Send {
+        to: Sid,
+        msg: Message,
+    },
+    SetTimer {
+        kind: TimerKind,
+        at: Millis,
+    },
+    /// Arm a timer at `at` plus a random delay in `0..=jitter` drawn by the world's seeded
+    /// RNG (servers never draw randomness themselves).
+    SetTimerJittered {
+        kind: TimerKind,
+        at: Millis,
+        jitter: Millis,
+    },
     CancelTimer(TimerKind),
     Close(ConnId),
     Observe(Observation),
@@ -246,6 +303,11 @@ impl Server {
                 from,
                 msg: Message::Quorum { conn, packet },
             } => self.on_packet(from, conn, packet),
+            // Paxos traffic never reaches a ZooKeeper ensemble.
+            Input::Receive {
+                msg: Message::Paxos(_),
+                ..
+            } => {}
             Input::Timer(kind) => self.on_timer(kind),
             Input::ConnClosed { conn } => self.on_conn_closed(conn),
             Input::Client(request) => self.on_client(request),

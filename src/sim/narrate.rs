@@ -1,0 +1,893 @@
+//! Plain language for the page: the event feed's sentences, the phase banner, and the status of
+//! client requests. Pure Rust and read-only: it looks at `FeedEntry`s and at a `World`, never
+//! changes them, and uses no browser crate (so it is tested natively).
+
+use super::data::{Txn, TxnOp};
+use super::types::{Millis, Sid, Zxid};
+use super::world::{FeedEntry, World};
+use super::zab::leader::{Leader, LeaderPhase};
+use super::zab::learner::LearnerStage;
+use super::zab::{EnsembleConfig, Observation, PeerState, Role, SyncMode, Vote};
+use std::collections::VecDeque;
+use std::fmt::Write;
+
+/// What a sentence is about; the feed filters on it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    /// Fast Leader Election: rounds, votes, decisions.
+    Election,
+    /// Discovery: acceptedEpoch / currentEpoch, an epoch established, serving.
+    Epoch,
+    /// Synchronisation: DIFF / TRUNC / SNAP, a learner up to date.
+    Sync,
+    /// Proposals and commits (the leader's side of a write).
+    Commit,
+    /// Each server logging and applying txns (verbose).
+    Log,
+    /// Client requests answered or refused.
+    Client,
+    /// Step-downs and lost leaders.
+    Fault,
+    /// What the person at the page did (crash, cut, write...).
+    You,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 8] = [
+        Kind::Election,
+        Kind::Epoch,
+        Kind::Sync,
+        Kind::Commit,
+        Kind::Log,
+        Kind::Client,
+        Kind::Fault,
+        Kind::You,
+    ];
+
+    /// A short tag, also used as a CSS class.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Election => "election",
+            Kind::Epoch => "epoch",
+            Kind::Sync => "sync",
+            Kind::Commit => "commit",
+            Kind::Log => "log",
+            Kind::Client => "client",
+            Kind::Fault => "fault",
+            Kind::You => "you",
+        }
+    }
+
+    /// Shown by default; the per-server log/apply lines are many and off until asked for.
+    pub fn shown_by_default(self) -> bool {
+        self != Kind::Log
+    }
+}
+
+/// One sentence of the feed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Narration {
+    pub kind: Kind,
+    pub text: String,
+}
+
+fn sids(list: &[Sid]) -> String {
+    let mut s = String::new();
+    for (i, sid) in list.iter().enumerate() {
+        if i > 0 {
+            s.push_str(", ");
+        }
+        let _ = write!(s, "s{sid}");
+    }
+    s
+}
+
+fn op_summary(txn: &Txn) -> String {
+    match &txn.op {
+        TxnOp::Create { path, data } => format!("create {path} = {data:?}"),
+        TxnOp::SetData { path, data } => format!("setData {path} = {data:?}"),
+        op => op.to_string(),
+    }
+}
+
+/// The first `sN` in a sentence (the engine's reasons name the peer that way).
+fn first_sid(text: &str) -> Option<Sid> {
+    let bytes = text.as_bytes();
+    (0..bytes.len()).find_map(|i| {
+        let prev_ok = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
+        if bytes[i] != b's' || !prev_ok {
+            return None;
+        }
+        let digits: String = text[i + 1..]
+            .chars()
+            .take_while(|c| c.is_ascii_digit())
+            .collect();
+        digits.parse().ok()
+    })
+}
+
+fn vote_text(v: &Vote) -> String {
+    v.to_string()
+}
+
+/// Turns one observation into a sentence. `cfg` gives the ensemble's size and limits.
+pub fn narrate(e: &FeedEntry, cfg: &EnsembleConfig) -> Narration {
+    let s = e.sid;
+    let voters = cfg.voters.len();
+    let (kind, text) = match &e.what {
+        Observation::ElectionStarted { round, vote } => (
+            Kind::Election,
+            if vote.leader == s {
+                format!(
+                    "s{s} is LOOKING (round {round}) and votes for itself {}",
+                    vote_text(vote)
+                )
+            } else {
+                format!("s{s} is LOOKING for the leader (round {round}); as an observer it has no vote")
+            },
+        ),
+        Observation::VoteChanged { round, vote } => (
+            Kind::Election,
+            format!(
+                "s{s} switches its vote to s{} {}: a better (epoch, zxid, sid), round {round}",
+                vote.leader,
+                vote_text(vote)
+            ),
+        ),
+        Observation::Decided {
+            state,
+            vote,
+            round,
+            supporters,
+        } => {
+            let backed = if supporters.is_empty() {
+                String::new()
+            } else {
+                let counted = supporters.iter().filter(|x| cfg.is_voter(**x)).count();
+                format!(", backed by {} ({counted} of {voters})", sids(supporters))
+            };
+            let what = match state {
+                PeerState::Leading => format!("s{s} wins the election (round {round}) and will lead{backed}"),
+                PeerState::Following => {
+                    format!("s{s} will follow s{} (round {round}){backed}", vote.leader)
+                }
+                PeerState::Observing => format!("s{s} will observe leader s{}", vote.leader),
+                PeerState::Looking => format!("s{s} keeps looking"),
+            };
+            (Kind::Election, what)
+        }
+        Observation::AcceptedEpoch { epoch } => (
+            Kind::Epoch,
+            format!("s{s} accepts epoch {epoch} (acceptedEpoch = {epoch}, on disk)"),
+        ),
+        Observation::CurrentEpoch { epoch } => (
+            Kind::Epoch,
+            format!("s{s} moves to epoch {epoch} (currentEpoch = {epoch}, on disk)"),
+        ),
+        Observation::LeaderEstablished { epoch } => (
+            Kind::Epoch,
+            format!(
+                "s{s} established epoch {epoch}: a quorum sent ACKEPOCH; now it syncs its followers"
+            ),
+        ),
+        Observation::LeaderServing { epoch, zxid } => (
+            Kind::Sync,
+            format!("s{s} serves epoch {epoch} from {zxid}: a quorum ACKed NEWLEADER"),
+        ),
+        Observation::SyncChosen {
+            learner,
+            mode,
+            zxid,
+            txns,
+        } => {
+            let more = match txns {
+                0 => String::new(),
+                1 => ", then 1 txn".to_string(),
+                n => format!(", then {n} txns"),
+            };
+            let text = match mode {
+                SyncMode::Diff if *txns == 0 => {
+                    format!("s{s} syncs s{learner} by an empty DIFF: it already has {zxid}")
+                }
+                SyncMode::Diff => format!("s{s} syncs s{learner} by DIFF from {zxid}{more}"),
+                SyncMode::Trunc => format!(
+                    "s{s} tells s{learner} to TRUNC its log back to {zxid} (it holds txns the leader never committed){more}"
+                ),
+                SyncMode::Snap => {
+                    format!("s{s} sends s{learner} a SNAP: its whole tree as of {zxid}{more}")
+                }
+            };
+            (Kind::Sync, text)
+        }
+        Observation::Logged {
+            txn, leader_epoch, ..
+        } => match leader_epoch {
+            None => (
+                Kind::Commit,
+                format!("s{s} proposes {}: {}", txn.zxid, op_summary(txn)),
+            ),
+            Some(_) => (
+                Kind::Log,
+                format!("s{s} logs {} to disk (fsync)", txn.zxid),
+            ),
+        },
+        Observation::LeaderCommitted { zxid, acks, .. } => (
+            Kind::Commit,
+            format!(
+                "{zxid} committed: {} of {voters} ACKs ({})",
+                acks.iter().filter(|x| cfg.is_voter(**x)).count(),
+                sids(acks)
+            ),
+        ),
+        Observation::Applied { txn, .. } => (
+            Kind::Log,
+            format!("s{s} applies {} ({})", txn.zxid, op_summary(txn)),
+        ),
+        Observation::Synced { leader, upto } => (
+            Kind::Sync,
+            format!("s{s} is in sync with leader s{leader} (committed up to {upto}) and serves"),
+        ),
+        Observation::Truncated { to, removed } => {
+            let zxids: Vec<String> = removed.iter().map(|t| t.zxid.to_string()).collect();
+            let text = match removed.len() {
+                0 => format!("s{s} truncates its log to {to}"),
+                n => format!(
+                    "s{s} truncates its log to {to}, dropping {n} uncommitted txn{} ({})",
+                    if n == 1 { "" } else { "s" },
+                    zxids.join(", ")
+                ),
+            };
+            (Kind::Sync, text)
+        }
+        Observation::SnapInstalled { zxid } => (
+            Kind::Sync,
+            format!("s{s} replaces its tree with the leader's snapshot at {zxid}"),
+        ),
+        Observation::Abandoned { role, reason } => (Kind::Fault, abandoned(s, *role, reason, cfg)),
+        Observation::ClientReply {
+            request,
+            zxid,
+            note,
+        } => (
+            Kind::Client,
+            match zxid {
+                Some(z) => format!("s{s} answers its client: request #{request} committed as {z}"),
+                None => format!("s{s} refuses request #{request}: {note}"),
+            },
+        ),
+        // Paxos modes.
+        Observation::PaxosPreparing { ballot } => (Kind::Election, format!("s{s} starts phase 1 with ballot {ballot}: PREPARE to every acceptor")),
+        Observation::PaxosPromised { ballot } => (Kind::Epoch, format!("s{s} promises ballot {ballot} (on disk): nothing lower will be accepted")),
+        Observation::PaxosLeading { ballot, reproposed, noops } => (
+            Kind::Election,
+            format!("s{s} has a quorum of promises for {ballot}: it leads, re-proposing {reproposed} open slot(s) and filling {noops} gap(s) with no-ops"),
+        ),
+        Observation::PaxosPreempted { ballot, by } => (Kind::Fault, format!("s{s}'s ballot {ballot} was pre-empted by {by}: it backs off")),
+        Observation::PaxosAccepted { slot, ballot, value } => (Kind::Log, format!("s{s} accepts {value} for slot {slot} under {ballot}")),
+        Observation::PaxosChosen { slot, value, acks, .. } => {
+            (Kind::Commit, format!("slot {slot} chose {value}: {} of {voters} acceptors accepted it", acks.len()))
+        }
+        Observation::PaxosLearned { slot, value } => (Kind::Log, format!("s{s} learns slot {slot} = {value}")),
+    };
+    Narration { kind, text }
+}
+
+fn abandoned(s: Sid, role: PeerState, reason: &str, cfg: &EnsembleConfig) -> String {
+    if reason.starts_with("no packet from leader") {
+        let leader = first_sid(reason).map_or("its leader".to_string(), |l| format!("leader s{l}"));
+        let (limit, name) = if reason.contains("syncLimit") {
+            (cfg.sync_limit, "syncLimit")
+        } else {
+            (cfg.init_limit, "initLimit")
+        };
+        return format!(
+            "s{s} heard nothing from {leader} for {limit} ticks ({name}) and goes LOOKING"
+        );
+    }
+    if let Some(rest) = reason.strip_prefix("not sufficient followers synced, only synced with ") {
+        return format!(
+            "s{s} lost contact with a quorum (still in touch with {rest}; {} needed) and steps down",
+            cfg.quorum()
+        );
+    }
+    if reason.starts_with("connection to leader") {
+        let leader = first_sid(reason).map_or("its leader".to_string(), |l| format!("s{l}"));
+        return format!("s{s} lost its connection to {leader} and goes LOOKING");
+    }
+    format!("s{s} stops {} and goes LOOKING: {reason}", role.as_str())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading the feed incrementally.
+
+/// A fingerprint of a feed entry: enough to find it again among later entries.
+fn fingerprint(e: &FeedEntry) -> (Millis, Sid, u8, u64) {
+    let (tag, key) = match &e.what {
+        Observation::ElectionStarted { round, vote } => (0, round << 8 ^ vote.leader as u64),
+        Observation::VoteChanged { round, vote } => {
+            (1, round << 8 ^ vote.leader as u64 ^ vote.zxid.0 << 16)
+        }
+        Observation::Decided { round, vote, .. } => (2, round << 8 ^ vote.leader as u64),
+        Observation::AcceptedEpoch { epoch } => (3, *epoch),
+        Observation::CurrentEpoch { epoch } => (4, *epoch),
+        Observation::LeaderEstablished { epoch } => (5, *epoch),
+        Observation::LeaderServing { epoch, .. } => (6, *epoch),
+        Observation::SyncChosen { learner, zxid, .. } => (7, zxid.0 ^ (*learner as u64) << 56),
+        Observation::Logged { txn, .. } => (8, txn.zxid.0),
+        Observation::LeaderCommitted { zxid, .. } => (9, zxid.0),
+        Observation::Applied { txn, .. } => (10, txn.zxid.0),
+        Observation::Synced { upto, .. } => (11, upto.0),
+        Observation::Truncated { to, removed } => (12, to.0 ^ removed.len() as u64),
+        Observation::SnapInstalled { zxid } => (13, zxid.0),
+        Observation::Abandoned { role, .. } => (14, *role as u64),
+        Observation::ClientReply { request, .. } => (15, *request),
+        Observation::PaxosPreparing { ballot } => (16, ballot.round << 8 ^ ballot.sid as u64),
+        Observation::PaxosPromised { ballot } => (17, ballot.round << 8 ^ ballot.sid as u64),
+        Observation::PaxosLeading { ballot, .. } => (18, ballot.round << 8 ^ ballot.sid as u64),
+        Observation::PaxosPreempted { ballot, .. } => (19, ballot.round << 8 ^ ballot.sid as u64),
+        Observation::PaxosAccepted { slot, ballot, .. } => {
+            (20, slot << 24 ^ ballot.round << 8 ^ ballot.sid as u64)
+        }
+        Observation::PaxosChosen { slot, .. } => (21, *slot),
+        Observation::PaxosLearned { slot, .. } => (22, *slot),
+    };
+    (e.at, e.sid, tag, key)
+}
+
+/// Remembers how far the world's feed has been read. The world keeps only its latest few
+/// thousand entries, so the cursor finds its place again by the last entries it saw.
+#[derive(Clone, Debug, Default)]
+pub struct FeedCursor {
+    last: Vec<(Millis, Sid, u8, u64)>,
+}
+
+impl FeedCursor {
+    /// At most this many new entries are returned at once (the rest are skipped).
+    pub const MAX_BATCH: usize = 1000;
+
+    pub fn new() -> FeedCursor {
+        FeedCursor::default()
+    }
+
+    /// The entries added since the last call, oldest first.
+    pub fn read_new<'a>(&mut self, world: &'a World) -> Vec<&'a FeedEntry> {
+        const TAIL: usize = 3;
+        let tail_len = self.last.len();
+        // Newest first, until the remembered tail (oldest first in `last`) is met.
+        let mut walked: Vec<&FeedEntry> = Vec::new();
+        let mut found = None;
+        for e in world.feed().rev() {
+            walked.push(e);
+            if tail_len > 0 && walked.len() >= tail_len {
+                let k = walked.len() - tail_len;
+                if (0..tail_len).all(|j| fingerprint(walked[k + j]) == self.last[tail_len - 1 - j])
+                {
+                    found = Some(k);
+                    break;
+                }
+            }
+            if walked.len() >= Self::MAX_BATCH + tail_len {
+                break;
+            }
+        }
+        let count = found.unwrap_or(walked.len().min(Self::MAX_BATCH));
+        if count > 0 {
+            self.last = walked[..walked.len().min(TAIL)]
+                .iter()
+                .rev()
+                .map(|e| fingerprint(e))
+                .collect();
+        }
+        let mut new = walked;
+        new.truncate(count);
+        new.reverse();
+        new
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The phase banner.
+
+/// What the ensemble is doing now, in a sentence, with a stage tag for styling.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Banner {
+    /// "down" | "electing" | "discovery" | "sync" | "broadcast"
+    pub stage: &'static str,
+    pub text: String,
+}
+
+fn leader_rank(l: &Leader) -> (LeaderPhase, u64) {
+    (l.phase, l.new_epoch.unwrap_or(0))
+}
+
+/// The phase banner for the world as it is now.
+pub fn phase_banner(world: &World) -> Banner {
+    let cfg = world.ensemble();
+    let quorum = cfg.quorum();
+    let mut up = 0;
+    let mut down: Vec<Sid> = Vec::new();
+    let mut looking: Vec<Sid> = Vec::new();
+    let mut primary: Option<(Sid, &Leader)> = None;
+    for (sid, s) in world.servers() {
+        let Some(s) = s else {
+            down.push(sid);
+            continue;
+        };
+        up += 1;
+        match &s.role {
+            Role::Looking(_) => looking.push(sid),
+            Role::Leading(l) => {
+                if primary.is_none_or(|(_, p)| leader_rank(l) > leader_rank(p)) {
+                    primary = Some((sid, l));
+                }
+            }
+            Role::Learning(_) => {}
+        }
+    }
+    if up == 0 {
+        return Banner {
+            stage: "down",
+            text: "Every server is down: restart one to begin again".into(),
+        };
+    }
+    let Some((leader, l)) = primary else {
+        return electing(world, &looking, &down);
+    };
+    let mut text = String::new();
+    let stage = match l.phase {
+        LeaderPhase::Discovery => {
+            match l.new_epoch {
+                None => {
+                    let _ = write!(
+                        text,
+                        "Discovery: s{leader} won the election and waits for FOLLOWERINFO ({} of {quorum} voters connected) to pick the new epoch",
+                        l.connecting.len()
+                    );
+                }
+                Some(e) => {
+                    let _ = write!(
+                        text,
+                        "Discovering epoch {e}: leader s{leader} has ACKEPOCH from {} ({} of {quorum} needed)",
+                        sids(&l.epoch_acks.iter().copied().collect::<Vec<_>>()),
+                        l.epoch_acks.len()
+                    );
+                }
+            }
+            "discovery"
+        }
+        LeaderPhase::Synchronization => {
+            let e = l.new_epoch.unwrap_or(0);
+            let _ = write!(text, "Synchronising epoch {e}: leader s{leader}");
+            let syncing = syncing_learners(world, leader);
+            if !syncing.is_empty() {
+                let _ = write!(text, " syncs {}", syncing.join(", "));
+            }
+            let _ = write!(
+                text,
+                "; NEWLEADER ACKs {} of {quorum} needed",
+                l.newleader_acks.len()
+            );
+            "sync"
+        }
+        LeaderPhase::Broadcast => {
+            let e = l.new_epoch.unwrap_or(0);
+            let followers = world
+                .servers()
+                .filter(|(_, s)| {
+                    matches!(s.map(|s| &s.role), Some(Role::Learning(x)) if x.leader == leader && x.stage == LearnerStage::Broadcast)
+                })
+                .count();
+            let _ = write!(
+                text,
+                "Broadcasting in epoch {e}: leader s{leader} with {followers} learner{} serving",
+                if followers == 1 { "" } else { "s" }
+            );
+            if let Some(s) = world.server(leader) {
+                let _ = write!(
+                    text,
+                    ", last committed {}",
+                    s.committed.max(s.tree.last_processed)
+                );
+            }
+            let waiting = l.outstanding.len();
+            if waiting > 0 {
+                let _ = write!(
+                    text,
+                    "; {waiting} proposal{} waiting for a quorum of ACKs",
+                    if waiting == 1 { "" } else { "s" }
+                );
+            }
+            let syncing = syncing_learners(world, leader);
+            if !syncing.is_empty() {
+                let _ = write!(text, "; syncing {}", syncing.join(", "));
+            }
+            "broadcast"
+        }
+    };
+    if !looking.is_empty() {
+        let _ = write!(text, "; {} LOOKING", sids(&looking));
+    }
+    if !down.is_empty() {
+        let _ = write!(text, "; {} down", sids(&down));
+    }
+    Banner { stage, text }
+}
+
+/// "s2 by DIFF", "s3 (connecting)" for the learners of `leader` not yet serving.
+fn syncing_learners(world: &World, leader: Sid) -> Vec<String> {
+    world
+        .servers()
+        .filter_map(|(sid, s)| match s.map(|s| &s.role) {
+            Some(Role::Learning(x)) if x.leader == leader && x.stage != LearnerStage::Broadcast => {
+                Some(match (x.stage, x.sync.mode) {
+                    (LearnerStage::Connecting, _) => format!("s{sid} (connecting)"),
+                    (_, Some(mode)) => format!("s{sid} by {}", mode.as_str()),
+                    (_, None) => format!("s{sid} (waiting for its sync)"),
+                })
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+fn electing(world: &World, looking: &[Sid], down: &[Sid]) -> Banner {
+    let cfg = world.ensemble();
+    let mut round = 0;
+    // Tally the proposals of the LOOKING voters.
+    let mut tally: Vec<(Sid, usize)> = Vec::new();
+    for sid in looking {
+        let Some(s) = world.server(*sid) else {
+            continue;
+        };
+        round = round.max(s.round);
+        if let Role::Looking(e) = &s.role {
+            if cfg.is_voter(*sid) && e.proposal.leader != 0 {
+                match tally.iter_mut().find(|(c, _)| *c == e.proposal.leader) {
+                    Some((_, n)) => *n += 1,
+                    None => tally.push((e.proposal.leader, 1)),
+                }
+            }
+        }
+    }
+    tally.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut text = format!("Electing a leader (round {round})");
+    if !tally.is_empty() {
+        let parts: Vec<String> = tally
+            .iter()
+            .take(3)
+            .map(|(c, n)| format!("s{c} has {n} vote{}", if *n == 1 { "" } else { "s" }))
+            .collect();
+        let _ = write!(
+            text,
+            ": {}; {} of {} needed",
+            parts.join(", "),
+            cfg.quorum(),
+            cfg.voters.len()
+        );
+    }
+    let settled: Vec<Sid> = world
+        .servers()
+        .filter(|(sid, s)| s.is_some() && !looking.contains(sid))
+        .map(|(sid, _)| sid)
+        .collect();
+    if !settled.is_empty() {
+        let _ = write!(text, "; {} already settled", sids(&settled));
+    }
+    if !down.is_empty() {
+        let _ = write!(text, "; {} down", sids(down));
+    }
+    Banner {
+        stage: "electing",
+        text,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Client requests: what happened to each write submitted from the page.
+
+/// Where one client request stands.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RequestState {
+    /// Submitted; not yet proposed by a leader (forwarded, or stuck without one).
+    Pending,
+    /// The leader logged it as `zxid` and sent PROPOSALs.
+    Proposed { zxid: Zxid, leader: Sid },
+    /// The leader committed it on `acks` of `voters` ACKs.
+    Committed {
+        zxid: Zxid,
+        acks: usize,
+        voters: usize,
+    },
+    /// The server the client talks to answered: committed as `zxid`.
+    Answered { zxid: Zxid },
+    /// The server refused it (e.g. it is LOOKING).
+    Refused { note: &'static str },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClientRequest {
+    /// The world's request id (requests are numbered in the order they are submitted).
+    pub id: u64,
+    pub at: Sid,
+    pub what: String,
+    pub submitted: Millis,
+    pub state: RequestState,
+    pub updated: Millis,
+}
+
+/// Follows the client requests submitted through the world's `Write`, `SessionOpen` and
+/// `SessionClose` commands. The world numbers requests 1, 2, 3… in submission order, so the
+/// tracker must see every one of them (call `submitted` after each successful command).
+#[derive(Clone, Debug, Default)]
+pub struct ClientTracker {
+    submitted: u64,
+    pub requests: VecDeque<ClientRequest>,
+}
+
+impl ClientTracker {
+    /// How many requests are remembered.
+    pub const KEEP: usize = 6;
+
+    pub fn new() -> ClientTracker {
+        ClientTracker::default()
+    }
+
+    /// Counts a request that the world accepted; `remember` keeps it in the list shown.
+    pub fn submitted(&mut self, at: Sid, what: String, now: Millis, remember: bool) -> u64 {
+        self.submitted += 1;
+        if remember {
+            if self.requests.len() == Self::KEEP {
+                self.requests.pop_front();
+            }
+            self.requests.push_back(ClientRequest {
+                id: self.submitted,
+                at,
+                what,
+                submitted: now,
+                state: RequestState::Pending,
+                updated: now,
+            });
+        }
+        self.submitted
+    }
+
+    /// Updates the requests from one feed entry. True if anything changed.
+    pub fn observe(&mut self, e: &FeedEntry, cfg: &EnsembleConfig) -> bool {
+        match &e.what {
+            Observation::Logged {
+                txn,
+                leader_epoch: None,
+                ..
+            } => {
+                if let Some(r) = self.requests.iter_mut().find(|r| r.id == txn.request) {
+                    if matches!(r.state, RequestState::Pending) {
+                        r.state = RequestState::Proposed {
+                            zxid: txn.zxid,
+                            leader: e.sid,
+                        };
+                        r.updated = e.at;
+                        return true;
+                    }
+                }
+            }
+            Observation::LeaderCommitted { zxid, acks, .. } => {
+                if let Some(r) = self.requests.iter_mut().find(|r| {
+                    matches!(r.state, RequestState::Proposed { zxid: z, leader } if z == *zxid && leader == e.sid)
+                }) {
+                    r.state = RequestState::Committed {
+                        zxid: *zxid,
+                        acks: acks.iter().filter(|x| cfg.is_voter(**x)).count(),
+                        voters: cfg.voters.len(),
+                    };
+                    r.updated = e.at;
+                    return true;
+                }
+            }
+            Observation::ClientReply {
+                request,
+                zxid,
+                note,
+            } => {
+                if let Some(r) = self.requests.iter_mut().find(|r| r.id == *request) {
+                    r.state = match zxid {
+                        Some(z) => RequestState::Answered { zxid: *z },
+                        None => RequestState::Refused { note },
+                    };
+                    r.updated = e.at;
+                    return true;
+                }
+            }
+            _ => {}
+        }
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::{Command, World, WorldConfig};
+
+    fn world(voters: usize, seed: u64) -> World {
+        let mut w = World::new(WorldConfig::new(voters, 0, seed));
+        w.enable_feed();
+        w.apply(Command::StartAll).unwrap();
+        w
+    }
+
+    #[test]
+    fn an_election_and_a_commit_read_as_sentences() {
+        let mut w = world(5, 1);
+        w.run_until(3_000);
+        let leader = w.stable_leader().expect("a leader after 3 s");
+        w.apply(Command::Write {
+            at: leader,
+            path: "/a".into(),
+            data: "x".into(),
+        })
+        .unwrap();
+        w.run_until(4_000);
+        let cfg = w.ensemble().clone();
+        let lines: Vec<Narration> = w.feed().map(|e| narrate(e, &cfg)).collect();
+        assert!(lines.iter().any(|n| n.kind == Kind::Election
+            && n.text.contains("is LOOKING (round 1) and votes for itself")));
+        assert!(lines
+            .iter()
+            .any(|n| n.text == format!("s{leader} wins the election (round 1) and will lead, backed by s1, s2, s3, s4, s5 (5 of 5)")
+                || n.text.starts_with(&format!("s{leader} wins the election"))));
+        let commit = lines
+            .iter()
+            .find(|n| n.kind == Kind::Commit && n.text.contains("committed:"))
+            .expect("a commit sentence");
+        assert!(
+            commit.text.starts_with("0x100000001 committed: "),
+            "{}",
+            commit.text
+        );
+        assert!(commit.text.contains(" of 5 ACKs ("), "{}", commit.text);
+        assert!(lines
+            .iter()
+            .any(|n| n.text == format!("s{leader} proposes 0x100000001: create /a = \"x\"")));
+    }
+
+    #[test]
+    fn a_lost_leader_reads_as_a_step_down() {
+        let mut w = world(3, 2);
+        w.run_until(3_000);
+        let leader = w.stable_leader().unwrap();
+        w.apply(Command::Isolate(leader)).unwrap();
+        w.run_until(6_000);
+        let cfg = w.ensemble().clone();
+        let lines: Vec<String> = w.feed().map(|e| narrate(e, &cfg).text).collect();
+        assert!(
+            lines
+                .iter()
+                .any(|t| t.starts_with(&format!("s{leader} lost contact with a quorum"))),
+            "{lines:#?}"
+        );
+        assert!(
+            lines.iter().any(|t| t.contains(&format!(
+                "heard nothing from leader s{leader} for 5 ticks (syncLimit)"
+            ))),
+            "{lines:#?}"
+        );
+    }
+
+    #[test]
+    fn the_cursor_returns_each_entry_once_even_when_the_feed_is_full() {
+        let mut w = world(5, 3);
+        let mut cursor = FeedCursor::new();
+        let mut seen = 0usize;
+        let mut t = 0;
+        let mut writes = 0;
+        // Enough writes to overflow the world's 4000-entry feed several times.
+        while t < 40_000 {
+            t += 50;
+            if t > 3_000 {
+                if let Some(l) = w.serving_leader() {
+                    writes += 1;
+                    w.apply(Command::Write {
+                        at: l,
+                        path: format!("/k{}", writes % 7),
+                        data: "v".into(),
+                    })
+                    .unwrap();
+                }
+            }
+            w.run_until(t);
+            let batch = cursor.read_new(&w);
+            seen += batch.len();
+            // The newest entry is always part of what has been read.
+            if let (Some(a), Some(b)) = (batch.last(), w.feed().last()) {
+                assert_eq!(fingerprint(a), fingerprint(b));
+            }
+        }
+        assert!(cursor.read_new(&w).is_empty());
+        assert!(seen > 4000, "only {seen} entries");
+        // Each write is logged by 5 servers and applied by 5: at least 10 entries per write.
+        assert!(seen >= writes * 10, "{seen} entries for {writes} writes");
+    }
+
+    #[test]
+    fn banner_follows_the_phases() {
+        let mut w = world(5, 4);
+        assert_eq!(phase_banner(&w).stage, "electing");
+        assert!(phase_banner(&w)
+            .text
+            .starts_with("Electing a leader (round 1)"));
+        let mut stages = Vec::new();
+        for t in (0..3_000).step_by(5) {
+            w.run_until(t);
+            let b = phase_banner(&w);
+            if stages.last() != Some(&b.stage) {
+                stages.push(b.stage);
+            }
+        }
+        assert_eq!(stages.first(), Some(&"electing"));
+        assert_eq!(stages.last(), Some(&"broadcast"));
+        assert!(
+            stages.contains(&"discovery") || stages.contains(&"sync"),
+            "{stages:?}"
+        );
+        let leader = w.stable_leader().unwrap();
+        assert!(phase_banner(&w).text.starts_with(&format!(
+            "Broadcasting in epoch 1: leader s{leader} with 4 learners serving"
+        )));
+        for sid in 1..=5 {
+            w.apply(Command::Crash(sid)).unwrap();
+        }
+        assert_eq!(phase_banner(&w).stage, "down");
+    }
+
+    #[test]
+    fn tracker_follows_a_write_to_its_answer() {
+        let mut w = world(3, 5);
+        w.run_until(3_000);
+        let leader = w.stable_leader().unwrap();
+        let follower = (1..=3).find(|s| *s != leader).unwrap();
+        let mut tracker = ClientTracker::new();
+        let mut cursor = FeedCursor::new();
+        cursor.read_new(&w);
+        w.apply(Command::Write {
+            at: follower,
+            path: "/t".into(),
+            data: "1".into(),
+        })
+        .unwrap();
+        let id = tracker.submitted(follower, "/t = 1".into(), w.now(), true);
+        assert_eq!(id, 1);
+        let cfg = w.ensemble().clone();
+        let mut states = Vec::new();
+        for t in (3_000..3_500).step_by(5) {
+            w.run_until(t);
+            for e in cursor.read_new(&w) {
+                if tracker.observe(e, &cfg) {
+                    states.push(tracker.requests[0].state.clone());
+                }
+            }
+        }
+        assert!(
+            matches!(states[0], RequestState::Proposed { leader: l, .. } if l == leader),
+            "{states:?}"
+        );
+        assert!(
+            states
+                .iter()
+                .any(|s| matches!(s, RequestState::Committed { voters: 3, .. })),
+            "{states:?}"
+        );
+        assert_eq!(
+            states.last(),
+            Some(&RequestState::Answered {
+                zxid: Zxid::new(1, 1)
+            })
+        );
+    }
+
+    #[test]
+    fn first_sid_finds_the_peer() {
+        assert_eq!(first_sid("no packet from leader s12 within"), Some(12));
+        assert_eq!(first_sid("sessions s3"), Some(3));
+        assert_eq!(first_sid("nothing"), None);
+    }
+}

@@ -1,0 +1,82 @@
+//! The acceptor: promises (phase 1b) and accepts (phase 2b), both durable before it answers.
+
+use super::message::{AcceptedEntry, Ballot, PaxosMsg, Slot, Value};
+use super::server::PaxosServer;
+use crate::sim::types::Sid;
+use crate::sim::zab::server::Observation;
+use std::rc::Rc;
+
+impl PaxosServer {
+    /// 1a -> 1b: promise a ballot at least as high as any promised before (re-promising the
+    /// same ballot is harmless: its proposer asks twice only when a message was lost).
+    pub(crate) fn on_prepare(&mut self, from: Sid, ballot: Ballot, from_slot: Slot) {
+        if !self.is_acceptor() {
+            return;
+        }
+        self.max_seen = self.max_seen.max(ballot);
+        if ballot < self.disk.promised {
+            let promised = self.disk.promised;
+            return self.reply(from, PaxosMsg::Nack { ballot, promised });
+        }
+        if ballot > self.disk.promised {
+            self.disk.promised = ballot;
+            self.observe(Observation::PaxosPromised { ballot });
+        }
+        let accepted: Rc<[AcceptedEntry]> = self
+            .disk
+            .accepted
+            .range(from_slot..)
+            .map(|(slot, (b, v))| AcceptedEntry {
+                slot: *slot,
+                ballot: *b,
+                value: v.clone(),
+            })
+            .collect();
+        self.reply(from, PaxosMsg::Promise { ballot, accepted });
+    }
+
+    /// 2a -> 2b: accept unless a higher ballot was promised.
+    pub(crate) fn on_accept(&mut self, from: Sid, ballot: Ballot, slot: Slot, value: Value) {
+        if !self.is_acceptor() {
+            return;
+        }
+        self.max_seen = self.max_seen.max(ballot);
+        if ballot < self.disk.promised {
+            let promised = self.disk.promised;
+            return self.reply(from, PaxosMsg::Nack { ballot, promised });
+        }
+        if ballot > self.disk.promised {
+            self.disk.promised = ballot;
+            self.observe(Observation::PaxosPromised { ballot });
+        }
+        self.disk.accepted.insert(slot, (ballot, value.clone()));
+        self.observe(Observation::PaxosAccepted {
+            slot,
+            ballot,
+            value,
+        });
+        // An ACCEPT from a leader is as good as a heartbeat.
+        if from != self.id && self.cfg.mode == super::server::PaxosMode::Multi {
+            self.follow(ballot.sid);
+        }
+        self.reply(from, PaxosMsg::Accepted { ballot, slot });
+    }
+
+    /// Answers go to the sender; a server's answer to itself is handled at once.
+    pub(crate) fn reply(&mut self, to: Sid, m: PaxosMsg) {
+        if to == self.id {
+            self.deliver_to_self(m);
+        } else {
+            self.send(to, m);
+        }
+    }
+
+    fn deliver_to_self(&mut self, m: PaxosMsg) {
+        match m {
+            PaxosMsg::Promise { ballot, accepted } => self.on_promise(self.id, ballot, &accepted),
+            PaxosMsg::Accepted { ballot, slot } => self.on_accepted(self.id, ballot, slot),
+            PaxosMsg::Nack { ballot, promised } => self.on_nack(ballot, promised),
+            _ => {}
+        }
+    }
+}

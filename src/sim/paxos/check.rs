@@ -1,0 +1,168 @@
+//! Paxos's invariants, checked as the run goes (numbered after Zab's: 21 to 24):
+//! 21. At most one value is chosen per slot.
+//! 22. A chosen value never changes (no later ballot gets a different value chosen).
+//! 23. Learners learn only chosen values.
+//! 24. Promises never go backwards, across crashes too.
+//! A value is chosen when a quorum of acceptors accepted it under the same ballot; the
+//! checker computes that itself from the acceptors' durable writes.
+
+use super::message::{Ballot, Slot, Value};
+use super::server::PaxosDisk;
+use crate::sim::check::Violation;
+use crate::sim::types::{Millis, Sid};
+use crate::sim::zab::{EnsembleConfig, Observation};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::rc::Rc;
+
+const MAX_VIOLATIONS: usize = 100;
+
+pub struct PaxosChecker {
+    cfg: Rc<EnsembleConfig>,
+    violations: Vec<Violation>,
+    promised: Vec<Ballot>,
+    /// Who accepted what in each (slot, ballot).
+    accepts: HashMap<(Slot, Ballot), (Value, BTreeSet<Sid>)>,
+    /// What is chosen, and under which ballot it first was.
+    chosen: BTreeMap<Slot, (Value, Ballot)>,
+}
+
+impl PaxosChecker {
+    pub fn new(cfg: Rc<EnsembleConfig>) -> PaxosChecker {
+        let n = cfg.server_count();
+        PaxosChecker {
+            cfg,
+            violations: Vec::new(),
+            promised: vec![Ballot::ZERO; n],
+            accepts: HashMap::new(),
+            chosen: BTreeMap::new(),
+        }
+    }
+
+    pub fn violations(&self) -> &[Violation] {
+        &self.violations
+    }
+
+    pub fn chosen(&self) -> &BTreeMap<Slot, (Value, Ballot)> {
+        &self.chosen
+    }
+
+    fn violate(
+        &mut self,
+        event: u64,
+        at: Millis,
+        invariant: u8,
+        servers: Vec<Sid>,
+        explanation: String,
+    ) {
+        if self.violations.len() < MAX_VIOLATIONS {
+            let name = crate::sim::check::invariant_name(invariant);
+            self.violations.push(Violation {
+                event,
+                at,
+                invariant,
+                name,
+                servers,
+                explanation,
+            });
+        }
+    }
+
+    pub fn on_boot(&mut self, event: u64, at: Millis, sid: Sid, disk: &PaxosDisk) {
+        let before = self.promised[sid as usize - 1];
+        if disk.promised < before {
+            let now = disk.promised;
+            self.violate(event, at, 24, vec![sid], format!("s{sid} restarted having promised {now}, but it had promised {before} before the crash: a promise went backwards"));
+        }
+        self.promised[sid as usize - 1] = disk.promised.max(before);
+    }
+
+    pub fn on_wipe(&mut self, sid: Sid) {
+        self.promised[sid as usize - 1] = Ballot::ZERO;
+    }
+
+    pub fn observe(&mut self, event: u64, at: Millis, sid: Sid, o: &Observation) {
+        match o {
+            Observation::PaxosPromised { ballot } => {
+                let before = self.promised[sid as usize - 1];
+                if *ballot < before {
+                    self.violate(
+                        event,
+                        at,
+                        24,
+                        vec![sid],
+                        format!("s{sid} promised {ballot} after promising {before}"),
+                    );
+                }
+                self.promised[sid as usize - 1] = before.max(*ballot);
+            }
+            Observation::PaxosAccepted {
+                slot,
+                ballot,
+                value,
+            } => self.on_accepted(event, at, sid, *slot, *ballot, value),
+            Observation::PaxosLearned { slot, value } => {
+                match self.chosen.get(slot) {
+                    Some((v, _)) if v == value => {}
+                    Some((v, _)) => {
+                        let v = v.clone();
+                        self.violate(event, at, 23, vec![sid], format!("s{sid} learned {value} for slot {slot}, but {v} is the chosen value"));
+                    }
+                    None => self.violate(
+                        event,
+                        at,
+                        23,
+                        vec![sid],
+                        format!("s{sid} learned {value} for slot {slot}, which no quorum accepted"),
+                    ),
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn on_accepted(
+        &mut self,
+        event: u64,
+        at: Millis,
+        sid: Sid,
+        slot: Slot,
+        ballot: Ballot,
+        value: &Value,
+    ) {
+        let entry = self
+            .accepts
+            .entry((slot, ballot))
+            .or_insert_with(|| (value.clone(), BTreeSet::new()));
+        if entry.0 != *value {
+            let first = entry.0.clone();
+            return self.violate(
+                event,
+                at,
+                21,
+                vec![sid, ballot.sid],
+                format!("ballot {ballot} proposed two values for slot {slot}: {first} and {value}"),
+            );
+        }
+        entry.1.insert(sid);
+        if !self.cfg.is_quorum(entry.1.iter()) {
+            return;
+        }
+        match self.chosen.get(&slot) {
+            None => {
+                self.chosen.insert(slot, (value.clone(), ballot));
+            }
+            Some((v, _)) if v == value => {}
+            Some((v, first)) => {
+                let (v, first) = (v.clone(), *first);
+                let acceptors: Vec<Sid> = entry.1.iter().copied().collect();
+                self.violate(
+                    event,
+                    at,
+                    22,
+                    acceptors,
+                    format!("slot {slot} had {v} chosen under ballot {first}, and now a quorum accepted {value} under {ballot}: a chosen value changed"),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,259 @@
+//! A Paxos server: acceptor, proposer and learner in one process, as a sans-IO state machine
+//! stepped by the same world, network and faults as the ZooKeeper servers. The roles live in
+//! `acceptor.rs`, `proposer.rs` and `learner.rs`.
+//!
+//! Two modes (protocol.md §7):
+//! - Multi-Paxos: a distinguished leader runs phase 1 once for every open slot, then one
+//!   phase 2 per command; heartbeats keep followers from competing; a new leader re-proposes
+//!   what it finds accepted and fills gaps with no-ops.
+//! - Single-decree: one slot, several proposers, no leader. Duelling proposers can pre-empt
+//!   each other forever; randomised back-off makes it unlikely.
+
+use super::message::{Ballot, PaxosMsg, Slot, Value};
+use super::proposer::Proposer;
+use crate::sim::data::RequestId;
+use crate::sim::types::{Millis, Sid};
+use crate::sim::zab::server::{Input, Observation, Output, TimerKind};
+use crate::sim::zab::{EnsembleConfig, Message, RequestOp};
+use std::collections::{BTreeMap, VecDeque};
+use std::rc::Rc;
+
+/// Which Paxos the ensemble runs.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum PaxosMode {
+    Multi,
+    SingleDecree,
+}
+
+/// Paxos's broken variants, to prove its checker is not blind.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub enum PaxosVariant {
+    #[default]
+    Correct,
+    /// An acceptor forgets its promise when it restarts.
+    ForgetPromiseOnRestart,
+    /// A proposer ignores the values reported in the promises and proposes its own.
+    IgnorePromisedValues,
+}
+
+impl PaxosVariant {
+    pub const ALL_BROKEN: [PaxosVariant; 2] = [
+        PaxosVariant::ForgetPromiseOnRestart,
+        PaxosVariant::IgnorePromisedValues,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            PaxosVariant::Correct => "correct",
+            PaxosVariant::ForgetPromiseOnRestart => "forget-promise",
+            PaxosVariant::IgnorePromisedValues => "ignore-promised-values",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<PaxosVariant> {
+        std::iter::once(PaxosVariant::Correct)
+            .chain(PaxosVariant::ALL_BROKEN)
+            .find(|v| v.name() == name)
+    }
+}
+
+/// Settings shared by every Paxos server of an ensemble.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PaxosConfig {
+    pub ensemble: EnsembleConfig,
+    pub mode: PaxosMode,
+    /// Randomised back-off before a proposer retries (off: a fixed delay, so duels can last).
+    pub backoff: bool,
+    pub variant: PaxosVariant,
+}
+
+/// What an acceptor keeps across a crash: its promise and what it accepted, per slot.
+#[derive(Clone, Debug, Default)]
+pub struct PaxosDisk {
+    pub promised: Ballot,
+    pub accepted: BTreeMap<Slot, (Ballot, Value)>,
+}
+
+/// How the server sees itself, for the view and the status line.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum PaxosRole {
+    /// Knows (or waits for) a leader; a pure acceptor and learner.
+    Follower,
+    /// Running phase 1 with its own ballot.
+    Candidate,
+    /// Phase 1 done: it may propose.
+    Leader,
+}
+
+#[derive(Debug)]
+pub struct PaxosServer {
+    pub id: Sid,
+    pub cfg: Rc<PaxosConfig>,
+    pub disk: PaxosDisk,
+    /// Learned (chosen) values per slot. Volatile: a restart learns them again.
+    pub chosen: BTreeMap<Slot, Value>,
+    /// The highest ballot seen anywhere, so a new ballot outbids it.
+    pub max_seen: Ballot,
+    /// The leader this server follows (Multi-Paxos), and when it last heard from it.
+    pub leader: Option<Sid>,
+    pub last_heard: Millis,
+    pub proposer: Option<Proposer>,
+    /// Client commands waiting for a leader to take them.
+    pub pending: VecDeque<(RequestId, Rc<str>)>,
+    pub(crate) now: Millis,
+    pub(crate) out: Vec<Output>,
+}
+
+impl PaxosServer {
+    pub fn boot(id: Sid, cfg: Rc<PaxosConfig>, mut disk: PaxosDisk) -> PaxosServer {
+        if cfg.variant == PaxosVariant::ForgetPromiseOnRestart {
+            disk.promised = Ballot::ZERO;
+        }
+        PaxosServer {
+            id,
+            max_seen: disk.promised,
+            cfg,
+            disk,
+            chosen: BTreeMap::new(),
+            leader: None,
+            last_heard: 0,
+            proposer: None,
+            pending: VecDeque::new(),
+            now: 0,
+            out: Vec::new(),
+        }
+    }
+
+    pub fn step(&mut self, now: Millis, input: Input) {
+        self.now = now;
+        match input {
+            Input::Start => self.arm_election_timer(),
+            Input::Receive {
+                from,
+                msg: Message::Paxos(m),
+            } => self.on_message(from, m),
+            Input::Timer(kind) => self.on_timer(kind),
+            Input::Client(request) => match request.op {
+                RequestOp::Write { path, data } => {
+                    self.on_client(request.id, format!("{path}={data}").into())
+                }
+                _ => self.observe(Observation::ClientReply {
+                    request: request.id,
+                    zxid: None,
+                    note: "Paxos mode takes writes only",
+                }),
+            },
+            Input::Receive { .. } | Input::ConnClosed { .. } => {}
+        }
+    }
+
+    pub fn take_outputs(&mut self, into: &mut Vec<Output>) {
+        into.append(&mut self.out);
+    }
+
+    fn on_message(&mut self, from: Sid, m: PaxosMsg) {
+        match m {
+            PaxosMsg::Prepare { ballot, from_slot } => self.on_prepare(from, ballot, from_slot),
+            PaxosMsg::Accept {
+                ballot,
+                slot,
+                value,
+            } => self.on_accept(from, ballot, slot, value),
+            PaxosMsg::Promise { ballot, accepted } => self.on_promise(from, ballot, &accepted),
+            PaxosMsg::Accepted { ballot, slot } => self.on_accepted(from, ballot, slot),
+            PaxosMsg::Nack { ballot, promised } => self.on_nack(ballot, promised),
+            PaxosMsg::Chosen { slot, value } => self.learn(slot, value),
+            PaxosMsg::Heartbeat {
+                ballot,
+                chosen_upto,
+            } => self.on_heartbeat(from, ballot, chosen_upto),
+            PaxosMsg::HeartbeatAck {
+                ballot,
+                learned_upto,
+            } => self.on_heartbeat_ack(from, ballot, learned_upto),
+            PaxosMsg::Forward { request, data } => self.on_client(request, data),
+        }
+    }
+
+    fn on_timer(&mut self, kind: TimerKind) {
+        match kind {
+            TimerKind::PaxosElection => self.on_election_timer(),
+            TimerKind::PaxosRetry => self.on_retry_timer(),
+            TimerKind::PaxosHeartbeat => self.on_heartbeat_timer(),
+            _ => {}
+        }
+    }
+
+    // ---- shared helpers ----
+
+    pub(crate) fn send(&mut self, to: Sid, m: PaxosMsg) {
+        self.out.push(Output::Send {
+            to,
+            msg: Message::Paxos(m),
+        });
+    }
+
+    /// Sends to every acceptor (the voters); the server's own copy is handled at once.
+    pub(crate) fn to_acceptors(&mut self, m: PaxosMsg) {
+        let voters = self.cfg.ensemble.voters.clone();
+        for v in voters {
+            if v == self.id {
+                self.on_message(v, m.clone());
+            } else {
+                self.send(v, m.clone());
+            }
+        }
+    }
+
+    /// Sends to every server (learners include observers).
+    pub(crate) fn to_everyone(&mut self, m: PaxosMsg) {
+        let all: Vec<Sid> = self.cfg.ensemble.all().collect();
+        for s in all {
+            if s == self.id {
+                self.on_message(s, m.clone());
+            } else {
+                self.send(s, m.clone());
+            }
+        }
+    }
+
+    pub(crate) fn observe(&mut self, o: Observation) {
+        self.out.push(Output::Observe(o));
+    }
+
+    pub(crate) fn timer(&mut self, kind: TimerKind, after: Millis, jitter: Millis) {
+        self.out.push(Output::SetTimerJittered {
+            kind,
+            at: self.now + after,
+            jitter,
+        });
+    }
+
+    pub fn is_acceptor(&self) -> bool {
+        self.cfg.ensemble.is_voter(self.id)
+    }
+
+    pub fn role(&self) -> PaxosRole {
+        match &self.proposer {
+            Some(p) if p.leading => PaxosRole::Leader,
+            Some(_) => PaxosRole::Candidate,
+            None => PaxosRole::Follower,
+        }
+    }
+
+    /// The first slot this server has not learned.
+    pub fn learned_upto(&self) -> Slot {
+        let mut s = 0;
+        while self.chosen.contains_key(&s) {
+            s += 1;
+        }
+        s
+    }
+
+    pub(crate) fn next_ballot(&self) -> Ballot {
+        Ballot {
+            round: self.max_seen.round.max(self.disk.promised.round) + 1,
+            sid: self.id,
+        }
+    }
+}
