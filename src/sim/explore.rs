@@ -7,9 +7,11 @@
 //! A failing seed prints the seed and a script that replays it, shrunk by dropping every
 //! action the failure does not need.
 
+use super::paxos::PaxosVariant;
 use super::scenario::run::{run, world_config};
 use super::scenario::{Script, Stmt, Targets, UntilGoal};
 use super::types::{Millis, Sid};
+use super::world::Protocol;
 use super::world::{Command, World};
 use super::zab::{Role, Variant};
 use std::collections::BTreeSet;
@@ -25,16 +27,61 @@ pub struct Failure {
     pub replay: Script,
 }
 
-/// Explores one seed. `None` if every invariant held and the ensemble recovered.
+/// Which protocol, and which variant of it, a seed explores.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Flavor {
+    Zab(Variant),
+    Paxos(Protocol, PaxosVariant),
+}
+
+impl Flavor {
+    fn is_paxos(self) -> bool {
+        matches!(self, Flavor::Paxos(..))
+    }
+
+    fn single_decree(self) -> bool {
+        self == Flavor::Paxos(Protocol::PaxosSingle, PaxosVariant::Correct)
+            || matches!(self, Flavor::Paxos(Protocol::PaxosSingle, _))
+    }
+
+    /// The configuration lines that select this flavor.
+    fn stmts(self) -> Vec<Stmt> {
+        match self {
+            Flavor::Zab(Variant::Correct) => vec![],
+            Flavor::Zab(v) => vec![Stmt::Variant(v.name().to_string())],
+            Flavor::Paxos(p, v) => {
+                let mut out = vec![Stmt::Protocol(p.name().to_string())];
+                if v != PaxosVariant::Correct {
+                    out.push(Stmt::Variant(v.name().to_string()));
+                }
+                out
+            }
+        }
+    }
+}
+
+/// Explores one seed of ZooKeeper. `None` if every invariant held and the ensemble recovered.
 pub fn explore_seed(seed: u64, variant: Variant) -> Option<Failure> {
-    let (stmts, failure) = generate(seed, variant);
+    explore(seed, Flavor::Zab(variant))
+}
+
+/// Explores one seed of any flavor.
+pub fn explore(seed: u64, flavor: Flavor) -> Option<Failure> {
+    let (stmts, failure) = generate(seed, flavor);
     let what = failure?;
-    let replay = shrink(Script::from_stmts(stmts));
+    // Only safety failures are shrunk: dropping actions from a liveness failure tends to keep
+    // it failing for a different, trivial reason (nothing proposed, say).
+    let script = Script::from_stmts(stmts);
+    let replay = if what.starts_with("invariant") {
+        shrink(script)
+    } else {
+        script
+    };
     Some(Failure { seed, what, replay })
 }
 
 /// Builds and runs one random schedule; returns its statements and what went wrong, if anything.
-fn generate(seed: u64, variant: Variant) -> (Vec<Stmt>, Option<String>) {
+fn generate(seed: u64, flavor: Flavor) -> (Vec<Stmt>, Option<String>) {
     let mut rng = fastrand::Rng::with_seed(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ 0x5eed);
     let voters = [3, 3, 5, 5, 5, 7][rng.usize(0..6)];
     let observers = [0, 0, 1, 2][rng.usize(0..4)];
@@ -43,9 +90,7 @@ fn generate(seed: u64, variant: Variant) -> (Vec<Stmt>, Option<String>) {
         Stmt::Observers(observers),
         Stmt::Seed(seed),
     ];
-    if variant != Variant::Correct {
-        stmts.push(Stmt::Variant(variant.name().to_string()));
-    }
+    stmts.extend(flavor.stmts());
     stmts.push(Stmt::Start(Targets::All));
     let mut world = World::new(
         world_config(&Script::from_stmts(stmts.clone())).expect("generated config is valid"),
@@ -60,7 +105,7 @@ fn generate(seed: u64, variant: Variant) -> (Vec<Stmt>, Option<String>) {
             return (with_expectation(stmts, v.invariant), Some(describe(v)));
         }
         faults.update(&world);
-        if let Some(stmt) = pick_action(&mut rng, &world, &faults, step) {
+        if let Some(stmt) = pick_action(&mut rng, &world, &faults, step, flavor) {
             if world.apply(command_of(&stmt)).is_ok() {
                 faults.note(&stmt);
                 stmts.push(stmt);
@@ -71,7 +116,7 @@ fn generate(seed: u64, variant: Variant) -> (Vec<Stmt>, Option<String>) {
     stmts.push(Stmt::HealAll);
     world.apply(Command::HealAll).expect("heal");
     let n = world.ensemble().server_count() as Sid;
-    let down: Vec<Sid> = (1..=n).filter(|s| world.server(*s).is_none()).collect();
+    let down: Vec<Sid> = (1..=n).filter(|s| !world.is_up(*s)).collect();
     if !down.is_empty() {
         stmts.push(Stmt::Start(Targets::Some(down.clone())));
         world.apply(Command::Start(down)).expect("start");
@@ -81,6 +126,16 @@ fn generate(seed: u64, variant: Variant) -> (Vec<Stmt>, Option<String>) {
     let settle_first = 3 * world.ensemble().init_timeout_ms();
     stmts.push(Stmt::Run(settle_first));
     world.run_until(world.now() + settle_first);
+    if flavor.single_decree() && world.paxos_chosen().is_empty() {
+        // Single-decree Paxos only moves when someone proposes.
+        let write = Stmt::Write {
+            at: Some(1),
+            path: "/explore/decree".into(),
+            data: "final".into(),
+        };
+        world.apply(command_of(&write)).expect("server 1 is up");
+        stmts.push(write);
+    }
     let deadline = world.now() + SETTLE;
     while world.stable_leader().is_none() && world.now() < deadline && world.violations().is_empty()
     {
@@ -99,13 +154,15 @@ fn generate(seed: u64, variant: Variant) -> (Vec<Stmt>, Option<String>) {
             )),
         );
     };
-    let write = Stmt::Write {
-        at: Some(leader),
-        path: "/explore/final".into(),
-        data: "done".into(),
-    };
-    world.apply(command_of(&write)).expect("leader is up");
-    stmts.push(write);
+    if !flavor.single_decree() {
+        let write = Stmt::Write {
+            at: Some(leader),
+            path: "/explore/final".into(),
+            data: "done".into(),
+        };
+        world.apply(command_of(&write)).expect("leader is up");
+        stmts.push(write);
+    }
     // The write must reach every server, through whatever re-elections are still due.
     let start = world.now();
     while !converged(&world) && world.now() < start + SETTLE && world.violations().is_empty() {
@@ -116,11 +173,26 @@ fn generate(seed: u64, variant: Variant) -> (Vec<Stmt>, Option<String>) {
         return (with_expectation(stmts, v.invariant), Some(describe(v)));
     }
     if !converged(&world) {
-        let states: BTreeSet<_> = world
-            .servers()
-            .filter_map(|(_, s)| s.map(|s| s.disk.last_logged_zxid()))
-            .collect();
-        let zxids: Vec<String> = states.iter().map(|z| z.to_string()).collect();
+        let zxids: Vec<String> = if world.protocol() == Protocol::Zab {
+            let states: BTreeSet<_> = world
+                .servers()
+                .filter_map(|(_, s)| s.map(|s| s.disk.last_logged_zxid()))
+                .collect();
+            states.iter().map(|z| z.to_string()).collect()
+        } else {
+            world
+                .view()
+                .servers
+                .iter()
+                .map(|s| {
+                    format!(
+                        "s{}: {} learned",
+                        s.id,
+                        s.paxos.as_ref().map_or(0, |p| p.chosen.len())
+                    )
+                })
+                .collect()
+        };
         return (
             stmts,
             Some(format!(
@@ -137,11 +209,29 @@ fn generate(seed: u64, variant: Variant) -> (Vec<Stmt>, Option<String>) {
 /// Every server is up, synced with one stable leader, and holds the same history (the leader
 /// shows e << 32 as its zxid, so compare the last logged txn and the tree's digest).
 fn converged(world: &World) -> bool {
+    if world.protocol() != Protocol::Zab {
+        return paxos_converged(world);
+    }
     let states: BTreeSet<_> = world
         .servers()
         .map(|(_, s)| s.map(|s| (s.disk.last_logged_zxid(), s.tree.digest)))
         .collect();
     world.stable_leader().is_some() && states.len() == 1 && !states.contains(&None)
+}
+
+/// Every Paxos server is up and has learned exactly what the checker says is chosen.
+fn paxos_converged(world: &World) -> bool {
+    let chosen = world.paxos_chosen();
+    let n = world.ensemble().server_count() as Sid;
+    world.stable_leader().is_some()
+        && (1..=n).all(|sid| {
+            world.paxos_server(sid).is_some_and(|s| {
+                s.chosen.len() == chosen.len()
+                    && s.chosen
+                        .iter()
+                        .all(|(slot, v)| chosen.get(slot).is_some_and(|(c, _)| c == v))
+            })
+        })
 }
 
 fn with_expectation(mut stmts: Vec<Stmt>, invariant: u8) -> Vec<Stmt> {
@@ -185,7 +275,7 @@ impl Faults {
         let cfg = world.ensemble();
         cfg.voters
             .iter()
-            .filter(|s| world.server(**s).is_none() || self.wiped.contains(s))
+            .filter(|s| !world.is_up(**s) || self.wiped.contains(s))
             .count()
     }
 }
@@ -195,14 +285,15 @@ fn pick_action(
     world: &World,
     faults: &Faults,
     step: usize,
+    flavor: Flavor,
 ) -> Option<Stmt> {
     let cfg = world.ensemble();
     let n = cfg.server_count() as Sid;
     let minority = (cfg.voters.len() - 1) / 2;
     let any = rng.u32(1..=n);
     let other = rng.u32(1..=n);
-    let up: Vec<Sid> = (1..=n).filter(|s| world.server(*s).is_some()).collect();
-    let down: Vec<Sid> = (1..=n).filter(|s| world.server(*s).is_none()).collect();
+    let up: Vec<Sid> = (1..=n).filter(|s| world.is_up(*s)).collect();
+    let down: Vec<Sid> = (1..=n).filter(|s| !world.is_up(*s)).collect();
     let leader = world.serving_leader();
     let target = if rng.bool() {
         leader.unwrap_or(any)
@@ -222,12 +313,14 @@ fn pick_action(
         .filter(|s| !faults.wiped.contains(s) || stable)
         .collect();
     Some(match rng.u32(0..20) {
-        0..=2 if world.server(target).is_some() && can_fail(target) => Stmt::Crash(target),
+        0..=2 if world.is_up(target) && can_fail(target) => Stmt::Crash(target),
         3..=4 if !restartable.is_empty() => {
             Stmt::Restart(restartable[rng.usize(0..restartable.len())])
         }
+        // Paxos acceptors that forget their promises break Paxos too: no wipes there.
         5 if stable
-            && world.server(target).is_some()
+            && !flavor.is_paxos()
+            && world.is_up(target)
             && Some(target) != leader
             && can_fail(target) =>
         {
@@ -250,14 +343,12 @@ fn pick_action(
             to: other,
             both: true,
         },
-        13 if !up.is_empty() => Stmt::SessionOpen {
+        13 if !up.is_empty() && !flavor.is_paxos() => Stmt::SessionOpen {
             at: Some(up[rng.usize(0..up.len())]),
         },
         _ if !up.is_empty() => {
             let at = if rng.bool() {
-                leader
-                    .filter(|l| world.server(*l).is_some())
-                    .unwrap_or(up[0])
+                leader.filter(|l| world.is_up(*l)).unwrap_or(up[0])
             } else {
                 up[rng.usize(0..up.len())]
             };
@@ -371,7 +462,8 @@ fn parse_seeds(text: &str) -> Option<std::ops::Range<u64>> {
 
 pub fn main(args: &[String]) -> i32 {
     let mut seeds = 0..100;
-    let mut variant = Variant::Correct;
+    let mut variant_name = Variant::Correct.name().to_string();
+    let mut protocol = Protocol::Zab;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -382,30 +474,52 @@ pub fn main(args: &[String]) -> i32 {
                     return 2;
                 }
             },
-            "--variant" => match it.next().and_then(|s| Variant::parse(s)) {
-                Some(v) => variant = v,
+            "--variant" => match it.next() {
+                Some(v) => variant_name = v.clone(),
                 None => {
-                    let names: Vec<&str> = std::iter::once(Variant::Correct)
-                        .chain(Variant::ALL_BROKEN)
-                        .map(|v| v.name())
-                        .collect();
-                    eprintln!(
-                        "zabscope explore: --variant takes one of {}",
-                        names.join(", ")
-                    );
+                    eprintln!("zabscope explore: --variant needs a name");
+                    return 2;
+                }
+            },
+            "--protocol" => match it.next().and_then(|s| Protocol::parse(s)) {
+                Some(p) => protocol = p,
+                None => {
+                    eprintln!("zabscope explore: --protocol takes zab, paxos or paxos-single");
                     return 2;
                 }
             },
             other => {
-                eprintln!("zabscope explore: unknown argument `{other}`; usage: zabscope explore --seeds A..B [--variant NAME]");
+                eprintln!("zabscope explore: unknown argument `{other}`; usage: zabscope explore --seeds A..B [--protocol zab|paxos|paxos-single] [--variant NAME]");
                 return 2;
             }
         }
     }
+    let flavor = match protocol {
+        Protocol::Zab => Variant::parse(&variant_name).map(Flavor::Zab),
+        p => PaxosVariant::parse(&variant_name).map(|v| Flavor::Paxos(p, v)),
+    };
+    let Some(flavor) = flavor else {
+        let names: Vec<&str> = match protocol {
+            Protocol::Zab => std::iter::once(Variant::Correct)
+                .chain(Variant::ALL_BROKEN)
+                .map(|v| v.name())
+                .collect(),
+            _ => std::iter::once(PaxosVariant::Correct)
+                .chain(PaxosVariant::ALL_BROKEN)
+                .map(|v| v.name())
+                .collect(),
+        };
+        eprintln!(
+            "zabscope explore: with --protocol {}, --variant takes one of {}",
+            protocol.name(),
+            names.join(", ")
+        );
+        return 2;
+    };
     let total = seeds.end.saturating_sub(seeds.start);
     let mut failures = 0;
     for seed in seeds {
-        if let Some(f) = explore_seed(seed, variant) {
+        if let Some(f) = explore(seed, flavor) {
             failures += 1;
             println!("seed {} FAILED: {}", f.seed, f.what);
             println!(
@@ -419,8 +533,9 @@ pub fn main(args: &[String]) -> i32 {
         }
     }
     println!(
-        "explored {total} seeds ({} variant): {failures} failed",
-        variant.name()
+        "explored {total} seeds ({}, {} variant): {failures} failed",
+        protocol.name(),
+        variant_name
     );
     if failures > 0 {
         1

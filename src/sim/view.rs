@@ -1,7 +1,7 @@
 //! What the outside world may read: a snapshot of every server and message in flight, built
 //! from the world without reaching into it from the UI, plus the `status` JSON of the CLI.
 
-use super::paxos::{Ballot, PaxosDisk, PaxosRole, PaxosServer, Slot};
+use super::paxos::{Ballot, PaxosDisk, PaxosMode, PaxosRole, PaxosServer, Slot};
 use super::types::{Epoch, Millis, Sid, Zxid};
 use super::world::World;
 use super::zab::leader::LeaderPhase;
@@ -163,6 +163,12 @@ fn paxos_view(world: &World, p: &PaxosServer) -> ServerView {
         PaxosRole::Candidate => ("looking", "PHASE 1"),
         PaxosRole::Follower if observer => ("observer", "LEARNING"),
         PaxosRole::Follower if p.leader.is_some() => ("follower", "FOLLOWING"),
+        // Single-decree Paxos has no leader: once the decree is learned, the server is done.
+        PaxosRole::Follower
+            if p.cfg.mode == PaxosMode::SingleDecree && p.chosen.contains_key(&0) =>
+        {
+            ("follower", "LEARNED")
+        }
         PaxosRole::Follower => ("looking", "WAITING"),
     };
     let mut v = blank(p.id, observer, mode, phase);

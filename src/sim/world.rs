@@ -1005,6 +1005,7 @@ fn message_code(msg: &Message) -> u64 {
                     learned_upto,
                 } => ballot(b) ^ learned_upto << 32,
                 PaxosMsg::Forward { request, .. } => *request,
+                PaxosMsg::LearnRequest { from_slot } => *from_slot,
             };
             (m.kind().len() as u64) << 58 ^ key
         }

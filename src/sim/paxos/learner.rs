@@ -1,8 +1,9 @@
 //! The learner: records values once they are chosen. Every server learns, observers too.
 
-use super::message::{Slot, Value};
+use super::message::{PaxosMsg, Slot, Value};
 use super::server::PaxosServer;
-use crate::sim::zab::server::Observation;
+use crate::sim::types::Sid;
+use crate::sim::zab::server::{Observation, TimerKind};
 
 impl PaxosServer {
     pub(crate) fn learn(&mut self, slot: Slot, value: Value) {
@@ -11,5 +12,33 @@ impl PaxosServer {
         }
         self.chosen.insert(slot, value.clone());
         self.observe(Observation::PaxosLearned { slot, value });
+    }
+}
+
+impl PaxosServer {
+    /// Single-decree Paxos has no leader to bring a learner up to date: a learner that has not
+    /// learned the decree asks everyone, now and every syncLimit ticks until it knows.
+    pub(crate) fn ask_what_is_chosen(&mut self) {
+        if self.chosen.contains_key(&0) {
+            return;
+        }
+        let others: Vec<Sid> = self.cfg.ensemble.all().filter(|s| *s != self.id).collect();
+        for s in others {
+            self.send(s, PaxosMsg::LearnRequest { from_slot: 0 });
+        }
+        let after = self.cfg.ensemble.sync_timeout_ms();
+        self.timer(TimerKind::PaxosElection, after, 0);
+    }
+
+    pub(crate) fn on_learn_request(&mut self, from: Sid, from_slot: Slot) {
+        let known: Vec<(Slot, Value)> = self
+            .chosen
+            .range(from_slot..)
+            .take(32)
+            .map(|(s, v)| (*s, v.clone()))
+            .collect();
+        for (slot, value) in known {
+            self.send(from, PaxosMsg::Chosen { slot, value });
+        }
     }
 }

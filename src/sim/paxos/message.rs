@@ -78,6 +78,9 @@ pub enum PaxosMsg {
     HeartbeatAck { ballot: Ballot, learned_upto: Slot },
     /// A client command sent on to the leader.
     Forward { request: RequestId, data: Rc<str> },
+    /// A learner that may have missed CHOSEN messages (it was down or cut off) asks for
+    /// every chosen slot from `from_slot` on.
+    LearnRequest { from_slot: Slot },
 }
 
 impl PaxosMsg {
@@ -92,6 +95,7 @@ impl PaxosMsg {
             PaxosMsg::Heartbeat { .. } => "HEARTBEAT",
             PaxosMsg::HeartbeatAck { .. } => "HEARTBEAT_ACK",
             PaxosMsg::Forward { .. } => "FORWARD",
+            PaxosMsg::LearnRequest { .. } => "LEARN?",
         }
     }
 }
@@ -120,6 +124,7 @@ impl fmt::Display for PaxosMsg {
             } => write!(f, "{kind} {ballot} <{chosen_upto}"),
             PaxosMsg::HeartbeatAck { learned_upto, .. } => write!(f, "{kind} <{learned_upto}"),
             PaxosMsg::Forward { data, .. } => write!(f, "{kind} {data}"),
+            PaxosMsg::LearnRequest { from_slot } => write!(f, "{kind} slot≥{from_slot}"),
         }
     }
 }

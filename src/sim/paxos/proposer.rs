@@ -143,7 +143,9 @@ impl PaxosServer {
             };
             accepts.push((slot, value));
         }
-        let p = self.proposer.as_mut().expect("checked");
+        let Some(p) = self.proposer.as_mut() else {
+            return;
+        };
         p.next_slot = last;
         if !single {
             self.leader = Some(self.id);
@@ -171,8 +173,12 @@ impl PaxosServer {
             }
             return;
         }
-        while let Some((request, data)) = self.pending.pop_front() {
+        let queued: Vec<(RequestId, Rc<str>)> = self.pending.drain(..).collect();
+        for (request, data) in queued {
             self.propose(Value::Cmd { request, data });
+        }
+        if self.proposer.is_none() {
+            return; // pre-empted already
         }
         // From now on the retry timer re-sends whatever is still open, every initLimit.
         let after = self.cfg.ensemble.init_timeout_ms();
@@ -181,14 +187,23 @@ impl PaxosServer {
     }
 
     fn propose(&mut self, value: Value) {
-        let p = self.proposer.as_mut().expect("leading");
+        let Some(p) = self.proposer.as_mut().filter(|p| p.leading) else {
+            // Pre-empted while proposing (even by our own acceptor): keep the command for
+            // whoever leads next.
+            if let Value::Cmd { request, data } = value {
+                self.pending.push_back((request, data));
+            }
+            return;
+        };
         let slot = p.next_slot;
         p.next_slot += 1;
         self.send_accept(slot, value);
     }
 
     fn send_accept(&mut self, slot: Slot, value: Value) {
-        let p = self.proposer.as_mut().expect("leading");
+        let Some(p) = self.proposer.as_mut().filter(|p| p.leading) else {
+            return;
+        };
         let ballot = p.ballot;
         p.proposals.insert(slot, (value.clone(), BTreeSet::new()));
         self.to_acceptors(PaxosMsg::Accept {

@@ -127,7 +127,12 @@ impl PaxosServer {
     pub fn step(&mut self, now: Millis, input: Input) {
         self.now = now;
         match input {
-            Input::Start => self.arm_election_timer(),
+            Input::Start => {
+                self.arm_election_timer();
+                if self.cfg.mode == PaxosMode::SingleDecree {
+                    self.ask_what_is_chosen();
+                }
+            }
             Input::Receive {
                 from,
                 msg: Message::Paxos(m),
@@ -172,11 +177,15 @@ impl PaxosServer {
                 learned_upto,
             } => self.on_heartbeat_ack(from, ballot, learned_upto),
             PaxosMsg::Forward { request, data } => self.on_client(request, data),
+            PaxosMsg::LearnRequest { from_slot } => self.on_learn_request(from, from_slot),
         }
     }
 
     fn on_timer(&mut self, kind: TimerKind) {
         match kind {
+            TimerKind::PaxosElection if self.cfg.mode == PaxosMode::SingleDecree => {
+                self.ask_what_is_chosen()
+            }
             TimerKind::PaxosElection => self.on_election_timer(),
             TimerKind::PaxosRetry => self.on_retry_timer(),
             TimerKind::PaxosHeartbeat => self.on_heartbeat_timer(),
