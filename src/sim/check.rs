@@ -51,7 +51,30 @@ pub fn invariant_name(n: u8) -> &'static str {
     }
 }
 
+/// A checker keeps the first hundred violations: after that, the run is broken anyway.
 const MAX_VIOLATIONS: usize = 100;
+
+/// Records a violation of invariant `invariant` (shared by the Zab and Paxos checkers).
+pub fn record(
+    list: &mut Vec<Violation>,
+    event: u64,
+    at: Millis,
+    invariant: u8,
+    servers: Vec<Sid>,
+    explanation: String,
+) {
+    if list.len() < MAX_VIOLATIONS {
+        let name = invariant_name(invariant);
+        list.push(Violation {
+            event,
+            at,
+            invariant,
+            name,
+            servers,
+            explanation,
+        });
+    }
+}
 
 pub struct Checker {
     cfg: Rc<EnsembleConfig>,
@@ -112,17 +135,14 @@ impl Checker {
         servers: Vec<Sid>,
         explanation: String,
     ) {
-        if self.violations.len() < MAX_VIOLATIONS {
-            let name = invariant_name(invariant);
-            self.violations.push(Violation {
-                event,
-                at,
-                invariant,
-                name,
-                servers,
-                explanation,
-            });
-        }
+        record(
+            &mut self.violations,
+            event,
+            at,
+            invariant,
+            servers,
+            explanation,
+        );
     }
 
     // ---- hooks called by the world ----

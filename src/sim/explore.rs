@@ -8,7 +8,7 @@
 //! action the failure does not need.
 
 use super::paxos::PaxosVariant;
-use super::scenario::run::{run, world_config};
+use super::scenario::run::{command, run, world_config};
 use super::scenario::{Script, Stmt, Targets, UntilGoal};
 use super::types::{Millis, Sid};
 use super::world::Protocol;
@@ -106,7 +106,8 @@ fn generate(seed: u64, flavor: Flavor) -> (Vec<Stmt>, Option<String>) {
         }
         faults.update(&world);
         if let Some(stmt) = pick_action(&mut rng, &world, &faults, step, flavor) {
-            if world.apply(command_of(&stmt)).is_ok() {
+            let applied = command(&world, &stmt).and_then(|cmd| world.apply(cmd));
+            if applied.is_ok() {
                 faults.note(&stmt);
                 stmts.push(stmt);
             }
@@ -133,7 +134,8 @@ fn generate(seed: u64, flavor: Flavor) -> (Vec<Stmt>, Option<String>) {
             path: "/explore/decree".into(),
             data: "final".into(),
         };
-        world.apply(command_of(&write)).expect("server 1 is up");
+        let cmd = command(&world, &write).expect("an action");
+        world.apply(cmd).expect("server 1 is up");
         stmts.push(write);
     }
     let deadline = world.now() + SETTLE;
@@ -160,7 +162,8 @@ fn generate(seed: u64, flavor: Flavor) -> (Vec<Stmt>, Option<String>) {
             path: "/explore/final".into(),
             data: "done".into(),
         };
-        world.apply(command_of(&write)).expect("leader is up");
+        let cmd = command(&world, &write).expect("an action");
+        world.apply(cmd).expect("leader is up");
         stmts.push(write);
     }
     // The write must reach every server, through whatever re-elections are still due.
@@ -360,35 +363,6 @@ fn pick_action(
         }
         _ => return None,
     })
-}
-
-fn command_of(stmt: &Stmt) -> Command {
-    match stmt {
-        Stmt::Crash(s) => Command::Crash(*s),
-        Stmt::Restart(s) => Command::Restart(*s),
-        Stmt::Wipe(s) => Command::Wipe(*s),
-        Stmt::Cut { from, to, both } => Command::Cut {
-            from: *from,
-            to: *to,
-            both: *both,
-        },
-        Stmt::Heal { from, to, both } => Command::Heal {
-            from: *from,
-            to: *to,
-            both: *both,
-        },
-        Stmt::HealAll => Command::HealAll,
-        Stmt::Isolate(s) => Command::Isolate(*s),
-        Stmt::SessionOpen { at } => Command::SessionOpen {
-            at: at.expect("explorer names the server"),
-        },
-        Stmt::Write { at, path, data } => Command::Write {
-            at: at.expect("explorer names the server"),
-            path: path.clone(),
-            data: data.clone(),
-        },
-        other => unreachable!("the explorer does not generate {other:?}"),
-    }
 }
 
 /// True if the script fails the same way when replayed (its last line is the expectation).

@@ -13,14 +13,8 @@ impl PaxosServer {
         if !self.is_acceptor() {
             return;
         }
-        self.max_seen = self.max_seen.max(ballot);
-        if ballot < self.disk.promised {
-            let promised = self.disk.promised;
+        if let Err(promised) = self.promise_at_least(ballot) {
             return self.reply(from, PaxosMsg::Nack { ballot, promised });
-        }
-        if ballot > self.disk.promised {
-            self.disk.promised = ballot;
-            self.observe(Observation::PaxosPromised { ballot });
         }
         let accepted: Rc<[AcceptedEntry]> = self
             .disk
@@ -40,14 +34,8 @@ impl PaxosServer {
         if !self.is_acceptor() {
             return;
         }
-        self.max_seen = self.max_seen.max(ballot);
-        if ballot < self.disk.promised {
-            let promised = self.disk.promised;
+        if let Err(promised) = self.promise_at_least(ballot) {
             return self.reply(from, PaxosMsg::Nack { ballot, promised });
-        }
-        if ballot > self.disk.promised {
-            self.disk.promised = ballot;
-            self.observe(Observation::PaxosPromised { ballot });
         }
         self.disk.accepted.insert(slot, (ballot, value.clone()));
         self.observe(Observation::PaxosAccepted {
@@ -60,6 +48,20 @@ impl PaxosServer {
             self.follow(ballot.sid);
         }
         self.reply(from, PaxosMsg::Accepted { ballot, slot });
+    }
+
+    /// Raises the durable promise to `ballot` if it is higher; refuses (with the promise it
+    /// holds) a ballot below it.
+    fn promise_at_least(&mut self, ballot: Ballot) -> Result<(), Ballot> {
+        self.max_seen = self.max_seen.max(ballot);
+        if ballot < self.disk.promised {
+            return Err(self.disk.promised);
+        }
+        if ballot > self.disk.promised {
+            self.disk.promised = ballot;
+            self.observe(Observation::PaxosPromised { ballot });
+        }
+        Ok(())
     }
 
     /// Answers go to the sender; a server's answer to itself is handled at once.

@@ -14,8 +14,6 @@ use crate::sim::zab::{EnsembleConfig, Observation};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
 
-const MAX_VIOLATIONS: usize = 100;
-
 pub struct PaxosChecker {
     cfg: Rc<EnsembleConfig>,
     violations: Vec<Violation>,
@@ -54,17 +52,14 @@ impl PaxosChecker {
         servers: Vec<Sid>,
         explanation: String,
     ) {
-        if self.violations.len() < MAX_VIOLATIONS {
-            let name = crate::sim::check::invariant_name(invariant);
-            self.violations.push(Violation {
-                event,
-                at,
-                invariant,
-                name,
-                servers,
-                explanation,
-            });
-        }
+        crate::sim::check::record(
+            &mut self.violations,
+            event,
+            at,
+            invariant,
+            servers,
+            explanation,
+        );
     }
 
     pub fn on_boot(&mut self, event: u64, at: Millis, sid: Sid, disk: &PaxosDisk) {

@@ -249,16 +249,12 @@ fn known(world: &World, sid: Sid) -> Result<(), String> {
 fn default_target(world: &World) -> Result<Sid, String> {
     world
         .serving_leader()
-        .or_else(|| {
-            world
-                .servers()
-                .find(|(_, s)| s.is_some())
-                .map(|(sid, _)| sid)
-        })
+        .or_else(|| (1..=world.ensemble().server_count() as Sid).find(|sid| world.is_up(*sid)))
         .ok_or_else(|| "no server is up to take the request".to_string())
 }
 
-fn command(world: &World, stmt: &Stmt) -> Result<Command, String> {
+/// The world command an action statement stands for (`at` omitted: see `default_target`).
+pub fn command(world: &World, stmt: &Stmt) -> Result<Command, String> {
     let at = |at: &Option<Sid>| match at {
         Some(sid) => Ok(*sid),
         None => default_target(world),
