@@ -90,6 +90,8 @@ pub struct Checker {
     /// Inv 7/8: the committed history: what leaders committed and what established epochs
     /// started from.
     committed: BTreeMap<Zxid, Rc<Txn>>,
+    /// Inv 8: the last committed zxid when a leader chose how to sync each learner.
+    committed_at_sync: Vec<Zxid>,
     /// Inv 10: the tree digest after applying each zxid.
     digest_at: HashMap<Zxid, u64>,
     /// Inv 11: since when each leader has been without a connected quorum, and how long it
@@ -112,6 +114,7 @@ impl Checker {
             acks: HashMap::new(),
             committed: BTreeMap::new(),
             digest_at: HashMap::new(),
+            committed_at_sync: vec![Zxid::ZERO; n],
             quorum_lost_since: BTreeMap::new(),
             reported_lost: BTreeSet::new(),
             next_quorum_check: 0,
@@ -260,8 +263,22 @@ impl Checker {
             Observation::Synced { upto, leader } => {
                 self.on_synced(event, at, server, *leader, *upto)
             }
+            Observation::SyncChosen { learner, .. } => {
+                let known = self
+                    .committed
+                    .keys()
+                    .next_back()
+                    .copied()
+                    .unwrap_or_default();
+                self.committed_at_sync[*learner as usize - 1] = known;
+            }
             Observation::Truncated { removed, to } => {
-                for txn in removed {
+                // A TRUNC may cut a proposal that commits while the sync is in flight (the
+                // leader then forwards it again right behind the TRUNC, as LearnerHandler's
+                // startForwarding does); what it must never cut is a txn that was already
+                // committed when the leader chose to truncate.
+                let known = self.committed_at_sync[sid as usize - 1];
+                for txn in removed.iter().filter(|t| t.zxid <= known) {
                     if self.committed.get(&txn.zxid) == Some(txn) {
                         let z = txn.zxid;
                         self.violate(

@@ -31,6 +31,10 @@ pub struct Network {
     broken_upto: Vec<u64>,
     /// The greatest connection serial seen per (learner, leader).
     newest_serial: Vec<u64>,
+    /// Connections up to this serial have been closed by an endpoint (its FIN or RST sent),
+    /// per (learner, leader). A broken connection is not closed yet: both ends still hold
+    /// their sockets, and a close or a crash still tells the other end once the link heals.
+    closed_upto: Vec<u64>,
 }
 
 impl Network {
@@ -48,6 +52,7 @@ impl Network {
             slowness: vec![1; servers],
             broken_upto: vec![0; servers * servers],
             newest_serial: vec![0; servers * servers],
+            closed_upto: vec![0; servers * servers],
         }
     }
 
@@ -132,6 +137,34 @@ impl Network {
     pub fn break_conn(&mut self, conn: ConnId) {
         let i = self.index(conn.learner, conn.leader);
         self.broken_upto[i] = self.broken_upto[i].max(conn.serial);
+    }
+
+    /// An endpoint closes `conn` (or dies with it). True the first time: the other end should
+    /// hear of it, if the link lets it.
+    pub fn close_conn(&mut self, conn: ConnId) -> bool {
+        self.break_conn(conn);
+        let i = self.index(conn.learner, conn.leader);
+        let first = conn.serial > self.closed_upto[i];
+        self.closed_upto[i] = self.closed_upto[i].max(conn.serial);
+        first
+    }
+
+    /// A crashed process's sockets: the newest connection in each role with `peer` that was
+    /// not closed yet. Closes them all.
+    pub fn close_all_with(&mut self, sid: Sid, peer: Sid) -> Vec<ConnId> {
+        let mut open = Vec::new();
+        for (learner, leader) in [(sid, peer), (peer, sid)] {
+            let i = self.index(learner, leader);
+            let conn = ConnId {
+                learner,
+                leader,
+                serial: self.newest_serial[i],
+            };
+            if conn.serial > 0 && self.close_conn(conn) {
+                open.push(conn);
+            }
+        }
+        open
     }
 
     /// Kills every connection between `a` and `b`, in either role. Returns the ones that were

@@ -618,7 +618,7 @@ impl World {
         self.checker.on_crash(sid);
         // The dead process's OS resets its sockets: peers that can still hear it find out now.
         for other in (1..=self.slots.len() as Sid).filter(|o| *o != sid) {
-            for conn in self.net.break_conns_between(sid, other) {
+            for conn in self.net.close_all_with(sid, other) {
                 self.notify_closed(sid, other, conn);
             }
         }
@@ -753,8 +753,9 @@ impl World {
             }
             Output::CancelTimer(kind) => self.timer_tokens[sid as usize - 1][kind.index()] += 1,
             Output::Close(conn) => {
-                if self.net.conn_alive(conn) {
-                    self.net.break_conn(conn);
+                // Even a connection a cut already broke gets its FIN: the peer still holds
+                // the socket, and hears of the close if the link lets it through.
+                if self.net.close_conn(conn) {
                     let peer = if conn.learner == sid {
                         conn.leader
                     } else {
