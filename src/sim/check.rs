@@ -334,15 +334,11 @@ impl Checker {
             }
         }
         // Durability: the new leader's history must hold every committed txn.
-        let missing = self.committed.iter().find(|(z, txn)| {
-            **z > leader.disk.snapshot.zxid
-                && leader
-                    .disk
-                    .log
-                    .binary_search_by_key(*z, |t| t.zxid)
-                    .map(|i| &leader.disk.log[i] != *txn)
-                    .unwrap_or(true)
-        });
+        let missing = self
+            .committed
+            .values()
+            .find(|txn| !history_holds(&leader.disk, txn))
+            .map(|t| (&t.zxid, t));
         if let Some((z, txn)) = missing {
             let z = *z;
             let op = txn.op.to_string();
@@ -352,7 +348,7 @@ impl Checker {
 
     /// A quorum synced with the leader: its whole history is now committed.
     fn on_serving(&mut self, event: u64, at: Millis, leader: &Server, epoch: Epoch) {
-        for txn in &leader.disk.log {
+        for txn in leader.disk.history() {
             if let Some(existing) = self.committed.get(&txn.zxid) {
                 if existing != txn {
                     let z = txn.zxid;
@@ -584,4 +580,13 @@ impl Checker {
             }
         }
     }
+}
+
+/// True if `txn` (the same txn, not just its zxid) is in the server's snapshot history or log.
+fn history_holds(disk: &super::data::Disk, txn: &Rc<Txn>) -> bool {
+    let within = |list: &[Rc<Txn>]| {
+        list.binary_search_by_key(&txn.zxid, |t| t.zxid)
+            .is_ok_and(|i| list[i] == *txn)
+    };
+    within(&disk.snapshot.history) || within(&disk.log)
 }

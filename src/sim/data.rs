@@ -115,10 +115,31 @@ pub fn fnv1a(bytes: &[u8], seed: u64) -> u64 {
 
 /// A snapshot: the tree as of `zxid`. ZooKeeper's snapshots are fuzzy; ours are exact, which
 /// changes nothing the protocol can observe.
-#[derive(Clone, Default, Debug)]
+#[derive(Clone, Debug)]
 pub struct Snapshot {
     pub zxid: Zxid,
     pub tree: DataTree,
+    /// The txns the tree was built from. ZooKeeper's snapshot holds only the tree; the
+    /// simulator keeps the list beside it so the checker can tell which history a server
+    /// holds after a SNAP (nothing in the protocol reads it).
+    pub history: Rc<[Rc<Txn>]>,
+}
+
+impl Default for Snapshot {
+    fn default() -> Snapshot {
+        Snapshot {
+            zxid: Zxid::ZERO,
+            tree: DataTree::default(),
+            history: Rc::from(Vec::new()),
+        }
+    }
+}
+
+impl Disk {
+    /// Every txn this server's state stands on: its snapshot's history, then its log.
+    pub fn history(&self) -> impl Iterator<Item = &Rc<Txn>> {
+        self.snapshot.history.iter().chain(self.log.iter())
+    }
 }
 
 /// Everything that survives a crash. A restart rebuilds the server from this alone.

@@ -319,6 +319,12 @@ impl Server {
                 snapshot: Rc::new(Snapshot {
                     zxid: self.tree.last_processed,
                     tree: self.tree.clone(),
+                    history: self
+                        .disk
+                        .history()
+                        .take_while(|t| t.zxid <= self.tree.last_processed)
+                        .cloned()
+                        .collect(),
                 }),
             },
         };

@@ -9,7 +9,7 @@
 use super::config::Variant;
 use super::message::{ConnId, Packet, Request};
 use super::server::{Observation, Output, Role, Server, SyncMode, TimerKind};
-use crate::sim::data::{Snapshot, Txn};
+use crate::sim::data::Txn;
 use crate::sim::types::{Epoch, Millis, Sid, Zxid};
 use std::rc::Rc;
 
@@ -39,7 +39,6 @@ impl LearnerStage {
 #[derive(Clone, Debug, Default)]
 pub struct SyncBuffer {
     pub mode: Option<SyncMode>,
-    pub snapshot: Option<Rc<Snapshot>>,
     /// PROPOSALs received during sync, not yet logged (packetsNotCommitted).
     pub proposals: Vec<Rc<Txn>>,
     /// The greatest zxid the leader COMMITted during sync (packetsCommitted).
@@ -180,12 +179,22 @@ impl Server {
                 self.observe(Observation::Truncated { to: zxid, removed });
             }
             Packet::Snap { snapshot } => {
+                // The snapshot replaces the tree, and goes to disk at once with the old txn log
+                // discarded. ZooKeeper 3.8 writes it only at NEWLEADER: a sync abandoned in
+                // between leaves its in-memory tree on the leader's snapshot and its disk on
+                // the old log, a dirty log that a later restart replays (ZOOKEEPER-1549's kind
+                // of inconsistency). Persisting on arrival is the safe reading of the same step.
                 self.tree = snapshot.tree.clone();
                 self.last_sync = Some(SyncMode::Snap);
+                self.disk.snapshot = snapshot.clone();
+                self.disk.log.clear();
+                self.committed = snapshot.zxid;
+                self.observe(Observation::SnapInstalled {
+                    zxid: snapshot.zxid,
+                });
                 let s = &mut self.learner().sync;
                 s.mode = Some(SyncMode::Snap);
                 s.base = snapshot.zxid;
-                s.snapshot = Some(snapshot);
             }
             Packet::Proposal { txn } => self.learner().sync.proposals.push(txn),
             Packet::Commit { zxid } => {
@@ -226,14 +235,6 @@ impl Server {
     fn persist_sync(&mut self) -> Vec<Zxid> {
         let sync = std::mem::take(&mut self.learner().sync);
         let epoch = self.learner().new_epoch;
-        if let Some(snapshot) = &sync.snapshot {
-            self.disk.snapshot = snapshot.clone();
-            self.disk.log.clear();
-            self.committed = snapshot.zxid;
-            self.observe(Observation::SnapInstalled {
-                zxid: snapshot.zxid,
-            });
-        }
         let mut unacked = Vec::new();
         for txn in &sync.proposals {
             if txn.zxid > self.disk.last_logged_zxid() {
