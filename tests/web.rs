@@ -54,26 +54,46 @@ fn trace_hash_equals_the_native_one() {
     );
 }
 
-#[wasm_bindgen_test]
-async fn app_renders_every_server_and_elects_a_leader() {
+/// Every element matching `selector` under `root`, with the value of `attr`.
+fn attrs(root: &web_sys::Element, selector: &str, attr: &str) -> Vec<String> {
+    let nodes = root.query_selector_all(selector).unwrap();
+    (0..nodes.length())
+        .map(|i| {
+            let el: web_sys::Element = nodes.item(i).unwrap().dyn_into().unwrap();
+            el.get_attribute(attr).unwrap_or_default()
+        })
+        .collect()
+}
+
+fn mount() -> web_sys::Element {
     let doc = web_sys::window().unwrap().document().unwrap();
     let root = doc.create_element("div").unwrap();
     doc.body().unwrap().append_child(&root).unwrap();
+    root
+}
+
+#[wasm_bindgen_test]
+async fn app_renders_every_server_and_elects_a_leader() {
+    // Run virtual time at 0.2 ms per real ms: the election takes about two seconds, and each
+    // message stays on screen for a while.
+    let window = web_sys::window().unwrap();
+    window
+        .history()
+        .unwrap()
+        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("?speed=0.2"))
+        .unwrap();
+    let root = mount();
     yew::Renderer::<zabscope::ui::App>::with_root(root.clone()).render();
 
-    // The test page has no URL parameters: the default is 5 voters. Virtual time runs at 1x, so
-    // an election should finish within a few real seconds.
     let mut modes = Vec::new();
-    for _ in 0..100 {
-        yew::platform::time::sleep(Duration::from_millis(100)).await;
-        let nodes = root.query_selector_all("[data-server]").unwrap();
-        modes = (0..nodes.length())
-            .map(|i| {
-                let el: web_sys::Element = nodes.item(i).unwrap().dyn_into().unwrap();
-                el.get_attribute("data-mode").unwrap_or_default()
-            })
-            .collect();
-        if modes.iter().any(|m| m == "leader") {
+    let mut kinds = std::collections::BTreeSet::new();
+    for _ in 0..1000 {
+        yew::platform::time::sleep(Duration::from_millis(20)).await;
+        modes = attrs(&root, "[data-server]", "data-mode");
+        kinds.extend(attrs(&root, "[data-kind]", "data-kind"));
+        if modes.iter().any(|m| m == "leader")
+            && root.query_selector(".banner.broadcast").unwrap().is_some()
+        {
             break;
         }
     }
@@ -87,8 +107,175 @@ async fn app_renders_every_server_and_elects_a_leader() {
     assert_eq!(
         modes.iter().filter(|m| *m == "leader").count(),
         1,
-        "expected exactly one leader after 10 s, got {modes:?}"
+        "expected exactly one leader after 20 s, got {modes:?}"
     );
+    // Links between every pair, named A-B with A < B.
+    let links = attrs(&root, "[data-link]", "data-link");
+    assert_eq!(links.len(), 10, "{links:?}");
+    assert!(links.contains(&"1-2".to_string()) && links.contains(&"4-5".to_string()));
+    // Messages were drawn on the way, labelled with their kind.
+    assert!(kinds.contains("NOTIFICATION"), "{kinds:?}");
+    assert!(
+        kinds
+            .iter()
+            .any(|k| k == "FOLLOWERINFO" || k == "LEADERINFO" || k == "PING"),
+        "{kinds:?}"
+    );
+    // The panels are there: banner, invariants (green), inspector, feed.
+    assert_eq!(
+        root.query_selector(".invariants")
+            .unwrap()
+            .unwrap()
+            .get_attribute("data-violations")
+            .as_deref(),
+        Some("0")
+    );
+    assert!(
+        root.query_selector(".feed .lines li").unwrap().is_some(),
+        "the feed is empty"
+    );
+    assert!(root.query_selector(".inspector").unwrap().is_some());
+    assert!(root.query_selector(".partition").unwrap().is_some());
+    assert!(root.query_selector("#client-path").unwrap().is_some());
+    // Every button has an accessible name.
+    let buttons = root.query_selector_all("button").unwrap();
+    for i in 0..buttons.length() {
+        let b: web_sys::Element = buttons.item(i).unwrap().dyn_into().unwrap();
+        let name = b.get_attribute("aria-label").unwrap_or_default()
+            + &b.text_content().unwrap_or_default();
+        assert!(
+            !name.trim().is_empty(),
+            "a button without a name: {}",
+            b.outer_html()
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn ring_draws_servers_links_cuts_and_messages() {
+    use std::rc::Rc;
+    use yew::Callback;
+    use zabscope::ui::layout::Layout;
+    use zabscope::ui::scene::Scene;
+    use zabscope::ui::{Ring, RingProps};
+
+    let mut world = World::new(WorldConfig::new(3, 1, 7));
+    world.apply(Command::StartAll).unwrap();
+    world.run_until(3_000);
+    world
+        .apply(Command::Cut {
+            from: 1,
+            to: 2,
+            both: false,
+        })
+        .unwrap();
+    world
+        .apply(Command::Cut {
+            from: 3,
+            to: 4,
+            both: true,
+        })
+        .unwrap();
+    // Stop where messages are on the wire.
+    while world.in_flight().is_empty() {
+        world.step();
+    }
+    let scene = Scene::build(&world, &Scene::empty(), 1000);
+    let props = RingProps {
+        layout: Rc::new(Layout::ring(4)),
+        scene: Rc::new(scene.clone()),
+        now: world.now() as f64,
+        selected: Some(2),
+        reduced: false,
+        paused: true,
+        on_server: Callback::noop(),
+        on_link: Callback::noop(),
+        on_background: Callback::noop(),
+    };
+    let root = mount();
+    yew::Renderer::<Ring>::with_root_and_props(root.clone(), props).render();
+    yew::platform::time::sleep(Duration::from_millis(50)).await;
+
+    let servers = attrs(&root, "[data-server]", "data-server");
+    assert_eq!(servers, ["1", "2", "3", "4"]);
+    let modes = attrs(&root, "[data-server]", "data-mode");
+    assert_eq!(
+        modes.iter().filter(|m| *m == "observer").count(),
+        1,
+        "{modes:?}"
+    );
+    assert_eq!(
+        modes.iter().filter(|m| *m == "leader").count(),
+        1,
+        "{modes:?}"
+    );
+    let zxids = attrs(&root, "[data-server]", "data-zxid");
+    assert!(zxids.iter().all(|z| z.starts_with("0x")), "{zxids:?}");
+    assert_eq!(
+        attrs(&root, "[data-link]", "data-link"),
+        ["1-2", "1-3", "1-4", "2-3", "2-4", "3-4"]
+    );
+    let cuts = attrs(&root, "[data-link]", "data-cut");
+    assert_eq!(cuts, ["a-b", "up", "up", "up", "up", "both"]);
+    // A one-way cut shows an arrow; both ways, a cross.
+    assert!(root
+        .query_selector("[data-link=\"1-2\"] .arrow")
+        .unwrap()
+        .is_some());
+    assert!(root
+        .query_selector("[data-link=\"3-4\"] .x")
+        .unwrap()
+        .is_some());
+    let kinds = attrs(&root, "[data-kind]", "data-kind");
+    assert_eq!(kinds.len(), scene.messages.len());
+    assert!(!kinds.is_empty());
+    // The selected server says so.
+    assert!(root
+        .query_selector("[data-server=\"2\"].selected")
+        .unwrap()
+        .is_some());
+}
+
+#[wasm_bindgen_test]
+fn url_parameters_report_bad_values_and_round_trip() {
+    use zabscope::ui::Params;
+    let (p, problems) =
+        Params::from_query("?servers=99&observers=2&seed=42&speed=fast&tick=100&x=1");
+    assert_eq!(p.voters, 5, "a bad value falls back to the default");
+    assert_eq!((p.observers, p.seed, p.tick_ms), (2, 42, 100));
+    assert_eq!(p.speed, None);
+    assert_eq!(problems.len(), 3, "{problems:?}");
+    assert!(
+        problems[0].contains("servers=99") && problems[0].contains("from 1 to 15"),
+        "{problems:?}"
+    );
+    assert!(
+        problems[1].contains("speed=fast") && problems[1].contains("0.002"),
+        "{problems:?}"
+    );
+    assert!(
+        problems[2].contains("Unknown parameter `x`"),
+        "{problems:?}"
+    );
+    let (p, problems) = Params::from_query("?servers=7&speed=0.25&embed=1&writes=20");
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(p.to_query(), "?servers=7&speed=0.25&writes=20&embed=1");
+    assert_eq!(Params::from_query(&p.to_query()).0, p);
+}
+
+#[wasm_bindgen_test]
+fn numbers_are_formatted_without_floats() {
+    use zabscope::ui::fmt;
+    assert_eq!(fmt::f1(12.34), "12.3");
+    assert_eq!(fmt::f1(-0.06), "-0.1");
+    assert_eq!(fmt::f1(3.0), "3");
+    assert_eq!(fmt::translate(1.25, 2.0), "translate(1.3 2)");
+    assert_eq!(fmt::speed(0.05), "0.05");
+    assert_eq!(fmt::speed(0.0031), "0.0031");
+    assert_eq!(fmt::speed(1.5), "1.5");
+    assert_eq!(fmt::speed(12.4), "12");
+    assert_eq!(fmt::unit(0.5), "0.50");
+    assert_eq!(fmt::seconds(12_345), "12.345 s");
 }
 
 #[wasm_bindgen_test]

@@ -108,6 +108,22 @@ impl View {
     }
 }
 
+/// Only the servers' part of the view, for callers that build their own message list (the page
+/// keeps each in-flight message's label from frame to frame instead of formatting it again).
+pub fn server_views(world: &World) -> Vec<ServerView> {
+    world
+        .servers()
+        .map(
+            |(sid, s)| match (s, world.paxos_server(sid), world.paxos_disk(sid)) {
+                (Some(s), _, _) => server_view(s),
+                (None, Some(p), _) => paxos_view(world, p),
+                (None, None, Some(disk)) => paxos_down_view(world, sid, disk),
+                (None, None, None) => down_view(world, sid),
+            },
+        )
+        .collect()
+}
+
 fn server_view(s: &Server) -> ServerView {
     let (mode, phase, vote) = match &s.role {
         Role::Looking(e) => ("looking", "ELECTION", Some(e.proposal)),

@@ -1,16 +1,48 @@
 //! The browser app (compiled only for wasm32). It drives a [`crate::sim::World`] in virtual time
-//! and draws its `View`; it never reaches into a server. One component per file.
+//! and draws it; it sends the world `Command`s and reads it, never changing a server directly.
+//! One component per file; `fmt`, `layout`, `params` and `scene` are plain helpers.
 //!
-//! This is the minimal live page: the servers' mode, epoch and zxid, updating as the simulation
-//! runs, with play/pause. URL parameters: `servers` (voters, 1..=9, default 5), `observers`
-//! (0..=4, default 0), `seed` (default 1), `speed` (virtual ms per real ms, default 1).
+//! URL parameters: `servers` (voters, 1..=15, default 5), `observers` (0..=5), `seed`,
+//! `speed` (virtual ms per real ms), `tick`, `latency`, `jitter` (ms), `writes` (steady writes
+//! per virtual second), `embed=1` (only the ring and the essential controls), `theme`.
 
 mod app;
+mod client_box;
+mod controls;
+mod feed;
+pub mod fmt;
+mod help;
+mod inspector;
+mod invariants;
+pub mod layout;
+mod legend;
+mod link_menu;
+mod links;
+mod messages;
 mod panic;
-mod params;
-mod server_card;
+pub mod params;
+mod partition;
+mod ring;
+pub mod scene;
+mod server_menu;
+mod server_node;
+mod timers;
 
-pub use app::App;
+pub use app::{App, Msg, RequestLine, Theme};
+pub use client_box::ClientBox;
+pub use controls::Controls;
+pub use feed::{Feed, FeedLine};
+pub use help::Help;
+pub use inspector::{inspect, Inspector, InspectorData};
+pub use invariants::Invariants;
+pub use legend::Legend;
+pub use link_menu::LinkMenu;
+pub use links::Links;
+pub use messages::Messages;
 pub use panic::{install_panic_hook, show_panic};
 pub use params::Params;
-pub use server_card::ServerCard;
+pub use partition::Partition;
+pub use ring::{Ring, RingProps};
+pub use server_menu::ServerMenu;
+pub use server_node::ServerNode;
+pub use timers::Timers;

@@ -1,7 +1,8 @@
-// End-to-end smoke test of the built page in real Chromium (node --test + playwright-core).
+// End-to-end tests of the built page in real Chromium (node --test + playwright-core).
 // It builds nothing: scripts/test.sh runs `trunk build --release` first. It serves dist/ itself
 // on a loopback port (tests/browser/serve.mjs), or uses BASE_URL if that is set.
 //   node --test tests/browser/e2e.test.mjs
+// Screenshots go to test-artifacts/ (look at them).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, mkdir, rm, access } from 'node:fs/promises';
@@ -29,7 +30,7 @@ before(async () => {
   context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    viewport: { width: 1280, height: 800 },
+    viewport: { width: 1280, height: 900 },
     args: [
       '--no-sandbox',
       '--disable-gpu',
@@ -47,34 +48,134 @@ after(async () => {
   if (profile) await rm(profile, { recursive: true, force: true });
 });
 
-async function open(query, errors) {
+async function open(query, errors, setup) {
   const page = await context.newPage();
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(`console.error: ${m.text()}`);
   });
+  if (setup) await setup(page);
   await page.goto(new URL(query, baseUrl).href);
   return page;
 }
 
-test('the page boots 5 servers and elects a leader', async () => {
-  const errors = [];
-  const page = await open('./', errors);
-  await page.waitForSelector('[data-mode="leader"]', { timeout: 30_000 });
-  await page.screenshot({ path: join(ARTIFACTS, 'e2e-leader.png') });
+/** The zxid a server shows (its data-zxid attribute), as a BigInt. */
+async function zxidOf(page, sid) {
+  return BigInt(await page.getAttribute(`[data-server="${sid}"]`, 'data-zxid'));
+}
 
-  assert.equal(await page.locator('[data-server]').count(), 5);
-  assert.equal(await page.locator('[data-mode="leader"]').count(), 1);
+async function leaderId(page) {
+  return Number(await page.getAttribute('[data-mode="leader"]', 'data-server'));
+}
+
+async function noTrouble(page, errors) {
   assert.equal(await page.locator('#error-banner').count(), 0, 'an error banner is shown');
+  assert.equal(await page.getAttribute('.invariants', 'data-violations'), '0', 'an invariant was violated');
   assert.deepEqual(errors, []);
+}
+
+test('leader crash, a cut server, writes on the majority, heal and catch up', async () => {
+  const errors = [];
+  // Fast enough for a test, slow enough that messages still travel.
+  const page = await open('./?servers=5&seed=3&speed=0.5', errors);
+
+  // 1. A leader appears, serving.
+  await page.waitForSelector('.banner.broadcast', { timeout: 30_000 });
+  assert.equal(await page.locator('[data-server]').count(), 5);
+  assert.equal(await page.locator('[data-link]').count(), 10);
+  assert.equal(await page.locator('[data-mode="leader"]').count(), 1);
+  const first = await leaderId(page);
+  await page.screenshot({ path: join(ARTIFACTS, 'e2e-1-leader.png'), fullPage: true });
+
+  // 2. Click the leader, crash it: a new leader rises.
+  await page.click(`[data-server="${first}"]`);
+  const menu = page.getByRole('dialog', { name: `Server s${first}` });
+  await menu.waitFor();
+  await menu.getByRole('button', { name: 'Crash' }).click();
+  await page.waitForSelector(`[data-server="${first}"][data-mode="down"]`);
+  await page.waitForFunction(
+    (old) => {
+      const l = document.querySelector('[data-mode="leader"]');
+      return l && l.getAttribute('data-server') !== String(old)
+        && document.querySelector('.banner.broadcast');
+    },
+    first,
+    { timeout: 30_000 },
+  );
+  const second = await leaderId(page);
+  assert.notEqual(second, first);
+  await page.screenshot({ path: join(ARTIFACTS, 'e2e-2-new-leader.png'), fullPage: true });
+
+  // 3. Cut one follower away. First one link through the link menu (a click on the link
+  //    itself), then the rest with the partition tool.
+  const up = [1, 2, 3, 4, 5].filter((s) => s !== first);
+  const away = up.find((s) => s !== second);
+  const [a, b] = [Math.min(away, second), Math.max(away, second)];
+  await page.locator(`[data-link="${a}-${b}"]`).dispatchEvent('click');
+  const linkMenu = page.getByRole('dialog', { name: `Link s${a}–s${b}` });
+  await linkMenu.getByRole('button', { name: 'Cut both' }).click();
+  await page.waitForSelector(`[data-link="${a}-${b}"][data-cut="both"]`);
+  await linkMenu.getByRole('button', { name: 'Heal both' }).waitFor();
+  await page.keyboard.press('Escape');
+  await page.locator('.partition').getByText(`s${away}`, { exact: true }).click();
+  await page.getByRole('button', { name: `Split s${away} from the rest` }).click();
+  for (const other of [1, 2, 3, 4, 5].filter((s) => s !== away)) {
+    const [x, y] = [Math.min(away, other), Math.max(away, other)];
+    assert.equal(await page.getAttribute(`[data-link="${x}-${y}"]`, 'data-cut'), 'both');
+  }
+  const before = await zxidOf(page, second);
+
+  // 4. Writes still commit on the majority side (three servers of five).
+  await page.selectOption('#client-at', String(second));
+  await page.fill('#client-path', '/e2e');
+  await page.fill('#client-data', 'x1');
+  for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'Write', exact: true }).click();
+  await page.waitForFunction(() => document.querySelectorAll('.req.answered').length >= 3, null, {
+    timeout: 30_000,
+  });
+  const after = await zxidOf(page, second);
+  assert.ok(after >= before + 3n, `leader zxid ${after} should be ≥ ${before} + 3`);
+  assert.ok((await zxidOf(page, away)) < after, 'the cut server cannot have the new writes');
+  await page.screenshot({ path: join(ARTIFACTS, 'e2e-3-partitioned.png'), fullPage: true });
+
+  // 5. Heal: the cut server rejoins and catches up to the same zxid.
+  await page.getByRole('button', { name: 'Heal all' }).click();
+  await page.waitForFunction(
+    ([s, l]) => {
+      const z = (sid) => document.querySelector(`[data-server="${sid}"]`).getAttribute('data-zxid');
+      const m = document.querySelector(`[data-server="${s}"]`).getAttribute('data-mode');
+      return m === 'follower' && z(s) === z(l);
+    },
+    [away, second],
+    { timeout: 60_000 },
+  );
+  assert.equal(await zxidOf(page, away), await zxidOf(page, second));
+  assert.equal(await page.locator('[data-cut="both"]').count(), 0);
+  await page.screenshot({ path: join(ARTIFACTS, 'e2e-4-healed.png'), fullPage: true });
+
+  // The inspector shows the healed server: what the sync gave it (log or snapshot) reaches the
+  // leader's zxid, and nothing it holds is left uncommitted.
+  await page.click(`[data-server="${away}"]`);
+  await page.keyboard.press('Escape');
+  const inspector = page.getByRole('region', { name: `Inspector: s${away}` });
+  await inspector.waitFor();
+  const z = await page.getAttribute(`[data-server="${second}"]`, 'data-zxid');
+  assert.ok((await inspector.textContent()).includes(z), `the inspector should show ${z}`);
+  assert.equal(await page.locator('.inspector .log tr.proposed').count(), 0);
+  await noTrouble(page, errors);
   await page.close();
 });
 
-test('URL parameters and play/pause', async () => {
+test('URL parameters, bad values, play / pause and the keyboard', async () => {
   const errors = [];
-  const page = await open('./?servers=3&seed=7', errors);
+  const page = await open('./?servers=3&seed=7&speed=1&observers=zz&bogus=1', errors);
   await page.waitForSelector('[data-mode="leader"]', { timeout: 30_000 });
   assert.equal(await page.locator('[data-server]').count(), 3);
+  // Bad values are reported by name and replaced by defaults.
+  const notice = page.locator('.notices');
+  await notice.waitFor();
+  assert.match(await notice.textContent(), /observers=zz.*observers must be a whole number from 0 to 5/);
+  assert.match(await notice.textContent(), /Unknown parameter `bogus`/);
 
   // Paused, virtual time stands still; played again, it moves.
   const clock = page.locator('.clock');
@@ -82,10 +183,68 @@ test('URL parameters and play/pause', async () => {
   const frozen = await clock.textContent();
   await page.waitForTimeout(400);
   assert.equal(await clock.textContent(), frozen);
+  // Step moves to the next event only (the clock shows hundredths: a few steps to see it).
+  const step = page.getByRole('button', { name: 'Step to the next event' });
+  for (let i = 0; i < 50 && (await clock.textContent()) === frozen; i++) await step.click();
+  assert.notEqual(await clock.textContent(), frozen);
+  assert.equal(await page.getByRole('button', { name: 'Play' }).count(), 1, 'stepping pauses');
   await page.getByRole('button', { name: 'Play' }).click();
-  await page.waitForFunction((t) => document.querySelector('.clock').textContent !== t, frozen);
+  const playing = await clock.textContent();
+  await page.waitForFunction((t) => document.querySelector('.clock').textContent !== t, playing);
 
-  assert.equal(await page.locator('#error-banner').count(), 0, 'an error banner is shown');
+  // Keyboard: space pauses, ? opens the help, Escape closes it, 2 selects s2, c crashes it.
+  await page.locator('body').press(' ');
+  await page.getByRole('button', { name: 'Play' }).waitFor();
+  await page.keyboard.press('?');
+  await page.getByRole('dialog', { name: 'ZabScope: keys and pictures' }).waitFor();
+  await page.screenshot({ path: join(ARTIFACTS, 'e2e-help.png') });
+  await page.keyboard.press('Escape');
+  assert.equal(await page.getByRole('dialog').count(), 0);
+  await page.keyboard.press('2');
+  await page.getByRole('region', { name: 'Inspector: s2' }).waitFor();
+  await page.keyboard.press('c');
+  await page.waitForSelector('[data-server="2"][data-mode="down"]');
+  await page.keyboard.press('s');
+  await page.waitForSelector('[data-server="2"]:not([data-mode="down"])');
+  assert.equal(await page.locator('#error-banner').count(), 0);
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+test('embed, dark theme, phone size and reduced motion', async () => {
+  const errors = [];
+  const embed = await open('./?embed=1&servers=7&speed=1', errors);
+  await embed.waitForSelector('[data-mode="leader"]', { timeout: 30_000 });
+  assert.equal(await embed.locator('[data-server]').count(), 7);
+  assert.equal(await embed.locator('.feed').count(), 0, 'embed hides the feed');
+  assert.equal(await embed.locator('.settings').count(), 0, 'embed hides the settings');
+  await embed.getByRole('button', { name: 'Pause' }).waitFor();
+  await embed.setViewportSize({ width: 800, height: 580 });
+  await embed.screenshot({ path: join(ARTIFACTS, 'e2e-embed.png') });
+  await embed.close();
+
+  const dark = await open('./?servers=7&speed=0.1&writes=30', errors, (p) =>
+    p.emulateMedia({ colorScheme: 'dark' }),
+  );
+  await dark.waitForSelector('.banner.broadcast', { timeout: 30_000 });
+  await dark.waitForSelector('[data-kind="PROPOSAL"], [data-kind="ACK"], [data-kind="COMMIT"]', { timeout: 30_000 });
+  await dark.screenshot({ path: join(ARTIFACTS, 'e2e-dark-7.png'), fullPage: true });
+  await dark.close();
+
+  const phone = await open('./?speed=0.5', errors, async (p) => {
+    await p.setViewportSize({ width: 390, height: 844 });
+    await p.emulateMedia({ reducedMotion: 'reduce' });
+  });
+  await phone.waitForSelector('[data-mode="leader"]', { timeout: 30_000 });
+  await phone.screenshot({ path: join(ARTIFACTS, 'e2e-phone.png'), fullPage: true });
+  // Nothing overflows sideways.
+  const width = await phone.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 390, `page is ${width}px wide on a 390px screen`);
+  await phone.close();
+
+  const reduced = await open('./', errors, (p) => p.emulateMedia({ reducedMotion: 'reduce' }));
+  await reduced.waitForSelector('[data-server]');
+  assert.equal(await reduced.locator('.speed-value').textContent(), '0.02×');
+  await reduced.close();
+  assert.deepEqual(errors, []);
 });

@@ -1,0 +1,142 @@
+//! The control bar: play / pause, step, speed (log scale), reset, and the ensemble's settings
+//! (seed, servers, observers, tickTime, latency, jitter), which start a new world when changed.
+
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use super::app::{Msg, Theme};
+use super::fmt;
+use super::params::{Params, MAX_OBSERVERS, MAX_SPEED, MAX_VOTERS, MIN_SPEED};
+
+#[derive(Properties, PartialEq, Clone)]
+pub struct ControlsProps {
+    pub playing: bool,
+    pub speed: f64,
+    pub params: Params,
+    /// Only the essential controls.
+    pub embed: bool,
+    pub theme: Theme,
+    pub send: Callback<Msg>,
+}
+
+/// Slider position (0..=1000) for a speed, on a log scale.
+fn slider_of(speed: f64) -> u32 {
+    let span = js_sys::Math::log(MAX_SPEED / MIN_SPEED);
+    ((js_sys::Math::log(speed / MIN_SPEED) / span) * 1000.0)
+        .round()
+        .clamp(0.0, 1000.0) as u32
+}
+
+fn speed_of(slider: f64) -> f64 {
+    MIN_SPEED * js_sys::Math::pow(MAX_SPEED / MIN_SPEED, slider / 1000.0)
+}
+
+fn input_value(e: &Event) -> String {
+    e.target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .map(|i| i.value())
+        .unwrap_or_default()
+}
+
+/// A whole-number setting that restarts the world when changed.
+fn number(
+    id: &'static str,
+    label: &'static str,
+    title: &'static str,
+    value: u64,
+    min: u64,
+    max: u64,
+    p: &ControlsProps,
+    set: fn(&mut Params, u64),
+) -> Html {
+    let onchange = {
+        let send = p.send.clone();
+        let params = p.params.clone();
+        Callback::from(move |e: Event| {
+            let raw = input_value(&e);
+            if let Ok(v) = raw.trim().parse::<u64>() {
+                let mut next = params.clone();
+                set(&mut next, v.clamp(min, max));
+                send.emit(Msg::Configure(next));
+            }
+        })
+    };
+    html! {
+        <label class="field" for={id} title={title}>
+            <span>{ label }</span>
+            <input {id} type="number" inputmode="numeric" min={min.to_string()} max={max.to_string()}
+                value={value.to_string()} {onchange} />
+        </label>
+    }
+}
+
+#[function_component(Controls)]
+pub fn controls(p: &ControlsProps) -> Html {
+    let send = &p.send;
+    let play = html! {
+        <button class="play" onclick={send.reform(|_| Msg::TogglePlay)} aria-pressed={(!p.playing).to_string()}
+            aria-label={if p.playing { "Pause" } else { "Play" }} title="Play / pause (space)">
+            { if p.playing { "❚❚ Pause" } else { "▶ Play" } }
+        </button>
+    };
+    let step = html! {
+        <button class="step" onclick={send.reform(|_| Msg::Step)} aria-label="Step to the next event"
+            title="Step to the next event (n or →)">{ "Step ▸" }</button>
+    };
+    let oninput = send.reform(|e: InputEvent| {
+        let v = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .map(|i| js_sys::parse_float(&i.value()))
+            .unwrap_or(500.0);
+        Msg::Speed(speed_of(v))
+    });
+    let speed = html! {
+        <label class="speed" for="speed" title="Virtual milliseconds per real millisecond (+ and − keys)">
+            <span>{ "Speed" }</span>
+            <input id="speed" type="range" min="0" max="1000" step="1"
+                value={slider_of(p.speed).to_string()} {oninput}
+                aria-valuetext={format!("{}× (virtual ms per real ms)", fmt::speed(p.speed))} />
+            <output for="speed" class="speed-value">{ format!("{}×", fmt::speed(p.speed)) }</output>
+        </label>
+    };
+    if p.embed {
+        return html! { <div class="controls" role="toolbar" aria-label="Simulation controls">{ play }{ step }{ speed }</div> };
+    }
+    let pr = &p.params;
+    let new_seed = {
+        let send = send.clone();
+        let params = pr.clone();
+        Callback::from(move |_: MouseEvent| {
+            let mut next = params.clone();
+            next.seed = (js_sys::Math::random() * 1_000_000.0) as u64;
+            send.emit(Msg::Configure(next))
+        })
+    };
+    html! {
+        <div class="controls" role="toolbar" aria-label="Simulation controls">
+            <div class="group">
+                { play }{ step }
+                <button class="reset" onclick={send.reform(|_| Msg::Reset)} aria-label="Reset"
+                    title="Start again with the same settings (r)">{ "↺ Reset" }</button>
+                { speed }
+            </div>
+            <details class="group settings">
+                <summary>{ "Ensemble settings" }</summary>
+                <div class="fields">
+                    { number("seed", "Seed", "The random seed: the same seed gives the same run", pr.seed, 0, u64::MAX, p, |p, v| p.seed = v) }
+                    <button class="dice" onclick={new_seed} aria-label="New random seed" title="New random seed">{ "🎲" }</button>
+                    { number("servers", "Servers", "Voting servers (participants), 1 to 15", pr.voters as u64, 1, MAX_VOTERS as u64, p, |p, v| p.voters = v as usize) }
+                    { number("observers", "Observers", "Observers: they learn commits but never vote", pr.observers as u64, 0, MAX_OBSERVERS as u64, p, |p, v| p.observers = v as usize) }
+                    { number("tick", "tickTime ms", "ZooKeeper's tickTime (initLimit 10 and syncLimit 5 ticks)", pr.tick_ms, 20, 5000, p, |p, v| p.tick_ms = v) }
+                    { number("latency", "Latency ms", "Smallest one-way network latency", pr.latency, 1, 1000, p, |p, v| p.latency = v) }
+                    { number("jitter", "Jitter ms", "Extra random latency, 0 to this", pr.jitter, 0, 1000, p, |p, v| p.jitter = v) }
+                </div>
+            </details>
+            <button class="theme" onclick={send.reform(|_| Msg::Theme)}
+                aria-label={format!("Colour theme: {} (click to change)", p.theme.name())} title="Theme (t)">
+                { match p.theme { Theme::Auto => "◐ Auto", Theme::Dark => "☾ Dark", Theme::Light => "☀ Light" } }
+            </button>
+        </div>
+    }
+}

@@ -1,0 +1,90 @@
+//! The event feed: what happens, in plain language (src/sim/narrate.rs), newest first,
+//! filterable by kind.
+
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use super::fmt::secs_compact;
+use crate::sim::narrate::Kind;
+use crate::sim::Millis;
+
+/// One sentence of the feed, keyed by `seq`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FeedLine {
+    pub seq: u64,
+    pub at: Millis,
+    pub kind: Kind,
+    pub text: AttrValue,
+}
+
+#[derive(Properties, PartialEq, Clone)]
+pub struct FeedProps {
+    pub lines: Rc<VecDeque<FeedLine>>,
+}
+
+/// Lines drawn at most (the newest that pass the filter).
+const SHOWN: usize = 80;
+
+fn bit(k: Kind) -> u16 {
+    1 << (k as u16)
+}
+
+fn label(k: Kind) -> &'static str {
+    match k {
+        Kind::Election => "election",
+        Kind::Epoch => "epochs",
+        Kind::Sync => "sync",
+        Kind::Commit => "commits",
+        Kind::Log => "log & apply",
+        Kind::Client => "clients",
+        Kind::Fault => "faults",
+        Kind::You => "you",
+    }
+}
+
+#[function_component(Feed)]
+pub fn feed(p: &FeedProps) -> Html {
+    let shown = use_state(|| {
+        Kind::ALL
+            .iter()
+            .filter(|k| k.shown_by_default())
+            .fold(0u16, |m, k| m | bit(*k))
+    });
+    let chips = Kind::ALL.iter().map(|k| {
+        let on = *shown & bit(*k) != 0;
+        let onclick = {
+            let shown = shown.clone();
+            let k = *k;
+            Callback::from(move |_: MouseEvent| shown.set(*shown ^ bit(k)))
+        };
+        html! {
+            <button class={classes!("chip", k.as_str(), on.then_some("on"))} aria-pressed={on.to_string()}
+                {onclick}>{ label(*k) }</button>
+        }
+    });
+    let lines = p
+        .lines
+        .iter()
+        .rev()
+        .filter(|l| *shown & bit(l.kind) != 0)
+        .take(SHOWN)
+        .map(|l| {
+            html! {
+                <li key={l.seq} class={l.kind.as_str()}>
+                    <time>{ secs_compact(l.at) }</time>
+                    <span class="text">{ l.text.clone() }</span>
+                </li>
+            }
+        });
+    html! {
+        <section class="panel feed" aria-label="Event feed">
+            <div class="panel-head">
+                <h2>{ "What happens" }</h2>
+            </div>
+            <div class="chips" role="group" aria-label="Show these kinds of events">{ for chips }</div>
+            <ol class="lines" reversed=true>{ for lines }</ol>
+        </section>
+    }
+}

@@ -1,0 +1,75 @@
+//! The help overlay (`?`): the keyboard shortcuts, and what the picture means.
+
+use yew::prelude::*;
+
+use super::app::Msg;
+
+#[derive(Properties, PartialEq, Clone)]
+pub struct HelpProps {
+    pub open: bool,
+    pub send: Callback<Msg>,
+}
+
+const KEYS: &[(&str, &str)] = &[
+    ("space / k", "play / pause"),
+    ("n / →", "step to the next event"),
+    ("+ / −", "faster / slower"),
+    ("r", "reset (same settings)"),
+    ("1 – 9, 0", "select server 1 – 9, 10"),
+    ("[ / ]", "select the previous / next server"),
+    ("l", "select the leader"),
+    ("m", "open the selected server's menu"),
+    ("c", "crash the selected server"),
+    ("s", "restart the selected server"),
+    ("x", "wipe the selected server's disk"),
+    ("i", "isolate the selected server"),
+    ("w", "write at the selected server"),
+    ("a", "steady writes on / off"),
+    ("p", "go to the partition tool"),
+    ("h", "heal every link"),
+    ("t", "theme: auto / dark / light"),
+    ("?", "this help"),
+    ("Esc", "close a menu, then deselect"),
+];
+
+#[function_component(Help)]
+pub fn help(p: &HelpProps) -> Html {
+    let close_ref = use_node_ref();
+    {
+        let close_ref = close_ref.clone();
+        use_effect_with(p.open, move |open| {
+            if *open {
+                if let Some(el) = close_ref.cast::<web_sys::HtmlElement>() {
+                    let _ = el.focus();
+                }
+            }
+        });
+    }
+    if !p.open {
+        return html! {};
+    }
+    let rows = KEYS.iter().map(|(k, what)| {
+        html! { <tr><th scope="row"><kbd>{ *k }</kbd></th><td>{ *what }</td></tr> }
+    });
+    let close = p.send.reform(|_| Msg::Help(false));
+    html! {
+        <div class="overlay" onclick={close.clone()}>
+            <div class="dialog help" role="dialog" aria-modal="true" aria-labelledby="help-title"
+                onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>
+                <div class="panel-head">
+                    <h2 id="help-title">{ "ZabScope: keys and pictures" }</h2>
+                    <button ref={close_ref} class="close" aria-label="Close the help" onclick={close}>{ "×" }</button>
+                </div>
+                <div class="help-cols">
+                    <table class="keys"><tbody>{ for rows }</tbody></table>
+                    <div class="help-text">
+                        <p>{ "Each card is a ZooKeeper server: its role (colour and icon: ♛ leader, F follower, O observer, ? looking, × down), its id, its currentEpoch (e2; /3 when acceptedEpoch is ahead) and the last zxid it processed. A LOOKING server shows its vote (sid, epoch, round, and @zxid)." }</p>
+                        <p>{ "The ring around the icon counts down the timeout it will act on next; every packet from the leader refills a follower's ring (that is the heartbeat), and a leader's ring drains when too few followers answer." }</p>
+                        <p>{ "Dots are messages in flight, coloured by kind, moving in virtual time. Click a server to crash, restart, wipe, isolate or write; click a link to cut or heal each direction. A cross shows a message lost on a cut link or at a dead server." }</p>
+                        <p>{ "URL parameters: servers (1–15), observers (0–5), seed, speed, tick, latency, jitter, writes (steady writes per virtual second), embed=1, theme=dark|light." }</p>
+                    </div>
+                </div>
+            </div>
+        </div>
+    }
+}

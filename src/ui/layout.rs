@@ -1,0 +1,89 @@
+//! Where things go on the ring: server positions, card sizes, and points along links, in the
+//! SVG's user units (a 1000 × 1000 viewBox that scales to its container).
+
+use crate::sim::Sid;
+
+/// The side of the square viewBox.
+pub const VIEW: f64 = 1000.0;
+const CENTER: f64 = VIEW / 2.0;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Layout {
+    /// Centre of server `sid` at index `sid - 1`.
+    pub pos: Vec<(f64, f64)>,
+    /// Card width and height.
+    pub w: f64,
+    pub h: f64,
+}
+
+impl Layout {
+    /// `n` servers evenly on a circle, the first at the top, clockwise.
+    pub fn ring(n: usize) -> Layout {
+        let n = n.max(1);
+        if n == 1 {
+            return Layout {
+                pos: vec![(CENTER, CENTER)],
+                w: 300.0,
+                h: 192.0,
+            };
+        }
+        let pi = std::f64::consts::PI;
+        let angles: Vec<f64> = (0..n)
+            .map(|i| -pi / 2.0 + 2.0 * pi * i as f64 / n as f64)
+            .collect();
+        let max_cos = angles
+            .iter()
+            .map(|a| js_sys::Math::cos(*a).abs())
+            .fold(0.0, f64::max);
+        let max_sin = angles
+            .iter()
+            .map(|a| js_sys::Math::sin(*a).abs())
+            .fold(0.0, f64::max);
+        let sin = js_sys::Math::sin(pi / n as f64);
+        // Neighbours are 2r·sin(π/n) apart: cards take most of that, within readable bounds,
+        // and the ring is as large as the cards on it allow inside the square.
+        let room = VIEW / 2.0 - 10.0;
+        let (mut r, mut w) = (420.0, 0.0);
+        for _ in 0..6 {
+            w = (2.0 * r * sin * 0.84).clamp(96.0, 300.0);
+            let h = w * 0.64;
+            r = ((room - w / 2.0) / max_cos.max(1e-9)).min((room - h / 2.0) / max_sin.max(1e-9));
+        }
+        let pos = angles
+            .iter()
+            .map(|a| {
+                (
+                    CENTER + r * js_sys::Math::cos(*a),
+                    CENTER + r * js_sys::Math::sin(*a),
+                )
+            })
+            .collect();
+        Layout {
+            pos,
+            w,
+            h: w * 0.64,
+        }
+    }
+
+    pub fn at(&self, sid: Sid) -> (f64, f64) {
+        self.pos[sid as usize - 1]
+    }
+
+    /// The point a fraction `t` of the way from `from` to `to`, shifted sideways so that the two
+    /// directions of a link use two lanes.
+    pub fn along(&self, from: Sid, to: Sid, t: f64) -> (f64, f64) {
+        let (x0, y0) = self.at(from);
+        let (x1, y1) = self.at(to);
+        let (dx, dy) = (x1 - x0, y1 - y0);
+        let len = (dx * dx + dy * dy).sqrt().max(1.0);
+        // The right-hand normal of the direction of travel.
+        let lane = 7.0;
+        let (nx, ny) = (-dy / len * lane, dx / len * lane);
+        (x0 + dx * t + nx, y0 + dy * t + ny)
+    }
+
+    /// The font size that fits the cards.
+    pub fn font(&self) -> f64 {
+        (self.h / 6.2).clamp(12.0, 30.0)
+    }
+}

@@ -1,0 +1,80 @@
+//! The legend: roles, message kinds (by protocol stage), links.
+
+use yew::prelude::*;
+
+const KINDS: &[(&str, &[(&str, &str)])] = &[
+    ("Election", &[("NOTIFICATION", "vote")]),
+    (
+        "Discovery",
+        &[
+            ("FOLLOWERINFO", "FOLLOWERINFO / OBSERVERINFO"),
+            ("LEADERINFO", "LEADERINFO"),
+            ("ACKEPOCH", "ACKEPOCH"),
+        ],
+    ),
+    (
+        "Sync",
+        &[
+            ("DIFF", "DIFF"),
+            ("TRUNC", "TRUNC"),
+            ("SNAP", "SNAP"),
+            ("NEWLEADER", "NEWLEADER"),
+            ("UPTODATE", "UPTODATE"),
+        ],
+    ),
+    (
+        "Broadcast",
+        &[
+            ("REQUEST", "REQUEST"),
+            ("PROPOSAL", "PROPOSAL"),
+            ("ACK", "ACK"),
+            ("COMMIT", "COMMIT"),
+            ("INFORM", "INFORM"),
+            ("PING", "PING"),
+        ],
+    ),
+];
+
+#[function_component(Legend)]
+pub fn legend() -> Html {
+    let groups = KINDS.iter().map(|(group, kinds)| {
+        html! {
+            <div class="legend-group">
+                <span class="legend-title">{ *group }</span>
+                { for kinds.iter().map(|(k, label)| html! {
+                    <span class="legend-item">
+                        <svg viewBox="-8 -8 16 16" width="12" height="12" aria-hidden="true">
+                            <g class={classes!("msg", *k)}><circle r="7" /></g>
+                        </svg>
+                        { *label }
+                    </span>
+                }) }
+            </div>
+        }
+    });
+    let roles = [
+        ("leader", "♛ leader"),
+        ("follower", "F follower"),
+        ("observer", "O observer"),
+        ("looking", "? looking"),
+        ("down", "× down"),
+    ];
+    html! {
+        <details class="legend" open=true>
+            <summary>{ "Legend" }</summary>
+            <div class="legend-group">
+                <span class="legend-title">{ "Roles" }</span>
+                { for roles.iter().map(|(m, label)| html! {
+                    <span class={classes!("legend-item", "role", *m)}><span class="swatch" aria-hidden="true" />{ *label }</span>
+                }) }
+            </div>
+            { for groups }
+            <div class="legend-group">
+                <span class="legend-title">{ "Links" }</span>
+                <span class="legend-item"><svg viewBox="0 0 24 8" width="24" height="8" aria-hidden="true"><line class="wire" x1="0" y1="4" x2="24" y2="4" /></svg>{ "up" }</span>
+                <span class="legend-item"><svg viewBox="0 0 24 8" width="24" height="8" aria-hidden="true"><line class="wire cut" x1="0" y1="4" x2="9" y2="4" /><line class="wire cut" x1="15" y1="4" x2="24" y2="4" /></svg>{ "cut (arrow: the one direction cut)" }</span>
+                <span class="legend-item"><svg viewBox="-8 -8 16 16" width="12" height="12" aria-hidden="true"><path class="lost-x" d="M-6,-6L6,6M6,-6L-6,6" /></svg>{ "message lost" }</span>
+            </div>
+        </details>
+    }
+}

@@ -1,0 +1,99 @@
+//! The popover of a link: cut or heal each direction, or both.
+
+use yew::prelude::*;
+
+use super::app::Msg;
+use super::server_menu::place;
+use crate::sim::{Command, Sid};
+
+#[derive(Properties, PartialEq, Clone)]
+pub struct LinkMenuProps {
+    /// a < b
+    pub a: Sid,
+    pub b: Sid,
+    /// The link's midpoint in viewBox units.
+    pub x: f64,
+    pub y: f64,
+    pub cut_ab: bool,
+    pub cut_ba: bool,
+    pub send: Callback<Msg>,
+}
+
+#[function_component(LinkMenu)]
+pub fn link_menu(p: &LinkMenuProps) -> Html {
+    let (a, b) = (p.a, p.b);
+    let first = use_node_ref();
+    {
+        let first = first.clone();
+        use_effect_with((a, b), move |_| {
+            if let Some(el) = first.cast::<web_sys::HtmlElement>() {
+                let _ = el.focus();
+            }
+        });
+    }
+    let send = &p.send;
+    let cmd = |c: Command| {
+        let send = send.clone();
+        Callback::from(move |_: MouseEvent| send.emit(Msg::Command(c.clone())))
+    };
+    let dir = |from: Sid, to: Sid, cut: bool, node: Option<NodeRef>| {
+        let (label, c) = if cut {
+            (
+                format!("Heal s{from}→s{to}"),
+                Command::Heal {
+                    from,
+                    to,
+                    both: false,
+                },
+            )
+        } else {
+            (
+                format!("Cut s{from}→s{to}"),
+                Command::Cut {
+                    from,
+                    to,
+                    both: false,
+                },
+            )
+        };
+        html! {
+            <button ref={node.unwrap_or_default()} class={classes!((!cut).then_some("danger"))} onclick={cmd(c)}>{ label }</button>
+        }
+    };
+    let onkeydown = {
+        let send = send.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Escape" {
+                e.stop_propagation();
+                send.emit(Msg::CloseMenu);
+            }
+        })
+    };
+    let state = match (p.cut_ab, p.cut_ba) {
+        (false, false) => "up both ways".to_string(),
+        (true, true) => "cut both ways".to_string(),
+        (true, false) => format!("s{a}→s{b} cut, s{b}→s{a} up"),
+        (false, true) => format!("s{b}→s{a} cut, s{a}→s{b} up"),
+    };
+    html! {
+        <div class="popover link-menu" role="dialog" aria-label={format!("Link s{a}–s{b}")}
+            style={place(p.x, p.y, 14.0)} {onkeydown}
+            onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>
+            <div class="popover-head">
+                <strong>{ format!("s{a} – s{b}") }</strong>
+                <span class="link-state">{ state }</span>
+                <button class="close" aria-label="Close" onclick={send.reform(|_| Msg::CloseMenu)}>{ "×" }</button>
+            </div>
+            <div class="actions">
+                { dir(a, b, p.cut_ab, Some(first.clone())) }
+                { dir(b, a, p.cut_ba, None) }
+                if p.cut_ab || p.cut_ba {
+                    <button onclick={cmd(Command::Heal { from: a, to: b, both: true })}>{ "Heal both" }</button>
+                }
+                if !(p.cut_ab && p.cut_ba) {
+                    <button class="danger" onclick={cmd(Command::Cut { from: a, to: b, both: true })}>{ "Cut both" }</button>
+                }
+            </div>
+        </div>
+    }
+}

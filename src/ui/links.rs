@@ -1,0 +1,139 @@
+//! The links between every pair of servers. A healthy link is one thin line; a cut one is red
+//! and dashed with a gap and a cross in the middle; a one-way cut shows its two lanes, the cut
+//! one with an arrow in the direction that no longer gets through. One click handler for all
+//! (event delegation), reading `data-link="A-B"`.
+
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use super::fmt::f1;
+use super::layout::Layout;
+use crate::sim::Sid;
+
+#[derive(Properties, PartialEq, Clone)]
+pub struct LinksProps {
+    pub layout: Rc<Layout>,
+    /// Directed cut links (from, to).
+    pub cuts: Rc<Vec<(Sid, Sid)>>,
+    pub on_link: Callback<(Sid, Sid)>,
+}
+
+fn seg(x0: f64, y0: f64, x1: f64, y1: f64, class: &'static str) -> Html {
+    html! { <line class={class} x1={f1(x0)} y1={f1(y0)} x2={f1(x1)} y2={f1(y1)} /> }
+}
+
+/// A lane from `a` towards `b`, offset to the right of travel, with a gap in the middle.
+fn cut_lane(l: &Layout, a: Sid, b: Sid, with_arrow: bool) -> Html {
+    let (x0, y0) = l.along(a, b, 0.0);
+    let (x1, y1) = l.along(a, b, 1.0);
+    let g = 0.06;
+    let (gx0, gy0) = l.along(a, b, 0.5 - g);
+    let (gx1, gy1) = l.along(a, b, 0.5 + g);
+    let arrow = with_arrow.then(|| {
+        // A small arrowhead just past the gap, pointing from a to b.
+        let (ax, ay) = l.along(a, b, 0.5 + g + 0.05);
+        let (dx, dy) = (x1 - x0, y1 - y0);
+        let len = (dx * dx + dy * dy).sqrt().max(1.0);
+        let (ux, uy) = (dx / len, dy / len);
+        let s = 11.0;
+        let tip = (ax + ux * s, ay + uy * s);
+        let l1 = (ax - uy * s * 0.6, ay + ux * s * 0.6);
+        let r1 = (ax + uy * s * 0.6, ay - ux * s * 0.6);
+        html! {
+            <path class="arrow" d={format!("M{},{}L{},{}L{},{}Z", f1(tip.0), f1(tip.1), f1(l1.0), f1(l1.1), f1(r1.0), f1(r1.1))} />
+        }
+    });
+    html! {
+        <>
+            { seg(x0, y0, gx0, gy0, "wire cut") }
+            { seg(gx1, gy1, x1, y1, "wire cut") }
+            { for arrow }
+        </>
+    }
+}
+
+#[function_component(Links)]
+pub fn links(p: &LinksProps) -> Html {
+    let l = &*p.layout;
+    let n = l.pos.len() as Sid;
+    let is_cut = |a: Sid, b: Sid| p.cuts.contains(&(a, b));
+    let mut items = Vec::with_capacity((n * n) as usize / 2);
+    for a in 1..=n {
+        for b in a + 1..=n {
+            let (ab, ba) = (is_cut(a, b), is_cut(b, a));
+            let (x0, y0) = l.at(a);
+            let (x1, y1) = l.at(b);
+            let state = match (ab, ba) {
+                (false, false) => "up",
+                (true, true) => "both",
+                (true, false) => "a-b",
+                (false, true) => "b-a",
+            };
+            let body = match (ab, ba) {
+                (false, false) => seg(x0, y0, x1, y1, "wire"),
+                (true, true) => {
+                    let (mx, my) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
+                    let g = 0.06;
+                    html! {
+                        <>
+                            { seg(x0, y0, x0 + (x1 - x0) * (0.5 - g), y0 + (y1 - y0) * (0.5 - g), "wire cut") }
+                            { seg(x0 + (x1 - x0) * (0.5 + g), y0 + (y1 - y0) * (0.5 + g), x1, y1, "wire cut") }
+                            <path class="x" d={format!("M{},{}l12,12m0,-12l-12,12", f1(mx - 6.0), f1(my - 6.0))} />
+                        </>
+                    }
+                }
+                _ => {
+                    let (cut_from, cut_to) = if ab { (a, b) } else { (b, a) };
+                    let (ux0, uy0) = l.along(cut_to, cut_from, 0.0);
+                    let (ux1, uy1) = l.along(cut_to, cut_from, 1.0);
+                    html! {
+                        <>
+                            { seg(ux0, uy0, ux1, uy1, "wire lane") }
+                            { cut_lane(l, cut_from, cut_to, true) }
+                        </>
+                    }
+                }
+            };
+            let title = match (ab, ba) {
+                (false, false) => format!("link s{a}–s{b}: up (click to cut)"),
+                (true, true) => format!("link s{a}–s{b}: cut both ways"),
+                (true, false) => format!("link s{a}–s{b}: s{a}→s{b} cut, s{b}→s{a} up"),
+                (false, true) => format!("link s{a}–s{b}: s{b}→s{a} cut, s{a}→s{b} up"),
+            };
+            items.push(html! {
+                <g key={format!("{a}-{b}")} class={classes!("link", (state != "up").then_some("is-cut"))}
+                    data-link={format!("{a}-{b}")} data-cut={state}>
+                    <title>{ title }</title>
+                    <line class="hit" x1={f1(x0)} y1={f1(y0)} x2={f1(x1)} y2={f1(y1)} />
+                    { body }
+                </g>
+            });
+        }
+    }
+    let onclick = {
+        let cb = p.on_link.clone();
+        Callback::from(move |e: MouseEvent| {
+            let Some(target) = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            else {
+                return;
+            };
+            let Ok(Some(link)) = target.closest("[data-link]") else {
+                return;
+            };
+            let Some(name) = link.get_attribute("data-link") else {
+                return;
+            };
+            if let Some((a, b)) = name.split_once('-') {
+                if let (Ok(a), Ok(b)) = (a.parse(), b.parse()) {
+                    e.stop_propagation();
+                    cb.emit((a, b));
+                }
+            }
+        })
+    };
+    html! { <g class="links" {onclick}>{ for items }</g> }
+}

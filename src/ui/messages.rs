@@ -1,0 +1,67 @@
+//! Every message in flight, moved along its link by virtual time:
+//! position = (now - sent_at) / (deliver_at - sent_at). Messages that died burst where they
+//! died. This is the one layer that re-renders on every frame; each element is keyed by its
+//! message id, so a frame only rewrites `transform` attributes.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use super::fmt::style_translate;
+use super::layout::Layout;
+use super::scene::{LossView, MsgView};
+
+#[derive(Properties, PartialEq, Clone)]
+pub struct MessagesProps {
+    pub layout: Rc<Layout>,
+    pub messages: Rc<Vec<MsgView>>,
+    pub losses: Rc<Vec<LossView>>,
+    /// Virtual time, fractional.
+    pub now: f64,
+    /// prefers-reduced-motion: messages stay put near their sender instead of travelling.
+    pub reduced: bool,
+}
+
+/// Above this many messages in flight only the dots are drawn (labels stay in tooltips).
+const LABEL_LIMIT: usize = 40;
+
+#[function_component(Messages)]
+pub fn messages(p: &MessagesProps) -> Html {
+    let l = &*p.layout;
+    let labels = p.messages.len() <= LABEL_LIMIT;
+    let n = l.pos.len() as u32;
+    let msgs = p.messages.iter().filter(|m| m.from <= n && m.to <= n).map(|m| {
+        let t = if p.reduced {
+            0.3
+        } else {
+            let span = m.deliver_at.saturating_sub(m.sent_at).max(1) as f64;
+            ((p.now - m.sent_at as f64) / span).clamp(0.0, 1.0)
+        };
+        let (x, y) = l.along(m.from, m.to, t);
+        html! {
+            <g key={m.id} class={classes!("msg", m.kind)} data-kind={m.kind} style={style_translate(x, y)}>
+                <title>{ m.title.clone() }</title>
+                <circle r="7" />
+                if labels {
+                    <text x="10" y="4">{ m.label.clone() }</text>
+                }
+            </g>
+        }
+    });
+    let losses = p.losses.iter().filter(|m| m.from <= n && m.to <= n).map(|m| {
+        let (x, y) = l.along(m.from, m.to, m.at);
+        html! {
+            <g key={m.id} class={classes!("lost", m.kind)} data-lost={m.kind} style={style_translate(x, y)}>
+                <title>{ format!("{} from s{} to s{} lost: {}", m.kind, m.from, m.to, m.why) }</title>
+                <circle class="burst" r="9" />
+                <path class="x" d="M-6,-6L6,6M6,-6L-6,6" />
+            </g>
+        }
+    });
+    html! {
+        <>
+            <g class="messages">{ for msgs }</g>
+            <g class="losses">{ for losses }</g>
+        </>
+    }
+}

@@ -1,0 +1,72 @@
+//! The ensemble as a ring, in SVG that scales to its container (a square viewBox): links
+//! underneath, messages travelling on them, the servers' cards on top, then the countdown rings.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use super::layout::{Layout, VIEW};
+use super::scene::Scene;
+use super::{Links, Messages, ServerNode, Timers};
+use crate::sim::Sid;
+
+#[derive(Properties, PartialEq, Clone)]
+pub struct RingProps {
+    pub layout: Rc<Layout>,
+    pub scene: Rc<Scene>,
+    pub now: f64,
+    pub selected: Option<Sid>,
+    pub reduced: bool,
+    pub paused: bool,
+    pub on_server: Callback<Sid>,
+    pub on_link: Callback<(Sid, Sid)>,
+    /// A click on the empty background.
+    pub on_background: Callback<()>,
+}
+
+#[function_component(Ring)]
+pub fn ring(p: &RingProps) -> Html {
+    let l = &p.layout;
+    let font = l.font();
+    let n = p.scene.servers.len();
+    let servers = p
+        .scene
+        .servers
+        .iter()
+        .filter(|v| (v.id as usize) <= l.pos.len())
+        .map(|v| {
+            let (x, y) = l.at(v.id);
+            html! {
+                <ServerNode key={v.id} view={v.clone()} {x} {y} w={l.w} h={l.h} {font}
+                    selected={p.selected == Some(v.id)} on_open={p.on_server.clone()} />
+            }
+        });
+    let onclick = {
+        let cb = p.on_background.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(()))
+    };
+    let view_box = format!("0 0 {} {}", VIEW as u32, VIEW as u32);
+    // Four stacked SVGs with the same viewBox, so that what moves every frame (messages,
+    // countdowns) is painted apart from what changes only on events (links, cards).
+    html! {
+        <div class={classes!("ring", p.paused.then_some("paused"), p.reduced.then_some("reduced"))}
+            role="group"
+            aria-label={format!("The ensemble: {n} servers on a ring, with the messages between them")}
+            {onclick}>
+            <svg class="layer links-layer" viewBox={view_box.clone()} preserveAspectRatio="xMidYMid meet">
+                <Links layout={l.clone()} cuts={p.scene.cuts.clone()} on_link={p.on_link.clone()} />
+            </svg>
+            <svg class="layer moving" viewBox={view_box.clone()} preserveAspectRatio="xMidYMid meet" aria-hidden="true">
+                <Messages layout={l.clone()} messages={p.scene.messages.clone()}
+                    losses={p.scene.losses.clone()} now={p.now} reduced={p.reduced} />
+            </svg>
+            <svg class="layer cards" viewBox={view_box.clone()} preserveAspectRatio="xMidYMid meet">
+                <g class="servers">{ for servers }</g>
+            </svg>
+            <svg class="layer moving" viewBox={view_box} preserveAspectRatio="xMidYMid meet" aria-hidden="true">
+                <Timers layout={l.clone()} timers={p.scene.timers.clone()} pings={p.scene.pings.clone()}
+                    now={p.now} reduced={p.reduced} />
+            </svg>
+        </div>
+    }
+}

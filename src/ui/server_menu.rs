@@ -1,0 +1,126 @@
+//! The popover of a server: crash / restart / wipe disk / isolate / write here, and a way to the
+//! link menu of any of its links (so links are reachable from the keyboard too).
+
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use super::app::Msg;
+use super::layout::VIEW;
+use crate::sim::{Command, ServerView, Sid};
+
+#[derive(Properties, PartialEq, Clone)]
+pub struct ServerMenuProps {
+    pub view: ServerView,
+    pub n: Sid,
+    /// The server's centre in viewBox units.
+    pub x: f64,
+    pub y: f64,
+    pub card_h: f64,
+    pub send: Callback<Msg>,
+}
+
+/// `left/top` in percent of the (square) stage, placed beside the card, inside the stage.
+pub fn place(x: f64, y: f64, dy: f64) -> String {
+    let left = (x / VIEW * 100.0).clamp(2.0, 98.0) as u32;
+    let (top, anchor) = if y < VIEW * 0.55 {
+        (((y + dy) / VIEW * 100.0) as u32, "translate(-50%, 0)")
+    } else {
+        (((y - dy) / VIEW * 100.0) as u32, "translate(-50%, -100%)")
+    };
+    format!("left:{left}%;top:{top}%;transform:{anchor}")
+}
+
+#[function_component(ServerMenu)]
+pub fn server_menu(p: &ServerMenuProps) -> Html {
+    let v = &p.view;
+    let sid = v.id;
+    let first = use_node_ref();
+    {
+        let first = first.clone();
+        use_effect_with(sid, move |_| {
+            if let Some(el) = first.cast::<web_sys::HtmlElement>() {
+                let _ = el.focus();
+            }
+        });
+    }
+    let peer = use_state(|| if sid == 1 { 2 } else { 1 });
+    let send = &p.send;
+    let cmd = |c: Command| {
+        let send = send.clone();
+        Callback::from(move |_: MouseEvent| {
+            send.emit(Msg::Command(c.clone()));
+            send.emit(Msg::CloseMenu);
+        })
+    };
+    let down = v.mode == "down";
+    let write = {
+        let send = send.clone();
+        Callback::from(move |_: MouseEvent| {
+            let t = js_sys::Date::now() as u64 % 100_000;
+            send.emit(Msg::Write {
+                at: sid,
+                path: format!("/s{sid}"),
+                data: format!("w{t}"),
+            });
+            send.emit(Msg::CloseMenu);
+        })
+    };
+    let on_peer = {
+        let peer = peer.clone();
+        Callback::from(move |e: Event| {
+            if let Some(s) = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+            {
+                if let Ok(v) = s.value().parse::<Sid>() {
+                    peer.set(v);
+                }
+            }
+        })
+    };
+    let open_link = {
+        let send = send.clone();
+        let peer = *peer;
+        Callback::from(move |_: MouseEvent| send.emit(Msg::OpenLink(sid, peer)))
+    };
+    let onkeydown = {
+        let send = send.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Escape" {
+                e.stop_propagation();
+                send.emit(Msg::CloseMenu);
+            }
+        })
+    };
+    let peers = (1..=p.n).filter(|s| *s != sid).map(|s| {
+        html! { <option value={s.to_string()} selected={s == *peer}>{ format!("s{s}") }</option> }
+    });
+    html! {
+        <div class="popover server-menu" role="dialog" aria-label={format!("Server s{sid}")}
+            style={place(p.x, p.y, p.card_h / 2.0 + 6.0)} {onkeydown}
+            onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>
+            <div class="popover-head">
+                <strong>{ format!("s{sid}") }</strong>
+                <span class={classes!("mode-tag", v.mode)}>{ v.mode }</span>
+                <button class="close" aria-label="Close" onclick={send.reform(|_| Msg::CloseMenu)}>{ "×" }</button>
+            </div>
+            <div class="actions">
+                if down {
+                    <button ref={first.clone()} onclick={cmd(Command::Restart(sid))} title="s (restart)">{ "Restart" }</button>
+                } else {
+                    <button ref={first.clone()} class="danger" onclick={cmd(Command::Crash(sid))} title="c (crash)">{ "Crash" }</button>
+                }
+                <button class="danger" onclick={cmd(Command::Wipe(sid))} title="x (wipe)">{ "Wipe disk" }</button>
+                <button onclick={cmd(Command::Isolate(sid))} title="i (isolate)">{ "Isolate" }</button>
+                <button onclick={write} disabled={down} title="w (write here)">{ "Write here" }</button>
+            </div>
+            if p.n > 1 {
+                <div class="link-pick">
+                    <label for="menu-peer">{ "Link to" }</label>
+                    <select id="menu-peer" onchange={on_peer}>{ for peers }</select>
+                    <button onclick={open_link}>{ "Cut / heal…" }</button>
+                </div>
+            }
+        </div>
+    }
+}

@@ -1,0 +1,172 @@
+//! One server on the ring: a card with its role (colour and icon), sid, epoch, last zxid, and
+//! while LOOKING its vote and round. Re-renders only when its own state changes.
+
+use yew::prelude::*;
+
+use super::fmt::{f1, translate};
+use crate::sim::{ServerView, Sid};
+
+#[derive(Properties, PartialEq, Clone)]
+pub struct ServerNodeProps {
+    pub view: ServerView,
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+    pub font: f64,
+    pub selected: bool,
+    /// Clicked, or Enter / Space while focused.
+    pub on_open: Callback<Sid>,
+}
+
+/// The role's one-letter icon (the leader gets a crown, drawn as a path).
+fn icon_letter(mode: &str) -> &'static str {
+    match mode {
+        "follower" => "F",
+        "observer" => "O",
+        "looking" => "?",
+        "down" => "×",
+        _ => "",
+    }
+}
+
+/// A crown of half-width `r` centred on (0, 0).
+fn crown(r: f64) -> String {
+    let p = |x: f64, y: f64| format!("{},{}", f1(x * r), f1(y * r));
+    format!(
+        "M{}L{}L{}L{}L{}L{}L{}Z",
+        p(-0.62, 0.42),
+        p(-0.72, -0.38),
+        p(-0.3, 0.0),
+        p(0.0, -0.52),
+        p(0.3, 0.0),
+        p(0.72, -0.38),
+        p(0.62, 0.42)
+    )
+}
+
+/// Where the badge sits relative to the card's centre, and its radius.
+pub fn badge_geometry(w: f64, h: f64, font: f64) -> (f64, f64, f64) {
+    let r = font * 0.8;
+    let pad = font * 0.45;
+    (-w / 2.0 + pad + r, -h / 2.0 + pad + r, r)
+}
+
+fn role_word(v: &ServerView) -> String {
+    match (v.mode, v.leader) {
+        ("leader", _) => "leader".into(),
+        ("follower", Some(l)) => format!("follows s{l}"),
+        ("observer", Some(l)) => format!("observes s{l}"),
+        ("looking", _) => "looking".into(),
+        ("down", _) => "down".into(),
+        (m, _) => m.into(),
+    }
+}
+
+fn phase_line(v: &ServerView) -> String {
+    match v.phase {
+        "DOWN" => "volatile state lost".into(),
+        "SYNCHRONIZATION" => match v.last_sync {
+            Some(m) => format!("SYNC by {m}"),
+            None => "SYNC".into(),
+        },
+        "BROADCAST" if v.mode != "leader" => match v.last_sync {
+            Some(m) => format!("BROADCAST ({m})"),
+            None => "BROADCAST".into(),
+        },
+        p => p.into(),
+    }
+}
+
+#[function_component(ServerNode)]
+pub fn server_node(p: &ServerNodeProps) -> Html {
+    let v = &p.view;
+    let sid = v.id;
+    let f = p.font;
+    let (bx, by, br) = badge_geometry(p.w, p.h, f);
+    let left = -p.w / 2.0;
+    let top = -p.h / 2.0;
+    let pad = f * 0.45;
+    let line = |i: f64| f1(top + pad + f * (1.02 + 1.16 * i));
+    let text_x = f1(left + pad + 2.0 * br + f * 0.35);
+    let right_x = f1(p.w / 2.0 - pad);
+
+    let onclick = {
+        let cb = p.on_open.clone();
+        Callback::from(move |e: MouseEvent| {
+            e.stop_propagation();
+            cb.emit(sid)
+        })
+    };
+    let onkeydown = {
+        let cb = p.on_open.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" || e.key() == " " {
+                e.prevent_default();
+                e.stop_propagation();
+                cb.emit(sid);
+            }
+        })
+    };
+
+    let vote_line = match (v.mode, v.vote) {
+        ("looking", Some(vote)) if vote.leader != 0 => Some((
+            format!("vote s{} e{} r{}", vote.leader, vote.peer_epoch, v.round),
+            format!("@{}", vote.zxid),
+        )),
+        ("looking", _) => Some((format!("no vote, r{}", v.round), String::new())),
+        _ => None,
+    };
+    let label = {
+        let mut s = format!(
+            "s{sid}, {}, epoch {}, zxid {}",
+            role_word(v),
+            v.epoch,
+            v.zxid
+        );
+        if let Some((a, b)) = &vote_line {
+            s.push_str(&format!(", {a} {b}"));
+        }
+        if v.observer && v.mode != "observer" {
+            s.push_str(" (an observer)");
+        }
+        s
+    };
+    let zxid = v.zxid.to_string();
+    let small = f1(f * 0.86);
+
+    html! {
+        <g class={classes!("server", v.mode, p.selected.then_some("selected"), v.observer.then_some("is-observer"))}
+            data-server={sid.to_string()} data-mode={v.mode} data-zxid={zxid.clone()}
+            data-epoch={v.epoch.to_string()}
+            transform={translate(p.x, p.y)}
+            role="button" tabindex="0" aria-label={label} aria-pressed={p.selected.to_string()}
+            {onclick} {onkeydown}>
+            <rect class="card" x={f1(left)} y={f1(top)} width={f1(p.w)} height={f1(p.h)}
+                rx={f1(f * 0.6)} />
+            <g class="badge" transform={translate(bx, by)}>
+                <circle r={f1(br)} />
+                if v.mode == "leader" {
+                    <path d={crown(br)} />
+                } else {
+                    <text y={f1(br * 0.36)} font-size={f1(f * 0.95)}>{ icon_letter(v.mode) }</text>
+                }
+            </g>
+            <text class="sid" x={text_x.clone()} y={line(0.0)} font-size={f1(f * 1.1)}>{ format!("s{sid}") }</text>
+            <text class="epoch" x={right_x.clone()} y={line(0.0)} font-size={small.clone()}>
+                { format!("e{}", v.epoch) }
+                if v.accepted_epoch != v.epoch {
+                    <tspan class="accepted">{ format!("/{}", v.accepted_epoch) }</tspan>
+                }
+            </text>
+            <text class="zxid" x={f1(left + pad)} y={line(1.0)} font-size={f1(f * 0.95)}>{ zxid }</text>
+            if let Some((a, b)) = vote_line {
+                <text class="vote" x={f1(left + pad)} y={line(2.0)} font-size={small.clone()}>{ a }</text>
+                <text class="vote" x={f1(left + pad)} y={line(3.0)} font-size={small}>{ b }</text>
+            } else {
+                <text class="role" x={f1(left + pad)} y={line(2.0)} font-size={small.clone()}>{ role_word(v) }</text>
+                <text class="phase" x={f1(left + pad)} y={line(3.0)} font-size={small}>{ phase_line(v) }</text>
+            }
+        </g>
+    }
+}

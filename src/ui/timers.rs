@@ -1,0 +1,56 @@
+//! Per-server overlays that move with virtual time: a countdown ring around each badge for the
+//! timeout that fires next (refilled by every packet from the leader, which is the heartbeat
+//! made visible), and a short pulse when a PING arrives.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use super::fmt::{f1, translate, unit};
+use super::layout::Layout;
+use super::scene::Countdown;
+use super::server_node::badge_geometry;
+use crate::sim::Millis;
+
+#[derive(Properties, PartialEq, Clone)]
+pub struct TimersProps {
+    pub layout: Rc<Layout>,
+    pub timers: Rc<Vec<Option<Countdown>>>,
+    pub pings: Rc<Vec<Option<Millis>>>,
+    pub now: f64,
+    pub reduced: bool,
+}
+
+/// How long a PING pulse lasts, in virtual ms.
+const PULSE_MS: f64 = 60.0;
+
+#[function_component(Timers)]
+pub fn timers(p: &TimersProps) -> Html {
+    let l = &*p.layout;
+    let f = l.font();
+    let (bx, by, br) = badge_geometry(l.w, l.h, f);
+    let r = br + 4.0;
+    let circumference = 2.0 * std::f64::consts::PI * r;
+    let rings = p.timers.iter().enumerate().map(|(i, t)| {
+        let Some(t) = t else { return html! {} };
+        let Some(&(x, y)) = l.pos.get(i) else {
+            return html! {};
+        };
+        let left = ((t.due as f64 - p.now) / t.period.max(1) as f64).clamp(0.0, 1.0);
+        let pulse = (!p.reduced)
+            .then(|| p.pings.get(i).copied().flatten())
+            .flatten()
+            .map(|at| (p.now - at as f64) / PULSE_MS)
+            .filter(|age| (0.0..1.0).contains(age));
+        html! {
+            <g key={i} transform={translate(x + bx, y + by)}>
+                <circle class={classes!("countdown", (left < 0.25).then_some("low"))} r={f1(r)}
+                    stroke-dasharray={format!("{} 999", (circumference * left).round() as u32)} />
+                if let Some(age) = pulse {
+                    <circle class="pulse" r={f1(r + 2.0 + 10.0 * age)} opacity={unit(1.0 - age)} />
+                }
+            </g>
+        }
+    });
+    html! { <g class="timers" aria-hidden="true">{ for rings }</g> }
+}
