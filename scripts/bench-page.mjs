@@ -117,9 +117,29 @@ async function measure(servers, { speed, writes }) {
   };
 }
 
+/** The floor: what a bare requestAnimationFrame loop moving one SVG circle costs here. */
+async function reference() {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.setContent(`<!doctype html><svg viewBox="0 0 1000 1000" width="600" height="600">
+    <circle id="c" r="8" cx="10" cy="10"/></svg><script>
+    let x = 0; (function f() { x = (x + 1) % 900; document.getElementById('c').setAttribute('cx', x);
+    requestAnimationFrame(f); })();</script>`);
+  await page.waitForTimeout(1000);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable', { timeDomain: 'timeTicks' });
+  const task = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
+  const t0 = await task();
+  const w0 = performance.now();
+  await page.waitForTimeout(DURATION * 1000);
+  const busy = (await task() - t0) / ((performance.now() - w0) / 1000);
+  await page.close();
+  return busy;
+}
+
 const pct = (x) => `${(100 * x).toFixed(1)} %`;
 const ms = (x) => `${x.toFixed(1)} ms`;
 console.log(`ZabScope page benchmark: ${DURATION} s per run, headless Chromium, ${new Date().toISOString()}`);
+console.log(`reference: a bare requestAnimationFrame loop moving one SVG circle keeps the main thread ${pct(await reference())} busy`);
 console.log(
   'servers  speed  writes/vs  busy     (script  style  layout)  fps    p50 frame  p95 frame  max frame  dropped  in flight',
 );

@@ -129,7 +129,7 @@ pub fn narrate(e: &FeedEntry, cfg: &EnsembleConfig) -> Narration {
         Observation::VoteChanged { round, vote } => (
             Kind::Election,
             format!(
-                "s{s} switches its vote to s{} {}: a better (epoch, zxid, sid), round {round}",
+                "s{s} now votes for s{} {} in round {round}: a better (epoch, zxid, sid)",
                 vote.leader,
                 vote_text(vote)
             ),

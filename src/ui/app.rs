@@ -20,7 +20,7 @@ use super::{
     ClientBox, Controls, Feed, Help, Inspector, Invariants, Legend, LinkMenu, Partition, Ring,
     ServerMenu,
 };
-use crate::sim::narrate::{narrate, ClientTracker, FeedCursor, Kind, RequestState};
+use crate::sim::narrate::{narrate, phase_banner, ClientTracker, FeedCursor, Kind, RequestState};
 use crate::sim::{Command, Millis, Sid, Violation, World};
 
 /// A real frame longer than this (a debugger pause, a slow frame) advances virtual time as if it
@@ -28,6 +28,8 @@ use crate::sim::{Command, Millis, Sid, Violation, World};
 const MAX_FRAME_MS: f64 = 100.0;
 /// Lines kept in the event feed.
 const FEED_KEEP: usize = 400;
+/// Real milliseconds between two updates of the text panels while the animation runs.
+const PANEL_MS: f64 = 250.0;
 
 /// Everything the page can be asked to do.
 pub enum Msg {
@@ -217,7 +219,11 @@ pub struct App {
     scene: Rc<Scene>,
     layout: Rc<Layout>,
     banner: AttrValue,
+    banner_stage: &'static str,
     feed: Rc<VecDeque<FeedLine>>,
+    /// The feed as last published to the panel.
+    shown_feed: Rc<VecDeque<FeedLine>>,
+    last_publish: f64,
     feed_seq: u64,
     cursor: FeedCursor,
     tracker: ClientTracker,
@@ -353,6 +359,7 @@ impl App {
             ),
         );
         self.refresh(true);
+        self.publish(None);
     }
 
     fn write_period(&self) -> Option<Millis> {
@@ -433,9 +440,6 @@ impl App {
         self.seen_events = events;
         let loss_window = ((900.0 * self.speed) as Millis).max(1);
         self.scene = Rc::new(Scene::build(&self.world, &self.scene, loss_window));
-        if *self.banner != *self.scene.banner.text {
-            self.banner = AttrValue::from(self.scene.banner.text.clone());
-        }
         let cfg = self.world.ensemble().clone();
         let new: Vec<(Millis, Kind, String, bool)> = {
             let entries = self.cursor.read_new(&self.world);
@@ -448,12 +452,33 @@ impl App {
                 })
                 .collect()
         };
-        let mut tracker_changed = false;
-        for (at, kind, text, changed) in new {
-            tracker_changed |= changed;
+        for (at, kind, text, _) in new {
             self.push_line(at, kind, text);
         }
-        let _ = tracker_changed;
+        if self.world.violations().len() != self.violations.len() {
+            self.violations = Rc::new(self.world.violations().to_vec());
+        }
+    }
+
+    /// Updates the text panels (banner, feed, inspector, client requests) from the world. While
+    /// the animation runs this happens at most every `PANEL_MS` of real time (`now_real`), so
+    /// that text is laid out and painted a few times a second rather than on every frame;
+    /// `None` publishes at once (after a click, a step, a key).
+    fn publish(&mut self, now_real: Option<f64>) {
+        if let Some(t) = now_real {
+            if t - self.last_publish < PANEL_MS {
+                return;
+            }
+            self.last_publish = t;
+        }
+        let banner = phase_banner(&self.world);
+        self.banner_stage = banner.stage;
+        if *self.banner != *banner.text {
+            self.banner = AttrValue::from(banner.text);
+        }
+        if !Rc::ptr_eq(&self.shown_feed, &self.feed) {
+            self.shown_feed = self.feed.clone();
+        }
         let requests = self.request_lines();
         if requests != *self.requests {
             self.requests = Rc::new(requests);
@@ -465,9 +490,6 @@ impl App {
             }
         } else {
             self.inspector = None;
-        }
-        if self.world.violations().len() != self.violations.len() {
-            self.violations = Rc::new(self.world.violations().to_vec());
         }
     }
 
@@ -571,6 +593,7 @@ impl App {
             Err(e) => self.status = Some(format!("Could not do that: {e}")),
         }
         self.refresh(true);
+        self.publish(None);
     }
 
     fn server_count(&self) -> Sid {
@@ -743,7 +766,10 @@ impl Component for App {
             scene: Rc::new(Scene::empty()),
             layout: Rc::new(Layout::ring(1)),
             banner: AttrValue::default(),
+            banner_stage: "electing",
             feed: Rc::new(VecDeque::new()),
+            shown_feed: Rc::new(VecDeque::new()),
+            last_publish: f64::MIN,
             feed_seq: 0,
             cursor: FeedCursor::new(),
             tracker: ClientTracker::new(),
@@ -788,6 +814,7 @@ impl Component for App {
                 }
                 self.advance(self.vt + dt * self.speed);
                 self.refresh(false);
+                self.publish(Some(ts));
                 true
             }
             Msg::Visibility => {
@@ -820,6 +847,7 @@ impl Component for App {
                     self.advance(at as f64);
                 }
                 self.refresh(true);
+                self.publish(None);
                 true
             }
             Msg::Speed(s) => {
@@ -894,6 +922,7 @@ impl Component for App {
                 );
                 self.status = None;
                 self.refresh(true);
+                self.publish(None);
                 true
             }
             Msg::Select(s) => {
@@ -904,12 +933,14 @@ impl Component for App {
                     }
                 }
                 self.refresh(true);
+                self.publish(None);
                 true
             }
             Msg::OpenServer(s) => {
                 self.selected = Some(s);
                 self.menu = Menu::Server(s);
                 self.refresh(true);
+                self.publish(None);
                 true
             }
             Msg::OpenLink(a, b) => {
@@ -971,8 +1002,8 @@ impl Component for App {
             }
         };
         let banner = html! {
-            <p class={classes!("banner", self.scene.banner.stage)} aria-live="polite">
-                <span class="stage">{ self.scene.banner.stage }</span>
+            <p class={classes!("banner", self.banner_stage)} aria-live="polite">
+                <span class="stage">{ self.banner_stage }</span>
                 <span class="text">{ self.banner.clone() }</span>
             </p>
         };
@@ -1043,7 +1074,7 @@ impl Component for App {
                     <aside class="side-col">
                         <Invariants violations={self.violations.clone()} />
                         <Inspector data={self.inspector.clone()} send={self.send.clone()} />
-                        <Feed lines={self.feed.clone()} />
+                        <Feed lines={self.shown_feed.clone()} />
                     </aside>
                 </main>
                 <Help open={self.help} send={self.send.clone()} />

@@ -295,7 +295,7 @@ fn role_html(d: &InspectorData) -> Html {
                     <p class="muted">{ "none connected" }</p>
                 } else {
                     <table class="learners">
-                        <thead><tr><th>{ "sid" }</th><th>{ "stage" }</th><th>{ "reported zxid" }</th><th>{ "deadline" }</th></tr></thead>
+                        <thead><tr><th>{ "sid" }</th><th>{ "stage" }</th><th title="The zxid the learner reported in ACKEPOCH: the leader syncs it from there">{ "ACKEPOCH zxid" }</th><th>{ "deadline" }</th></tr></thead>
                         <tbody>
                             { for learners.iter().map(|l| html! {
                                 <tr key={l.sid} class={classes!((l.ticks_left < 0).then_some("late"))}>

@@ -28,36 +28,35 @@ impl Layout {
             };
         }
         let pi = std::f64::consts::PI;
-        let angles: Vec<f64> = (0..n)
-            .map(|i| -pi / 2.0 + 2.0 * pi * i as f64 / n as f64)
+        let unit: Vec<(f64, f64)> = (0..n)
+            .map(|i| {
+                let a = -pi / 2.0 + 2.0 * pi * i as f64 / n as f64;
+                (js_sys::Math::cos(a), js_sys::Math::sin(a))
+            })
             .collect();
-        let max_cos = angles
-            .iter()
-            .map(|a| js_sys::Math::cos(*a).abs())
-            .fold(0.0, f64::max);
-        let max_sin = angles
-            .iter()
-            .map(|a| js_sys::Math::sin(*a).abs())
-            .fold(0.0, f64::max);
+        let span = |f: fn(&(f64, f64)) -> f64| {
+            let lo = unit.iter().map(f).fold(f64::MAX, f64::min);
+            let hi = unit.iter().map(f).fold(f64::MIN, f64::max);
+            (lo, hi)
+        };
+        let (x_lo, x_hi) = span(|p| p.0);
+        let (y_lo, y_hi) = span(|p| p.1);
         let sin = js_sys::Math::sin(pi / n as f64);
         // Neighbours are 2r·sin(π/n) apart: cards take most of that, within readable bounds,
-        // and the ring is as large as the cards on it allow inside the square.
-        let room = VIEW / 2.0 - 10.0;
+        // and the ring is as large as its cards allow inside the square (centred on its
+        // bounding box, so an odd count does not leave a gap at the bottom).
+        let room = VIEW - 20.0;
         let (mut r, mut w) = (420.0, 0.0);
         for _ in 0..6 {
             w = (2.0 * r * sin * 0.84).clamp(96.0, 300.0);
             let h = w * 0.64;
-            r = ((room - w / 2.0) / max_cos.max(1e-9)).min((room - h / 2.0) / max_sin.max(1e-9));
+            r = ((room - w) / (x_hi - x_lo).max(1e-9)).min((room - h) / (y_hi - y_lo).max(1e-9));
         }
-        let pos = angles
-            .iter()
-            .map(|a| {
-                (
-                    CENTER + r * js_sys::Math::cos(*a),
-                    CENTER + r * js_sys::Math::sin(*a),
-                )
-            })
-            .collect();
+        let (cx, cy) = (
+            CENTER - r * (x_lo + x_hi) / 2.0,
+            CENTER - r * (y_lo + y_hi) / 2.0,
+        );
+        let pos = unit.iter().map(|(c, s)| (cx + r * c, cy + r * s)).collect();
         Layout {
             pos,
             w,

@@ -22,13 +22,25 @@ pub struct MessagesProps {
     pub reduced: bool,
 }
 
-/// Above this many messages in flight only the dots are drawn (labels stay in tooltips).
-const LABEL_LIMIT: usize = 40;
+/// Above this many messages in flight only the dots are drawn; below the lower mark the labels
+/// come back (two marks, so that they do not flicker around one).
+const LABELS_OFF_ABOVE: usize = 48;
+const LABELS_ON_BELOW: usize = 36;
 
 #[function_component(Messages)]
 pub fn messages(p: &MessagesProps) -> Html {
     let l = &*p.layout;
-    let labels = p.messages.len() <= LABEL_LIMIT;
+    let shown = use_mut_ref(|| true);
+    let labels = {
+        let mut on = shown.borrow_mut();
+        let count = p.messages.len();
+        *on = if *on {
+            count <= LABELS_OFF_ABOVE
+        } else {
+            count < LABELS_ON_BELOW
+        };
+        *on
+    };
     let n = l.pos.len() as u32;
     let msgs = p.messages.iter().filter(|m| m.from <= n && m.to <= n).map(|m| {
         let t = if p.reduced {
@@ -40,7 +52,6 @@ pub fn messages(p: &MessagesProps) -> Html {
         let (x, y) = l.along(m.from, m.to, t);
         html! {
             <g key={m.id} class={classes!("msg", m.kind)} data-kind={m.kind} style={style_translate(x, y)}>
-                <title>{ m.title.clone() }</title>
                 <circle r="7" />
                 if labels {
                     <text x="10" y="4">{ m.label.clone() }</text>
@@ -52,7 +63,6 @@ pub fn messages(p: &MessagesProps) -> Html {
         let (x, y) = l.along(m.from, m.to, m.at);
         html! {
             <g key={m.id} class={classes!("lost", m.kind)} data-lost={m.kind} style={style_translate(x, y)}>
-                <title>{ format!("{} from s{} to s{} lost: {}", m.kind, m.from, m.to, m.why) }</title>
                 <circle class="burst" r="9" />
                 <path class="x" d="M-6,-6L6,6M6,-6L-6,6" />
             </g>

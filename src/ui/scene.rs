@@ -1,13 +1,12 @@
 //! The picture of the world that does not depend on the frame: servers, messages in flight (with
 //! their labels, kept from one rebuild to the next), recent losses, cut links, each server's next
-//! timeout, and the banner. Rebuilt only when the world changed (an event or a command); each
+//! timeout. Rebuilt only when the world changed (an event or a command); each
 //! frame then only moves things along by virtual time.
 
 use std::rc::Rc;
 
 use yew::AttrValue;
 
-use crate::sim::narrate::{phase_banner, Banner};
 use crate::sim::view::server_views;
 use crate::sim::world::World;
 use crate::sim::zab::leader::LeaderPhase;
@@ -24,8 +23,6 @@ pub struct MsgView {
     pub kind: &'static str,
     /// What is drawn beside it (short).
     pub label: AttrValue,
-    /// The whole label (tooltip).
-    pub title: AttrValue,
     pub sent_at: Millis,
     pub deliver_at: Millis,
 }
@@ -61,7 +58,6 @@ pub struct Scene {
     pub timers: Rc<Vec<Option<Countdown>>>,
     /// When each server last received a PING (index sid - 1; `None` if never).
     pub pings: Rc<Vec<Option<Millis>>>,
-    pub banner: Banner,
     pub violations: usize,
     pub now: Millis,
 }
@@ -75,10 +71,6 @@ impl Scene {
             cuts: Rc::new(Vec::new()),
             timers: Rc::new(Vec::new()),
             pings: Rc::new(Vec::new()),
-            banner: Banner {
-                stage: "electing",
-                text: String::new(),
-            },
             violations: 0,
             now: 0,
         }
@@ -105,14 +97,13 @@ impl Scene {
                 j += 1;
                 continue;
             }
-            let (label, title) = labels(&m.msg);
+            let label = label(&m.msg);
             messages.push(MsgView {
                 id: m.id,
                 from: m.from,
                 to: m.to,
                 kind: m.msg.kind(),
                 label,
-                title,
                 sent_at: m.sent_at,
                 deliver_at: m.deliver_at,
             });
@@ -178,7 +169,6 @@ impl Scene {
             cuts,
             timers,
             pings,
-            banner: phase_banner(world),
             violations: world.violations().len(),
             now,
         }
@@ -208,10 +198,10 @@ fn note_delivery(
     }
 }
 
-/// The short label drawn beside a message, and the whole one.
-fn labels(msg: &Message) -> (AttrValue, AttrValue) {
-    let title = msg.to_string();
-    let short = match msg {
+/// The short label drawn beside a message: the engine's label, but a vote shows only whom it is
+/// for and its round (or the sender's settled state), and a PING only its kind.
+fn label(msg: &Message) -> AttrValue {
+    AttrValue::from(match msg {
         Message::Notification(n) => {
             let who = if n.vote.leader == 0 {
                 "none".to_string()
@@ -224,13 +214,8 @@ fn labels(msg: &Message) -> (AttrValue, AttrValue) {
             }
         }
         Message::Quorum { .. } if msg.kind() == "PING" => "PING".to_string(),
-        _ => title.clone(),
-    };
-    let title = match msg {
-        Message::Notification(n) => format!("{title} from a {} server", n.state.as_str()),
-        _ => title,
-    };
-    (AttrValue::from(short), AttrValue::from(title))
+        _ => msg.to_string(),
+    })
 }
 
 /// The timeout `sid` will act on next, derived from its role's state: a learner's read timeout
