@@ -383,7 +383,7 @@ pub fn inspector(p: &InspectorProps) -> Html {
                     <dt>{ "currentEpoch" }</dt><dd>{ d.current_epoch }</dd>
                     <dt>{ "snapshot" }</dt><dd class="mono">{ d.snapshot.to_string() }</dd>
                 </dl>
-                <h4>{ format!("Txn log ({} entries{})", d.log_len, if older > 0 { format!(", newest {}", d.log.len()) } else { String::new() }) }</h4>
+                <h4>{ format!("Txn log ({} {}{})", d.log_len, if d.log_len == 1 { "entry" } else { "entries" }, if older > 0 { format!(", newest {}", d.log.len()) } else { String::new() }) }</h4>
                 if d.log.is_empty() {
                     <p class="muted">{ "empty" }</p>
                 } else {

@@ -37,7 +37,7 @@ fn cut_lane(l: &Layout, a: Sid, b: Sid, with_arrow: bool) -> Html {
         let (dx, dy) = (x1 - x0, y1 - y0);
         let len = (dx * dx + dy * dy).sqrt().max(1.0);
         let (ux, uy) = (dx / len, dy / len);
-        let s = 11.0;
+        let s = 15.0;
         let tip = (ax + ux * s, ay + uy * s);
         let l1 = (ax - uy * s * 0.6, ay + ux * s * 0.6);
         let r1 = (ax + uy * s * 0.6, ay - ux * s * 0.6);
