@@ -1050,6 +1050,11 @@ impl Component for App {
                 <header class="bar">
                     <h1>{ "ZabScope" }</h1>
                     <span class="sub">{ "ZooKeeper's leader election and Zab, simulated" }</span>
+                    if self.params.variant != crate::sim::zab::Variant::Correct {
+                        <span class="variant-tag" title="A deliberately broken protocol: watch the invariant panel">
+                            { format!("broken on purpose: {}", self.params.variant.name()) }
+                        </span>
+                    }
                     <span class="spacer" />
                     { clock }
                     <button class="help-button" onclick={self.send.reform(|_| Msg::Help(true))}

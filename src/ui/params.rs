@@ -4,6 +4,7 @@
 
 use std::fmt::Write;
 
+use crate::sim::zab::Variant;
 use crate::sim::{Millis, WorldConfig};
 
 pub const MAX_VOTERS: usize = 15;
@@ -31,6 +32,8 @@ pub struct Params {
     pub embed: bool,
     /// Steady client writes per virtual second (0: none).
     pub writes: u32,
+    /// A deliberately broken protocol, to watch the invariant checker catch it.
+    pub variant: Variant,
 }
 
 impl Default for Params {
@@ -45,6 +48,7 @@ impl Default for Params {
             jitter: 20,
             embed: false,
             writes: 0,
+            variant: Variant::Correct,
         }
     }
 }
@@ -133,9 +137,22 @@ impl Params {
                         ));
                     }
                 }
+                "variant" => match Variant::parse(value) {
+                    Some(v) => p.variant = v,
+                    None => {
+                        let names: Vec<&str> = std::iter::once(Variant::Correct)
+                            .chain(Variant::ALL_BROKEN)
+                            .map(|v| v.name())
+                            .collect();
+                        pr.push(format!(
+                            "`variant={value}` is not allowed: variant must be one of {}. Using the correct protocol.",
+                            names.join(", ")
+                        ))
+                    }
+                },
                 "theme" => {} // read by the theme toggle
                 _ => pr.push(format!(
-                    "Unknown parameter `{key}`: the page knows servers, observers, seed, speed, tick, latency, jitter, writes, embed and theme."
+                    "Unknown parameter `{key}`: the page knows servers, observers, seed, speed, tick, latency, jitter, writes, variant, embed and theme."
                 )),
             }
         }
@@ -182,6 +199,9 @@ impl Params {
         if self.writes != 0 {
             add("writes", self.writes.to_string());
         }
+        if self.variant != Variant::Correct {
+            add("variant", self.variant.name().into());
+        }
         if self.embed {
             add("embed", "1".into());
         }
@@ -194,6 +214,7 @@ impl Params {
         cfg.ensemble.tick_ms = self.tick_ms;
         cfg.latency_min = self.latency;
         cfg.latency_max = self.latency + self.jitter;
+        cfg.ensemble.variant = self.variant;
         cfg
     }
 }

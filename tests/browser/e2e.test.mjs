@@ -192,6 +192,19 @@ test('URL parameters, bad values, play / pause and the keyboard', async () => {
   const playing = await clock.textContent();
   await page.waitForFunction((t) => document.querySelector('.clock').textContent !== t, playing);
 
+  // A hidden tab stops the clock; visible again, it runs.
+  const setHidden = (hidden) =>
+    page.evaluate((h) => {
+      Object.defineProperty(document, 'hidden', { configurable: true, get: () => h });
+      document.dispatchEvent(new Event('visibilitychange'));
+    }, hidden);
+  await setHidden(true);
+  const hiddenAt = await clock.textContent();
+  await page.waitForTimeout(400);
+  assert.equal(await clock.textContent(), hiddenAt, 'the clock ran in a hidden tab');
+  await setHidden(false);
+  await page.waitForFunction((t) => document.querySelector('.clock').textContent !== t, hiddenAt);
+
   // Keyboard: space pauses, ? opens the help, Escape closes it, 2 selects s2, c crashes it.
   await page.locator('body').press(' ');
   await page.getByRole('button', { name: 'Play' }).waitFor();
@@ -206,6 +219,20 @@ test('URL parameters, bad values, play / pause and the keyboard', async () => {
   await page.waitForSelector('[data-server="2"][data-mode="down"]');
   await page.keyboard.press('s');
   await page.waitForSelector('[data-server="2"]:not([data-mode="down"])');
+  assert.equal(await page.locator('#error-banner').count(), 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a deliberately broken protocol turns the invariant panel red, with the explanation', async () => {
+  const errors = [];
+  const page = await open('./?servers=3&speed=1&writes=20&variant=commit-without-quorum', errors);
+  assert.match(await page.locator('.variant-tag').textContent(), /commit-without-quorum/);
+  await page.waitForSelector('.invariants.broken', { timeout: 30_000 });
+  const panel = await page.locator('.invariants').textContent();
+  assert.match(panel, /#5 commit needs a quorum/);
+  assert.notEqual(await page.getAttribute('.invariants', 'data-violations'), '0');
+  await page.screenshot({ path: join(ARTIFACTS, 'e2e-broken.png'), fullPage: true });
   assert.equal(await page.locator('#error-banner').count(), 0);
   assert.deepEqual(errors, []);
   await page.close();
