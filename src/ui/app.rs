@@ -984,7 +984,7 @@ impl Component for App {
                 Some(v) => {
                     let (x, y) = self.layout.at(s);
                     html! {
-                        <ServerMenu view={v.clone()} n={self.server_count()} {x} {y}
+                        <ServerMenu key={s} view={v.clone()} n={self.server_count()} {x} {y}
                             card_h={self.layout.h} send={self.send.clone()} />
                     }
                 }

@@ -43,7 +43,20 @@ pub fn server_menu(p: &ServerMenuProps) -> Html {
             }
         });
     }
-    let peer = use_state(|| if sid == 1 { 2 } else { 1 });
+    let chosen = use_state(|| if sid == 1 { 2 } else { 1 });
+    // The peer picked for the link menu (never the server itself, nor one that is gone).
+    let peer_of = |c: Sid| {
+        if c == sid || c > p.n {
+            if sid == 1 {
+                2
+            } else {
+                1
+            }
+        } else {
+            c
+        }
+    };
+    let peer = peer_of(*chosen);
     let send = &p.send;
     let cmd = |c: Command| {
         let send = send.clone();
@@ -66,21 +79,20 @@ pub fn server_menu(p: &ServerMenuProps) -> Html {
         })
     };
     let on_peer = {
-        let peer = peer.clone();
+        let chosen = chosen.clone();
         Callback::from(move |e: Event| {
             if let Some(s) = e
                 .target()
                 .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
             {
                 if let Ok(v) = s.value().parse::<Sid>() {
-                    peer.set(v);
+                    chosen.set(v);
                 }
             }
         })
     };
     let open_link = {
         let send = send.clone();
-        let peer = *peer;
         Callback::from(move |_: MouseEvent| send.emit(Msg::OpenLink(sid, peer)))
     };
     let onkeydown = {
@@ -93,7 +105,7 @@ pub fn server_menu(p: &ServerMenuProps) -> Html {
         })
     };
     let peers = (1..=p.n).filter(|s| *s != sid).map(|s| {
-        html! { <option value={s.to_string()} selected={s == *peer}>{ format!("s{s}") }</option> }
+        html! { <option value={s.to_string()} selected={s == peer}>{ format!("s{s}") }</option> }
     });
     html! {
         <div class="popover server-menu" role="dialog" aria-label={format!("Server s{sid}")}

@@ -219,6 +219,18 @@ test('URL parameters, bad values, play / pause and the keyboard', async () => {
   await page.waitForSelector('[data-server="2"][data-mode="down"]');
   await page.keyboard.press('s');
   await page.waitForSelector('[data-server="2"]:not([data-mode="down"])');
+  // Links from the keyboard too: the selected server's menu (m) leads to any of its links.
+  await page.keyboard.press('1');
+  await page.keyboard.press('m');
+  const m1 = page.getByRole('dialog', { name: 'Server s1' });
+  await m1.getByLabel('Link to').selectOption('3');
+  await m1.getByRole('button', { name: 'Cut / heal…' }).click();
+  await page.getByRole('dialog', { name: 'Link s1–s3' }).getByRole('button', { name: 'Cut s3→s1' }).click();
+  await page.waitForSelector('[data-link="1-3"][data-cut="b-a"]');
+  await page.screenshot({ path: join(ARTIFACTS, 'e2e-one-way-cut.png') });
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('h');
+  await page.waitForSelector('[data-link="1-3"][data-cut="up"]');
   assert.equal(await page.locator('#error-banner').count(), 0);
   assert.deepEqual(errors, []);
   await page.close();
