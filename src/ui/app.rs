@@ -370,7 +370,16 @@ impl App {
         self.feed_seq += 1;
         let feed = Rc::make_mut(&mut self.feed);
         if feed.len() == FEED_KEEP {
-            feed.pop_front();
+            // The per-server log/apply lines are many and hidden by default: they go first,
+            // so that the rest of the story stays longer.
+            match feed.iter().position(|l| l.kind == Kind::Log) {
+                Some(i) => {
+                    feed.remove(i);
+                }
+                None => {
+                    feed.pop_front();
+                }
+            }
         }
         feed.push_back(FeedLine {
             seq: self.feed_seq,
@@ -1002,8 +1011,9 @@ impl Component for App {
             }
         };
         let banner = html! {
-            <p class={classes!("banner", self.banner_stage)} aria-live="polite">
-                <span class="stage">{ self.banner_stage }</span>
+            <p class={classes!("banner", self.banner_stage)}>
+                // Screen readers hear the phase when it changes, not every new zxid.
+                <span class="stage" aria-live="polite">{ self.banner_stage }</span>
                 <span class="text">{ self.banner.clone() }</span>
             </p>
         };
