@@ -1079,7 +1079,8 @@ impl Component for App {
                         { status }
                         <Legend />
                         <div class="tools">
-                            <ClientBox n={self.server_count()} selected={self.selected}
+                            <ClientBox n={self.server_count()}
+                                selected={self.selected.filter(|s| self.world.server(*s).is_some())}
                                 leader={self.world.serving_leader()} requests={self.requests.clone()}
                                 writes={self.writes} send={self.send.clone()} />
                             <Partition n={self.server_count()} focus={self.partition_focus}
