@@ -196,6 +196,9 @@ impl Slot {
 /// One narrated happening, for the event feed.
 #[derive(Clone, Debug)]
 pub struct FeedEntry {
+    /// Counts every entry ever fed (the feed keeps only the latest ones): a reader that
+    /// remembers the last `seq` it saw reads on from there.
+    pub seq: u64,
     pub at: Millis,
     pub sid: Sid,
     pub what: Observation,
@@ -213,6 +216,10 @@ pub struct World {
     rng: fastrand::Rng,
     next_message_id: u64,
     next_request_id: u64,
+    /// Feed entries ever pushed.
+    fed: u64,
+    /// When each server's armed timers are due, by timer kind (for countdown rings).
+    timer_due: Vec<[Option<Millis>; TIMER_KINDS]>,
     next_session: u64,
     /// Open client sessions and the server each client is connected to.
     sessions: BTreeMap<SessionId, Sid>,
@@ -272,6 +279,8 @@ impl World {
             timer_tokens: vec![[0; TIMER_KINDS]; n],
             next_message_id: 0,
             next_request_id: 0,
+            fed: 0,
+            timer_due: vec![[None; TIMER_KINDS]; n],
             next_session: 0,
             sessions: BTreeMap::new(),
             trace_hash: 0xcbf2_9ce4_8422_2325,
@@ -300,6 +309,22 @@ impl World {
 
     pub fn events_processed(&self) -> u64 {
         self.events
+    }
+
+    /// The timers a server has armed, soonest first (what its countdown rings show).
+    pub fn timers(&self, sid: Sid) -> Vec<(TimerKind, Millis)> {
+        let mut armed: Vec<(TimerKind, Millis)> = TimerKind::ALL
+            .iter()
+            .filter_map(|k| self.timer_due.get(sid as usize - 1)?[k.index()].map(|at| (*k, at)))
+            .collect();
+        armed.sort_by_key(|(_, at)| *at);
+        armed
+    }
+
+    /// The id the world gave the last client request (each write, session open or close
+    /// takes the next one).
+    pub fn last_request_id(&self) -> u64 {
+        self.next_request_id
     }
 
     pub fn messages_delivered(&self) -> u64 {
@@ -424,6 +449,7 @@ impl World {
             EventKind::Timer { sid, kind, token } => {
                 if self.timer_tokens[sid as usize - 1][kind.index()] == token {
                     self.mix(&[2, sid as u64, kind.index() as u64]);
+                    self.timer_due[sid as usize - 1][kind.index()] = None;
                     self.step_server(sid, Input::Timer(kind));
                 }
             }
@@ -615,6 +641,7 @@ impl World {
         for token in self.timer_tokens[i].iter_mut() {
             *token += 1;
         }
+        self.timer_due[i] = [None; TIMER_KINDS];
         self.checker.on_crash(sid);
         // The dead process's OS resets its sockets: peers that can still hear it find out now.
         for other in (1..=self.slots.len() as Sid).filter(|o| *o != sid) {
@@ -737,6 +764,7 @@ impl World {
         match out {
             Output::Send { to, msg } => self.send(sid, to, msg),
             Output::SetTimer { kind, at } => {
+                self.timer_due[sid as usize - 1][kind.index()] = Some(at);
                 let token = &mut self.timer_tokens[sid as usize - 1][kind.index()];
                 *token += 1;
                 let token = *token;
@@ -751,7 +779,10 @@ impl World {
                     };
                 self.route(sid, Output::SetTimer { kind, at });
             }
-            Output::CancelTimer(kind) => self.timer_tokens[sid as usize - 1][kind.index()] += 1,
+            Output::CancelTimer(kind) => {
+                self.timer_tokens[sid as usize - 1][kind.index()] += 1;
+                self.timer_due[sid as usize - 1][kind.index()] = None;
+            }
             Output::Close(conn) => {
                 // Even a connection a cut already broke gets its FIN: the peer still holds
                 // the socket, and hears of the close if the link lets it through.
@@ -774,7 +805,9 @@ impl World {
                     if feed.len() == FEED_LENGTH {
                         feed.pop_front();
                     }
+                    self.fed += 1;
                     feed.push_back(FeedEntry {
+                        seq: self.fed,
                         at: self.now,
                         sid,
                         what: o,

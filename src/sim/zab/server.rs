@@ -61,6 +61,17 @@ pub enum TimerKind {
 pub const TIMER_KINDS: usize = 8;
 
 impl TimerKind {
+    pub const ALL: [TimerKind; TIMER_KINDS] = [
+        TimerKind::ElectionWait,
+        TimerKind::Finalize,
+        TimerKind::LeaderHalfTick,
+        TimerKind::LearnerRead,
+        TimerKind::LearnerConnect,
+        TimerKind::PaxosElection,
+        TimerKind::PaxosRetry,
+        TimerKind::PaxosHeartbeat,
+    ];
+
     pub fn index(self) -> usize {
         self as usize
     }
