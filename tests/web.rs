@@ -191,6 +191,7 @@ async fn ring_draws_servers_links_cuts_and_messages() {
         on_server: Callback::noop(),
         on_link: Callback::noop(),
         on_background: Callback::noop(),
+        protocol: "zab".into(),
     };
     let root = mount();
     yew::Renderer::<Ring>::with_root_and_props(root.clone(), props).render();
@@ -234,6 +235,74 @@ async fn ring_draws_servers_links_cuts_and_messages() {
         .query_selector("[data-server=\"2\"].selected")
         .unwrap()
         .is_some());
+}
+
+#[wasm_bindgen_test]
+async fn a_paxos_ring_shows_promises_and_chosen_slots() {
+    use std::rc::Rc;
+    use yew::Callback;
+    use zabscope::sim::world::Protocol;
+    use zabscope::ui::layout::Layout;
+    use zabscope::ui::scene::Scene;
+    use zabscope::ui::{Ring, RingProps};
+
+    let mut cfg = WorldConfig::new(3, 0, 7);
+    cfg.protocol = Protocol::Paxos;
+    let mut world = World::new(cfg);
+    world.apply(Command::StartAll).unwrap();
+    world.run_until(5_000);
+    let leader = world.serving_leader().expect("a Paxos leader within 5 s");
+    world
+        .apply(Command::Write {
+            at: leader,
+            path: "/a".into(),
+            data: "1".into(),
+        })
+        .unwrap();
+    world.run_until(6_000);
+    assert!(!world.paxos_chosen().is_empty(), "the write should be chosen");
+    let scene = Scene::build(&world, &Scene::empty(), 1000);
+    let props = RingProps {
+        layout: Rc::new(Layout::ring(3)),
+        scene: Rc::new(scene),
+        now: world.now() as f64,
+        selected: None,
+        reduced: false,
+        paused: true,
+        on_server: Callback::noop(),
+        on_link: Callback::noop(),
+        on_background: Callback::noop(),
+        protocol: "paxos".into(),
+    };
+    let root = mount();
+    yew::Renderer::<Ring>::with_root_and_props(root.clone(), props).render();
+    yew::platform::time::sleep(Duration::from_millis(50)).await;
+    assert!(root.query_selector("[data-protocol=\"paxos\"]").unwrap().is_some());
+    let promised = attrs(&root, "[data-server]", "data-promised");
+    assert_eq!(promised.len(), 3);
+    assert!(promised.iter().all(|b| b.starts_with('(')), "{promised:?}");
+    let leader_card = root
+        .query_selector(&format!("[data-server=\"{leader}\"]"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(leader_card.get_attribute("data-mode").as_deref(), Some("leader"));
+    assert!(leader_card.text_content().unwrap().contains("/a=1 ✓"));
+}
+
+#[wasm_bindgen_test]
+fn protocol_and_compare_parameters() {
+    use zabscope::sim::world::Protocol;
+    use zabscope::ui::Params;
+    let (p, problems) = Params::from_query("?protocol=paxos-single&compare=1");
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!((p.protocol, p.compare), (Protocol::PaxosSingle, true));
+    assert_eq!(p.to_query(), "?protocol=paxos-single&compare=1");
+    let (p, problems) = Params::from_query("?protocol=raft");
+    assert_eq!(p.protocol, Protocol::Zab);
+    assert!(
+        problems[0].contains("protocol=raft") && problems[0].contains("zab, paxos, paxos-single"),
+        "{problems:?}"
+    );
 }
 
 #[wasm_bindgen_test]

@@ -21,7 +21,54 @@ use super::{
     ServerMenu,
 };
 use crate::sim::narrate::{narrate, phase_banner, ClientTracker, FeedCursor, Kind, RequestState};
-use crate::sim::{Command, Millis, Sid, Violation, World};
+use crate::sim::world::Protocol;
+use crate::sim::{Command, Millis, ServerView, Sid, Violation, World};
+
+/// The phase banner of a Paxos ensemble, from its servers' views.
+pub fn paxos_banner(servers: &[ServerView], quorum: usize) -> crate::sim::narrate::Banner {
+    use crate::sim::narrate::Banner;
+    let up = servers.iter().filter(|v| v.mode != "down").count();
+    if up == 0 {
+        return Banner {
+            stage: "down",
+            text: "Every server is down: restart one to begin again".into(),
+        };
+    }
+    let learned = servers
+        .iter()
+        .filter_map(|v| v.paxos.as_ref().map(|p| p.chosen.len()))
+        .max()
+        .unwrap_or(0);
+    if let Some(l) = servers.iter().find(|v| v.mode == "leader") {
+        let b = l.paxos.as_ref().and_then(|p| p.proposing).map_or(String::new(), |b| format!(" with ballot {b}"));
+        return Banner {
+            stage: "broadcast",
+            text: format!("s{} leads{b}: one phase 2 (ACCEPT / ACCEPTED) per command; {learned} slots chosen", l.id),
+        };
+    }
+    let preparing: Vec<String> = servers
+        .iter()
+        .filter(|v| v.phase == "PHASE 1")
+        .filter_map(|v| v.paxos.as_ref().and_then(|p| p.proposing).map(|b| format!("s{} {b}", v.id)))
+        .collect();
+    let text = if preparing.is_empty() {
+        if servers.iter().any(|v| v.phase == "LEARNED") {
+            format!("The decree is chosen and learned ({up} up)")
+        } else if up < quorum {
+            format!("Only {up} up: a ballot needs {quorum} promises")
+        } else {
+            "No proposer yet: waiting for a timeout".into()
+        }
+    } else if preparing.len() > 1 {
+        format!("Duelling proposers ({}): each PREPARE may pre-empt the other", preparing.join(", "))
+    } else {
+        format!("Phase 1: {} asks for {quorum} promises", preparing[0])
+    };
+    Banner {
+        stage: "electing",
+        text,
+    }
+}
 
 /// A real frame longer than this (a debugger pause, a slow frame) advances virtual time as if it
 /// had lasted this long.
@@ -423,7 +470,7 @@ impl App {
         let n = self.world.ensemble().server_count() as u64;
         for k in 0..n {
             let at = ((self.auto_writes + k) % n) as Sid + 1;
-            if self.world.server(at).is_none() {
+            if !self.world.is_up(at) {
                 continue;
             }
             self.auto_writes += 1;
@@ -480,7 +527,11 @@ impl App {
             }
             self.last_publish = t;
         }
-        let banner = phase_banner(&self.world);
+        let banner = if self.paxos() {
+            paxos_banner(&self.scene.servers, self.world.ensemble().quorum())
+        } else {
+            phase_banner(&self.world)
+        };
         self.banner_stage = banner.stage;
         if *self.banner != *banner.text {
             self.banner = AttrValue::from(banner.text);
@@ -502,7 +553,62 @@ impl App {
         }
     }
 
+    fn paxos(&self) -> bool {
+        self.world.protocol() != Protocol::Zab
+    }
+
+    /// A Paxos client request: chosen (and where), or still waiting.
+    fn paxos_request_line(&self, r: &crate::sim::narrate::ClientRequest) -> RequestLine {
+        let now = self.world.now();
+        let chosen = self.world.paxos_chosen().iter().find(|(_, (v, _))| {
+            matches!(v, crate::sim::paxos::Value::Cmd { request, .. } if *request == r.id)
+        });
+        let (state, status) = match (&r.state, chosen) {
+            (RequestState::Refused { note }, _) => ("refused", format!("refused: {note}")),
+            (_, Some((slot, (_, ballot)))) => (
+                "committed",
+                format!("chosen in slot #{slot} under ballot {ballot}"),
+            ),
+            (_, None) => {
+                let waited = now.saturating_sub(r.submitted);
+                let leader = self
+                    .scene
+                    .servers
+                    .iter()
+                    .find(|v| v.id == r.at)
+                    .and_then(|v| v.leader);
+                let st = if waited > 2000 { "stuck" } else { "pending" };
+                match leader {
+                    Some(l) if l != r.at => (
+                        st,
+                        format!("forwarded to leader s{l}; waiting {waited} ms"),
+                    ),
+                    Some(_) => (st, format!("at the leader; waiting {waited} ms")),
+                    None => (
+                        st,
+                        format!("queued at s{}: no leader yet; waiting {waited} ms", r.at),
+                    ),
+                }
+            }
+        };
+        RequestLine {
+            id: r.id,
+            what: r.what.clone(),
+            status,
+            state,
+        }
+    }
+
     fn request_lines(&self) -> Vec<RequestLine> {
+        if self.paxos() {
+            return self
+                .tracker
+                .requests
+                .iter()
+                .rev()
+                .map(|r| self.paxos_request_line(r))
+                .collect();
+        }
         let now = self.world.now();
         let quorum = self.world.ensemble().quorum();
         self.tracker
@@ -985,7 +1091,8 @@ impl Component for App {
             <Ring layout={self.layout.clone()} scene={self.scene.clone()} now={self.vt}
                 selected={self.selected} reduced={self.reduced} paused={!self.playing}
                 on_server={self.on_server.clone()} on_link={self.on_link.clone()}
-                on_background={self.on_background.clone()} />
+                on_background={self.on_background.clone()}
+                protocol={AttrValue::Static(self.world.protocol().name())} />
         };
         let menu = match self.menu {
             Menu::None => html! {},
@@ -1060,6 +1167,11 @@ impl Component for App {
                 <header class="bar">
                     <h1>{ "ZabScope" }</h1>
                     <span class="sub">{ "ZooKeeper's leader election and Zab, simulated" }</span>
+                    if self.paxos() {
+                        <span class="variant-tag protocol-tag" title="ZooKeeper itself does not run Paxos: this is the comparison protocol">
+                            { if self.world.protocol() == Protocol::Paxos { "Multi-Paxos mode" } else { "single-decree Paxos mode" } }
+                        </span>
+                    }
                     if self.params.variant != crate::sim::zab::Variant::Correct {
                         <span class="variant-tag" title="A deliberately broken protocol: watch the invariant panel">
                             { format!("broken on purpose: {}", self.params.variant.name()) }
@@ -1077,10 +1189,10 @@ impl Component for App {
                         { banner }
                         <div class="stage-wrap">{ ring }{ menu }</div>
                         { status }
-                        <Legend />
+                        <Legend paxos={self.paxos()} />
                         <div class="tools">
                             <ClientBox n={self.server_count()}
-                                selected={self.selected.filter(|s| self.world.server(*s).is_some())}
+                                selected={self.selected.filter(|s| self.world.is_up(*s))}
                                 leader={self.world.serving_leader()} requests={self.requests.clone()}
                                 writes={self.writes} send={self.send.clone()} />
                             <Partition n={self.server_count()} focus={self.partition_focus}

@@ -6,6 +6,7 @@ use yew::prelude::*;
 
 use super::app::{Msg, Theme};
 use super::fmt;
+use crate::sim::world::Protocol;
 use super::params::{Params, MAX_OBSERVERS, MAX_SPEED, MAX_VOTERS, MIN_SPEED};
 
 #[derive(Properties, PartialEq, Clone)]
@@ -113,6 +114,34 @@ pub fn controls(p: &ControlsProps) -> Html {
             send.emit(Msg::Configure(next))
         })
     };
+    let on_protocol = {
+        let send = send.clone();
+        let params = pr.clone();
+        Callback::from(move |e: Event| {
+            let v = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
+                .map(|s| s.value())
+                .unwrap_or_default();
+            if let Some(proto) = Protocol::parse(&v) {
+                let mut next = params.clone();
+                next.protocol = proto;
+                send.emit(Msg::Configure(next));
+            }
+        })
+    };
+    let protocols = [
+        (Protocol::Zab, "ZooKeeper (FLE + Zab)"),
+        (Protocol::Paxos, "Multi-Paxos"),
+        (Protocol::PaxosSingle, "Single-decree Paxos"),
+    ];
+    let compare_href = {
+        let mut q = pr.clone();
+        q.compare = true;
+        q.protocol = Protocol::Zab;
+        q.observers = 0;
+        format!("./{}", q.to_query())
+    };
     html! {
         <div class="controls" role="toolbar" aria-label="Simulation controls">
             <div class="group">
@@ -124,6 +153,14 @@ pub fn controls(p: &ControlsProps) -> Html {
             <details class="group settings">
                 <summary>{ "Ensemble settings" }</summary>
                 <div class="fields">
+                    <label class="field" for="protocol" title="Which protocol the ensemble runs">
+                        <span>{ "Protocol" }</span>
+                        <select id="protocol" onchange={on_protocol}>
+                            { for protocols.iter().map(|(proto, label)| html! {
+                                <option value={proto.name()} selected={pr.protocol == *proto}>{ *label }</option>
+                            }) }
+                        </select>
+                    </label>
                     { number("seed", "Seed", "The random seed: the same seed gives the same run", pr.seed, 0, u64::MAX, p, |p, v| p.seed = v) }
                     <button class="dice" onclick={new_seed} aria-label="New random seed" title="New random seed">{ "🎲" }</button>
                     { number("servers", "Servers", "Voting servers (participants), 1 to 15", pr.voters as u64, 1, MAX_VOTERS as u64, p, |p, v| p.voters = v as usize) }
@@ -133,6 +170,8 @@ pub fn controls(p: &ControlsProps) -> Html {
                     { number("jitter", "Jitter ms", "Extra random latency, 0 to this", pr.jitter, 0, 1000, p, |p, v| p.jitter = v) }
                 </div>
             </details>
+            <a class="compare-link" href={compare_href}
+                title="Zab and Multi-Paxos side by side, under the same faults">{ "⇆ Compare with Paxos" }</a>
             <button class="theme" onclick={send.reform(|_| Msg::Theme)}
                 aria-label={format!("Colour theme: {} (click to change)", p.theme.name())} title="Theme (t)">
                 { match p.theme { Theme::Auto => "◐ Auto", Theme::Dark => "☾ Dark", Theme::Light => "☀ Light" } }

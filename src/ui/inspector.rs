@@ -7,7 +7,8 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::app::Msg;
-use crate::sim::world::World;
+use crate::sim::paxos::{Ballot, Slot};
+use crate::sim::world::{Protocol, World};
 use crate::sim::zab::leader::HandlerStage;
 use crate::sim::zab::learner::LearnerStage;
 use crate::sim::zab::{Role, Vote};
@@ -90,6 +91,203 @@ pub struct InspectorData {
     pub znodes: usize,
     pub sessions: usize,
     pub role: RoleData,
+    /// Set for a server of a Paxos ensemble (then the Zab fields above are empty).
+    pub paxos: Option<PaxosData>,
+}
+
+/// What the inspector shows of a Paxos server.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PaxosData {
+    pub single: bool,
+    // Durable.
+    pub promised: Ballot,
+    /// (slot, ballot, value, chosen as far as this server learned), newest first.
+    pub accepted: Vec<(Slot, Ballot, String, bool)>,
+    pub accepted_len: usize,
+    // Volatile.
+    pub chosen: Vec<(Slot, String)>,
+    pub chosen_len: usize,
+    pub leader: Option<Sid>,
+    pub max_seen: Ballot,
+    pub heard_ago: Option<Millis>,
+    pub pending: usize,
+    pub proposer: Option<ProposerData>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProposerData {
+    pub ballot: Ballot,
+    pub from_slot: Slot,
+    pub promises: Vec<Sid>,
+    pub leading: bool,
+    pub next_slot: Slot,
+    /// Open phase-2 proposals: slot, value, ACCEPTED from.
+    pub proposals: Vec<(Slot, String, Vec<Sid>)>,
+    pub quorum: usize,
+}
+
+/// Reads what the inspector shows of Paxos server `sid`.
+fn inspect_paxos(world: &World, sid: Sid, mode: &'static str, phase: &'static str) -> InspectorData {
+    let cfg = world.ensemble();
+    let up = world.paxos_server(sid);
+    let disk = world.paxos_disk(sid);
+    let chosen_map = up.map(|s| &s.chosen);
+    let accepted_len = disk.map_or(0, |d| d.accepted.len());
+    let accepted = disk
+        .map(|d| {
+            d.accepted
+                .iter()
+                .rev()
+                .take(LOG_ROWS)
+                .map(|(slot, (b, v))| {
+                    (
+                        *slot,
+                        *b,
+                        v.to_string(),
+                        chosen_map.is_some_and(|c| c.contains_key(slot)),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let paxos = PaxosData {
+        single: world.protocol() == Protocol::PaxosSingle,
+        promised: disk.map_or(Ballot::ZERO, |d| d.promised),
+        accepted,
+        accepted_len,
+        chosen: up.map_or(Vec::new(), |s| {
+            s.chosen
+                .iter()
+                .rev()
+                .take(LOG_ROWS)
+                .map(|(k, v)| (*k, v.to_string()))
+                .collect()
+        }),
+        chosen_len: up.map_or(0, |s| s.chosen.len()),
+        leader: up.and_then(|s| s.leader),
+        max_seen: up.map_or(Ballot::ZERO, |s| s.max_seen),
+        heard_ago: up
+            .filter(|s| s.leader.is_some())
+            .map(|s| world.now().saturating_sub(s.last_heard)),
+        pending: up.map_or(0, |s| s.pending.len()),
+        proposer: up.and_then(|s| s.proposer.as_ref()).map(|pr| ProposerData {
+            ballot: pr.ballot,
+            from_slot: pr.from_slot,
+            promises: pr.promises.keys().copied().collect(),
+            leading: pr.leading,
+            next_slot: pr.next_slot,
+            proposals: pr
+                .proposals
+                .iter()
+                .map(|(k, (v, acks))| (*k, v.to_string(), acks.iter().copied().collect()))
+                .collect(),
+            quorum: cfg.quorum(),
+        }),
+    };
+    InspectorData {
+        sid,
+        observer: cfg.is_observer(sid),
+        mode,
+        phase,
+        accepted_epoch: 0,
+        current_epoch: 0,
+        snapshot: Zxid::ZERO,
+        log_len: 0,
+        log: Vec::new(),
+        round: 0,
+        last_processed: Zxid::ZERO,
+        committed: Zxid::ZERO,
+        znodes: 0,
+        sessions: 0,
+        role: RoleData::Down,
+        paxos: Some(paxos),
+    }
+}
+
+fn paxos_html(d: &InspectorData, x: &PaxosData) -> Html {
+    let accepted_rows = x.accepted.iter().map(|(slot, b, v, chosen)| {
+        html! {
+            <tr key={*slot} class={if *chosen { "committed" } else { "proposed" }}>
+                <td class="mono">{ format!("#{slot}") }</td>
+                <td class="mono">{ b.to_string() }</td>
+                <td class="op">{ v.clone() }</td>
+                <td>{ if *chosen { "chosen ✓" } else if d.mode == "down" { "accepted" } else { "accepted, not learned" } }</td>
+            </tr>
+        }
+    });
+    let older = x.accepted_len.saturating_sub(x.accepted.len());
+    let proposer = match &x.proposer {
+        None => html! { <p class="muted">{ "not proposing" }</p> },
+        Some(pr) => html! {
+            <>
+                <dl class="kv">
+                    <dt>{ "ballot" }</dt><dd class="mono">{ pr.ballot.to_string() }</dd>
+                    <dt>{ "phase" }</dt><dd>{ if pr.leading { "2: a quorum promised, proposing values".to_string() } else { format!("1: PREPARE for slots ≥ {}, {} of {} promises", pr.from_slot, pr.promises.len(), pr.quorum) } }</dd>
+                    <dt>{ "promises from" }</dt><dd>{ if pr.promises.is_empty() { "none yet".to_string() } else { sids(&pr.promises) } }</dd>
+                    <dt>{ "next slot" }</dt><dd class="mono">{ format!("#{}", pr.next_slot) }</dd>
+                </dl>
+                <h4>{ format!("Open proposals ({})", pr.proposals.len()) }</h4>
+                if pr.proposals.is_empty() {
+                    <p class="muted">{ "none: everything proposed is chosen" }</p>
+                } else {
+                    <ul class="outstanding">
+                        { for pr.proposals.iter().map(|(slot, v, acks)| html! {
+                            <li key={*slot}>
+                                <span class="mono">{ format!("#{slot} = {v}") }</span>
+                                { format!(" — ACCEPTED {} of {} needed: {}", acks.len(), pr.quorum, sids(acks)) }
+                            </li>
+                        }) }
+                    </ul>
+                }
+            </>
+        },
+    };
+    html! {
+        <>
+            <div class="durable">
+                <h3>{ "Durable — on disk, survives a crash" }</h3>
+                <dl class="kv">
+                    <dt>{ "promised ballot" }</dt><dd class="mono promised">{ x.promised.to_string() }</dd>
+                </dl>
+                <h4>{ format!("Accepted per slot ({}{})", x.accepted_len, if older > 0 { format!(", newest {}", x.accepted.len()) } else { String::new() }) }</h4>
+                if x.accepted.is_empty() {
+                    <p class="muted">{ "nothing accepted" }</p>
+                } else {
+                    <table class="log">
+                        <thead><tr><th>{ "slot" }</th><th>{ "ballot" }</th><th>{ "value" }</th><th>{ "status" }</th></tr></thead>
+                        <tbody>{ for accepted_rows }</tbody>
+                    </table>
+                }
+            </div>
+            <div class="volatile">
+                <h3>{ "Volatile — in memory, lost on a crash" }</h3>
+                if d.mode == "down" {
+                    <p class="lost-note">{ "Down: what it learned, whom it follows and its proposer state are gone. It restarts with its promise and accepted values from disk." }</p>
+                } else {
+                    <dl class="kv">
+                        <dt>{ "follows" }</dt><dd>{ x.leader.map_or(if x.single { "nobody (no leader in single-decree Paxos)".to_string() } else { "no leader known".to_string() }, |l| format!("s{l}")) }</dd>
+                        if let Some(ago) = x.heard_ago {
+                            <dt>{ "last heard" }</dt><dd>{ format!("{ago} ms ago") }</dd>
+                        }
+                        <dt>{ "highest ballot seen" }</dt><dd class="mono">{ x.max_seen.to_string() }</dd>
+                        <dt>{ "queued commands" }</dt><dd>{ x.pending }</dd>
+                    </dl>
+                    <h4>{ format!("Learned (chosen) slots ({})", x.chosen_len) }</h4>
+                    if x.chosen.is_empty() {
+                        <p class="muted">{ "none yet" }</p>
+                    } else {
+                        <ul class="chosen-list">
+                            { for x.chosen.iter().map(|(slot, v)| html! {
+                                <li key={*slot} class="mono">{ format!("#{slot} = {v} ✓") }</li>
+                            }) }
+                        </ul>
+                    }
+                    <h4>{ "Proposer" }</h4>
+                    { proposer }
+                }
+            </div>
+        </>
+    }
 }
 
 fn handler_stage(s: HandlerStage) -> &'static str {
@@ -134,6 +332,9 @@ pub fn inspect(world: &World, sid: Sid) -> InspectorData {
     let (mode, phase) = view
         .as_ref()
         .map_or(("down", "DOWN"), |v| (v.mode, v.phase));
+    if world.protocol() != Protocol::Zab {
+        return inspect_paxos(world, sid, mode, phase);
+    }
     let now = world.now();
     let role = match server.map(|s| &s.role) {
         None => RoleData::Down,
@@ -205,6 +406,7 @@ pub fn inspect(world: &World, sid: Sid) -> InspectorData {
         znodes: server.map_or(0, |s| s.tree.nodes.len()),
         sessions: server.map_or(0, |s| s.tree.sessions.len()),
         role,
+        paxos: None,
     }
 }
 
@@ -352,6 +554,20 @@ pub fn inspector(p: &InspectorProps) -> Html {
             </section>
         };
     };
+    if let Some(x) = &d.paxos {
+        return html! {
+            <section class="panel inspector paxos" aria-label={format!("Inspector: s{}", d.sid)}>
+                <div class="panel-head">
+                    <h2>{ format!("s{}", d.sid) }</h2>
+                    <span class={classes!("mode-tag", d.mode)}>{ d.mode }</span>
+                    <span class="phase">{ d.phase }</span>
+                    if d.observer { <span class="muted">{ "learner only" }</span> }
+                    <button class="close" aria-label="Close the inspector" onclick={p.send.reform(|_| Msg::Select(None))}>{ "×" }</button>
+                </div>
+                { paxos_html(d, x) }
+            </section>
+        };
+    }
     let log_rows = d.log.iter().map(|r| {
         let (class, what) = match r.committed {
             Some(true) => ("committed", "committed"),

@@ -35,9 +35,44 @@ const KINDS: &[(&str, &[(&str, &str)])] = &[
     ),
 ];
 
+const PAXOS_KINDS: &[(&str, &[(&str, &str)])] = &[
+    (
+        "Phase 1",
+        &[
+            ("PREPARE", "PREPARE (1a)"),
+            ("PROMISE", "PROMISE (1b)"),
+            ("NACK", "NACK"),
+        ],
+    ),
+    (
+        "Phase 2",
+        &[
+            ("ACCEPT", "ACCEPT (2a)"),
+            ("ACCEPTED", "ACCEPTED (2b)"),
+            ("CHOSEN", "CHOSEN"),
+        ],
+    ),
+    (
+        "Leader",
+        &[
+            ("HEARTBEAT", "HEARTBEAT / _ACK"),
+            ("FORWARD", "FORWARD"),
+            ("LEARN?", "LEARN?"),
+        ],
+    ),
+];
+
+#[derive(Properties, PartialEq, Clone)]
+pub struct LegendProps {
+    /// The message kinds of the Paxos modes instead of Zab's.
+    #[prop_or_default]
+    pub paxos: bool,
+}
+
 #[function_component(Legend)]
-pub fn legend() -> Html {
-    let groups = KINDS.iter().map(|(group, kinds)| {
+pub fn legend(p: &LegendProps) -> Html {
+    let kinds = if p.paxos { PAXOS_KINDS } else { KINDS };
+    let groups = kinds.iter().map(|(group, kinds)| {
         html! {
             <div class="legend-group">
                 <span class="legend-title">{ *group }</span>
@@ -55,8 +90,8 @@ pub fn legend() -> Html {
     let roles = [
         ("leader", "♛ leader"),
         ("follower", "F follower"),
-        ("observer", "O observer"),
-        ("looking", "? looking"),
+        ("observer", if p.paxos { "O learner" } else { "O observer" }),
+        ("looking", if p.paxos { "? proposing / no leader" } else { "? looking" }),
         ("down", "× down"),
     ];
     html! {
@@ -69,6 +104,12 @@ pub fn legend() -> Html {
                 }) }
             </div>
             { for groups }
+            if p.paxos {
+                <div class="legend-group">
+                    <span class="legend-title">{ "Cards" }</span>
+                    <span class="legend-item">{ "p(round,sid): promised ballot · #slot (ballot) value: accepted · ✓ chosen" }</span>
+                </div>
+            }
             <div class="legend-group">
                 <span class="legend-title">{ "Links" }</span>
                 <span class="legend-item"><svg viewBox="0 0 24 8" width="24" height="8" aria-hidden="true"><line class="wire" x1="0" y1="4" x2="24" y2="4" /></svg>{ "up" }</span>

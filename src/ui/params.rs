@@ -5,6 +5,7 @@
 use std::fmt::Write;
 
 use crate::sim::zab::Variant;
+use crate::sim::world::Protocol;
 use crate::sim::{Millis, WorldConfig};
 
 pub const MAX_VOTERS: usize = 15;
@@ -34,6 +35,10 @@ pub struct Params {
     pub writes: u32,
     /// A deliberately broken protocol, to watch the invariant checker catch it.
     pub variant: Variant,
+    /// ZooKeeper (FLE + Zab), Multi-Paxos, or classic single-decree Paxos.
+    pub protocol: Protocol,
+    /// Zab and Multi-Paxos side by side, under the same faults.
+    pub compare: bool,
 }
 
 impl Default for Params {
@@ -49,6 +54,8 @@ impl Default for Params {
             embed: false,
             writes: 0,
             variant: Variant::Correct,
+            protocol: Protocol::Zab,
+            compare: false,
         }
     }
 }
@@ -150,9 +157,22 @@ impl Params {
                         ))
                     }
                 },
+                "protocol" => match Protocol::parse(value) {
+                    Some(v) => p.protocol = v,
+                    None => pr.push(format!(
+                        "`protocol={value}` is not allowed: protocol must be one of zab, paxos, paxos-single. Using zab."
+                    )),
+                },
+                "compare" => match value {
+                    "1" | "true" | "" => p.compare = true,
+                    "0" | "false" => p.compare = false,
+                    _ => pr.push(format!(
+                        "`compare={value}` is not allowed: compare must be 1 or 0. Showing one ensemble."
+                    )),
+                },
                 "theme" => {} // read by the theme toggle
                 _ => pr.push(format!(
-                    "Unknown parameter `{key}`: the page knows servers, observers, seed, speed, tick, latency, jitter, writes, variant, embed and theme."
+                    "Unknown parameter `{key}`: the page knows servers, observers, seed, speed, tick, latency, jitter, writes, protocol, compare, variant, embed and theme."
                 )),
             }
         }
@@ -202,6 +222,12 @@ impl Params {
         if self.variant != Variant::Correct {
             add("variant", self.variant.name().into());
         }
+        if self.protocol != Protocol::Zab {
+            add("protocol", self.protocol.name().into());
+        }
+        if self.compare {
+            add("compare", "1".into());
+        }
         if self.embed {
             add("embed", "1".into());
         }
@@ -215,6 +241,7 @@ impl Params {
         cfg.latency_min = self.latency;
         cfg.latency_max = self.latency + self.jitter;
         cfg.ensemble.variant = self.variant;
+        cfg.protocol = self.protocol;
         cfg
     }
 }

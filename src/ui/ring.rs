@@ -22,6 +22,9 @@ pub struct RingProps {
     pub on_link: Callback<(Sid, Sid)>,
     /// A click on the empty background.
     pub on_background: Callback<()>,
+    /// The protocol's name (a stable hook: `data-protocol`).
+    #[prop_or(AttrValue::Static("zab"))]
+    pub protocol: AttrValue,
 }
 
 #[function_component(Ring)]
@@ -50,7 +53,7 @@ pub fn ring(p: &RingProps) -> Html {
     // countdowns) is painted apart from what changes only on events (links, cards).
     html! {
         <div class={classes!("ring", p.paused.then_some("paused"), p.reduced.then_some("reduced"))}
-            role="group"
+            role="group" data-protocol={p.protocol.clone()}
             aria-label={format!("The ensemble: {n} servers on a ring, with the messages between them")}
             {onclick}>
             <svg class="layer links-layer" viewBox={view_box.clone()} preserveAspectRatio="xMidYMid meet">

@@ -4,6 +4,7 @@
 use yew::prelude::*;
 
 use super::fmt::{f1, translate};
+use crate::sim::view::PaxosServerView;
 use crate::sim::{ServerView, Sid};
 
 #[derive(Properties, PartialEq, Clone)]
@@ -78,8 +79,129 @@ fn phase_line(v: &ServerView) -> String {
     }
 }
 
+/// A value shortened to fit a card.
+pub fn short(v: &str, max: usize) -> String {
+    if v.chars().count() <= max {
+        v.to_string()
+    } else {
+        let mut s: String = v.chars().take(max.saturating_sub(1)).collect();
+        s.push('…');
+        s
+    }
+}
+
+/// A Paxos server's last few accepted slots, newest first: `#slot (ballot) value`, with ✓ when
+/// it has learned that slot as chosen.
+pub fn paxos_slot_lines(p: &PaxosServerView, rows: usize) -> Vec<(String, bool)> {
+    p.accepted
+        .iter()
+        .rev()
+        .take(rows)
+        .map(|(slot, ballot, value)| {
+            let chosen = p.chosen.iter().any(|(s, _)| s == slot);
+            (
+                format!(
+                    "#{slot} {ballot} {}{}",
+                    short(value, 9),
+                    if chosen { " ✓" } else { "" }
+                ),
+                chosen,
+            )
+        })
+        .collect()
+}
+
+/// The card of a server of a Paxos ensemble.
+fn paxos_card(p: &ServerNodeProps, px: &PaxosServerView) -> Html {
+    let v = &p.view;
+    let sid = v.id;
+    let f = p.font;
+    let (bx, by, br) = badge_geometry(p.w, p.h, f);
+    let left = -p.w / 2.0;
+    let top = -p.h / 2.0;
+    let pad = f * 0.45;
+    let line = |i: f64| f1(top + pad + f * (1.02 + 1.16 * i));
+    let text_x = f1(left + pad + 2.0 * br + f * 0.35);
+    let right_x = f1(p.w / 2.0 - pad);
+    let small = f1(f * 0.86);
+    let onclick = {
+        let cb = p.on_open.clone();
+        Callback::from(move |e: MouseEvent| {
+            e.stop_propagation();
+            cb.emit(sid)
+        })
+    };
+    let onkeydown = {
+        let cb = p.on_open.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" || e.key() == " " {
+                e.prevent_default();
+                e.stop_propagation();
+                cb.emit(sid);
+            }
+        })
+    };
+    let slots = paxos_slot_lines(px, 2);
+    let chosen_count = px.chosen.len();
+    let role = match (v.mode, v.phase) {
+        ("leader", _) => "leader".to_string(),
+        ("follower", "LEARNED") => "learned".to_string(),
+        ("looking", "PHASE 1") => match px.proposing {
+            Some(b) => format!("prepare {b}"),
+            None => "phase 1".into(),
+        },
+        ("looking", _) => "waiting".into(),
+        _ => role_word(v),
+    };
+    let label = format!(
+        "s{sid}, {}, {}, promised ballot {}, {} slots accepted, {} chosen",
+        role,
+        v.phase,
+        px.promised,
+        px.accepted.len(),
+        chosen_count
+    );
+    html! {
+        <g class={classes!("server", "paxos", v.mode, p.selected.then_some("selected"), v.observer.then_some("is-observer"))}
+            data-server={sid.to_string()} data-mode={v.mode} data-promised={px.promised.to_string()}
+            data-chosen={chosen_count.to_string()} data-accepted={px.accepted.len().to_string()}
+            transform={translate(p.x, p.y)}
+            role="button" tabindex="0" aria-label={label} aria-pressed={p.selected.to_string()}
+            {onclick} {onkeydown}>
+            <rect class="card" x={f1(left)} y={f1(top)} width={f1(p.w)} height={f1(p.h)}
+                rx={f1(f * 0.6)} />
+            <g class="badge" transform={translate(bx, by)}>
+                <circle r={f1(br)} />
+                if v.mode == "leader" {
+                    <path d={crown(br)} />
+                } else {
+                    <text y={f1(br * 0.36)} font-size={f1(f * 0.95)}>{ icon_letter(v.mode) }</text>
+                }
+            </g>
+            <text class="sid" x={text_x} y={line(0.0)} font-size={f1(f * 1.1)}>{ format!("s{sid}") }</text>
+            <text class="epoch" x={right_x} y={line(0.0)} font-size={small.clone()}>
+                <title>{ "the highest ballot promised (on disk)" }</title>
+                { format!("p{}", px.promised) }
+            </text>
+            <text class="role" x={f1(left + pad)} y={line(1.0)} font-size={f1(f * 0.9)}>
+                { format!("{role} · {chosen_count}✓") }
+            </text>
+            if slots.is_empty() {
+                <text class="phase" x={f1(left + pad)} y={line(2.0)} font-size={small.clone()}>{ "nothing accepted" }</text>
+            }
+            { for slots.into_iter().enumerate().map(|(i, (text, chosen))| html! {
+                <text class={classes!("slot", chosen.then_some("chosen"))} x={f1(left + pad)}
+                    y={line(2.0 + i as f64)} font-size={small.clone()}>{ text }</text>
+            }) }
+        </g>
+    }
+}
+
 #[function_component(ServerNode)]
 pub fn server_node(p: &ServerNodeProps) -> Html {
+    if let Some(px) = &p.view.paxos {
+        return paxos_card(p, px);
+    }
     let v = &p.view;
     let sid = v.id;
     let f = p.font;

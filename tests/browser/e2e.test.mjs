@@ -287,3 +287,48 @@ test('embed, dark theme, phone size and reduced motion', async () => {
   await reduced.close();
   assert.deepEqual(errors, []);
 });
+
+test('protocol=paxos: the same ring runs Multi-Paxos; a write gets chosen', async () => {
+  const errors = [];
+  const page = await open('./?protocol=paxos&servers=5&seed=3&speed=0.5', errors);
+  await page.waitForSelector('[data-protocol="paxos"] [data-mode="leader"]', { timeout: 30_000 });
+  assert.equal(await page.locator('[data-server]').count(), 5);
+  const leader = await leaderId(page);
+  // Every card shows the ballot it promised.
+  assert.match(await page.getAttribute(`[data-server="${leader}"]`, 'data-promised'), /^\(\d+,\d+\)$/);
+  // Paxos kinds in the legend.
+  assert.match(await page.locator('.legend').textContent(), /PREPARE.*PROMISE.*ACCEPT/s);
+  await page.selectOption('#client-at', String(leader));
+  await page.fill('#client-path', '/px');
+  await page.fill('#client-data', 'v1');
+  await page.getByRole('button', { name: 'Write', exact: true }).click();
+  await page.waitForSelector('.req.committed', { timeout: 30_000 });
+  assert.match(await page.locator('.req.committed').first().textContent(), /chosen in slot #\d+/);
+  // The leader learns it: its card counts a chosen slot and marks it ✓.
+  await page.waitForFunction(
+    (l) => Number(document.querySelector(`[data-server="${l}"]`).getAttribute('data-chosen')) >= 1,
+    leader,
+    { timeout: 30_000 },
+  );
+  assert.match(await page.locator(`[data-server="${leader}"]`).textContent(), /\/px=v1 ✓|✓/);
+  // The inspector of a Paxos server: promise and accepted values on disk, learned slots in memory.
+  await page.click(`[data-server="${leader}"]`);
+  await page.keyboard.press('Escape');
+  const inspector = page.getByRole('region', { name: `Inspector: s${leader}` });
+  await inspector.waitFor();
+  const text = await inspector.textContent();
+  assert.match(text, /promised ballot/);
+  assert.match(text, /\/px=v1/);
+  await page.screenshot({ path: join(ARTIFACTS, 'e2e-paxos.png'), fullPage: true });
+  await noTrouble(page, errors);
+  await page.close();
+
+  // A bad protocol is named, with what is allowed, and zab runs.
+  const bad = await open('./?protocol=raft&servers=3&speed=1', errors);
+  const notice = bad.locator('.notices');
+  await notice.waitFor();
+  assert.match(await notice.textContent(), /protocol=raft.*zab, paxos, paxos-single/);
+  await bad.waitForSelector('[data-protocol="zab"] [data-mode="leader"]', { timeout: 30_000 });
+  await bad.close();
+  assert.deepEqual(errors, []);
+});
