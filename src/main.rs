@@ -11,8 +11,8 @@ fn main() {
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id("app"));
     match root {
-        Some(root) => yew::Renderer::<zabscope::ui::App>::with_root(root).render(),
-        None => yew::Renderer::<zabscope::ui::App>::new().render(),
+        Some(root) => yew::Renderer::<zabscope::ui::Root>::with_root(root).render(),
+        None => yew::Renderer::<zabscope::ui::Root>::new().render(),
     };
 }
 

@@ -1200,7 +1200,7 @@ impl Component for App {
                         </div>
                     </section>
                     <aside class="side-col">
-                        <Invariants violations={self.violations.clone()} />
+                        <Invariants violations={self.violations.clone()} paxos={self.paxos()} />
                         <Inspector data={self.inspector.clone()} send={self.send.clone()} />
                         <Feed lines={self.shown_feed.clone()} />
                     </aside>

@@ -4,10 +4,12 @@
 //!
 //! URL parameters: `servers` (voters, 1..=15, default 5), `observers` (0..=5), `seed`,
 //! `speed` (virtual ms per real ms), `tick`, `latency`, `jitter` (ms), `writes` (steady writes
-//! per virtual second), `embed=1` (only the ring and the essential controls), `theme`.
+//! per virtual second), `embed=1` (only the ring and the essential controls), `theme`,
+//! `protocol=zab|paxos|paxos-single`, `compare=1` (Zab and Multi-Paxos side by side).
 
 mod app;
 mod client_box;
+mod compare;
 mod controls;
 mod feed;
 pub mod fmt;
@@ -30,6 +32,7 @@ mod timers;
 
 pub use app::{App, Msg, RequestLine, Theme};
 pub use client_box::ClientBox;
+pub use compare::{Compare, Root};
 pub use controls::Controls;
 pub use feed::{Feed, FeedLine};
 pub use help::Help;

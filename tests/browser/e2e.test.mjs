@@ -332,3 +332,52 @@ test('protocol=paxos: the same ring runs Multi-Paxos; a write gets chosen', asyn
   await bad.close();
   assert.deepEqual(errors, []);
 });
+
+test('compare=1: Zab and Multi-Paxos side by side, one crash acts on both', async () => {
+  const errors = [];
+  const page = await open('./?compare=1&servers=5&seed=3&speed=0.5', errors);
+  const zab = '[data-protocol="zab"]';
+  const paxos = '[data-protocol="paxos"]';
+  await page.waitForSelector(`${zab} [data-mode="leader"]`, { timeout: 30_000 });
+  await page.waitForSelector(`${paxos} [data-mode="leader"]`, { timeout: 30_000 });
+  assert.equal(await page.locator(`${zab} [data-server]`).count(), 5);
+  assert.equal(await page.locator(`${paxos} [data-server]`).count(), 5);
+  assert.match(await page.locator('.explanations .intro').textContent(), /ZooKeeper does not run Paxos/);
+  await page.screenshot({ path: join(ARTIFACTS, 'e2e-compare-1-leaders.png'), fullPage: true });
+
+  // Crash the Zab side's leader once, through the shared controls: both sides lose that server.
+  const victim = Number(await page.getAttribute(`${zab} [data-mode="leader"]`, 'data-server'));
+  await page.getByRole('button', { name: `s${victim}`, exact: true }).click();
+  await page.getByRole('button', { name: `Crash s${victim}`, exact: true }).click();
+  await page.waitForSelector(`${zab} [data-server="${victim}"][data-mode="down"]`);
+  await page.waitForSelector(`${paxos} [data-server="${victim}"][data-mode="down"]`);
+  await page.screenshot({ path: join(ARTIFACTS, 'e2e-compare-2-crashed.png'), fullPage: true });
+
+  // Both recover a leader (another server), and the explanation panel says what differs.
+  for (const side of [zab, paxos]) {
+    await page.waitForFunction(
+      ([s, v]) => {
+        const l = document.querySelector(`${s} [data-mode="leader"]`);
+        return l && l.getAttribute('data-server') !== String(v);
+      },
+      [side, victim],
+      { timeout: 60_000 },
+    );
+  }
+  await page.waitForSelector('.explanation', { timeout: 30_000 });
+  assert.ok((await page.locator('.explanation').count()) >= 1);
+  assert.equal(await page.locator(`${zab} [data-server="${victim}"]`).getAttribute('data-mode'), 'down');
+  assert.equal(await page.locator(`${paxos} [data-server="${victim}"]`).getAttribute('data-mode'), 'down');
+  await page.screenshot({ path: join(ARTIFACTS, 'e2e-compare-3-recovered.png'), fullPage: true });
+
+  // Restart it on both; a write at another server is taken by both.
+  await page.getByRole('button', { name: `Restart s${victim}`, exact: true }).click();
+  await page.waitForSelector(`${zab} [data-server="${victim}"]:not([data-mode="down"])`);
+  await page.waitForSelector(`${paxos} [data-server="${victim}"]:not([data-mode="down"])`);
+  for (const v of await page.locator('.invariants').evaluateAll((els) => els.map((e) => e.dataset.violations))) {
+    assert.equal(v, '0', 'an invariant was violated');
+  }
+  assert.equal(await page.locator('#error-banner').count(), 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
