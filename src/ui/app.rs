@@ -24,6 +24,15 @@ use crate::sim::narrate::{narrate, phase_banner, ClientTracker, FeedCursor, Kind
 use crate::sim::world::Protocol;
 use crate::sim::{Command, Millis, ServerView, Sid, Violation, World};
 
+/// The word the banner shows for its stage (a Paxos ensemble has phases, not Zab's stages).
+pub fn stage_word(stage: &'static str, paxos: bool) -> &'static str {
+    match (stage, paxos) {
+        ("broadcast", true) => "phase 2",
+        ("electing", true) => "phase 1",
+        (s, _) => s,
+    }
+}
+
 /// The phase banner of a Paxos ensemble, from its servers' views.
 pub fn paxos_banner(servers: &[ServerView], quorum: usize) -> crate::sim::narrate::Banner {
     use crate::sim::narrate::Banner;
@@ -1120,7 +1129,7 @@ impl Component for App {
         let banner = html! {
             <p class={classes!("banner", self.banner_stage)}>
                 // Screen readers hear the phase when it changes, not every new zxid.
-                <span class="stage" aria-live="polite">{ self.banner_stage }</span>
+                <span class="stage" aria-live="polite">{ stage_word(self.banner_stage, self.paxos()) }</span>
                 <span class="text">{ self.banner.clone() }</span>
             </p>
         };

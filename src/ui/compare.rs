@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::app::{paxos_banner, Theme};
+use super::app::{paxos_banner, stage_word, Theme};
 use super::layout::Layout;
 use super::params::{Params, DEFAULT_SPEED, MAX_SPEED, MIN_SPEED, REDUCED_SPEED};
 use super::scene::Scene;
@@ -218,7 +218,7 @@ impl Compare {
             <section class="compare-side" aria-label={title}>
                 <h2>{ title }<span class="sub">{ sub }</span></h2>
                 <p class={classes!("banner", banner.stage)}>
-                    <span class="stage">{ banner.stage }</span>
+                    <span class="stage">{ stage_word(banner.stage, protocol != Protocol::Zab) }</span>
                     <span class="text">{ banner.text.clone() }</span>
                 </p>
                 <div class="stage-wrap">

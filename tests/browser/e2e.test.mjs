@@ -381,3 +381,25 @@ test('compare=1: Zab and Multi-Paxos side by side, one crash acts on both', asyn
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('protocol=paxos-single: one decree, chosen once and learned', async () => {
+  const errors = [];
+  const page = await open('./?protocol=paxos-single&servers=3&seed=2&speed=1', errors);
+  await page.waitForSelector('[data-protocol="paxos-single"] [data-server="1"]');
+  assert.match(await page.locator('.protocol-tag').textContent(), /single-decree/);
+  await page.selectOption('#client-at', '1');
+  await page.fill('#client-path', '/decree');
+  await page.fill('#client-data', 'one');
+  await page.getByRole('button', { name: 'Write', exact: true }).click();
+  await page.waitForSelector('.req.committed', { timeout: 30_000 });
+  await page.waitForFunction(
+    () => document.querySelectorAll('[data-server][data-chosen="1"]').length === 3,
+    null,
+    { timeout: 30_000 },
+  );
+  // The comparison is one link away.
+  assert.match(await page.locator('.compare-link').getAttribute('href'), /compare=1/);
+  await page.screenshot({ path: join(ARTIFACTS, 'e2e-paxos-single.png'), fullPage: true });
+  await noTrouble(page, errors);
+  await page.close();
+});
