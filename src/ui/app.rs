@@ -60,10 +60,14 @@ pub fn paxos_banner(servers: &[ServerView], quorum: usize) -> crate::sim::narrat
         .filter(|v| v.phase == "PHASE 1")
         .filter_map(|v| v.paxos.as_ref().and_then(|p| p.proposing).map(|b| format!("s{} {b}", v.id)))
         .collect();
+    if preparing.is_empty() && servers.iter().any(|v| v.phase == "LEARNED") {
+        return Banner {
+            stage: "decided",
+            text: format!("The decree is chosen and learned ({up} up)"),
+        };
+    }
     let text = if preparing.is_empty() {
-        if servers.iter().any(|v| v.phase == "LEARNED") {
-            format!("The decree is chosen and learned ({up} up)")
-        } else if up < quorum {
+        if up < quorum {
             format!("Only {up} up: a ballot needs {quorum} promises")
         } else {
             "No proposer yet: waiting for a timeout".into()

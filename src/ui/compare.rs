@@ -37,6 +37,8 @@ pub enum CMsg {
     /// A click on a link: cut it both ways on both sides, or heal it if it was cut.
     Link(Sid, Sid),
     Key(String),
+    /// Steady writes on both (at each server in turn) on or off.
+    ToggleWrites,
     DismissNotices,
 }
 
@@ -445,6 +447,11 @@ impl Component for Compare {
                 }
                 false
             }
+            CMsg::ToggleWrites => {
+                self.writes = if self.writes > 0 { 0 } else { 10 };
+                self.next_write_at = (self.writes > 0).then(|| self.cmp.now() + self.write_period());
+                true
+            }
             CMsg::DismissNotices => {
                 self.notices.clear();
                 true
@@ -514,6 +521,11 @@ impl Component for Compare {
                         <button class="both isolate" onclick={link.callback(move |_| CMsg::Both(Command::Isolate(s)))}>{ format!("Isolate s{s}") }</button>
                         <button class="both write" onclick={link.callback(|_| CMsg::Write)}>{ format!("Write at s{s}") }</button>
                         <button class="both heal" onclick={link.callback(|_| CMsg::Both(Command::HealAll))}>{ "Heal all" }</button>
+                        <button class="both steady" aria-pressed={(self.writes > 0).to_string()}
+                            title="Steady writes at each server in turn, on both sides"
+                            onclick={link.callback(|_| CMsg::ToggleWrites)}>
+                            { if self.writes > 0 { format!("Steady writes: {}/s ✓", self.writes) } else { "Steady writes".to_string() } }
+                        </button>
                     </div>
                 </div>
                 <p class={classes!("status", self.status.as_ref().is_some_and(|s| s.0).then_some("ok"))} role="status">

@@ -92,21 +92,20 @@ pub fn short(v: &str, max: usize) -> String {
 
 /// A Paxos server's last few accepted slots, newest first: `#slot (ballot) value`, with ✓ when
 /// it has learned that slot as chosen.
-pub fn paxos_slot_lines(p: &PaxosServerView, rows: usize) -> Vec<(String, bool)> {
+/// At most `max_chars` characters a line.
+pub fn paxos_slot_lines(p: &PaxosServerView, rows: usize, max_chars: usize) -> Vec<(String, bool)> {
     p.accepted
         .iter()
         .rev()
         .take(rows)
         .map(|(slot, ballot, value)| {
             let chosen = p.chosen.iter().any(|(s, _)| s == slot);
-            (
-                format!(
-                    "#{slot} {ballot} {}{}",
-                    short(value, 9),
-                    if chosen { " ✓" } else { "" }
-                ),
-                chosen,
-            )
+            let head = format!("#{slot} {ballot} ");
+            let tail = if chosen { " ✓" } else { "" };
+            let room = max_chars
+                .saturating_sub(head.chars().count() + tail.chars().count())
+                .max(2);
+            (format!("{head}{}{tail}", short(value, room)), chosen)
         })
         .collect()
 }
@@ -141,7 +140,9 @@ fn paxos_card(p: &ServerNodeProps, px: &PaxosServerView) -> Html {
             }
         })
     };
-    let slots = paxos_slot_lines(px, 2);
+    // Characters that fit on a line of the card at the small font (about 0.6 em each).
+    let fit = ((p.w - 2.0 * pad) / (f * 0.86 * 0.6)).floor().max(8.0) as usize;
+    let slots = paxos_slot_lines(px, 2, fit);
     let chosen_count = px.chosen.len();
     let role = match (v.mode, v.phase) {
         ("leader", _) => "leader".to_string(),

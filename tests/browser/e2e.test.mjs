@@ -374,6 +374,20 @@ test('compare=1: Zab and Multi-Paxos side by side, one crash acts on both', asyn
   await page.getByRole('button', { name: `Restart s${victim}`, exact: true }).click();
   await page.waitForSelector(`${zab} [data-server="${victim}"]:not([data-mode="down"])`);
   await page.waitForSelector(`${paxos} [data-server="${victim}"]:not([data-mode="down"])`);
+  // Steady writes go to both: Zab commits them (a leader's zxid moves past epoch start) and
+  // Multi-Paxos chooses them (a leader learns slots).
+  await page.getByRole('button', { name: 'Steady writes' }).click();
+  await page.waitForFunction(
+    ([z, p]) => {
+      const zl = document.querySelector(`${z} [data-mode="leader"]`);
+      const pl = document.querySelector(`${p} [data-mode="leader"]`);
+      return zl && pl && (BigInt(zl.getAttribute('data-zxid')) & 0xffffffffn) >= 2n
+        && Number(pl.getAttribute('data-chosen')) >= 2;
+    },
+    [zab, paxos],
+    { timeout: 60_000 },
+  );
+  await page.screenshot({ path: join(ARTIFACTS, 'e2e-compare-4-writes.png'), fullPage: true });
   for (const v of await page.locator('.invariants').evaluateAll((els) => els.map((e) => e.dataset.violations))) {
     assert.equal(v, '0', 'an invariant was violated');
   }
