@@ -52,7 +52,11 @@ pub fn paxos_banner(servers: &[ServerView], quorum: usize) -> crate::sim::narrat
         let b = l.paxos.as_ref().and_then(|p| p.proposing).map_or(String::new(), |b| format!(" with ballot {b}"));
         return Banner {
             stage: "broadcast",
-            text: format!("s{} leads{b}: one phase 2 (ACCEPT / ACCEPTED) per command; {learned} slots chosen", l.id),
+            text: format!(
+                "s{} leads{b}: one phase 2 (ACCEPT / ACCEPTED) per command; {learned} slot{} chosen",
+                l.id,
+                if learned == 1 { "" } else { "s" }
+            ),
         };
     }
     let preparing: Vec<String> = servers
