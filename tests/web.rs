@@ -260,7 +260,10 @@ async fn a_paxos_ring_shows_promises_and_chosen_slots() {
         })
         .unwrap();
     world.run_until(6_000);
-    assert!(!world.paxos_chosen().is_empty(), "the write should be chosen");
+    assert!(
+        !world.paxos_chosen().is_empty(),
+        "the write should be chosen"
+    );
     let scene = Scene::build(&world, &Scene::empty(), 1000);
     let props = RingProps {
         layout: Rc::new(Layout::ring(3)),
@@ -277,7 +280,10 @@ async fn a_paxos_ring_shows_promises_and_chosen_slots() {
     let root = mount();
     yew::Renderer::<Ring>::with_root_and_props(root.clone(), props).render();
     yew::platform::time::sleep(Duration::from_millis(50)).await;
-    assert!(root.query_selector("[data-protocol=\"paxos\"]").unwrap().is_some());
+    assert!(root
+        .query_selector("[data-protocol=\"paxos\"]")
+        .unwrap()
+        .is_some());
     let promised = attrs(&root, "[data-server]", "data-promised");
     assert_eq!(promised.len(), 3);
     assert!(promised.iter().all(|b| b.starts_with('(')), "{promised:?}");
@@ -285,7 +291,10 @@ async fn a_paxos_ring_shows_promises_and_chosen_slots() {
         .query_selector(&format!("[data-server=\"{leader}\"]"))
         .unwrap()
         .unwrap();
-    assert_eq!(leader_card.get_attribute("data-mode").as_deref(), Some("leader"));
+    assert_eq!(
+        leader_card.get_attribute("data-mode").as_deref(),
+        Some("leader")
+    );
     assert!(leader_card.text_content().unwrap().contains("/a=1 ✓"));
 }
 

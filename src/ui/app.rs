@@ -49,7 +49,11 @@ pub fn paxos_banner(servers: &[ServerView], quorum: usize) -> crate::sim::narrat
         .max()
         .unwrap_or(0);
     if let Some(l) = servers.iter().find(|v| v.mode == "leader") {
-        let b = l.paxos.as_ref().and_then(|p| p.proposing).map_or(String::new(), |b| format!(" with ballot {b}"));
+        let b = l
+            .paxos
+            .as_ref()
+            .and_then(|p| p.proposing)
+            .map_or(String::new(), |b| format!(" with ballot {b}"));
         return Banner {
             stage: "broadcast",
             text: format!(
@@ -62,7 +66,12 @@ pub fn paxos_banner(servers: &[ServerView], quorum: usize) -> crate::sim::narrat
     let preparing: Vec<String> = servers
         .iter()
         .filter(|v| v.phase == "PHASE 1")
-        .filter_map(|v| v.paxos.as_ref().and_then(|p| p.proposing).map(|b| format!("s{} {b}", v.id)))
+        .filter_map(|v| {
+            v.paxos
+                .as_ref()
+                .and_then(|p| p.proposing)
+                .map(|b| format!("s{} {b}", v.id))
+        })
         .collect();
     if preparing.is_empty() && servers.iter().any(|v| v.phase == "LEARNED") {
         return Banner {
@@ -77,7 +86,10 @@ pub fn paxos_banner(servers: &[ServerView], quorum: usize) -> crate::sim::narrat
             "No proposer yet: waiting for a timeout".into()
         }
     } else if preparing.len() > 1 {
-        format!("Duelling proposers ({}): each PREPARE may pre-empt the other", preparing.join(", "))
+        format!(
+            "Duelling proposers ({}): each PREPARE may pre-empt the other",
+            preparing.join(", ")
+        )
     } else {
         format!("Phase 1: {} asks for {quorum} promises", preparing[0])
     };
@@ -596,10 +608,9 @@ impl App {
                     .and_then(|v| v.leader);
                 let st = if waited > 2000 { "stuck" } else { "pending" };
                 match leader {
-                    Some(l) if l != r.at => (
-                        st,
-                        format!("forwarded to leader s{l}; waiting {waited} ms"),
-                    ),
+                    Some(l) if l != r.at => {
+                        (st, format!("forwarded to leader s{l}; waiting {waited} ms"))
+                    }
                     Some(_) => (st, format!("at the leader; waiting {waited} ms")),
                     None => (
                         st,

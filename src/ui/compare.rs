@@ -213,8 +213,14 @@ impl Compare {
 
     fn side(&self, protocol: Protocol, scene: &Rc<Scene>, banner: &Banner) -> Html {
         let (title, sub) = match protocol {
-            Protocol::Zab => ("ZooKeeper: FLE + Zab", "election by votes, then a primary's ordered broadcast"),
-            _ => ("Multi-Paxos", "ballots, promises, and one agreement per slot"),
+            Protocol::Zab => (
+                "ZooKeeper: FLE + Zab",
+                "election by votes, then a primary's ordered broadcast",
+            ),
+            _ => (
+                "Multi-Paxos",
+                "ballots, promises, and one agreement per slot",
+            ),
         };
         html! {
             <section class="compare-side" aria-label={title}>
@@ -246,9 +252,11 @@ impl Component for Compare {
             .ok()
             .flatten()
             .is_some_and(|m| m.matches());
-        let speed = params
-            .speed
-            .unwrap_or(if reduced { REDUCED_SPEED } else { DEFAULT_SPEED });
+        let speed = params.speed.unwrap_or(if reduced {
+            REDUCED_SPEED
+        } else {
+            DEFAULT_SPEED
+        });
         let link = ctx.link().clone();
         let raf_cb =
             Closure::<dyn FnMut(f64)>::new(move |ts: f64| link.send_message(CMsg::Frame(ts)));
@@ -270,7 +278,10 @@ impl Component for Compare {
                     .target()
                     .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
                     .is_some_and(|el| {
-                        matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON")
+                        matches!(
+                            el.tag_name().as_str(),
+                            "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON"
+                        )
                     });
                 if !field && !e.ctrl_key() && !e.meta_key() && !e.alt_key() {
                     link.send_message(CMsg::Key(e.key()));
@@ -449,7 +460,8 @@ impl Component for Compare {
             }
             CMsg::ToggleWrites => {
                 self.writes = if self.writes > 0 { 0 } else { 10 };
-                self.next_write_at = (self.writes > 0).then(|| self.cmp.now() + self.write_period());
+                self.next_write_at =
+                    (self.writes > 0).then(|| self.cmp.now() + self.write_period());
                 true
             }
             CMsg::DismissNotices => {

@@ -6,8 +6,8 @@ use yew::prelude::*;
 
 use super::app::{Msg, Theme};
 use super::fmt;
-use crate::sim::world::Protocol;
 use super::params::{Params, MAX_OBSERVERS, MAX_SPEED, MAX_VOTERS, MIN_SPEED};
+use crate::sim::world::Protocol;
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct ControlsProps {

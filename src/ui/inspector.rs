@@ -127,7 +127,12 @@ pub struct ProposerData {
 }
 
 /// Reads what the inspector shows of Paxos server `sid`.
-fn inspect_paxos(world: &World, sid: Sid, mode: &'static str, phase: &'static str) -> InspectorData {
+fn inspect_paxos(
+    world: &World,
+    sid: Sid,
+    mode: &'static str,
+    phase: &'static str,
+) -> InspectorData {
     let cfg = world.ensemble();
     let up = world.paxos_server(sid);
     let disk = world.paxos_disk(sid);

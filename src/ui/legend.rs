@@ -91,7 +91,14 @@ pub fn legend(p: &LegendProps) -> Html {
         ("leader", "♛ leader"),
         ("follower", "F follower"),
         ("observer", if p.paxos { "O learner" } else { "O observer" }),
-        ("looking", if p.paxos { "? proposing / no leader" } else { "? looking" }),
+        (
+            "looking",
+            if p.paxos {
+                "? proposing / no leader"
+            } else {
+                "? looking"
+            },
+        ),
         ("down", "× down"),
     ];
     html! {

@@ -4,8 +4,8 @@
 
 use std::fmt::Write;
 
-use crate::sim::zab::Variant;
 use crate::sim::world::Protocol;
+use crate::sim::zab::Variant;
 use crate::sim::{Millis, WorldConfig};
 
 pub const MAX_VOTERS: usize = 15;
