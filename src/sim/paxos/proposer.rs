@@ -82,7 +82,7 @@ impl PaxosServer {
         self.observe(Observation::PaxosPreparing { ballot });
         let (after, jitter) = (self.cfg.ensemble.init_timeout_ms(), self.backoff());
         self.timer(TimerKind::PaxosRetry, after, jitter);
-        self.to_acceptors(PaxosMsg::Prepare { ballot, from_slot });
+        self.send_to_acceptors(PaxosMsg::Prepare { ballot, from_slot });
     }
 
     pub(crate) fn on_promise(&mut self, from: Sid, ballot: Ballot, accepted: &Rc<[AcceptedEntry]>) {
@@ -206,7 +206,7 @@ impl PaxosServer {
         };
         let ballot = p.ballot;
         p.proposals.insert(slot, (value.clone(), BTreeSet::new()));
-        self.to_acceptors(PaxosMsg::Accept {
+        self.send_to_acceptors(PaxosMsg::Accept {
             ballot,
             slot,
             value,
@@ -236,7 +236,7 @@ impl PaxosServer {
             value: value.clone(),
             acks: acks.into_iter().collect(),
         });
-        self.to_everyone(PaxosMsg::Chosen { slot, value });
+        self.send_to_everyone(PaxosMsg::Chosen { slot, value });
         if cfg.mode == PaxosMode::SingleDecree {
             self.proposer = None;
             self.out.push(Output::CancelTimer(TimerKind::PaxosRetry));
@@ -247,7 +247,7 @@ impl PaxosServer {
     /// the election or retry timer decide whether to try again.
     pub(crate) fn on_nack(&mut self, ballot: Ballot, promised: Ballot) {
         self.max_seen = self.max_seen.max(promised);
-        if !self.proposer.as_ref().is_some_and(|p| p.ballot == ballot) {
+        if self.proposer.as_ref().is_none_or(|p| p.ballot != ballot) {
             return;
         }
         self.proposer = None;
@@ -289,7 +289,7 @@ impl PaxosServer {
                     .collect();
                 let ballot = p.ballot;
                 for (slot, value) in open {
-                    self.to_acceptors(PaxosMsg::Accept {
+                    self.send_to_acceptors(PaxosMsg::Accept {
                         ballot,
                         slot,
                         value,

@@ -203,7 +203,7 @@ impl PaxosServer {
     }
 
     /// Sends to every acceptor (the voters); the server's own copy is handled at once.
-    pub(crate) fn to_acceptors(&mut self, m: PaxosMsg) {
+    pub(crate) fn send_to_acceptors(&mut self, m: PaxosMsg) {
         let voters = self.cfg.ensemble.voters.clone();
         for v in voters {
             if v == self.id {
@@ -215,7 +215,7 @@ impl PaxosServer {
     }
 
     /// Sends to every server (learners include observers).
-    pub(crate) fn to_everyone(&mut self, m: PaxosMsg) {
+    pub(crate) fn send_to_everyone(&mut self, m: PaxosMsg) {
         let all: Vec<Sid> = self.cfg.ensemble.all().collect();
         for s in all {
             if s == self.id {

@@ -436,6 +436,15 @@ fn expect(world: &World, stmt: &Stmt) -> Result<(), String> {
     Ok(())
 }
 
+/// How many chosen slots a Paxos server has learned.
+fn s_learned(view: &View, sid: Sid) -> Option<usize> {
+    view.servers
+        .get(sid as usize - 1)?
+        .paxos
+        .as_ref()
+        .map(|p| p.chosen.len())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -503,13 +512,4 @@ mod tests {
         assert_eq!(report.now, 10);
         assert_eq!(report.trace_hash, report.world.trace_hash());
     }
-}
-
-/// How many chosen slots a Paxos server has learned.
-fn s_learned(view: &View, sid: Sid) -> Option<usize> {
-    view.servers
-        .get(sid as usize - 1)?
-        .paxos
-        .as_ref()
-        .map(|p| p.chosen.len())
 }
