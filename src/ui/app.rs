@@ -11,6 +11,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use super::clock::FrameClock;
 use super::feed::FeedLine;
 use super::inspector::{inspect, InspectorData};
 use super::layout::Layout;
@@ -101,7 +102,6 @@ pub fn paxos_banner(servers: &[ServerView], quorum: usize) -> crate::sim::narrat
 
 /// A real frame longer than this (a debugger pause, a slow frame) advances virtual time as if it
 /// had lasted this long.
-const MAX_FRAME_MS: f64 = 100.0;
 /// Lines kept in the event feed.
 const FEED_KEEP: usize = 400;
 /// Real milliseconds between two updates of the text panels while the animation runs.
@@ -284,12 +284,9 @@ pub struct App {
     vt: f64,
     speed: f64,
     playing: bool,
-    hidden: bool,
     reduced: bool,
     embed: bool,
-    last_ts: Option<f64>,
-    raf_id: Option<i32>,
-    raf_cb: Closure<dyn FnMut(f64)>,
+    clock: FrameClock,
     _listeners: Vec<EventListener>,
     seen_events: u64,
     scene: Rc<Scene>,
@@ -327,7 +324,7 @@ fn window() -> web_sys::Window {
     web_sys::window().expect("a window")
 }
 
-fn prefers_reduced_motion() -> bool {
+pub(crate) fn prefers_reduced_motion() -> bool {
     window()
         .match_media("(prefers-reduced-motion: reduce)")
         .ok()
@@ -335,7 +332,7 @@ fn prefers_reduced_motion() -> bool {
         .is_some_and(|m| m.matches())
 }
 
-fn stored_theme() -> Theme {
+pub(crate) fn stored_theme() -> Theme {
     let from_url = window().location().search().ok().and_then(|q| {
         q.trim_start_matches('?')
             .split('&')
@@ -351,7 +348,7 @@ fn stored_theme() -> Theme {
     Theme::parse(&from_url.or_else(stored).unwrap_or_default())
 }
 
-fn apply_theme(theme: Theme) {
+pub(crate) fn apply_theme(theme: Theme) {
     if let Some(root) = window().document().and_then(|d| d.document_element()) {
         let _ = match theme {
             Theme::Auto => root.remove_attribute("data-theme"),
@@ -409,7 +406,7 @@ impl App {
         self.cursor = FeedCursor::new();
         self.tracker = ClientTracker::new();
         self.auto_writes = 0;
-        self.next_write_at = self.write_period().map(|p| p);
+        self.next_write_at = self.write_period();
         self.menu = Menu::None;
         let n = self.world.ensemble().server_count() as Sid;
         if self.selected.is_some_and(|s| s > n) {
@@ -463,21 +460,6 @@ impl App {
             kind,
             text: AttrValue::from(text),
         });
-    }
-
-    fn request_frame(&mut self) {
-        if self.raf_id.is_none() && self.playing && !self.hidden {
-            self.raf_id = window()
-                .request_animation_frame(self.raf_cb.as_ref().unchecked_ref())
-                .ok();
-        }
-    }
-
-    fn cancel_frame(&mut self) {
-        if let Some(id) = self.raf_id.take() {
-            let _ = window().cancel_animation_frame(id);
-        }
-        self.last_ts = None;
     }
 
     /// Runs the world up to virtual time `target`, with the steady writes due on the way.
@@ -858,17 +840,8 @@ impl Component for App {
         } else {
             DEFAULT_SPEED
         });
-        let link = ctx.link().clone();
-        let raf_cb =
-            Closure::<dyn FnMut(f64)>::new(move |ts: f64| link.send_message(Msg::Frame(ts)));
         let doc = window().document().expect("a document");
         let mut listeners = Vec::new();
-        {
-            let link = ctx.link().clone();
-            listeners.push(EventListener::new(&doc, "visibilitychange", move |_| {
-                link.send_message(Msg::Visibility)
-            }));
-        }
         {
             let link = ctx.link().clone();
             listeners.push(EventListener::new_with_options(
@@ -889,7 +862,6 @@ impl Component for App {
         }
         let theme = stored_theme();
         apply_theme(theme);
-        let hidden = doc.hidden();
         let embed = params.embed;
         let writes = params.writes;
         let mut app = App {
@@ -898,12 +870,12 @@ impl Component for App {
             vt: 0.0,
             speed,
             playing: true,
-            hidden,
             reduced,
             embed,
-            last_ts: None,
-            raf_id: None,
-            raf_cb,
+            clock: FrameClock::new(
+                ctx.link().callback(Msg::Frame),
+                ctx.link().callback(|_| Msg::Visibility),
+            ),
             _listeners: listeners,
             seen_events: u64::MAX,
             scene: Rc::new(Scene::empty()),
@@ -935,54 +907,35 @@ impl Component for App {
             on_background: ctx.link().callback(|_| Msg::CloseMenu),
         };
         app.reset_world();
-        app.request_frame();
+        app.clock.request(app.playing);
         app
     }
 
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {
             Msg::Frame(ts) => {
-                self.raf_id = None;
-                if !self.playing || self.hidden {
-                    self.last_ts = None;
+                let Some(dt) = self.clock.frame(ts, self.playing) else {
                     return false;
-                }
-                let dt = self
-                    .last_ts
-                    .map_or(0.0, |l| (ts - l).clamp(0.0, MAX_FRAME_MS));
-                self.last_ts = Some(ts);
-                self.request_frame();
-                if dt <= 0.0 {
-                    return false;
-                }
+                };
                 self.advance(self.vt + dt * self.speed);
                 self.refresh(false);
                 self.publish(Some(ts));
                 true
             }
             Msg::Visibility => {
-                self.hidden = window().document().is_some_and(|d| d.hidden());
-                if self.hidden {
-                    self.cancel_frame();
-                } else {
-                    self.request_frame();
-                }
+                self.clock.visibility_changed(self.playing);
                 false
             }
             Msg::Key(k) => self.on_shortcut(ctx, k),
             Msg::TogglePlay => {
                 self.playing = !self.playing;
-                if self.playing {
-                    self.request_frame();
-                } else {
-                    self.cancel_frame();
-                }
+                self.clock.set_playing(self.playing);
                 true
             }
             Msg::Step => {
                 if self.playing {
                     self.playing = false;
-                    self.cancel_frame();
+                    self.clock.cancel();
                 }
                 // The next event, then stand exactly at its time.
                 if let Some(at) = self.world.next_event_at() {
@@ -1239,6 +1192,6 @@ impl Component for App {
     }
 
     fn destroy(&mut self, _ctx: &Context<Self>) {
-        self.cancel_frame();
+        self.clock.cancel();
     }
 }

@@ -6,11 +6,11 @@
 use std::rc::Rc;
 
 use gloo_events::EventListener;
-use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::app::{paxos_banner, stage_word, Theme};
+use super::app::{apply_theme, paxos_banner, prefers_reduced_motion, stage_word, stored_theme};
+use super::clock::FrameClock;
 use super::layout::Layout;
 use super::params::{Params, DEFAULT_SPEED, MAX_SPEED, MIN_SPEED, REDUCED_SPEED};
 use super::scene::Scene;
@@ -20,7 +20,6 @@ use crate::sim::narrate::{phase_banner, Banner};
 use crate::sim::world::Protocol;
 use crate::sim::{Command, Millis, Sid, Violation};
 
-const MAX_FRAME_MS: f64 = 100.0;
 const PANEL_MS: f64 = 250.0;
 
 pub enum CMsg {
@@ -48,11 +47,8 @@ pub struct Compare {
     vt: f64,
     speed: f64,
     playing: bool,
-    hidden: bool,
     reduced: bool,
-    last_ts: Option<f64>,
-    raf_id: Option<i32>,
-    raf_cb: Closure<dyn FnMut(f64)>,
+    clock: FrameClock,
     _listeners: Vec<EventListener>,
     seen: (u64, u64),
     zab_scene: Rc<Scene>,
@@ -117,21 +113,6 @@ impl Compare {
 
     fn write_period(&self) -> Millis {
         (1000 / self.writes.max(1)).max(1)
-    }
-
-    fn request_frame(&mut self) {
-        if self.raf_id.is_none() && self.playing && !self.hidden {
-            self.raf_id = window()
-                .request_animation_frame(self.raf_cb.as_ref().unchecked_ref())
-                .ok();
-        }
-    }
-
-    fn cancel_frame(&mut self) {
-        if let Some(id) = self.raf_id.take() {
-            let _ = window().cancel_animation_frame(id);
-        }
-        self.last_ts = None;
     }
 
     fn advance(&mut self, target: f64) {
@@ -247,27 +228,14 @@ impl Component for Compare {
 
     fn create(ctx: &Context<Self>) -> Self {
         let (params, notices) = Params::from_location();
-        let reduced = window()
-            .match_media("(prefers-reduced-motion: reduce)")
-            .ok()
-            .flatten()
-            .is_some_and(|m| m.matches());
+        let reduced = prefers_reduced_motion();
         let speed = params.speed.unwrap_or(if reduced {
             REDUCED_SPEED
         } else {
             DEFAULT_SPEED
         });
-        let link = ctx.link().clone();
-        let raf_cb =
-            Closure::<dyn FnMut(f64)>::new(move |ts: f64| link.send_message(CMsg::Frame(ts)));
         let doc = window().document().expect("a document");
         let mut listeners = Vec::new();
-        {
-            let link = ctx.link().clone();
-            listeners.push(EventListener::new(&doc, "visibilitychange", move |_| {
-                link.send_message(CMsg::Visibility)
-            }));
-        }
         {
             let link = ctx.link().clone();
             listeners.push(EventListener::new(&doc, "keydown", move |e| {
@@ -288,23 +256,8 @@ impl Component for Compare {
                 }
             }));
         }
-        let theme = match window()
-            .local_storage()
-            .ok()
-            .flatten()
-            .and_then(|s| s.get_item("zabscope-theme").ok().flatten())
-            .as_deref()
-        {
-            Some("dark") => Theme::Dark,
-            Some("light") => Theme::Light,
-            _ => Theme::Auto,
-        };
-        if let (Some(root), t) = (doc.document_element(), theme) {
-            if t != Theme::Auto {
-                let _ = root.set_attribute("data-theme", t.name());
-            }
-        }
-        let hidden = doc.hidden();
+        let theme = stored_theme();
+        apply_theme(theme);
         let writes = params.writes as u64;
         let mut c = Compare {
             cmp: Compare::boot(&params),
@@ -312,11 +265,11 @@ impl Component for Compare {
             vt: 0.0,
             speed,
             playing: true,
-            hidden,
             reduced,
-            last_ts: None,
-            raf_id: None,
-            raf_cb,
+            clock: FrameClock::new(
+                ctx.link().callback(CMsg::Frame),
+                ctx.link().callback(|_| CMsg::Visibility),
+            ),
             _listeners: listeners,
             seen: (u64::MAX, u64::MAX),
             zab_scene: Rc::new(Scene::empty()),
@@ -344,47 +297,28 @@ impl Component for Compare {
             on_background: Callback::noop(),
         };
         c.reset();
-        c.request_frame();
+        c.clock.request(c.playing);
         c
     }
 
     fn update(&mut self, ctx: &Context<Self>, msg: CMsg) -> bool {
         match msg {
             CMsg::Frame(ts) => {
-                self.raf_id = None;
-                if !self.playing || self.hidden {
-                    self.last_ts = None;
+                let Some(dt) = self.clock.frame(ts, self.playing) else {
                     return false;
-                }
-                let dt = self
-                    .last_ts
-                    .map_or(0.0, |l| (ts - l).clamp(0.0, MAX_FRAME_MS));
-                self.last_ts = Some(ts);
-                self.request_frame();
-                if dt <= 0.0 {
-                    return false;
-                }
+                };
                 self.advance(self.vt + dt * self.speed);
                 self.refresh(false);
                 self.publish(Some(ts));
                 true
             }
             CMsg::Visibility => {
-                self.hidden = window().document().is_some_and(|d| d.hidden());
-                if self.hidden {
-                    self.cancel_frame();
-                } else {
-                    self.request_frame();
-                }
+                self.clock.visibility_changed(self.playing);
                 false
             }
             CMsg::TogglePlay => {
                 self.playing = !self.playing;
-                if self.playing {
-                    self.request_frame();
-                } else {
-                    self.cancel_frame();
-                }
+                self.clock.set_playing(self.playing);
                 true
             }
             CMsg::SpeedBy(f) => {
@@ -572,7 +506,7 @@ impl Component for Compare {
     }
 
     fn destroy(&mut self, _ctx: &Context<Self>) {
-        self.cancel_frame();
+        self.clock.cancel();
     }
 }
 

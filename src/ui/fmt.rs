@@ -11,7 +11,7 @@ pub fn push_1(out: &mut String, v: f64) {
     }
     let t = tenths.unsigned_abs();
     let _ = write!(out, "{}", t / 10);
-    if t % 10 != 0 {
+    if !t.is_multiple_of(10) {
         let _ = write!(out, ".{}", t % 10);
     }
 }

@@ -9,6 +9,7 @@
 
 mod app;
 mod client_box;
+mod clock;
 mod compare;
 mod controls;
 mod feed;
