@@ -10,8 +10,9 @@ use zabscope::sim::{Command, World, WorldConfig};
 
 const USAGE: &str = "\
 usage:
-  zabscope run FILE            run a scenario script; `status` lines go to stdout,
-                               errors to stderr as FILE:LINE: message
+  zabscope run [--feed] FILE   run a scenario script; `status` lines go to stdout,
+                               errors to stderr as FILE:LINE: message; --feed also
+                               prints the narrated event feed to stderr as it happens
   zabscope hash [--servers N] [--observers K] [--seed S] [--until MS]
                                start every server, run to MS (virtual time), print the
                                trace hash in decimal (defaults: 3 servers, 0 observers,
@@ -40,7 +41,8 @@ fn main() -> ExitCode {
     let rest = &args[1..];
     match sub.as_str() {
         "run" => match rest {
-            [file] => run_file(file),
+            [file] if file != "--feed" => run_file(file, false),
+            [flag, file] if flag == "--feed" => run_file(file, true),
             [] => usage(Some("`run` needs a script file")),
             _ => usage(Some("`run` takes one script file")),
         },
@@ -52,7 +54,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_file(file: &str) -> ExitCode {
+fn run_file(file: &str, feed: bool) -> ExitCode {
     let src = match std::fs::read_to_string(file) {
         Ok(s) => s,
         Err(e) => {
@@ -69,8 +71,13 @@ fn run_file(file: &str) -> ExitCode {
     };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    match run::run(&script, &mut out) {
-        Ok(_) => ExitCode::SUCCESS,
+    let result = if feed {
+        run_with_feed(&script, &mut out)
+    } else {
+        run::run(&script, &mut out).map(|_| ())
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("{file}:{}: {}", e.line, e.message);
             ExitCode::from(1)
@@ -119,4 +126,23 @@ fn hash(args: &[String]) -> ExitCode {
     world.run_until(until);
     println!("{}", world.trace_hash());
     ExitCode::SUCCESS
+}
+
+/// Runs a script printing every narrated feed entry to stderr as `t=MS sN: sentence`.
+fn run_with_feed(
+    script: &zabscope::sim::scenario::Script,
+    out: &mut dyn std::io::Write,
+) -> Result<(), run::RunError> {
+    let mut world = World::new(run::world_config(script)?);
+    world.enable_feed();
+    let mut cursor = world.feed_end();
+    let cfg = world.ensemble().clone();
+    let mut print = |w: &World| {
+        for e in w.feed_since(cursor) {
+            let n = zabscope::sim::narrate::narrate(e, &cfg);
+            eprintln!("t={:>7} s{}: {}", e.at, e.sid, n.text);
+        }
+        cursor = w.feed_end();
+    };
+    run::execute_tapped(&mut world, script, out, 50, &mut print).map(|_| ())
 }

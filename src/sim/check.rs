@@ -94,9 +94,13 @@ pub struct Checker {
     committed_at_sync: Vec<Zxid>,
     /// Inv 10: the tree digest after applying each zxid.
     digest_at: HashMap<Zxid, u64>,
-    /// Inv 11: since when each leader has been without a connected quorum, and how long it
-    /// may take to notice.
-    quorum_lost_since: BTreeMap<Sid, (Millis, Millis)>,
+    /// Inv 11: since when each leader has been without a connected quorum.
+    quorum_lost_since: BTreeMap<Sid, Millis>,
+    /// Inv 11: when each leader last opened (or restarted the sync of) a LearnerHandler for
+    /// a voter, by (leader, learner): such a handler counts as synced for initLimit +
+    /// syncLimit ticks whether or not its learner is still there (a crashed learner's FIN
+    /// may never reach a leader it is cut off from).
+    handler_opened: BTreeMap<(Sid, Sid), Millis>,
     /// Inv 11: leaders already reported for the current loss.
     reported_lost: BTreeSet<Sid>,
     next_quorum_check: Millis,
@@ -116,6 +120,7 @@ impl Checker {
             digest_at: HashMap::new(),
             committed_at_sync: vec![Zxid::ZERO; n],
             quorum_lost_since: BTreeMap::new(),
+            handler_opened: BTreeMap::new(),
             reported_lost: BTreeSet::new(),
             next_quorum_check: 0,
         }
@@ -263,7 +268,15 @@ impl Checker {
             Observation::Synced { upto, leader } => {
                 self.on_synced(event, at, server, *leader, *upto)
             }
+            Observation::LearnerConnected {
+                learner,
+                observer: false,
+                ..
+            } => {
+                self.handler_opened.insert((sid, *learner), at);
+            }
             Observation::SyncChosen { learner, .. } => {
+                self.handler_opened.insert((sid, *learner), at);
                 let known = self
                     .committed
                     .keys()
@@ -539,19 +552,18 @@ impl Checker {
                 continue;
             }
             let mut connected = 1;
-            let mut lost_syncing = false;
-            for f in slots.iter().filter_map(|s| match s {
-                Slot::Up(f) if f.id != leader && self.cfg.is_voter(f.id) => Some(f),
-                _ => None,
-            }) {
-                let Role::Learning(l) = &f.role else { continue };
-                if l.leader != leader {
-                    continue;
-                }
-                if net.is_up(leader, f.id) && net.is_up(f.id, leader) {
+            let mut lost = Vec::new();
+            for &voter in self.cfg.voters.iter().filter(|v| **v != leader) {
+                let follows = slots.iter().any(|s| match s {
+                    Slot::Up(f) if f.id == voter => {
+                        matches!(&f.role, Role::Learning(l) if l.leader == leader)
+                    }
+                    _ => false,
+                });
+                if follows && net.is_up(leader, voter) && net.is_up(voter, leader) {
                     connected += 1;
-                } else if l.stage != LearnerStage::Broadcast {
-                    lost_syncing = true;
+                } else {
+                    lost.push(voter);
                 }
             }
             if connected >= self.cfg.quorum() {
@@ -559,17 +571,24 @@ impl Checker {
                 self.reported_lost.remove(&leader);
                 continue;
             }
-            let limit_ticks = if lost_syncing {
-                self.cfg.init_limit + self.cfg.sync_limit
-            } else {
-                self.cfg.sync_limit
-            };
-            let allowed = (limit_ticks + 1) * tick + tick / 2;
-            let (since, allowed) = *self
-                .quorum_lost_since
-                .entry(leader)
-                .or_insert((at, allowed));
-            if at - since > allowed && self.reported_lost.insert(leader) {
+            let since = *self.quorum_lost_since.entry(leader).or_insert(at);
+            // The leader notices at the first tick when its synced voters are no quorum: a
+            // learner's handler stays synced syncLimit ticks after its last packet, and
+            // initLimit + syncLimit ticks after it opened (or restarted its sync) if it never
+            // ACKed NEWLEADER (LearnerHandler's tickOfNextAckDeadline; Leader.lead's check).
+            // Half a tick more for this sampling.
+            let limits = |ticks: u64| (ticks + 1) * tick + tick / 2;
+            let opened = lost
+                .iter()
+                .filter_map(|v| self.handler_opened.get(&(leader, *v)))
+                .max()
+                .copied();
+            let mut until = since + limits(self.cfg.sync_limit);
+            if let Some(o) = opened {
+                until = until.max(o + limits(self.cfg.init_limit + self.cfg.sync_limit));
+            }
+            if at > until && self.reported_lost.insert(leader) {
+                let allowed = until - since;
                 self.violate(
                     event,
                     at,

@@ -2,6 +2,7 @@
 //! to both at the same virtual time, and short explanations of the differences as they show
 //! up (protocol.md §7, points a-e). The page's comparison view drives this; so can a test.
 
+use super::narrate::FeedCursor;
 use super::types::{Millis, Sid};
 use super::world::{Command, FeedEntry, Protocol, World, WorldConfig};
 use super::zab::{Observation, SyncMode};
@@ -53,8 +54,8 @@ pub struct Comparison {
     pub zab: World,
     pub paxos: World,
     explanations: Vec<Explanation>,
-    zab_read: usize,
-    paxos_read: usize,
+    zab_read: FeedCursor,
+    paxos_read: FeedCursor,
     /// Facts seen so far, to word the explanations with real numbers.
     zab_sync: Option<(Sid, SyncMode, u64)>,
     paxos_leading: Option<(Sid, String, usize, usize)>,
@@ -75,8 +76,8 @@ impl Comparison {
             zab,
             paxos,
             explanations: Vec::new(),
-            zab_read: 0,
-            paxos_read: 0,
+            zab_read: FeedCursor::new(),
+            paxos_read: FeedCursor::new(),
             zab_sync: None,
             paxos_leading: None,
             cut_seen: false,
@@ -112,10 +113,18 @@ impl Comparison {
     }
 
     fn explain(&mut self) {
-        let zab_new: Vec<FeedEntry> = self.zab.feed().skip(self.zab_read).cloned().collect();
-        let paxos_new: Vec<FeedEntry> = self.paxos.feed().skip(self.paxos_read).cloned().collect();
-        self.zab_read += zab_new.len();
-        self.paxos_read += paxos_new.len();
+        let zab_new: Vec<FeedEntry> = self
+            .zab_read
+            .read_new(&self.zab)
+            .into_iter()
+            .cloned()
+            .collect();
+        let paxos_new: Vec<FeedEntry> = self
+            .paxos_read
+            .read_new(&self.paxos)
+            .into_iter()
+            .cloned()
+            .collect();
         for e in &zab_new {
             self.on_zab(e.at, e);
         }
@@ -263,6 +272,43 @@ mod tests {
         assert!(
             z.is_ok() && p.is_err(),
             "sessions exist on the Zab side only"
+        );
+    }
+
+    /// The world's feed is bounded (4,000 entries): a comparison that has run past it many
+    /// times over still reads what is new, and still explains.
+    #[test]
+    fn explanations_keep_coming_after_the_feed_wraps() {
+        let mut c = Comparison::new(5, 0, 3);
+        c.apply(Command::StartAll).0.unwrap();
+        c.run_until(3_000);
+        let mut t = 3_000;
+        let mut writes = 0;
+        while c.zab.feed_end() < 12_000 || c.paxos.feed_end() < 12_000 {
+            writes += 1;
+            let at = (writes % 5) + 1;
+            let _ = c.apply(Command::Write {
+                at,
+                path: format!("/k{}", writes % 7),
+                data: "v".into(),
+            });
+            t += 20;
+            c.run_until(t);
+            assert!(t < 600_000, "the feeds never wrapped");
+        }
+        let before = c.explanations().len();
+        assert!(!c.explanations().iter().any(|e| e.point == Point::Recovery));
+        let zab_leader = c.zab.serving_leader().unwrap();
+        let paxos_leader = c.paxos.serving_leader().unwrap();
+        c.zab.apply(Command::Crash(zab_leader)).unwrap();
+        c.paxos.apply(Command::Crash(paxos_leader)).unwrap();
+        c.run_until(t + 10_000);
+        assert!(
+            c.explanations()[before..]
+                .iter()
+                .any(|e| e.point == Point::Recovery),
+            "no recovery explained after the feed wrapped: {:#?}",
+            c.explanations()
         );
     }
 

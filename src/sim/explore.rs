@@ -349,6 +349,31 @@ impl Faults {
             .filter(|s| !world.is_up(**s) || self.wiped.contains(s))
             .count()
     }
+
+    /// Voters that are down, wiped-and-unsynced, or on a cut link (either end, either way).
+    /// A wipe is amnesia, outside Zab's crash-recovery model, so it is only safe within the
+    /// fault budget counted this strictly: the wiped server plus every impaired voter must
+    /// stay a minority, or the servers that remember its promises may all be out of reach
+    /// (explorer seeds 39629 and 47443 wiped a disk while another voter was cut off).
+    fn impaired_voters(&self, world: &World) -> BTreeSet<Sid> {
+        let cfg = world.ensemble();
+        let n = cfg.server_count() as Sid;
+        let on_cut =
+            |v: Sid| (1..=n).any(|o| o != v && !(world.net.is_up(v, o) && world.net.is_up(o, v)));
+        cfg.voters
+            .iter()
+            .copied()
+            .filter(|&v| !world.is_up(v) || self.wiped.contains(&v) || on_cut(v))
+            .collect()
+    }
+
+    /// Wiping `sid` now keeps the wiped plus impaired voters a minority.
+    fn can_wipe(&self, world: &World, sid: Sid) -> bool {
+        let minority = (world.ensemble().voters.len() - 1) / 2;
+        let mut impaired = self.impaired_voters(world);
+        impaired.insert(sid);
+        impaired.len() <= minority
+    }
 }
 
 fn pick_action(
@@ -393,7 +418,8 @@ fn pick_action(
             && !flavor.is_paxos()
             && world.is_up(target)
             && Some(target) != leader
-            && can_fail(target) =>
+            && can_fail(target)
+            && faults.can_wipe(world, target) =>
         {
             Stmt::Wipe(target)
         }

@@ -174,6 +174,17 @@ pub fn narrate(e: &FeedEntry, cfg: &EnsembleConfig) -> Narration {
             Kind::Sync,
             format!("s{s} serves epoch {epoch} from {zxid}: a quorum ACKed NEWLEADER"),
         ),
+        Observation::LearnerConnected {
+            learner,
+            observer,
+            accepted_epoch,
+        } => (
+            Kind::Epoch,
+            format!(
+                "s{s} takes s{learner}'s connection: {} with acceptedEpoch {accepted_epoch}",
+                if *observer { "OBSERVERINFO" } else { "FOLLOWERINFO" }
+            ),
+        ),
         Observation::SyncChosen {
             learner,
             mode,
@@ -300,88 +311,35 @@ fn abandoned(s: Sid, role: PeerState, reason: &str, cfg: &EnsembleConfig) -> Str
 // ---------------------------------------------------------------------------------------------
 // Reading the feed incrementally.
 
-/// A fingerprint of a feed entry: enough to find it again among later entries.
-fn fingerprint(e: &FeedEntry) -> (Millis, Sid, u8, u64) {
-    let (tag, key) = match &e.what {
-        Observation::ElectionStarted { round, vote } => (0, round << 8 ^ vote.leader as u64),
-        Observation::VoteChanged { round, vote } => {
-            (1, round << 8 ^ vote.leader as u64 ^ vote.zxid.0 << 16)
-        }
-        Observation::Decided { round, vote, .. } => (2, round << 8 ^ vote.leader as u64),
-        Observation::AcceptedEpoch { epoch } => (3, *epoch),
-        Observation::CurrentEpoch { epoch } => (4, *epoch),
-        Observation::LeaderEstablished { epoch } => (5, *epoch),
-        Observation::LeaderServing { epoch, .. } => (6, *epoch),
-        Observation::SyncChosen { learner, zxid, .. } => (7, zxid.0 ^ (*learner as u64) << 56),
-        Observation::Logged { txn, .. } => (8, txn.zxid.0),
-        Observation::LeaderCommitted { zxid, .. } => (9, zxid.0),
-        Observation::Applied { txn, .. } => (10, txn.zxid.0),
-        Observation::Synced { upto, .. } => (11, upto.0),
-        Observation::Truncated { to, removed } => (12, to.0 ^ removed.len() as u64),
-        Observation::SnapInstalled { zxid } => (13, zxid.0),
-        Observation::Abandoned { role, .. } => (14, *role as u64),
-        Observation::ClientReply { request, .. } => (15, *request),
-        Observation::PaxosPreparing { ballot } => (16, ballot.round << 8 ^ ballot.sid as u64),
-        Observation::PaxosPromised { ballot } => (17, ballot.round << 8 ^ ballot.sid as u64),
-        Observation::PaxosLeading { ballot, .. } => (18, ballot.round << 8 ^ ballot.sid as u64),
-        Observation::PaxosPreempted { ballot, .. } => (19, ballot.round << 8 ^ ballot.sid as u64),
-        Observation::PaxosAccepted { slot, ballot, .. } => {
-            (20, slot << 24 ^ ballot.round << 8 ^ ballot.sid as u64)
-        }
-        Observation::PaxosChosen { slot, .. } => (21, *slot),
-        Observation::PaxosLearned { slot, .. } => (22, *slot),
-    };
-    (e.at, e.sid, tag, key)
-}
-
-/// Remembers how far the world's feed has been read. The world keeps only its latest few
-/// thousand entries, so the cursor finds its place again by the last entries it saw.
+/// Remembers how far the world's feed has been read, by sequence number: the world keeps only
+/// its latest few thousand entries, and a reader that fell further behind than that simply
+/// misses the oldest (it never loses its place).
 #[derive(Clone, Debug, Default)]
 pub struct FeedCursor {
-    last: Vec<(Millis, Sid, u8, u64)>,
+    next: u64,
 }
 
 impl FeedCursor {
-    /// At most this many new entries are returned at once (the rest are skipped).
+    /// At most this many new entries are returned at once (the older rest are skipped).
     pub const MAX_BATCH: usize = 1000;
 
     pub fn new() -> FeedCursor {
         FeedCursor::default()
     }
 
+    /// A cursor past everything the world has fed so far.
+    pub fn at_end(world: &World) -> FeedCursor {
+        FeedCursor {
+            next: world.feed_end(),
+        }
+    }
+
     /// The entries added since the last call, oldest first.
     pub fn read_new<'a>(&mut self, world: &'a World) -> Vec<&'a FeedEntry> {
-        const TAIL: usize = 3;
-        let tail_len = self.last.len();
-        // Newest first, until the remembered tail (oldest first in `last`) is met.
-        let mut walked: Vec<&FeedEntry> = Vec::new();
-        let mut found = None;
-        for e in world.feed().rev() {
-            walked.push(e);
-            if tail_len > 0 && walked.len() >= tail_len {
-                let k = walked.len() - tail_len;
-                if (0..tail_len).all(|j| fingerprint(walked[k + j]) == self.last[tail_len - 1 - j])
-                {
-                    found = Some(k);
-                    break;
-                }
-            }
-            if walked.len() >= Self::MAX_BATCH + tail_len {
-                break;
-            }
-        }
-        let count = found.unwrap_or(walked.len().min(Self::MAX_BATCH));
-        if count > 0 {
-            self.last = walked[..walked.len().min(TAIL)]
-                .iter()
-                .rev()
-                .map(|e| fingerprint(e))
-                .collect();
-        }
-        let mut new = walked;
-        new.truncate(count);
-        new.reverse();
-        new
+        let end = world.feed_end();
+        let from = self.next.max(end.saturating_sub(Self::MAX_BATCH as u64));
+        self.next = end;
+        world.feed_since(from).collect()
     }
 }
 
@@ -799,8 +757,10 @@ mod tests {
             seen += batch.len();
             // The newest entry is always part of what has been read.
             if let (Some(a), Some(b)) = (batch.last(), w.feed().last()) {
-                assert_eq!(fingerprint(a), fingerprint(b));
+                assert_eq!(a.seq, b.seq);
             }
+            // Oldest first, no entry twice, none skipped within a batch.
+            assert!(batch.windows(2).all(|p| p[1].seq == p[0].seq + 1));
         }
         assert!(cursor.read_new(&w).is_empty());
         assert!(seen > 4000, "only {seen} entries");

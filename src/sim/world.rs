@@ -422,6 +422,21 @@ impl World {
         self.feed.as_ref().map(|f| f.iter()).into_iter().flatten()
     }
 
+    /// The feed entries with `seq >= from`, oldest first: a reader keeps the `seq` after the
+    /// last entry it read as its cursor, and never loses its place when the bounded feed wraps
+    /// (entries evicted before it read them are simply gone).
+    pub fn feed_since(&self, from: u64) -> impl Iterator<Item = &FeedEntry> {
+        let feed = self.feed.as_ref();
+        let first = feed.and_then(|f| f.front()).map_or(0, |e| e.seq);
+        let skip = from.saturating_sub(first) as usize;
+        feed.map(|f| f.iter().skip(skip)).into_iter().flatten()
+    }
+
+    /// The `seq` the next feed entry will get: a cursor that has read everything so far.
+    pub fn feed_end(&self) -> u64 {
+        self.fed + 1
+    }
+
     /// When the next event is due, if any.
     pub fn next_event_at(&self) -> Option<Millis> {
         self.queue.peek().map(|Reverse(e)| e.at)

@@ -30,6 +30,23 @@ impl PaxosServer {
         self.timer(TimerKind::PaxosElection, after, 0);
     }
 
+    /// Asking is not always enough: a value can be chosen (a quorum accepted it) while nobody
+    /// knows, if its proposer died before it counted the ACCEPTEDs (explorer seeds 32073 and
+    /// 87441 of paxos-single waited forever). As Lamport suggests, a learner then finds out by
+    /// running a proposal: an acceptor that has accepted something but still learned nothing
+    /// one whole asking interval later starts phase 1 itself; the promises hand it the value
+    /// of the highest accepted ballot, which it re-proposes (nothing new is ever proposed
+    /// this way, so if the quorum accepted nothing it stops there).
+    pub(crate) fn probe_if_undecided(&mut self) {
+        let undecided = !self.chosen.contains_key(&0)
+            && self.proposer.is_none()
+            && self.disk.accepted.contains_key(&0);
+        if undecided && self.undecided_at_last_ask {
+            self.start_phase1();
+        }
+        self.undecided_at_last_ask = undecided;
+    }
+
     pub(crate) fn on_learn_request(&mut self, from: Sid, from_slot: Slot) {
         let known: Vec<(Slot, Value)> = self
             .chosen

@@ -171,6 +171,15 @@ impl PaxosServer {
                     self.send_accept(0, Value::Cmd { request, data });
                 }
             }
+            if self
+                .proposer
+                .as_ref()
+                .is_some_and(|p| p.proposals.is_empty())
+            {
+                // A probe that found nothing accepted has nothing to propose: done.
+                self.proposer = None;
+                self.out.push(Output::CancelTimer(TimerKind::PaxosRetry));
+            }
             return;
         }
         let queued: Vec<(RequestId, Rc<str>)> = self.pending.drain(..).collect();

@@ -100,6 +100,9 @@ pub struct PaxosServer {
     pub proposer: Option<Proposer>,
     /// Client commands waiting for a leader to take them.
     pub pending: VecDeque<(RequestId, Rc<str>)>,
+    /// Single-decree: at the last asking round this acceptor had accepted a value and
+    /// learned none (see `probe_if_undecided`).
+    pub(crate) undecided_at_last_ask: bool,
     pub(crate) now: Millis,
     pub(crate) out: Vec<Output>,
 }
@@ -119,6 +122,7 @@ impl PaxosServer {
             last_heard: 0,
             proposer: None,
             pending: VecDeque::new(),
+            undecided_at_last_ask: false,
             now: 0,
             out: Vec::new(),
         }
@@ -184,6 +188,7 @@ impl PaxosServer {
     fn on_timer(&mut self, kind: TimerKind) {
         match kind {
             TimerKind::PaxosElection if self.cfg.mode == PaxosMode::SingleDecree => {
+                self.probe_if_undecided();
                 self.ask_what_is_chosen()
             }
             TimerKind::PaxosElection => self.on_election_timer(),

@@ -158,6 +158,18 @@ pub fn execute(
     script: &Script,
     out: &mut dyn std::io::Write,
 ) -> Result<usize, RunError> {
+    execute_tapped(world, script, out, Millis::MAX, &mut |_| {})
+}
+
+/// `execute`, handing the world to `tap` after every line and at least every `every` ms of
+/// virtual time (to print the narrated feed as it grows, say: `zabscope run --feed`).
+pub fn execute_tapped(
+    world: &mut World,
+    script: &Script,
+    out: &mut dyn std::io::Write,
+    every: Millis,
+    tap: &mut dyn FnMut(&World),
+) -> Result<usize, RunError> {
     let world = &mut *world;
     let mut expects_violation = false;
     let mut expectations = 0;
@@ -169,9 +181,19 @@ pub fn execute(
             message,
         };
         match &line.stmt {
-            Stmt::Run(d) => world.run_until(world.now().saturating_add(*d)),
+            Stmt::Run(d) => {
+                let end = world.now().saturating_add(*d);
+                loop {
+                    world.run_until(world.now().saturating_add(every).min(end));
+                    tap(world);
+                    if world.now() >= end {
+                        break;
+                    }
+                }
+            }
             Stmt::Until(goal, timeout) => {
-                until(world, *goal, timeout.unwrap_or(DEFAULT_UNTIL_TIMEOUT)).map_err(err)?
+                let timeout = timeout.unwrap_or(DEFAULT_UNTIL_TIMEOUT);
+                until(world, *goal, timeout, tap).map_err(err)?
             }
             Stmt::Status => writeln!(out, "{}", status_json(&world.view()))
                 .map_err(|e| err(format!("cannot write the status: {e}")))?,
@@ -194,6 +216,7 @@ pub fn execute(
                 world.apply(cmd).map_err(err)?;
             }
         }
+        tap(world);
         if first_violation_line.is_none() && !world.violations().is_empty() {
             first_violation_line = Some(line.number);
         }
@@ -292,7 +315,12 @@ pub fn command(world: &World, stmt: &Stmt) -> Result<Command, String> {
     })
 }
 
-fn until(world: &mut World, goal: UntilGoal, timeout: Millis) -> Result<(), String> {
+fn until(
+    world: &mut World,
+    goal: UntilGoal,
+    timeout: Millis,
+    tap: &mut dyn FnMut(&World),
+) -> Result<(), String> {
     let deadline = world.now().saturating_add(timeout);
     loop {
         let reached = match goal {
@@ -314,6 +342,7 @@ fn until(world: &mut World, goal: UntilGoal, timeout: Millis) -> Result<(), Stri
             ));
         }
         world.run_until(world.now().saturating_add(UNTIL_STEP).min(deadline));
+        tap(world);
     }
 }
 

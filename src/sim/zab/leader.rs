@@ -186,6 +186,11 @@ impl Server {
         if voter && l.phase == LeaderPhase::Discovery {
             l.connecting.insert(from);
         }
+        self.observe(Observation::LearnerConnected {
+            learner: from,
+            observer: !voter,
+            accepted_epoch,
+        });
         if let Some(old) = old {
             self.out.push(super::server::Output::Close(old));
         }

@@ -128,6 +128,13 @@ pub enum Observation {
         epoch: Epoch,
         zxid: Zxid,
     },
+    /// The leader opened a LearnerHandler for a learner's FOLLOWERINFO (OBSERVERINFO): until
+    /// it ACKs NEWLEADER, that handler counts as synced for initLimit + syncLimit ticks.
+    LearnerConnected {
+        learner: Sid,
+        observer: bool,
+        accepted_epoch: Epoch,
+    },
     SyncChosen {
         learner: Sid,
         mode: SyncMode,
