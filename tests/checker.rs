@@ -23,7 +23,11 @@ fn flagged(script: &str, variant: Variant) -> Vec<u8> {
             "the script failed for another reason: {e}"
         );
     }
-    world.violations().iter().map(|v| v.invariant).collect()
+    world
+        .violations()
+        .iter()
+        .map(|v| v.invariant.number())
+        .collect()
 }
 
 const WRITE_AFTER_ELECTION: &str = "servers 3
@@ -101,7 +105,11 @@ fn forgetting_accepted_epoch_is_caught() {
         world.apply(Command::Crash(caught_in_between)).unwrap();
         world.apply(Command::Restart(caught_in_between)).unwrap();
         world.run_until(world.now() + 5_000);
-        let found: Vec<u8> = world.violations().iter().map(|v| v.invariant).collect();
+        let found: Vec<u8> = world
+            .violations()
+            .iter()
+            .map(|v| v.invariant.number())
+            .collect();
         match variant {
             Variant::Correct => assert!(
                 found.is_empty(),
@@ -114,6 +122,25 @@ fn forgetting_accepted_epoch_is_caught() {
             ),
         }
     }
+}
+
+/// A leader cut off from both followers must notice within syncLimit + 1 ticks.
+const LEADER_CUT_OFF: &str = "servers 3
+seed 2
+start all
+until stable 10s
+isolate 3
+run 3s
+";
+
+#[test]
+fn a_leader_that_never_checks_its_quorum_is_caught() {
+    assert!(flagged(LEADER_CUT_OFF, Variant::Correct).is_empty());
+    let found = flagged(LEADER_CUT_OFF, Variant::SkipQuorumCheck);
+    assert!(
+        found.contains(&11),
+        "expected invariant 11 (leader without quorum steps down), got {found:?}"
+    );
 }
 
 /// Every broken variant is caught by random exploration too, and the printed replay script

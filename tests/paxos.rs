@@ -110,7 +110,7 @@ run 3s
         world
             .violations()
             .iter()
-            .map(|v| v.invariant)
+            .map(|v| v.invariant.number())
             .collect::<Vec<_>>()
     };
     assert!(

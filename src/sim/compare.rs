@@ -177,7 +177,7 @@ impl Comparison {
                     "Zab: {zxid} commits only after every smaller zxid: the primary's updates apply in its order, with many proposals outstanding. Multi-Paxos decides each slot on its own and may hold values of different ballots in neighbouring slots."
                 ),
             ),
-            Observation::Abandoned { reason, .. } if self.cut_seen && !self.seen(Point::Fifo) && (reason.contains("no packet") || reason.contains("closed")) => self.say(
+            Observation::Abandoned { reason, .. } if self.cut_seen && !self.seen(Point::Fifo) && reason.lost_leader() => self.say(
                 now,
                 Point::Fifo,
                 format!(

@@ -305,16 +305,13 @@ fn paxos_converged(world: &World) -> bool {
         })
 }
 
-fn with_expectation(mut stmts: Vec<Stmt>, invariant: u8) -> Vec<Stmt> {
+fn with_expectation(mut stmts: Vec<Stmt>, invariant: super::check::Invariant) -> Vec<Stmt> {
     stmts.push(Stmt::ExpectViolation(invariant));
     stmts
 }
 
 fn describe(v: &super::check::Violation) -> String {
-    format!(
-        "invariant {} ({}) at event {}, t={} ms, servers {:?}: {}",
-        v.invariant, v.name, v.event, v.at, v.servers, v.explanation
-    )
+    v.to_string()
 }
 
 /// What has been broken so far, so the schedule stays within what Zab promises to survive:

@@ -7,7 +7,7 @@ use super::types::{Millis, Sid, Zxid};
 use super::world::{FeedEntry, World};
 use super::zab::leader::{Leader, LeaderPhase};
 use super::zab::learner::LearnerStage;
-use super::zab::{EnsembleConfig, Observation, PeerState, Role, SyncMode, Vote};
+use super::zab::{AbandonReason, EnsembleConfig, Observation, PeerState, Role, SyncMode, Vote};
 use std::collections::VecDeque;
 use std::fmt::Write;
 
@@ -88,22 +88,6 @@ fn op_summary(txn: &Txn) -> String {
         TxnOp::SetData { path, data } => format!("setData {path} = {data:?}"),
         op => op.to_string(),
     }
-}
-
-/// The first `sN` in a sentence (the engine's reasons name the peer that way).
-fn first_sid(text: &str) -> Option<Sid> {
-    let bytes = text.as_bytes();
-    (0..bytes.len()).find_map(|i| {
-        let prev_ok = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
-        if bytes[i] != b's' || !prev_ok {
-            return None;
-        }
-        let digits: String = text[i + 1..]
-            .chars()
-            .take_while(|c| c.is_ascii_digit())
-            .collect();
-        digits.parse().ok()
-    })
 }
 
 fn vote_text(v: &Vote) -> String {
@@ -283,29 +267,42 @@ pub fn narrate(e: &FeedEntry, cfg: &EnsembleConfig) -> Narration {
     Narration { kind, text }
 }
 
-fn abandoned(s: Sid, role: PeerState, reason: &str, cfg: &EnsembleConfig) -> String {
-    if reason.starts_with("no packet from leader") {
-        let leader = first_sid(reason).map_or("its leader".to_string(), |l| format!("leader s{l}"));
-        let (limit, name) = if reason.contains("syncLimit") {
-            (cfg.sync_limit, "syncLimit")
-        } else {
-            (cfg.init_limit, "initLimit")
-        };
-        return format!(
-            "s{s} heard nothing from {leader} for {limit} ticks ({name}) and goes LOOKING"
-        );
+fn abandoned(s: Sid, role: PeerState, reason: &AbandonReason, cfg: &EnsembleConfig) -> String {
+    match reason {
+        AbandonReason::LeaderSilent {
+            leader,
+            limit,
+            ticks,
+            ..
+        } => format!(
+            "s{s} heard nothing from leader s{leader} for {ticks} ticks ({}) and goes LOOKING",
+            limit.as_str()
+        ),
+        AbandonReason::QuorumLost { synced } if synced.len() <= 1 => format!(
+            "s{s} lost contact with a quorum (no follower is synced any more; {} of {} voters needed) and steps down",
+            cfg.quorum(),
+            cfg.voters.len()
+        ),
+        AbandonReason::QuorumLost { synced } => {
+            let others: Vec<Sid> = synced.iter().copied().filter(|x| *x != s).collect();
+            format!(
+                "s{s} lost contact with a quorum (still synced with {}; {} of {} voters needed) and steps down",
+                sids(&others),
+                cfg.quorum(),
+                cfg.voters.len()
+            )
+        }
+        AbandonReason::ConnectionClosed { leader } => {
+            format!("s{s} lost its connection to s{leader} and goes LOOKING")
+        }
+        AbandonReason::EpochRefused {
+            leader_epoch,
+            accepted,
+        } => format!(
+            "s{s} refuses the leader's epoch {leader_epoch}: it already accepted epoch {accepted}, so it goes LOOKING"
+        ),
+        other => format!("s{s} stops {} and goes LOOKING: {other}", role.as_str()),
     }
-    if let Some(rest) = reason.strip_prefix("not sufficient followers synced, only synced with ") {
-        return format!(
-            "s{s} lost contact with a quorum (still in touch with {rest}; {} needed) and steps down",
-            cfg.quorum()
-        );
-    }
-    if reason.starts_with("connection to leader") {
-        let leader = first_sid(reason).map_or("its leader".to_string(), |l| format!("s{l}"));
-        return format!("s{s} lost its connection to {leader} and goes LOOKING");
-    }
-    format!("s{s} stops {} and goes LOOKING: {reason}", role.as_str())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -842,12 +839,5 @@ mod tests {
                 zxid: Zxid::new(1, 1)
             })
         );
-    }
-
-    #[test]
-    fn first_sid_finds_the_peer() {
-        assert_eq!(first_sid("no packet from leader s12 within"), Some(12));
-        assert_eq!(first_sid("sessions s3"), Some(3));
-        assert_eq!(first_sid("nothing"), None);
     }
 }

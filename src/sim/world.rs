@@ -2,10 +2,10 @@
 //! the invariant checker and the trace. The only way in is `apply(Command)` and the clock
 //! (`run_until`, `step`); the only way out is `view()` and the trace.
 
+use super::check::PaxosChecker;
 use super::check::{Checker, Violation};
 use super::data::{Disk, SessionId};
 use super::net::Network;
-use super::paxos::check::PaxosChecker;
 use super::paxos::PaxosMsg;
 use super::paxos::{PaxosConfig, PaxosDisk, PaxosMode, PaxosRole, PaxosServer, PaxosVariant};
 use super::types::{Millis, Sid, Zxid};

@@ -46,7 +46,7 @@ pub fn invariants(p: &InvariantsProps) -> Html {
             .join(", ");
         html! {
             <li>
-                <strong>{ format!("#{} {}", v.invariant, v.name) }</strong>
+                <strong>{ format!("#{} {}", v.invariant.number(), v.invariant.name()) }</strong>
                 { format!(" at t = {} (event {}), {}: ", seconds(v.at), v.event, servers) }
                 { v.explanation.clone() }
             </li>

@@ -3,7 +3,7 @@
 //! with several proposers.
 
 pub mod acceptor;
-pub mod check;
+
 pub mod learner;
 pub mod message;
 pub mod proposer;

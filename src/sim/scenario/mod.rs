@@ -108,7 +108,7 @@ pub enum Stmt {
     /// Paxos: the server has learned this many chosen slots.
     ExpectChosen(Sid, u64),
     /// The checker must have found a violation of this invariant (for broken variants).
-    ExpectViolation(u8),
+    ExpectViolation(crate::sim::check::Invariant),
     /// The checker must have found nothing so far.
     ExpectNoViolations,
 }

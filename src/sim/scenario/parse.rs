@@ -7,6 +7,7 @@
 //! The parser never panics, whatever the input (see the garbage test below).
 
 use super::{Line, Script, Stmt, Targets, UntilGoal};
+use crate::sim::check::Invariant;
 use crate::sim::types::{Millis, Sid, Zxid};
 use crate::sim::zab::config::Variant;
 use std::fmt;
@@ -66,8 +67,6 @@ const EXPECTATIONS: &[&str] = &[
 ];
 const MODES: &[&str] = &["leader", "follower", "observer", "looking", "down"];
 /// protocol.md §5 numbers its invariants 1 to 14.
-const INVARIANTS: std::ops::RangeInclusive<u8> = 1..=14;
-const PAXOS_INVARIANTS: std::ops::RangeInclusive<u8> = 21..=24;
 /// The largest server id (and the largest ensemble) a script may name.
 pub const MAX_SERVERS: usize = 255;
 /// Durations are capped at a day of virtual time: enough for any scenario, and no overflow.
@@ -293,7 +292,7 @@ impl fmt::Display for Stmt {
             Stmt::ExpectEpoch(sid, epoch) => write!(f, "expect epoch {sid} {epoch}"),
             Stmt::ExpectSync(sid, mode) => write!(f, "expect sync {sid} {mode}"),
             Stmt::ExpectChosen(sid, n) => write!(f, "expect chosen {sid} {n}"),
-            Stmt::ExpectViolation(n) => write!(f, "expect violation {n}"),
+            Stmt::ExpectViolation(n) => write!(f, "expect violation {}", n.number()),
             Stmt::ExpectNoViolations => write!(f, "expect no-violations"),
         }
     }
@@ -891,9 +890,16 @@ fn parse_expect(rest: &[Tok<'_>]) -> Result<Stmt, String> {
         }
         "violation" => {
             let mut a = args("expect violation", "expect violation 5");
-            let tok = a.need("an invariant number: 1 to 14, or 21 to 24 for Paxos")?;
-            let n = tok.parse::<u8>().ok().filter(|n| INVARIANTS.contains(n) || PAXOS_INVARIANTS.contains(n)).ok_or_else(|| {
-                format!("invariants are numbered 1 to 14 (protocol.md §5) and 21 to 24 (Paxos), not {} (like `expect violation 5`)", quoted(tok))
+            let checked = || {
+                let nums: Vec<String> = Invariant::ALL
+                    .iter()
+                    .map(|i| i.number().to_string())
+                    .collect();
+                nums.join(", ")
+            };
+            let tok = a.need("the number of a checked invariant")?;
+            let n = tok.parse::<u8>().ok().and_then(Invariant::from_number).ok_or_else(|| {
+                format!("the checker evaluates invariants {} (protocol.md §5 and §7), not {} (like `expect violation 5`)", checked(), quoted(tok))
             })?;
             a.end()?;
             Stmt::ExpectViolation(n)
@@ -964,7 +970,7 @@ expect mode 3 looking
 expect epoch 1 2
 expect sync 3 TRUNC
 expect chosen 2 4
-expect violation 14
+expect violation 12
 expect no-violations
 ";
         let s = parse(src).unwrap();
@@ -1036,7 +1042,7 @@ expect no-violations
             ExpectEpoch(1, 2),
             ExpectSync(3, "TRUNC".into()),
             ExpectChosen(2, 4),
-            ExpectViolation(14),
+            ExpectViolation(Invariant::ObserversNeverCount),
             ExpectNoViolations,
         ];
         assert_eq!(s.stmts().cloned().collect::<Vec<_>>(), want);
@@ -1069,7 +1075,11 @@ expect no-violations
         assert!(err("write at 2 a hello").contains("starts with `/`"));
         assert!(err("write /a").contains("needs data"));
         assert!(err("write /a   # only a comment").contains("needs data"));
-        assert!(err("expect violation 15").contains("1 to 14"));
+        assert!(err("expect violation 15").contains("not `15`"));
+        assert!(
+            err("expect violation 13").contains("1, 2, 3"),
+            "13 is not checked yet"
+        );
         assert!(err("expect zxid 1 100").contains("0x100000002"));
         assert!(err("expect mode 1 leadr").contains("did you mean `leader`"));
         assert!(err("latency 30ms 10ms").contains("minimum first"));

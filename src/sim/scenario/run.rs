@@ -3,7 +3,7 @@
 //! go unreported.
 
 use super::{Script, Stmt, Targets, UntilGoal};
-use crate::sim::check::{invariant_name, Violation};
+use crate::sim::check::Violation;
 use crate::sim::paxos::PaxosVariant;
 use crate::sim::scenario::parse::format_duration;
 use crate::sim::types::{Millis, Sid};
@@ -235,18 +235,9 @@ pub fn execute_tapped(
     Ok(expectations)
 }
 
-/// One violation in a sentence: event index, invariant number and name, servers, explanation.
+/// One violation in a sentence (its `Display`: invariant, event, time, servers, explanation).
 pub fn describe(v: &Violation) -> String {
-    let servers: Vec<String> = v.servers.iter().map(|s| format!("s{s}")).collect();
-    format!(
-        "event {} at {}ms: invariant {} ({}), servers [{}]: {}",
-        v.event,
-        v.at,
-        v.invariant,
-        v.name,
-        servers.join(", "),
-        v.explanation
-    )
+    v.to_string()
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -436,19 +427,13 @@ fn expect(world: &World, stmt: &Stmt) -> Result<(), String> {
                 let others = if found.is_empty() {
                     "it found none".to_string()
                 } else {
-                    let mut nums: Vec<u8> = found.iter().map(|v| v.invariant).collect();
-                    nums.sort_unstable();
-                    nums.dedup();
-                    let nums: Vec<String> = nums
-                        .iter()
-                        .map(|n| format!("{n} ({})", invariant_name(*n)))
-                        .collect();
-                    format!("it found only invariants {}", nums.join(", "))
+                    let mut kinds: Vec<_> = found.iter().map(|v| v.invariant).collect();
+                    kinds.sort_unstable();
+                    kinds.dedup();
+                    let kinds: Vec<String> = kinds.iter().map(|i| i.to_string()).collect();
+                    format!("it found only {}", kinds.join(", "))
                 };
-                return Err(format!(
-                    "expected a violation of invariant {n} ({}), but {others}",
-                    invariant_name(*n)
-                ));
+                return Err(format!("expected a violation of {n}, but {others}"));
             }
         }
         Stmt::ExpectNoViolations => {

@@ -20,14 +20,18 @@ pub enum Variant {
     ForgetAcceptedEpoch,
     /// A learner ACKs NEWLEADER before logging what the sync sent (ZOOKEEPER-3911).
     AckNewLeaderBeforeLogging,
+    /// The leader never checks that its synced voters still make a quorum (Leader.lead's
+    /// syncedAckSet check left out): cut off, it goes on leading a minority.
+    SkipQuorumCheck,
 }
 
 impl Variant {
-    pub const ALL_BROKEN: [Variant; 4] = [
+    pub const ALL_BROKEN: [Variant; 5] = [
         Variant::CommitWithoutQuorum,
         Variant::DiffInsteadOfTrunc,
         Variant::ForgetAcceptedEpoch,
         Variant::AckNewLeaderBeforeLogging,
+        Variant::SkipQuorumCheck,
     ];
 
     pub fn name(self) -> &'static str {
@@ -37,6 +41,7 @@ impl Variant {
             Variant::DiffInsteadOfTrunc => "diff-instead-of-trunc",
             Variant::ForgetAcceptedEpoch => "forget-accepted-epoch",
             Variant::AckNewLeaderBeforeLogging => "ack-newleader-before-logging",
+            Variant::SkipQuorumCheck => "skip-quorum-check",
         }
     }
 

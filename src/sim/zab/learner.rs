@@ -8,7 +8,9 @@
 
 use super::config::Variant;
 use super::message::{ConnId, Packet, Request};
-use super::server::{Observation, Output, Role, Server, SyncMode, TimerKind};
+use super::server::{
+    AbandonReason, Observation, Output, Role, Server, SyncMode, TickLimit, TimerKind,
+};
 use crate::sim::data::Txn;
 use crate::sim::types::{Epoch, Millis, Sid, Zxid};
 use std::rc::Rc;
@@ -143,9 +145,10 @@ impl Server {
         } else if new_epoch == accepted {
             None
         } else {
-            return self.abandon(format!(
-                "leader's epoch {new_epoch} is less than our accepted epoch {accepted}"
-            ));
+            return self.abandon(AbandonReason::EpochRefused {
+                leader_epoch: new_epoch,
+                accepted,
+            });
         };
         let last_zxid = self.last_zxid();
         let l = self.learner();
@@ -289,7 +292,7 @@ impl Server {
     fn on_commit(&mut self, zxid: Zxid) {
         if !self.disk.holds(zxid) {
             // ZooKeeper exits the process here ("Committing zxid but next pending txn is ...").
-            return self.abandon(format!("COMMIT {zxid} for a txn this server never logged"));
+            return self.abandon(AbandonReason::CommitOfUnknownTxn { zxid });
         }
         self.apply_committed_upto(zxid);
     }
@@ -324,9 +327,9 @@ impl Server {
             }
             TimerKind::LearnerRead => {
                 let (limit, which) = if l.stage == LearnerStage::Broadcast {
-                    (sync, "syncLimit")
+                    (sync, TickLimit::SyncLimit)
                 } else {
-                    (init, "initLimit")
+                    (init, TickLimit::InitLimit)
                 };
                 let due = l.last_heard + limit;
                 if now < due {
@@ -334,9 +337,16 @@ impl Server {
                     return;
                 }
                 let leader = l.leader;
-                self.abandon(format!(
-                    "no packet from leader s{leader} within {which} ({limit} ms)"
-                ));
+                let ticks = match which {
+                    TickLimit::SyncLimit => self.cfg.sync_limit,
+                    TickLimit::InitLimit => self.cfg.init_limit,
+                };
+                self.abandon(AbandonReason::LeaderSilent {
+                    leader,
+                    limit: which,
+                    ticks,
+                    ms: limit,
+                });
             }
             _ => {}
         }

@@ -10,4 +10,7 @@ pub mod sync;
 
 pub use config::{EnsembleConfig, Variant};
 pub use message::{ConnId, Message, Packet, PeerState, Request, RequestOp, Vote};
-pub use server::{Input, Observation, Output, Role, Server, SyncMode, TimerKind};
+pub use server::{
+    AbandonReason, Awaited, Input, Observation, Output, Role, Server, SyncMode, TickLimit,
+    TimerKind,
+};

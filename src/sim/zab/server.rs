@@ -95,6 +95,117 @@ impl SyncMode {
     }
 }
 
+/// Why a server gave up its role and went LOOKING: a typed fact the narration words (and
+/// `Display` prints the way ZooKeeper's log would say it).
+#[derive(Clone, Debug, PartialEq)]
+pub enum AbandonReason {
+    /// Learner: no packet from its leader within `limit` ticks (Learner's socket timeout).
+    LeaderSilent {
+        leader: Sid,
+        limit: TickLimit,
+        ticks: u64,
+        ms: Millis,
+    },
+    /// Learner: the connection to its leader closed (the leader's FIN or RST arrived).
+    ConnectionClosed { leader: Sid },
+    /// Learner: LEADERINFO's epoch is below its acceptedEpoch ("Leaders epoch, e is less
+    /// than accepted epoch").
+    EpochRefused {
+        leader_epoch: Epoch,
+        accepted: Epoch,
+    },
+    /// Learner: a COMMIT for a txn it never logged (ZooKeeper exits the process here).
+    CommitOfUnknownTxn { zxid: Zxid },
+    /// Leader: a quorum did not reach the next step of discovery or sync within initLimit.
+    InitLimitExpired { waiting_for: Awaited, ticks: u64 },
+    /// Leader: its synced voters (itself included) are no longer a quorum (Leader.lead).
+    QuorumLost { synced: Vec<Sid> },
+}
+
+/// Which of the two tick limits ran out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TickLimit {
+    SyncLimit,
+    InitLimit,
+}
+
+impl TickLimit {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TickLimit::SyncLimit => "syncLimit",
+            TickLimit::InitLimit => "initLimit",
+        }
+    }
+}
+
+/// What a leader in discovery or sync was waiting for from a quorum.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Awaited {
+    FollowerInfo,
+    AckEpoch,
+    NewLeaderAck,
+}
+
+impl Awaited {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Awaited::FollowerInfo => "FOLLOWERINFO from a quorum",
+            Awaited::AckEpoch => "a quorum of ACKEPOCH",
+            Awaited::NewLeaderAck => "a quorum of NEWLEADER ACKs",
+        }
+    }
+}
+
+impl AbandonReason {
+    /// True when the reason is a broken or silent connection to the leader.
+    pub fn lost_leader(&self) -> bool {
+        matches!(
+            self,
+            AbandonReason::LeaderSilent { .. } | AbandonReason::ConnectionClosed { .. }
+        )
+    }
+}
+
+impl std::fmt::Display for AbandonReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AbandonReason::LeaderSilent {
+                leader, limit, ms, ..
+            } => write!(
+                f,
+                "no packet from leader s{leader} within {} ({ms} ms)",
+                limit.as_str()
+            ),
+            AbandonReason::ConnectionClosed { leader } => {
+                write!(f, "connection to leader s{leader} closed")
+            }
+            AbandonReason::EpochRefused {
+                leader_epoch,
+                accepted,
+            } => write!(
+                f,
+                "leader's epoch {leader_epoch} is less than our accepted epoch {accepted}"
+            ),
+            AbandonReason::CommitOfUnknownTxn { zxid } => {
+                write!(f, "COMMIT {zxid} for a txn this server never logged")
+            }
+            AbandonReason::InitLimitExpired { waiting_for, ticks } => write!(
+                f,
+                "timed out after initLimit ({ticks} ticks) waiting for {}",
+                waiting_for.as_str()
+            ),
+            AbandonReason::QuorumLost { synced } => {
+                let list: Vec<String> = synced.iter().map(|s| format!("s{s}")).collect();
+                write!(
+                    f,
+                    "not sufficient followers synced, only synced with {}",
+                    list.join(", ")
+                )
+            }
+        }
+    }
+}
+
 /// Things a server reports about itself: the checker's evidence and the feed's sentences.
 #[derive(Clone, Debug)]
 pub enum Observation {
@@ -175,7 +286,7 @@ pub enum Observation {
     /// The server left its role (leader step-down, learner giving up) and goes LOOKING.
     Abandoned {
         role: PeerState,
-        reason: String,
+        reason: AbandonReason,
     },
     /// A client's request was answered (committed) or refused.
     ClientReply {
@@ -364,7 +475,7 @@ impl Server {
             Role::Leading(_) => self.leader_on_conn_closed(conn),
             Role::Learning(l) if l.conn == conn => {
                 let leader = l.leader;
-                self.abandon(format!("connection to leader s{leader} closed"));
+                self.abandon(AbandonReason::ConnectionClosed { leader });
             }
             _ => {}
         }
@@ -496,7 +607,7 @@ impl Server {
     }
 
     /// Leave the current role and go back to LOOKING, closing its connections.
-    pub(crate) fn abandon(&mut self, reason: String) {
+    pub(crate) fn abandon(&mut self, reason: AbandonReason) {
         let role = self.peer_state();
         match &self.role {
             Role::Leading(l) => {

@@ -6,9 +6,9 @@
 //! A value is chosen when a quorum of acceptors accepted it under the same ballot; the
 //! checker computes that itself from the acceptors' durable writes.
 
-use super::message::{Ballot, Slot, Value};
-use super::server::PaxosDisk;
-use crate::sim::check::Violation;
+use super::{record, Invariant, Violation};
+use crate::sim::paxos::message::{Ballot, Slot, Value};
+use crate::sim::paxos::server::PaxosDisk;
 use crate::sim::types::{Millis, Sid};
 use crate::sim::zab::{EnsembleConfig, Observation};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -48,11 +48,11 @@ impl PaxosChecker {
         &mut self,
         event: u64,
         at: Millis,
-        invariant: u8,
+        invariant: Invariant,
         servers: Vec<Sid>,
         explanation: String,
     ) {
-        crate::sim::check::record(
+        record(
             &mut self.violations,
             event,
             at,
@@ -66,7 +66,7 @@ impl PaxosChecker {
         let before = self.promised[sid as usize - 1];
         if disk.promised < before {
             let now = disk.promised;
-            self.violate(event, at, 24, vec![sid], format!("s{sid} restarted having promised {now}, but it had promised {before} before the crash: a promise went backwards"));
+            self.violate(event, at, Invariant::PromisesNeverGoBack, vec![sid], format!("s{sid} restarted having promised {now}, but it had promised {before} before the crash: a promise went backwards"));
         }
         self.promised[sid as usize - 1] = disk.promised.max(before);
     }
@@ -83,7 +83,7 @@ impl PaxosChecker {
                     self.violate(
                         event,
                         at,
-                        24,
+                        Invariant::PromisesNeverGoBack,
                         vec![sid],
                         format!("s{sid} promised {ballot} after promising {before}"),
                     );
@@ -100,12 +100,12 @@ impl PaxosChecker {
                     Some((v, _)) if v == value => {}
                     Some((v, _)) => {
                         let v = v.clone();
-                        self.violate(event, at, 23, vec![sid], format!("s{sid} learned {value} for slot {slot}, but {v} is the chosen value"));
+                        self.violate(event, at, Invariant::LearnOnlyChosen, vec![sid], format!("s{sid} learned {value} for slot {slot}, but {v} is the chosen value"));
                     }
                     None => self.violate(
                         event,
                         at,
-                        23,
+                        Invariant::LearnOnlyChosen,
                         vec![sid],
                         format!("s{sid} learned {value} for slot {slot}, which no quorum accepted"),
                     ),
@@ -133,7 +133,7 @@ impl PaxosChecker {
             return self.violate(
                 event,
                 at,
-                21,
+                Invariant::OneValuePerSlot,
                 vec![sid, ballot.sid],
                 format!("ballot {ballot} proposed two values for slot {slot}: {first} and {value}"),
             );
@@ -153,7 +153,7 @@ impl PaxosChecker {
                 self.violate(
                     event,
                     at,
-                    22,
+                    Invariant::ChosenNeverChanges,
                     acceptors,
                     format!("slot {slot} had {v} chosen under ballot {first}, and now a quorum accepted {value} under {ballot}: a chosen value changed"),
                 );

@@ -5,76 +5,16 @@
 //!
 //! It is proven by the broken variants in `zab::config::Variant`: each one must trip it.
 
-use super::data::Txn;
-use super::net::Network;
-use super::types::{Epoch, Millis, Sid, Zxid};
-use super::world::Slot;
-use super::zab::leader::LeaderPhase;
-use super::zab::learner::LearnerStage;
-use super::zab::{EnsembleConfig, Message, Observation, Packet, Role, Server};
+use super::{record, Invariant, Violation};
+use crate::sim::data::Txn;
+use crate::sim::net::Network;
+use crate::sim::types::{Epoch, Millis, Sid, Zxid};
+use crate::sim::world::Slot;
+use crate::sim::zab::leader::LeaderPhase;
+use crate::sim::zab::learner::LearnerStage;
+use crate::sim::zab::{EnsembleConfig, Message, Observation, Packet, Role, Server};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
-
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-pub struct Violation {
-    /// The index of the event after which it was found (1-based; commands count as the
-    /// event they follow).
-    pub event: u64,
-    pub at: Millis,
-    /// The invariant's number in protocol.md §5.
-    pub invariant: u8,
-    pub name: &'static str,
-    pub servers: Vec<Sid>,
-    pub explanation: String,
-}
-
-/// Names of protocol.md §5's invariants, by number.
-pub fn invariant_name(n: u8) -> &'static str {
-    match n {
-        1 => "one leader per epoch",
-        2 => "epochs never go backwards",
-        3 => "one txn per zxid",
-        4 => "logs strictly increasing",
-        5 => "commit needs a quorum, in order",
-        6 => "apply in zxid order",
-        7 => "prefix consistency",
-        8 => "durability of committed txns",
-        9 => "proposals only from the current epoch's leader",
-        10 => "equal histories, equal trees",
-        11 => "leader without quorum steps down",
-        12 => "observers never count",
-        21 => "one value per slot (Paxos)",
-        22 => "a chosen value never changes (Paxos)",
-        23 => "learners learn only chosen values (Paxos)",
-        24 => "promises never go backwards (Paxos)",
-        _ => "unknown",
-    }
-}
-
-/// A checker keeps the first hundred violations: after that, the run is broken anyway.
-const MAX_VIOLATIONS: usize = 100;
-
-/// Records a violation of invariant `invariant` (shared by the Zab and Paxos checkers).
-pub fn record(
-    list: &mut Vec<Violation>,
-    event: u64,
-    at: Millis,
-    invariant: u8,
-    servers: Vec<Sid>,
-    explanation: String,
-) {
-    if list.len() < MAX_VIOLATIONS {
-        let name = invariant_name(invariant);
-        list.push(Violation {
-            event,
-            at,
-            invariant,
-            name,
-            servers,
-            explanation,
-        });
-    }
-}
 
 pub struct Checker {
     cfg: Rc<EnsembleConfig>,
@@ -94,8 +34,8 @@ pub struct Checker {
     committed_at_sync: Vec<Zxid>,
     /// Inv 10: the tree digest after applying each zxid.
     digest_at: HashMap<Zxid, u64>,
-    /// Inv 11: since when each leader has been without a connected quorum.
-    quorum_lost_since: BTreeMap<Sid, Millis>,
+    /// Inv 11: when each leader was last seen connected to each voter, by (leader, voter).
+    last_connected: BTreeMap<(Sid, Sid), Millis>,
     /// Inv 11: when each leader last opened (or restarted the sync of) a LearnerHandler for
     /// a voter, by (leader, learner): such a handler counts as synced for initLimit +
     /// syncLimit ticks whether or not its learner is still there (a crashed learner's FIN
@@ -119,7 +59,7 @@ impl Checker {
             committed: BTreeMap::new(),
             digest_at: HashMap::new(),
             committed_at_sync: vec![Zxid::ZERO; n],
-            quorum_lost_since: BTreeMap::new(),
+            last_connected: BTreeMap::new(),
             handler_opened: BTreeMap::new(),
             reported_lost: BTreeSet::new(),
             next_quorum_check: 0,
@@ -139,7 +79,7 @@ impl Checker {
         &mut self,
         event: u64,
         at: Millis,
-        invariant: u8,
+        invariant: Invariant,
         servers: Vec<Sid>,
         explanation: String,
     ) {
@@ -162,7 +102,7 @@ impl Checker {
             self.violate(
                 event,
                 at,
-                2,
+                Invariant::EpochsNeverGoBack,
                 vec![server.id],
                 format!(
                     "s{} restarted with acceptedEpoch {accepted} and currentEpoch {current}, but had persisted {was_accepted} and {was_current}: an epoch went backwards across the crash",
@@ -174,8 +114,7 @@ impl Checker {
     }
 
     pub fn on_crash(&mut self, sid: Sid) {
-        self.quorum_lost_since.remove(&sid);
-        self.reported_lost.remove(&sid);
+        self.forget_leadership(sid);
     }
 
     /// A wiped disk legitimately starts from nothing.
@@ -191,7 +130,7 @@ impl Checker {
         self.violate(
             event,
             at,
-            5,
+            Invariant::CommitNeedsQuorum,
             vec![server.id],
             format!(
                 "s{} ACKed {zxid} before logging it: an ACK must follow the fsync",
@@ -213,7 +152,7 @@ impl Checker {
                 self.violate(
                     event,
                     at,
-                    12,
+                    Invariant::ObserversNeverCount,
                     vec![from, to],
                     format!("observer s{from} ACKed proposal {zxid} to s{to}: observers never ACK"),
                 );
@@ -240,7 +179,7 @@ impl Checker {
                     self.violate(
                         event,
                         at,
-                        12,
+                        Invariant::ObserversNeverCount,
                         vec![sid],
                         format!(
                             "s{sid} counted observers {observers:?} in the vote quorum for {vote}"
@@ -266,6 +205,10 @@ impl Checker {
                 self.on_applied(event, at, sid, txn, *prev, *digest)
             }
             Observation::Synced { upto, leader } => {
+                // Its NEWLEADER ACK reached the leader before UPTODATE came back: from then
+                // on its handler's deadline is syncLimit after each packet.
+                self.handler_opened.remove(&(*leader, sid));
+                self.last_connected.insert((*leader, sid), at);
                 self.on_synced(event, at, server, *leader, *upto)
             }
             Observation::LearnerConnected {
@@ -297,7 +240,7 @@ impl Checker {
                         self.violate(
                             event,
                             at,
-                            8,
+                            Invariant::Durability,
                             vec![sid],
                             format!(
                                 "TRUNC to {to} removed committed txn {z} ({}) from s{sid}",
@@ -320,13 +263,13 @@ impl Checker {
             self.violate(
                 event,
                 at,
-                2,
+                Invariant::EpochsNeverGoBack,
                 vec![sid],
                 format!("s{sid} has acceptedEpoch {accepted} below currentEpoch {current}"),
             );
         }
         if accepted < was_accepted || current < was_current {
-            self.violate(event, at, 2, vec![sid], format!("s{sid}'s epochs went from ({was_accepted}, {was_current}) back to ({accepted}, {current})"));
+            self.violate(event, at, Invariant::EpochsNeverGoBack, vec![sid], format!("s{sid}'s epochs went from ({was_accepted}, {was_current}) back to ({accepted}, {current})"));
         }
         self.epochs[sid as usize - 1] = (accepted.max(was_accepted), current.max(was_current));
     }
@@ -338,7 +281,7 @@ impl Checker {
                 self.violate(
                     event,
                     at,
-                    1,
+                    Invariant::OneLeaderPerEpoch,
                     vec![other, sid],
                     format!(
                         "s{sid} established epoch {epoch}, which s{other} had already established"
@@ -355,7 +298,7 @@ impl Checker {
         if let Some((z, txn)) = missing {
             let z = *z;
             let op = txn.op.to_string();
-            self.violate(event, at, 8, vec![sid], format!("s{sid} established epoch {epoch} without committed txn {z} ({op}) in its history: it would be lost"));
+            self.violate(event, at, Invariant::Durability, vec![sid], format!("s{sid} established epoch {epoch} without committed txn {z} ({op}) in its history: it would be lost"));
         }
     }
 
@@ -365,7 +308,7 @@ impl Checker {
             if let Some(existing) = self.committed.get(&txn.zxid) {
                 if existing != txn {
                     let z = txn.zxid;
-                    self.violate(event, at, 7, vec![leader.id], format!("s{} started serving epoch {epoch} with a different txn at committed zxid {z}", leader.id));
+                    self.violate(event, at, Invariant::PrefixConsistency, vec![leader.id], format!("s{} started serving epoch {epoch} with a different txn at committed zxid {z}", leader.id));
                     return;
                 }
             } else {
@@ -389,7 +332,7 @@ impl Checker {
             self.violate(
                 event,
                 at,
-                4,
+                Invariant::LogsIncreasing,
                 vec![sid],
                 format!(
                     "s{sid} logged {z} after {prev_last}: its log is no longer strictly increasing"
@@ -399,7 +342,7 @@ impl Checker {
         match self.logged.get(&z) {
             Some(other) if other != txn => {
                 let (a, b) = (other.op.to_string(), txn.op.to_string());
-                self.violate(event, at, 3, vec![sid], format!("two different txns share zxid {z}: {a} (request {}) and {b} (request {}) on s{sid}", other.request, txn.request));
+                self.violate(event, at, Invariant::OneTxnPerZxid, vec![sid], format!("two different txns share zxid {z}: {a} (request {}) and {b} (request {}) on s{sid}", other.request, txn.request));
             }
             Some(_) => {}
             None => {
@@ -409,7 +352,7 @@ impl Checker {
         if let (Some(e), Role::Learning(l)) = (leader_epoch, &server.role) {
             if l.stage == LearnerStage::Broadcast && e != server.disk.current_epoch {
                 let ce = server.disk.current_epoch;
-                self.violate(event, at, 9, vec![sid, l.leader], format!("s{sid} accepted proposal {z} from a leader of epoch {e} while its currentEpoch is {ce}"));
+                self.violate(event, at, Invariant::ProposalsFromCurrentLeader, vec![sid, l.leader], format!("s{sid} accepted proposal {z} from a leader of epoch {e} while its currentEpoch is {ce}"));
             }
         }
     }
@@ -430,7 +373,7 @@ impl Checker {
             self.violate(
                 event,
                 at,
-                5,
+                Invariant::CommitNeedsQuorum,
                 vec![sid],
                 format!("s{sid} committed {zxid} with ACKs from only {} of {} voters ({}): not a quorum", acks.len(), self.cfg.voters.len(), list.join(", ")),
             );
@@ -442,7 +385,7 @@ impl Checker {
             self.violate(
                 event,
                 at,
-                5,
+                Invariant::CommitNeedsQuorum,
                 vec![sid],
                 format!("s{sid} committed {zxid} before {z}: commits must follow zxid order"),
             );
@@ -451,7 +394,7 @@ impl Checker {
             let txn = leader.disk.log[i].clone();
             match self.committed.get(&zxid) {
                 Some(existing) if *existing != txn => {
-                    self.violate(event, at, 7, vec![sid], format!("s{sid} committed a txn at {zxid} that differs from the one already committed there"));
+                    self.violate(event, at, Invariant::PrefixConsistency, vec![sid], format!("s{sid} committed a txn at {zxid} that differs from the one already committed there"));
                 }
                 _ => {
                     self.committed.insert(zxid, txn);
@@ -474,7 +417,7 @@ impl Checker {
             self.violate(
                 event,
                 at,
-                6,
+                Invariant::ApplyInOrder,
                 vec![sid],
                 format!("s{sid} applied {z} after {prev}: out of zxid order"),
             );
@@ -484,14 +427,14 @@ impl Checker {
             Some(_) => self.violate(
                 event,
                 at,
-                7,
+                Invariant::PrefixConsistency,
                 vec![sid],
                 format!("s{sid} applied a txn at {z} that differs from the committed one"),
             ),
             None => self.violate(
                 event,
                 at,
-                7,
+                Invariant::PrefixConsistency,
                 vec![sid],
                 format!("s{sid} applied {z} ({}), which no quorum committed", txn.op),
             ),
@@ -501,13 +444,13 @@ impl Checker {
             self.violate(
                 event,
                 at,
-                7,
+                Invariant::PrefixConsistency,
                 vec![sid],
                 format!("s{sid} applied {z} right after {prev}, skipping committed {gap}"),
             );
         }
         match self.digest_at.get(&z) {
-            Some(d) if *d != digest => self.violate(event, at, 10, vec![sid], format!("s{sid}'s znode tree after {z} differs from another server's after the same history")),
+            Some(d) if *d != digest => self.violate(event, at, Invariant::EqualHistoriesEqualTrees, vec![sid], format!("s{sid}'s znode tree after {z} differs from another server's after the same history")),
             Some(_) => {}
             None => {
                 self.digest_at.insert(z, digest);
@@ -525,7 +468,7 @@ impl Checker {
                 self.violate(
                     event,
                     at,
-                    7,
+                    Invariant::PrefixConsistency,
                     vec![sid, leader],
                     format!("s{sid} finished syncing with s{leader} still holding {z} ({}), which is not in the committed history: the sync should have removed it", txn.op),
                 );
@@ -534,9 +477,16 @@ impl Checker {
         }
     }
 
-    /// Inv 11, sampled four times a tick: a leader cut off from a quorum must step down within
-    /// about syncLimit + 1 ticks (initLimit + syncLimit + 1 if a learner it lost was still
-    /// syncing, as LearnerHandler gives those the longer initial deadline).
+    /// Inv 11, sampled four times a tick: a leader that can no longer count a quorum of
+    /// synced voters must step down. Leader.lead() checks at every tick that it and the
+    /// voters whose LearnerHandler is alive and within tickOfNextAckDeadline form a quorum;
+    /// a handler stays within it syncLimit ticks after its learner's last packet, and
+    /// initLimit + syncLimit ticks after it opened (or restarted its sync) until its learner
+    /// ACKs NEWLEADER. The checker cannot see a leader's handlers, so it grants each voter the
+    /// most it could count for: connected now (following this leader, links up both ways), or
+    /// syncLimit + 1 ticks since it last was, or initLimit + syncLimit + 1 ticks since its
+    /// handler opened; plus half a tick for the sampling. A leader still leading once even
+    /// that count is no quorum has missed its step-down.
     pub fn after_event(&mut self, event: u64, at: Millis, slots: &[Slot], net: &Network) {
         if at < self.next_quorum_check {
             return;
@@ -546,13 +496,16 @@ impl Checker {
         for slot in slots {
             let Slot::Up(server) = slot else { continue };
             let leader = server.id;
-            if !matches!(&server.role, Role::Leading(l) if l.phase == LeaderPhase::Broadcast) {
-                self.quorum_lost_since.remove(&leader);
-                self.reported_lost.remove(&leader);
+            let Role::Leading(l) = &server.role else {
+                self.forget_leadership(leader);
                 continue;
-            }
+            };
+            let broadcasting = l.phase == LeaderPhase::Broadcast;
+            let limits = |ticks: u64| (ticks + 1) * tick + tick / 2;
+            let (sync, init) = (self.cfg.sync_limit, self.cfg.init_limit);
             let mut connected = 1;
-            let mut lost = Vec::new();
+            // Until when each voter out of touch may still count as synced.
+            let mut counts_until = Vec::new();
             for &voter in self.cfg.voters.iter().filter(|v| **v != leader) {
                 let follows = slots.iter().any(|s| match s {
                     Slot::Up(f) if f.id == voter => {
@@ -562,47 +515,46 @@ impl Checker {
                 });
                 if follows && net.is_up(leader, voter) && net.is_up(voter, leader) {
                     connected += 1;
-                } else {
-                    lost.push(voter);
+                    self.last_connected.insert((leader, voter), at);
+                    continue;
                 }
+                let last = self.last_connected.get(&(leader, voter));
+                let opened = self.handler_opened.get(&(leader, voter));
+                let until = last
+                    .map(|t| t + limits(sync))
+                    .max(opened.map(|t| t + limits(init + sync)));
+                counts_until.push(until.unwrap_or(0));
             }
-            if connected >= self.cfg.quorum() {
-                self.quorum_lost_since.remove(&leader);
+            let quorum = self.cfg.quorum();
+            if connected >= quorum || !broadcasting {
                 self.reported_lost.remove(&leader);
                 continue;
             }
-            let since = *self.quorum_lost_since.entry(leader).or_insert(at);
-            // The leader notices at the first tick when its synced voters are no quorum: a
-            // learner's handler stays synced syncLimit ticks after its last packet, and
-            // initLimit + syncLimit ticks after it opened (or restarted its sync) if it never
-            // ACKed NEWLEADER (LearnerHandler's tickOfNextAckDeadline; Leader.lead's check).
-            // Half a tick more for this sampling.
-            let limits = |ticks: u64| (ticks + 1) * tick + tick / 2;
-            let opened = lost
-                .iter()
-                .filter_map(|v| self.handler_opened.get(&(leader, *v)))
-                .max()
-                .copied();
-            let mut until = since + limits(self.cfg.sync_limit);
-            if let Some(o) = opened {
-                until = until.max(o + limits(self.cfg.init_limit + self.cfg.sync_limit));
-            }
-            if at > until && self.reported_lost.insert(leader) {
-                let allowed = until - since;
+            // The moment the generous count fell below a quorum: the (quorum - connected)-th
+            // latest of the others' deadlines.
+            counts_until.sort_unstable_by(|a, b| b.cmp(a));
+            let deadline = counts_until[quorum - connected - 1];
+            if at > deadline && self.reported_lost.insert(leader) {
                 self.violate(
                     event,
                     at,
-                    11,
+                    Invariant::LeaderStepsDown,
                     vec![leader],
-                    format!("s{leader} has led without a connected quorum for {} ms, longer than the {allowed} ms it may take to notice", at - since),
+                    format!("s{leader} still leads {} ms after it could last count a quorum of synced voters (connected now: {connected} of the {quorum} needed; a learner counts syncLimit ticks after its last packet, initLimit + syncLimit after its handler opened)", at - deadline),
                 );
             }
         }
     }
+
+    fn forget_leadership(&mut self, leader: Sid) {
+        self.reported_lost.remove(&leader);
+        self.last_connected.retain(|(l, _), _| *l != leader);
+        self.handler_opened.retain(|(l, _), _| *l != leader);
+    }
 }
 
 /// True if `txn` (the same txn, not just its zxid) is in the server's snapshot history or log.
-fn history_holds(disk: &super::data::Disk, txn: &Rc<Txn>) -> bool {
+fn history_holds(disk: &crate::sim::data::Disk, txn: &Rc<Txn>) -> bool {
     let within = |list: &[Rc<Txn>]| {
         list.binary_search_by_key(&txn.zxid, |t| t.zxid)
             .is_ok_and(|i| list[i] == *txn)
