@@ -32,7 +32,7 @@ fn steady_writes(servers: usize, virtual_ms: u64, write_every_ms: u64) -> Figure
     let mut at = 1;
     while world.now() < end {
         let _ = world.apply(Command::Write {
-            at,
+            at: Some(at),
             path: format!("/bench/{}", at),
             data: "x".into(),
         });

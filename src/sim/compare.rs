@@ -241,7 +241,7 @@ mod tests {
         c.run_until(3_000);
         for (i, at) in [1, 2, 3].into_iter().enumerate() {
             let (z, p) = c.apply(Command::Write {
-                at,
+                at: Some(at),
                 path: format!("/k{i}"),
                 data: "v".into(),
             });
@@ -268,7 +268,7 @@ mod tests {
             );
         }
         assert!(c.explanations().iter().all(|e| !e.text.is_empty()));
-        let (z, p) = c.apply(Command::SessionOpen { at: 1 });
+        let (z, p) = c.apply(Command::SessionOpen { at: Some(1) });
         assert!(
             z.is_ok() && p.is_err(),
             "sessions exist on the Zab side only"
@@ -288,7 +288,7 @@ mod tests {
             writes += 1;
             let at = (writes % 5) + 1;
             let _ = c.apply(Command::Write {
-                at,
+                at: Some(at),
                 path: format!("/k{}", writes % 7),
                 data: "v".into(),
             });

@@ -8,8 +8,8 @@
 //! action the failure does not need.
 
 use super::paxos::PaxosVariant;
-use super::scenario::run::{command, run, world_config};
-use super::scenario::{Script, Stmt, Targets, UntilGoal};
+use super::scenario::run::{run, world_config};
+use super::scenario::{Script, Stmt, UntilGoal};
 use super::types::{Millis, Sid};
 use super::world::Protocol;
 use super::world::{Command, World};
@@ -120,7 +120,7 @@ fn generate(seed: u64, flavor: Flavor) -> (Vec<Stmt>, Option<String>) {
         Stmt::Seed(seed),
     ];
     stmts.extend(flavor.stmts());
-    stmts.push(Stmt::Start(Targets::All));
+    stmts.push(Stmt::Act(Command::StartAll));
     let mut world = World::new(
         world_config(&Script::from_stmts(stmts.clone())).expect("generated config is valid"),
     );
@@ -134,21 +134,20 @@ fn generate(seed: u64, flavor: Flavor) -> (Vec<Stmt>, Option<String>) {
             return (with_expectation(stmts, v.invariant), Some(describe(v)));
         }
         faults.update(&world);
-        if let Some(stmt) = pick_action(&mut rng, &world, &faults, step, flavor) {
-            let applied = command(&world, &stmt).and_then(|cmd| world.apply(cmd));
-            if applied.is_ok() {
-                faults.note(&stmt);
-                stmts.push(stmt);
+        if let Some(cmd) = pick_action(&mut rng, &world, &faults, step, flavor) {
+            if world.apply(cmd.clone()).is_ok() {
+                faults.note(&cmd);
+                stmts.push(Stmt::Act(cmd));
             }
         }
     }
     // Heal and restart everything; a correct ensemble must settle and commit again.
-    stmts.push(Stmt::HealAll);
+    stmts.push(Stmt::Act(Command::HealAll));
     world.apply(Command::HealAll).expect("heal");
     let n = world.ensemble().server_count() as Sid;
     let down: Vec<Sid> = (1..=n).filter(|s| !world.is_up(*s)).collect();
     if !down.is_empty() {
-        stmts.push(Stmt::Start(Targets::Some(down.clone())));
+        stmts.push(Stmt::Act(Command::Start(down.clone())));
         world.apply(Command::Start(down)).expect("start");
     }
     // Let broken connections time out before asking for stability: an ensemble can look
@@ -158,14 +157,13 @@ fn generate(seed: u64, flavor: Flavor) -> (Vec<Stmt>, Option<String>) {
     world.run_until(world.now() + settle_first);
     if flavor.single_decree() && world.paxos_chosen().is_empty() {
         // Single-decree Paxos only moves when someone proposes.
-        let write = Stmt::Write {
+        let write = Command::Write {
             at: Some(1),
             path: "/explore/decree".into(),
             data: "final".into(),
         };
-        let cmd = command(&world, &write).expect("an action");
-        world.apply(cmd).expect("server 1 is up");
-        stmts.push(write);
+        world.apply(write.clone()).expect("server 1 is up");
+        stmts.push(Stmt::Act(write));
     }
     let deadline = world.now() + SETTLE;
     while world.stable_leader().is_none() && world.now() < deadline && world.violations().is_empty()
@@ -189,14 +187,13 @@ fn generate(seed: u64, flavor: Flavor) -> (Vec<Stmt>, Option<String>) {
         );
     };
     if !flavor.single_decree() {
-        let write = Stmt::Write {
+        let write = Command::Write {
             at: Some(leader),
             path: "/explore/final".into(),
             data: "done".into(),
         };
-        let cmd = command(&world, &write).expect("an action");
-        world.apply(cmd).expect("leader is up");
-        stmts.push(write);
+        world.apply(write.clone()).expect("leader is up");
+        stmts.push(Stmt::Act(write));
     }
     // The write must reach every server, through whatever re-elections are still due.
     let start = world.now();
@@ -332,8 +329,8 @@ impl Faults {
             });
     }
 
-    fn note(&mut self, stmt: &Stmt) {
-        if let Stmt::Wipe(sid) = stmt {
+    fn note(&mut self, cmd: &Command) {
+        if let Command::Wipe(sid) = cmd {
             self.wiped.insert(*sid);
         }
     }
@@ -379,7 +376,7 @@ fn pick_action(
     faults: &Faults,
     step: usize,
     flavor: Flavor,
-) -> Option<Stmt> {
+) -> Option<Command> {
     let cfg = world.ensemble();
     let n = cfg.server_count() as Sid;
     let minority = (cfg.voters.len() - 1) / 2;
@@ -406,9 +403,9 @@ fn pick_action(
         .filter(|s| !faults.wiped.contains(s) || stable)
         .collect();
     Some(match rng.u32(0..20) {
-        0..=2 if world.is_up(target) && can_fail(target) => Stmt::Crash(target),
+        0..=2 if world.is_up(target) && can_fail(target) => Command::Crash(target),
         3..=4 if !restartable.is_empty() => {
-            Stmt::Restart(restartable[rng.usize(0..restartable.len())])
+            Command::Restart(restartable[rng.usize(0..restartable.len())])
         }
         // Paxos acceptors that forget their promises break Paxos too: no wipes there.
         5 if stable
@@ -418,26 +415,26 @@ fn pick_action(
             && can_fail(target)
             && faults.can_wipe(world, target) =>
         {
-            Stmt::Wipe(target)
+            Command::Wipe(target)
         }
-        6..=7 if any != target && !wiping => Stmt::Cut {
+        6..=7 if any != target && !wiping => Command::Cut {
             from: target,
             to: any,
             both: rng.bool(),
         },
-        8 if any != other && !wiping => Stmt::Cut {
+        8 if any != other && !wiping => Command::Cut {
             from: any,
             to: other,
             both: rng.bool(),
         },
-        9 if !wiping => Stmt::Isolate(target),
-        10..=11 => Stmt::HealAll,
-        12 if any != other => Stmt::Heal {
+        9 if !wiping => Command::Isolate(target),
+        10..=11 => Command::HealAll,
+        12 if any != other => Command::Heal {
             from: any,
             to: other,
             both: true,
         },
-        13 if !up.is_empty() && !flavor.is_paxos() => Stmt::SessionOpen {
+        13 if !up.is_empty() && !flavor.is_paxos() => Command::SessionOpen {
             at: Some(up[rng.usize(0..up.len())]),
         },
         _ if !up.is_empty() => {
@@ -446,7 +443,7 @@ fn pick_action(
             } else {
                 up[rng.usize(0..up.len())]
             };
-            Stmt::Write {
+            Command::Write {
                 at: Some(at),
                 path: format!("/k{}", rng.u32(0..4)),
                 data: format!("v{step}"),
@@ -480,12 +477,15 @@ fn shrink(script: Script) -> Script {
             // push the schedule past what Zab promises to survive.
             let removable = matches!(
                 stmts[i],
-                Stmt::Crash(_)
-                    | Stmt::Wipe(_)
-                    | Stmt::Cut { .. }
-                    | Stmt::Isolate(_)
-                    | Stmt::SessionOpen { .. }
-                    | Stmt::Write { .. }
+                Stmt::Act(
+                    Command::Crash(_)
+                        | Command::Wipe(_)
+                        | Command::Cut { .. }
+                        | Command::Isolate(_)
+                        | Command::Partition(_)
+                        | Command::SessionOpen { .. }
+                        | Command::Write { .. }
+                )
             );
             if removable {
                 let mut candidate = stmts.clone();

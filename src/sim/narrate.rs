@@ -676,7 +676,7 @@ mod tests {
         w.run_until(3_000);
         let leader = w.stable_leader().expect("a leader after 3 s");
         w.apply(Command::Write {
-            at: leader,
+            at: Some(leader),
             path: "/a".into(),
             data: "x".into(),
         })
@@ -742,7 +742,7 @@ mod tests {
                 if let Some(l) = w.serving_leader() {
                     writes += 1;
                     w.apply(Command::Write {
-                        at: l,
+                        at: Some(l),
                         path: format!("/k{}", writes % 7),
                         data: "v".into(),
                     })
@@ -806,7 +806,7 @@ mod tests {
         let mut cursor = FeedCursor::new();
         cursor.read_new(&w);
         w.apply(Command::Write {
-            at: follower,
+            at: Some(follower),
             path: "/t".into(),
             data: "1".into(),
         })

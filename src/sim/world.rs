@@ -73,52 +73,7 @@ impl Protocol {
     }
 }
 
-/// What a user, a script or the explorer can do to the world.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Command {
-    /// Boot the given servers (those already up are left alone).
-    Start(Vec<Sid>),
-    StartAll,
-    /// Kill the process: volatile state is lost, the disk is kept; peers see the sockets close.
-    Crash(Sid),
-    /// Start a crashed server again from its disk.
-    Restart(Sid),
-    /// Stop the server if it runs, then erase its disk (txn log, snapshot, epochs).
-    Wipe(Sid),
-    /// Cut `from -> to`, and `to -> from` too if `both`.
-    Cut {
-        from: Sid,
-        to: Sid,
-        both: bool,
-    },
-    Heal {
-        from: Sid,
-        to: Sid,
-        both: bool,
-    },
-    HealAll,
-    /// Cut every link to and from a server.
-    Isolate(Sid),
-    /// Multiply the latency of every message to or from a server.
-    Slow {
-        sid: Sid,
-        factor: u32,
-    },
-    /// A client connected to `at` writes `data` at `path`.
-    Write {
-        at: Sid,
-        path: String,
-        data: String,
-    },
-    /// A client connects to `at` and opens a session (a createSession txn).
-    SessionOpen {
-        at: Sid,
-    },
-    /// The oldest session opened at `at` closes (a closeSession txn).
-    SessionClose {
-        at: Sid,
-    },
-}
+pub use super::command::Command;
 
 /// A message on the wire, with everything the UI needs to animate it.
 #[derive(Clone, Debug)]
@@ -152,6 +107,19 @@ enum EventKind {
         to: Sid,
         conn: super::zab::ConnId,
     },
+    /// The next of the steady writes (`Command::Writes`), if they still run.
+    SteadyWrite {
+        generation: u64,
+    },
+}
+
+/// Steady writes in progress.
+#[derive(Clone, Debug)]
+struct Steady {
+    per_second: u32,
+    at: Option<Sid>,
+    since: Millis,
+    written: u64,
 }
 
 #[derive(Clone, Debug)]
@@ -221,6 +189,12 @@ pub struct World {
     /// When each server's armed timers are due, by timer kind (for countdown rings).
     timer_due: Vec<[Option<Millis>; TIMER_KINDS]>,
     next_session: u64,
+    /// Steady writes, if they run (`Command::Writes`); a new command bumps the generation so
+    /// the old schedule's pending event does nothing.
+    steady: Option<Steady>,
+    steady_generation: u64,
+    /// Every command applied, stamped with its virtual time.
+    commands: Vec<(Millis, Command)>,
     /// Open client sessions and the server each client is connected to.
     sessions: BTreeMap<SessionId, Sid>,
     checker: Checker,
@@ -282,6 +256,9 @@ impl World {
             fed: 0,
             timer_due: vec![[None; TIMER_KINDS]; n],
             next_session: 0,
+            steady: None,
+            steady_generation: 0,
+            commands: Vec::new(),
             sessions: BTreeMap::new(),
             trace_hash: 0xcbf2_9ce4_8422_2325,
             events: 0,
@@ -479,6 +456,7 @@ impl World {
                     self.step_server(to, Input::ConnClosed { conn });
                 }
             }
+            EventKind::SteadyWrite { generation } => self.steady_write(generation),
         }
         self.checker
             .after_event(self.events, self.now, &self.slots, &self.net);
@@ -487,8 +465,11 @@ impl World {
 
     /// Apply a command now. An error says why it could not apply; the world is unchanged then.
     pub fn apply(&mut self, cmd: Command) -> Result<(), String> {
+        let cmd = self.resolve_target(cmd)?;
+        cmd.check_shape()?;
         self.check_command(&cmd)?;
-        self.mix(&[4, command_code(&cmd)]);
+        self.mix(&[4, cmd.code()]);
+        self.commands.push((self.now, cmd.clone()));
         match cmd {
             Command::StartAll => {
                 let all: Vec<Sid> = self.ensemble.all().collect();
@@ -525,11 +506,19 @@ impl World {
                     self.cut(other, sid);
                 }
             }
+            Command::Partition(groups) => self.partition(&groups),
             Command::Slow { sid, factor } => self.net.set_slowness(sid, factor),
             Command::Write { at, path, data } => {
+                let at = at.expect("resolved");
                 self.client_request(at, RequestOp::Write { path, data })
             }
+            Command::Writes { per_second, at } => self.start_steady_writes(per_second, at),
+            Command::WritesOff => {
+                self.steady = None;
+                self.steady_generation += 1;
+            }
             Command::SessionOpen { at } => {
+                let at = at.expect("resolved");
                 self.next_session += 1;
                 let session = ((at as u64) << 56) | self.next_session;
                 self.sessions.insert(session, at);
@@ -543,6 +532,7 @@ impl World {
                 );
             }
             Command::SessionClose { at } => {
+                let at = at.expect("resolved");
                 let session = self
                     .sessions
                     .iter()
@@ -577,46 +567,127 @@ impl World {
                 Err(format!("server {sid} is down"))
             }
         };
+        cmd.servers().into_iter().try_for_each(known)?;
         match cmd {
-            Command::Start(sids) => sids.iter().try_for_each(|s| known(*s)),
-            Command::Restart(sid) | Command::Wipe(sid) | Command::Isolate(sid) => known(*sid),
             Command::Crash(sid) => up(*sid),
-            Command::Cut { from, to, .. } | Command::Heal { from, to, .. } => {
-                known(*from)?;
-                known(*to)?;
-                if from == to {
-                    return Err(format!(
-                        "a link joins two different servers, not {from} and {to}"
-                    ));
-                }
-                Ok(())
-            }
-            Command::Slow { sid, factor } => {
-                known(*sid)?;
-                if *factor == 0 || *factor > 100 {
-                    return Err(format!("slowness must be between 1 and 100, not {factor}"));
-                }
-                Ok(())
-            }
             Command::SessionOpen { .. } | Command::SessionClose { .. } if self.paxos.is_some() => {
                 Err(
                     "sessions are a ZooKeeper feature: the Paxos modes take writes only"
                         .to_string(),
                 )
             }
-            Command::Write { at, .. } | Command::SessionOpen { at } => up(*at),
-            Command::SessionClose { at } => {
+            Command::Write { at: Some(at), .. } | Command::SessionOpen { at: Some(at) } => up(*at),
+            Command::SessionClose { at: Some(at) } => {
                 up(*at)?;
                 if !self.sessions.values().any(|s| s == at) {
                     return Err(format!("no open session at server {at}"));
                 }
                 Ok(())
             }
-            Command::StartAll | Command::HealAll => Ok(()),
+            _ => Ok(()),
         }
     }
 
+    /// Where a client without `at` connects: the serving leader, else the lowest live server.
+    pub fn default_target(&self) -> Option<Sid> {
+        self.serving_leader()
+            .or_else(|| (1..=self.slots.len() as Sid).find(|sid| self.is_up(*sid)))
+    }
+
+    /// A write or session command without `at` goes to the default target (steady writes
+    /// pick theirs at every write).
+    fn resolve_target(&self, cmd: Command) -> Result<Command, String> {
+        let target = || {
+            self.default_target()
+                .ok_or_else(|| "no server is up to take the request".to_string())
+        };
+        Ok(match cmd {
+            Command::Write {
+                at: None,
+                path,
+                data,
+            } => Command::Write {
+                at: Some(target()?),
+                path,
+                data,
+            },
+            Command::SessionOpen { at: None } => Command::SessionOpen {
+                at: Some(target()?),
+            },
+            Command::SessionClose { at: None } => Command::SessionClose {
+                at: Some(target()?),
+            },
+            other => other,
+        })
+    }
+
+    /// Every command applied so far, with the virtual time it was applied at: with the
+    /// configuration, this is the whole run.
+    pub fn command_log(&self) -> &[(Millis, Command)] {
+        &self.commands
+    }
+
     // ---- internals ----
+
+    fn partition(&mut self, groups: &[Vec<Sid>]) {
+        let n = self.slots.len() as Sid;
+        let group_of = |sid: Sid| groups.iter().position(|g| g.contains(&sid));
+        for a in 1..=n {
+            for b in (1..=n).filter(|b| *b != a) {
+                if group_of(a) != group_of(b) {
+                    self.cut(a, b);
+                }
+            }
+        }
+    }
+
+    fn start_steady_writes(&mut self, per_second: u32, at: Option<Sid>) {
+        self.steady_generation += 1;
+        self.steady = Some(Steady {
+            per_second,
+            at,
+            since: self.now,
+            written: 0,
+        });
+        self.schedule_steady_write();
+    }
+
+    fn schedule_steady_write(&mut self) {
+        let Some(s) = &self.steady else { return };
+        let due = s.since + (s.written + 1) * 1000 / s.per_second as u64;
+        let generation = self.steady_generation;
+        self.push(due.max(self.now), EventKind::SteadyWrite { generation });
+    }
+
+    /// One of the steady writes: a key among eight and a counter as its value.
+    fn steady_write(&mut self, generation: u64) {
+        if generation != self.steady_generation {
+            return;
+        }
+        let Some(s) = &mut self.steady else { return };
+        s.written += 1;
+        let (n, at) = (s.written, s.at);
+        let target = at
+            .filter(|sid| self.is_up(*sid))
+            .or_else(|| at.is_none().then(|| self.default_target()).flatten());
+        if let Some(at) = target {
+            let path = format!("/k{}", self.rng.u32(0..8));
+            let cmd = Command::Write {
+                at: Some(at),
+                path: path.clone(),
+                data: format!("w{n}"),
+            };
+            self.mix(&[5, cmd.code()]);
+            self.client_request(
+                at,
+                RequestOp::Write {
+                    path,
+                    data: format!("w{n}"),
+                },
+            );
+        }
+        self.schedule_steady_write();
+    }
 
     fn boot_if_down(&mut self, sid: Sid) {
         let slot = &mut self.slots[sid as usize - 1];
@@ -980,29 +1051,6 @@ impl World {
             .max()
             .unwrap_or_default()
     }
-}
-
-fn command_code(cmd: &Command) -> u64 {
-    let (kind, a, b) = match cmd {
-        Command::Start(s) => (1, s.len() as u64, s.iter().map(|x| *x as u64).sum()),
-        Command::StartAll => (2, 0, 0),
-        Command::Crash(s) => (3, *s as u64, 0),
-        Command::Restart(s) => (4, *s as u64, 0),
-        Command::Wipe(s) => (5, *s as u64, 0),
-        Command::Cut { from, to, both } => (6 + *both as u64, *from as u64, *to as u64),
-        Command::Heal { from, to, both } => (8 + *both as u64, *from as u64, *to as u64),
-        Command::HealAll => (10, 0, 0),
-        Command::Isolate(s) => (11, *s as u64, 0),
-        Command::Slow { sid, factor } => (12, *sid as u64, *factor as u64),
-        Command::Write { at, path, data } => (
-            13,
-            *at as u64,
-            super::data::fnv1a(path.as_bytes(), super::data::fnv1a(data.as_bytes(), 0)),
-        ),
-        Command::SessionOpen { at } => (14, *at as u64, 0),
-        Command::SessionClose { at } => (15, *at as u64, 0),
-    };
-    kind << 56 ^ a << 32 ^ b
 }
 
 fn message_code(msg: &Message) -> u64 {

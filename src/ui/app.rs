@@ -359,32 +359,7 @@ pub(crate) fn apply_theme(theme: Theme) {
 
 /// A sentence for what the person at the page did.
 fn describe(cmd: &Command) -> String {
-    match cmd {
-        Command::Crash(s) => {
-            format!("You crashed s{s}: its volatile state is gone, its disk is kept")
-        }
-        Command::Restart(s) => format!("You restarted s{s} from its disk"),
-        Command::Wipe(s) => format!("You wiped s{s}'s disk (txn log, snapshot, epochs)"),
-        Command::Isolate(s) => format!("You cut s{s} off from every other server"),
-        Command::Cut {
-            from,
-            to,
-            both: true,
-        } => format!("You cut the link s{from}–s{to} both ways"),
-        Command::Cut { from, to, .. } => format!("You cut s{from}→s{to} (one way)"),
-        Command::Heal {
-            from,
-            to,
-            both: true,
-        } => format!("You healed the link s{from}–s{to}"),
-        Command::Heal { from, to, .. } => format!("You healed s{from}→s{to}"),
-        Command::HealAll => "You healed every link".into(),
-        Command::Write { at, path, data } => format!("A client of s{at} writes {path} = {data:?}"),
-        Command::SessionOpen { at } => format!("A client opens a session at s{at}"),
-        Command::SessionClose { at } => format!("A client closes its session at s{at}"),
-        Command::Slow { sid, factor } => format!("You slowed s{sid}'s network by {factor}×"),
-        Command::Start(_) | Command::StartAll => "You started the servers".into(),
-    }
+    cmd.describe()
 }
 
 impl App {
@@ -486,7 +461,7 @@ impl App {
             }
             self.auto_writes += 1;
             let cmd = Command::Write {
-                at,
+                at: Some(at),
                 path: format!("/auto/k{}", self.auto_writes % 8),
                 data: self.auto_writes.to_string(),
             };
@@ -703,7 +678,7 @@ impl App {
             _ => String::new(),
         };
         let at = match &cmd {
-            Command::Write { at, .. } => *at,
+            Command::Write { at, .. } => at.unwrap_or(0),
             _ => 0,
         };
         match self.world.apply(cmd) {
@@ -971,7 +946,11 @@ impl Component for App {
                 true
             }
             Msg::Write { at, path, data } => {
-                self.apply(Command::Write { at, path, data });
+                self.apply(Command::Write {
+                    at: Some(at),
+                    path,
+                    data,
+                });
                 true
             }
             Msg::AutoWrite(rate) => {
@@ -1000,15 +979,8 @@ impl Component for App {
                         Some("Pick some servers, not all of them, to split from the rest".into());
                     return true;
                 }
-                for &a in &group {
-                    for b in (1..=n).filter(|b| !group.contains(b)) {
-                        let _ = self.world.apply(Command::Cut {
-                            from: a,
-                            to: b,
-                            both: true,
-                        });
-                    }
-                }
+                // One engine command: the run's log says `partition 1,2`, not a dozen cuts.
+                let _ = self.world.apply(Command::Partition(vec![group.clone()]));
                 let names: Vec<String> = group.iter().map(|s| format!("s{s}")).collect();
                 let now = self.world.now();
                 self.push_line(

@@ -83,7 +83,11 @@ fn describe(cmd: &Command) -> String {
         Command::Cut { from, to, .. } => format!("Cut s{from}–s{to} on both sides"),
         Command::Heal { from, to, .. } => format!("Healed s{from}–s{to} on both sides"),
         Command::HealAll => "Healed every link on both sides".into(),
-        Command::Write { at, path, data } => format!("Wrote {path}={data} at s{at} on both sides"),
+        Command::Write {
+            at: Some(at),
+            path,
+            data,
+        } => format!("Wrote {path}={data} at s{at} on both sides"),
         _ => "Done on both sides".into(),
     }
 }
@@ -124,7 +128,7 @@ impl Compare {
             let k = at / self.write_period();
             let sid = (k % self.n() as u64) as Sid + 1;
             let _ = self.cmp.apply(Command::Write {
-                at: sid,
+                at: Some(sid),
                 path: format!("/k{}", k % 8),
                 data: k.to_string(),
             });
@@ -342,7 +346,7 @@ impl Component for Compare {
                 let s = self.selected;
                 let t = self.cmp.now();
                 self.apply(Command::Write {
-                    at: s,
+                    at: Some(s),
                     path: format!("/s{s}"),
                     data: format!("t{t}"),
                 });

@@ -13,9 +13,12 @@
 //! expect leader 4
 //! ```
 
+pub mod commands;
+pub mod lex;
 pub mod parse;
 pub mod run;
 
+use crate::sim::command::Command;
 use crate::sim::types::{Millis, Sid, Zxid};
 
 /// A parsed script: statements with the line each came from.
@@ -29,13 +32,6 @@ pub struct Line {
     /// 1-based line number in the source.
     pub number: usize,
     pub stmt: Stmt,
-}
-
-/// Which servers a `start` names.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Targets {
-    All,
-    Some(Vec<Sid>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -64,39 +60,10 @@ pub enum Stmt {
     /// Paxos: randomised back-off before a proposer retries (on by default).
     Backoff(bool),
     // actions
-    Start(Targets),
+    /// A fault or client action: the command the world applies.
+    Act(Command),
     Run(Millis),
     Until(UntilGoal, Option<Millis>),
-    Crash(Sid),
-    Restart(Sid),
-    Wipe(Sid),
-    Cut {
-        from: Sid,
-        to: Sid,
-        both: bool,
-    },
-    Heal {
-        from: Sid,
-        to: Sid,
-        both: bool,
-    },
-    HealAll,
-    Isolate(Sid),
-    Slow {
-        sid: Sid,
-        factor: u32,
-    },
-    SessionOpen {
-        at: Option<Sid>,
-    },
-    SessionClose {
-        at: Option<Sid>,
-    },
-    Write {
-        at: Option<Sid>,
-        path: String,
-        data: String,
-    },
     Status,
     // expectations
     ExpectLeader(Sid),

@@ -6,9 +6,14 @@
 //!
 //! The parser never panics, whatever the input (see the garbage test below).
 
-use super::{Line, Script, Stmt, Targets, UntilGoal};
+use super::commands;
+pub use super::lex::parse_duration;
+pub use super::lex::MAX_SERVERS;
+use super::lex::{quoted, tokens, unknown, Args, Tok};
+use super::{Line, Script, Stmt, UntilGoal};
 use crate::sim::check::Invariant;
-use crate::sim::types::{Millis, Sid, Zxid};
+pub use crate::sim::command::format_duration;
+use crate::sim::types::Zxid;
 use crate::sim::zab::config::Variant;
 use std::fmt;
 
@@ -27,8 +32,8 @@ impl fmt::Display for ScriptError {
 
 impl std::error::Error for ScriptError {}
 
-/// Every command keyword, for "did you mean" suggestions.
-const COMMANDS: &[&str] = &[
+/// The keywords of the statements that are not actions (those are in `commands::ACTIONS`).
+const STATEMENTS: &[&str] = &[
     "servers",
     "observers",
     "seed",
@@ -39,18 +44,8 @@ const COMMANDS: &[&str] = &[
     "variant",
     "protocol",
     "backoff",
-    "start",
     "run",
     "until",
-    "crash",
-    "restart",
-    "wipe",
-    "cut",
-    "heal",
-    "isolate",
-    "slow",
-    "session",
-    "write",
     "status",
     "expect",
 ];
@@ -66,12 +61,6 @@ const EXPECTATIONS: &[&str] = &[
     "no-violations",
 ];
 const MODES: &[&str] = &["leader", "follower", "observer", "looking", "down"];
-/// protocol.md §5 numbers its invariants 1 to 14.
-/// The largest server id (and the largest ensemble) a script may name.
-pub const MAX_SERVERS: usize = 255;
-/// Durations are capped at a day of virtual time: enough for any scenario, and no overflow.
-pub const MAX_DURATION_MS: Millis = 24 * 60 * 60 * 1000;
-
 /// Parse a whole script.
 pub fn parse(src: &str) -> Result<Script, ScriptError> {
     let mut lines: Vec<Line> = Vec::new();
@@ -176,18 +165,9 @@ impl Stmt {
             Stmt::Variant(_) => "variant",
             Stmt::Protocol(_) => "protocol",
             Stmt::Backoff(_) => "backoff",
-            Stmt::Start(_) => "start",
+            Stmt::Act(cmd) => cmd.keyword(),
             Stmt::Run(_) => "run",
             Stmt::Until(..) => "until",
-            Stmt::Crash(_) => "crash",
-            Stmt::Restart(_) => "restart",
-            Stmt::Wipe(_) => "wipe",
-            Stmt::Cut { .. } => "cut",
-            Stmt::Heal { .. } | Stmt::HealAll => "heal",
-            Stmt::Isolate(_) => "isolate",
-            Stmt::Slow { .. } => "slow",
-            Stmt::SessionOpen { .. } | Stmt::SessionClose { .. } => "session",
-            Stmt::Write { .. } => "write",
             Stmt::Status => "status",
             Stmt::ExpectLeader(_)
             | Stmt::ExpectZxid(..)
@@ -202,24 +182,6 @@ impl Stmt {
 }
 
 // ---- printing ----
-
-/// A duration as the parser reads it back: `2m`, `3s`, `1500ms`.
-pub fn format_duration(ms: Millis) -> String {
-    if ms > 0 && ms.is_multiple_of(60_000) {
-        format!("{}m", ms / 60_000)
-    } else if ms > 0 && ms.is_multiple_of(1000) {
-        format!("{}s", ms / 1000)
-    } else {
-        format!("{ms}ms")
-    }
-}
-
-fn at_clause(at: &Option<Sid>) -> String {
-    match at {
-        Some(sid) => format!(" at {sid}"),
-        None => String::new(),
-    }
-}
 
 /// Canonical source text. It parses back to the same statement, with one exception the
 /// parser cannot produce: `write` data that contains `#`, a line break, or leading or
@@ -239,11 +201,7 @@ impl fmt::Display for Stmt {
             Stmt::Variant(name) => write!(f, "variant {name}"),
             Stmt::Protocol(name) => write!(f, "protocol {name}"),
             Stmt::Backoff(on) => write!(f, "backoff {}", if *on { "on" } else { "off" }),
-            Stmt::Start(Targets::All) => write!(f, "start all"),
-            Stmt::Start(Targets::Some(ids)) => {
-                write!(f, "start")?;
-                ids.iter().try_for_each(|id| write!(f, " {id}"))
-            }
+            Stmt::Act(cmd) => write!(f, "{cmd}"),
             Stmt::Run(ms) => write!(f, "run {}", format_duration(*ms)),
             Stmt::Until(goal, timeout) => {
                 let goal = match goal {
@@ -256,35 +214,6 @@ impl fmt::Display for Stmt {
                     None => Ok(()),
                 }
             }
-            Stmt::Crash(sid) => write!(f, "crash {sid}"),
-            Stmt::Restart(sid) => write!(f, "restart {sid}"),
-            Stmt::Wipe(sid) => write!(f, "wipe {sid}"),
-            Stmt::Cut {
-                from,
-                to,
-                both: true,
-            } => write!(f, "cut {from} {to}"),
-            Stmt::Cut {
-                from,
-                to,
-                both: false,
-            } => write!(f, "cut {from}>{to}"),
-            Stmt::Heal {
-                from,
-                to,
-                both: true,
-            } => write!(f, "heal {from} {to}"),
-            Stmt::Heal {
-                from,
-                to,
-                both: false,
-            } => write!(f, "heal {from}>{to}"),
-            Stmt::HealAll => write!(f, "heal all"),
-            Stmt::Isolate(sid) => write!(f, "isolate {sid}"),
-            Stmt::Slow { sid, factor } => write!(f, "slow {sid} {factor}"),
-            Stmt::SessionOpen { at } => write!(f, "session open{}", at_clause(at)),
-            Stmt::SessionClose { at } => write!(f, "session close{}", at_clause(at)),
-            Stmt::Write { at, path, data } => write!(f, "write{} {path} {data}", at_clause(at)),
             Stmt::Status => write!(f, "status"),
             Stmt::ExpectLeader(sid) => write!(f, "expect leader {sid}"),
             Stmt::ExpectZxid(sid, zxid) => write!(f, "expect zxid {sid} {zxid}"),
@@ -307,240 +236,12 @@ impl fmt::Display for Script {
     }
 }
 
-// ---- lexing ----
-
-#[derive(Clone, Copy, Debug)]
-struct Tok<'a> {
-    /// Byte offset in the line (always a char boundary).
-    start: usize,
-    text: &'a str,
-}
-
-fn tokens(line: &str) -> Vec<Tok<'_>> {
-    let mut out = Vec::new();
-    let mut start: Option<usize> = None;
-    for (i, c) in line.char_indices() {
-        match (c.is_whitespace(), start) {
-            (true, Some(s)) => {
-                out.push(Tok {
-                    start: s,
-                    text: &line[s..i],
-                });
-                start = None;
-            }
-            (false, None) => start = Some(i),
-            _ => {}
-        }
-    }
-    if let Some(s) = start {
-        out.push(Tok {
-            start: s,
-            text: &line[s..],
-        });
-    }
-    out
-}
-
-/// Quote user text in a message, shortened so garbage does not flood the terminal.
-fn quoted(s: &str) -> String {
-    const MAX: usize = 40;
-    if s.chars().count() > MAX {
-        let short: String = s.chars().take(MAX).collect();
-        format!("`{short}…`")
-    } else {
-        format!("`{s}`")
-    }
-}
-
-// ---- suggestions ----
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
-/// The closest word within two edits (and not a complete rewrite), if any.
-fn suggest<'a>(word: &str, choices: &[&'a str]) -> Option<&'a str> {
-    if word.chars().count() > 40 {
-        return None;
-    }
-    let lower = word.to_lowercase();
-    choices
-        .iter()
-        .map(|c| (edit_distance(&lower, c), *c))
-        .filter(|(d, c)| *d <= 2 && *d < c.len())
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
-}
-
-fn unknown(what: &str, word: &str, choices: &[&str]) -> String {
-    match suggest(word, choices) {
-        Some(s) => format!("unknown {what} {} (did you mean `{s}`?)", quoted(word)),
-        None => format!(
-            "unknown {what} {}: expected one of {}",
-            quoted(word),
-            choices.join(", ")
-        ),
-    }
-}
-
 // ---- parsing ----
-
-/// The arguments of one command, consumed left to right.
-struct Args<'t, 'a> {
-    /// The command as the user sees it, like `crash` or `expect zxid`.
-    cmd: &'static str,
-    /// A complete example, like `crash 3`.
-    example: &'static str,
-    toks: &'t [Tok<'a>],
-    pos: usize,
-}
-
-impl<'a> Args<'_, 'a> {
-    fn next(&mut self) -> Option<&'a str> {
-        let t = self.toks.get(self.pos)?;
-        self.pos += 1;
-        Some(t.text)
-    }
-
-    fn peek(&self) -> Option<&'a str> {
-        self.toks.get(self.pos).map(|t| t.text)
-    }
-
-    fn need(&mut self, what: &str) -> Result<&'a str, String> {
-        self.next()
-            .ok_or_else(|| format!("`{}` needs {what}, like `{}`", self.cmd, self.example))
-    }
-
-    fn id(&mut self) -> Result<Sid, String> {
-        let tok = self.need("a server id")?;
-        parse_id(tok)
-            .map_err(|e| format!("{e} (`{}` is written like `{}`)", self.cmd, self.example))
-    }
-
-    fn number<T: std::str::FromStr>(&mut self, what: &str) -> Result<T, String> {
-        let tok = self.need(what)?;
-        tok.parse::<T>().map_err(|_| {
-            format!(
-                "`{}` needs {what}, like `{}`; {} is not one",
-                self.cmd,
-                self.example,
-                quoted(tok)
-            )
-        })
-    }
-
-    fn duration(&mut self, what: &str, bare_ms: bool) -> Result<Millis, String> {
-        let tok = self.need(what)?;
-        parse_duration(tok, bare_ms)
-    }
-
-    fn end(&self) -> Result<(), String> {
-        match self.peek() {
-            None => Ok(()),
-            Some(extra) => Err(format!(
-                "unexpected {} after `{}`: it is written like `{}`",
-                quoted(extra),
-                self.cmd,
-                self.example
-            )),
-        }
-    }
-}
-
-fn parse_id(tok: &str) -> Result<Sid, String> {
-    match tok.parse::<u64>() {
-        Ok(n) if (1..=MAX_SERVERS as u64).contains(&n) => Ok(n as Sid),
-        Ok(_) => Err(format!(
-            "{} is not a server id: ids run from 1 to {MAX_SERVERS}",
-            quoted(tok)
-        )),
-        Err(_) => Err(format!("{} is not a server id", quoted(tok))),
-    }
-}
-
-/// A duration like `3s`, `400ms`, `1.5s` or `2m`. With `bare_ms`, a bare number means
-/// milliseconds (`tick 200`); without, a bare number is an error asking for a unit.
-pub fn parse_duration(tok: &str, bare_ms: bool) -> Result<Millis, String> {
-    let shape = "write durations like `3s`, `400ms`, `1.5s` or `2m`";
-    let split = tok
-        .char_indices()
-        .find(|(_, c)| !(c.is_ascii_digit() || *c == '.'))
-        .map_or(tok.len(), |(i, _)| i);
-    let (number, unit) = tok.split_at(split);
-    if number.is_empty() || !number.starts_with(|c: char| c.is_ascii_digit()) {
-        return Err(format!("{} is not a duration: {shape}", quoted(tok)));
-    }
-    let per_unit: u128 = match unit {
-        "ms" => 1,
-        "s" => 1000,
-        "m" => 60_000,
-        "" if bare_ms => 1,
-        "" => {
-            return Err(format!(
-                "{} needs a unit: write `{number}s` for seconds or `{number}ms` for milliseconds",
-                quoted(tok)
-            ))
-        }
-        _ => {
-            return Err(format!(
-                "{} has an unknown unit {}: use ms, s or m ({shape})",
-                quoted(tok),
-                quoted(unit)
-            ))
-        }
-    };
-    let (whole, frac) = number.split_once('.').unwrap_or((number, ""));
-    if frac.contains('.') || number.ends_with('.') || whole.len() > 12 || frac.len() > 9 {
-        return Err(format!("{} is not a duration: {shape}", quoted(tok)));
-    }
-    let whole: u128 = whole
-        .parse()
-        .map_err(|_| format!("{} is not a duration: {shape}", quoted(tok)))?;
-    let frac_value: u128 = if frac.is_empty() {
-        0
-    } else {
-        frac.parse()
-            .map_err(|_| format!("{} is not a duration: {shape}", quoted(tok)))?
-    };
-    let scale = 10u128.pow(frac.len() as u32);
-    let frac_ms = frac_value * per_unit;
-    if !frac_ms.is_multiple_of(scale) {
-        return Err(format!(
-            "{} is not a whole number of milliseconds",
-            quoted(tok)
-        ));
-    }
-    let ms = whole * per_unit + frac_ms / scale;
-    if ms > MAX_DURATION_MS as u128 {
-        return Err(format!(
-            "{} is too long: durations are at most 24h of virtual time ({}ms)",
-            quoted(tok),
-            MAX_DURATION_MS
-        ));
-    }
-    Ok(ms as Millis)
-}
 
 fn parse_stmt(text: &str, toks: &[Tok<'_>]) -> Result<Stmt, String> {
     let keyword = toks[0].text;
     let rest = &toks[1..];
-    let args = |cmd: &'static str, example: &'static str| Args {
-        cmd,
-        example,
-        toks: rest,
-        pos: 0,
-    };
+    let args = |cmd: &'static str, example: &'static str| Args::new(cmd, example, rest);
     let stmt = match keyword {
         "servers" => {
             let mut a = args("servers", "servers 5");
@@ -654,26 +355,6 @@ fn parse_stmt(text: &str, toks: &[Tok<'_>]) -> Result<Stmt, String> {
             a.end()?;
             Stmt::Backoff(on)
         }
-        "start" => {
-            if rest.len() == 1 && rest[0].text == "all" {
-                Stmt::Start(Targets::All)
-            } else {
-                let usage = "`start` needs `all` or server ids, like `start all` or `start 1 2 3`";
-                let mut ids = Vec::new();
-                for tok in rest {
-                    if tok.text == "all" {
-                        return Err(format!("{usage}, not both"));
-                    }
-                    for piece in tok.text.split(',').filter(|p| !p.is_empty()) {
-                        ids.push(parse_id(piece).map_err(|e| format!("{e} ({usage})"))?);
-                    }
-                }
-                if ids.is_empty() {
-                    return Err(usage.to_string());
-                }
-                Stmt::Start(Targets::Some(ids))
-            }
-        }
         "run" => {
             let mut a = args("run", "run 3s");
             let ms = a.duration("a duration", false)?;
@@ -694,135 +375,24 @@ fn parse_stmt(text: &str, toks: &[Tok<'_>]) -> Result<Stmt, String> {
             a.end()?;
             Stmt::Until(goal, timeout)
         }
-        "crash" | "restart" | "wipe" | "isolate" => {
-            let mut a = match keyword {
-                "crash" => args("crash", "crash 3"),
-                "restart" => args("restart", "restart 3"),
-                "wipe" => args("wipe", "wipe 3"),
-                _ => args("isolate", "isolate 3"),
-            };
-            let sid = a.id()?;
-            a.end()?;
-            match keyword {
-                "crash" => Stmt::Crash(sid),
-                "restart" => Stmt::Restart(sid),
-                "wipe" => Stmt::Wipe(sid),
-                _ => Stmt::Isolate(sid),
-            }
-        }
-        "cut" | "heal" => parse_link(keyword, text, rest)?,
-        "slow" => {
-            let mut a = args("slow", "slow 2 5");
-            let sid = a.id()?;
-            let factor: u32 = a.number("a server id and a slowness factor")?;
-            a.end()?;
-            Stmt::Slow { sid, factor }
-        }
-        "session" => {
-            let mut a = args("session", "session open at 2");
-            let open = match a.need("`open` or `close`")? {
-                "open" => true,
-                "close" => false,
-                other => return Err(unknown("session action", other, &["open", "close"])),
-            };
-            let at = parse_at(&mut a)?;
-            a.end()?;
-            if open {
-                Stmt::SessionOpen { at }
-            } else {
-                Stmt::SessionClose { at }
-            }
-        }
-        "write" => {
-            let mut a = args("write", "write at 2 /a hello");
-            let at = parse_at(&mut a)?;
-            let path = a.need("a path and data")?;
-            if !path.starts_with('/') {
-                return Err(format!(
-                    "a znode path starts with `/`, like `/a`; {} does not (`write` is written like `write at 2 /a hello`)",
-                    quoted(path)
-                ));
-            }
-            let data = match rest.get(a.pos) {
-                Some(t) => text[t.start..].trim_end(),
-                None => {
-                    return Err(format!(
-                        "`write` needs data after the path, like `write {path} hello`"
-                    ))
-                }
-            };
-            Stmt::Write {
-                at,
-                path: path.to_string(),
-                data: data.to_string(),
-            }
-        }
         "status" => {
             args("status", "status").end()?;
             Stmt::Status
         }
         "expect" => parse_expect(rest)?,
-        other => return Err(unknown("command", other, COMMANDS)),
+        other => match commands::parse_action(text, toks) {
+            Some(action) => Stmt::Act(action?),
+            None => return Err(unknown("command", other, &keywords())),
+        },
     };
     Ok(stmt)
 }
 
-/// An optional `at ID`.
-fn parse_at(a: &mut Args<'_, '_>) -> Result<Option<Sid>, String> {
-    if a.peek() != Some("at") {
-        return Ok(None);
-    }
-    a.next();
-    let tok = a
-        .next()
-        .ok_or_else(|| format!("`at` needs a server id, like `{}`", a.example))?;
-    parse_id(tok)
-        .map(Some)
-        .map_err(|e| format!("{e} (`{}` is written like `{}`)", a.cmd, a.example))
-}
-
-/// `cut A B`, `cut A>B` (also `A > B`), `heal A B`, `heal A>B`, `heal all`.
-fn parse_link(keyword: &str, text: &str, rest: &[Tok<'_>]) -> Result<Stmt, String> {
-    let cut = keyword == "cut";
-    let usage = if cut {
-        "`cut` needs two server ids, like `cut 1 2` (both ways) or `cut 1>2` (one way)"
-    } else {
-        "`heal` needs two server ids or `all`, like `heal 1 2` (both ways), `heal 1>2` (one way) or `heal all`"
-    };
-    let Some(first) = rest.first() else {
-        return Err(usage.to_string());
-    };
-    let args = text[first.start..].trim();
-    if !cut && args == "all" {
-        return Ok(Stmt::HealAll);
-    }
-    let id = |s: &str| parse_id(s).map_err(|e| format!("{e} ({usage})"));
-    let (from, to, both) = if let Some((a, b)) = args.split_once('>') {
-        let (a, b) = (a.trim(), b.trim());
-        if a.is_empty()
-            || b.is_empty()
-            || a.contains(char::is_whitespace)
-            || b.contains(char::is_whitespace)
-        {
-            return Err(usage.to_string());
-        }
-        (id(a)?, id(b)?, false)
-    } else if let Some((a, b)) = args.split_once('<') {
-        let (a, b) = (a.trim(), b.trim());
-        return Err(format!(
-            "write one-way links with `>`: `{keyword} {b}>{a}` means from {b} to {a} ({usage})"
-        ));
-    } else {
-        match rest {
-            [a, b] => (id(a.text)?, id(b.text)?, true),
-            _ => return Err(usage.to_string()),
-        }
-    };
-    Ok(if cut {
-        Stmt::Cut { from, to, both }
-    } else {
-        Stmt::Heal { from, to, both }
-    })
+/// Every keyword that may start a line: the statements here and the command table's.
+fn keywords() -> Vec<&'static str> {
+    let mut all = STATEMENTS.to_vec();
+    all.extend(commands::ACTIONS.iter().map(|r| r.keyword));
+    all
 }
 
 fn parse_expect(rest: &[Tok<'_>]) -> Result<Stmt, String> {
@@ -833,12 +403,7 @@ fn parse_expect(rest: &[Tok<'_>]) -> Result<Stmt, String> {
         ));
     };
     let rest = &rest[1..];
-    let args = |cmd: &'static str, example: &'static str| Args {
-        cmd,
-        example,
-        toks: rest,
-        pos: 0,
-    };
+    let args = |cmd: &'static str, example: &'static str| Args::new(cmd, example, rest);
     let stmt = match kind.text {
         "leader" => {
             let mut a = args("expect leader", "expect leader 3");
@@ -916,6 +481,7 @@ fn parse_expect(rest: &[Tok<'_>]) -> Result<Stmt, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::command::Command;
 
     fn err(src: &str) -> String {
         parse(src).expect_err("should not parse").to_string()
@@ -984,57 +550,57 @@ expect no-violations
             InitLimit(10),
             SyncLimit(5),
             Variant("commit-without-quorum".into()),
-            Start(Targets::All),
-            Start(Targets::Some(vec![1, 2, 3, 4])),
+            Act(Command::StartAll),
+            Act(Command::Start(vec![1, 2, 3, 4])),
             Run(3000),
             Run(400),
             Run(1500),
             Run(120_000),
             Until(UntilGoal::Leader, None),
             Until(UntilGoal::Stable, Some(10_000)),
-            Crash(3),
-            Restart(3),
-            Wipe(1),
-            Cut {
+            Act(Command::Crash(3)),
+            Act(Command::Restart(3)),
+            Act(Command::Wipe(1)),
+            Act(Command::Cut {
                 from: 1,
                 to: 2,
                 both: true,
-            },
-            Cut {
+            }),
+            Act(Command::Cut {
                 from: 1,
                 to: 2,
                 both: false,
-            },
-            Cut {
+            }),
+            Act(Command::Cut {
                 from: 1,
                 to: 2,
                 both: false,
-            },
-            Heal {
+            }),
+            Act(Command::Heal {
                 from: 2,
                 to: 1,
                 both: false,
-            },
-            Heal {
+            }),
+            Act(Command::Heal {
                 from: 1,
                 to: 2,
                 both: true,
-            },
-            HealAll,
-            Isolate(4),
-            Slow { sid: 2, factor: 5 },
-            SessionOpen { at: None },
-            SessionClose { at: Some(2) },
-            Write {
+            }),
+            Act(Command::HealAll),
+            Act(Command::Isolate(4)),
+            Act(Command::Slow { sid: 2, factor: 5 }),
+            Act(Command::SessionOpen { at: None }),
+            Act(Command::SessionClose { at: Some(2) }),
+            Act(Command::Write {
                 at: None,
                 path: "/a".into(),
                 data: "hello world".into(),
-            },
-            Write {
+            }),
+            Act(Command::Write {
                 at: Some(2),
                 path: "/a/b".into(),
                 data: "spaced   data".into(),
-            },
+            }),
             Status,
             ExpectLeader(3),
             ExpectZxid(2, Zxid(0x1_0000_0002)),

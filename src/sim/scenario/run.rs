@@ -2,13 +2,13 @@
 //! in virtual time, checks the expectations, and never lets the invariant checker's findings
 //! go unreported.
 
-use super::{Script, Stmt, Targets, UntilGoal};
+use super::{Script, Stmt, UntilGoal};
 use crate::sim::check::Violation;
 use crate::sim::paxos::PaxosVariant;
 use crate::sim::scenario::parse::format_duration;
 use crate::sim::types::{Millis, Sid};
 use crate::sim::view::{status_json, View};
-use crate::sim::world::{Command, Protocol, World, WorldConfig};
+use crate::sim::world::{Protocol, World, WorldConfig};
 use crate::sim::zab::config::Variant;
 use std::fmt;
 
@@ -211,10 +211,8 @@ pub fn execute_tapped(
                 expectations += 1;
                 expect(world, &line.stmt).map_err(err)?;
             }
-            stmt => {
-                let cmd = command(world, stmt).map_err(err)?;
-                world.apply(cmd).map_err(err)?;
-            }
+            Stmt::Act(cmd) => world.apply(cmd.clone()).map_err(err)?,
+            config => unreachable!("configuration lines are skipped: {config}"),
         }
         tap(world);
         if first_violation_line.is_none() && !world.violations().is_empty() {
@@ -257,53 +255,6 @@ fn known(world: &World, sid: Sid) -> Result<(), String> {
             "there is no server {sid}: servers are numbered 1 to {n}"
         ))
     }
-}
-
-/// Where a client without `at` connects: the serving leader, else the lowest live server.
-fn default_target(world: &World) -> Result<Sid, String> {
-    world
-        .serving_leader()
-        .or_else(|| (1..=world.ensemble().server_count() as Sid).find(|sid| world.is_up(*sid)))
-        .ok_or_else(|| "no server is up to take the request".to_string())
-}
-
-/// The world command an action statement stands for (`at` omitted: see `default_target`).
-pub fn command(world: &World, stmt: &Stmt) -> Result<Command, String> {
-    let at = |at: &Option<Sid>| match at {
-        Some(sid) => Ok(*sid),
-        None => default_target(world),
-    };
-    Ok(match stmt {
-        Stmt::Start(Targets::All) => Command::StartAll,
-        Stmt::Start(Targets::Some(ids)) => Command::Start(ids.clone()),
-        Stmt::Crash(sid) => Command::Crash(*sid),
-        Stmt::Restart(sid) => Command::Restart(*sid),
-        Stmt::Wipe(sid) => Command::Wipe(*sid),
-        Stmt::Cut { from, to, both } => Command::Cut {
-            from: *from,
-            to: *to,
-            both: *both,
-        },
-        Stmt::Heal { from, to, both } => Command::Heal {
-            from: *from,
-            to: *to,
-            both: *both,
-        },
-        Stmt::HealAll => Command::HealAll,
-        Stmt::Isolate(sid) => Command::Isolate(*sid),
-        Stmt::Slow { sid, factor } => Command::Slow {
-            sid: *sid,
-            factor: *factor,
-        },
-        Stmt::SessionOpen { at: a } => Command::SessionOpen { at: at(a)? },
-        Stmt::SessionClose { at: a } => Command::SessionClose { at: at(a)? },
-        Stmt::Write { at: a, path, data } => Command::Write {
-            at: at(a)?,
-            path: path.clone(),
-            data: data.clone(),
-        },
-        other => return Err(format!("`{}` is not an action", other.keyword())),
-    })
 }
 
 fn until(

@@ -1,0 +1,334 @@
+//! `Command`: everything a person, a script or the explorer can do to the world — every fault
+//! and every client action — as one typed value. A run is its configuration plus a log of
+//! commands stamped with virtual time; a scenario action *is* a command, printed and parsed
+//! in the scenario language (`Display` here, the parse table in `scenario/commands.rs`).
+//!
+//! Adding a command: a variant here (the compiler then points at `Display`, `describe`,
+//! `code` and the world's `apply`), one row in `scenario/commands.rs`, one button.
+
+use super::data::fnv1a;
+use super::types::{Millis, Sid};
+use std::fmt;
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Command {
+    /// Boot the given servers (those already up are left alone).
+    Start(Vec<Sid>),
+    StartAll,
+    /// Kill the process: volatile state is lost, the disk is kept; peers see the sockets close.
+    Crash(Sid),
+    /// Start a crashed server again from its disk.
+    Restart(Sid),
+    /// Stop the server if it runs, then erase its disk (txn log, snapshot, epochs).
+    Wipe(Sid),
+    /// Cut `from -> to`, and `to -> from` too if `both`.
+    Cut {
+        from: Sid,
+        to: Sid,
+        both: bool,
+    },
+    Heal {
+        from: Sid,
+        to: Sid,
+        both: bool,
+    },
+    HealAll,
+    /// Cut every link to and from a server.
+    Isolate(Sid),
+    /// Split the ensemble: every link between two different groups is cut both ways. The
+    /// servers no group names form one more group. Undone by `HealAll`.
+    Partition(Vec<Vec<Sid>>),
+    /// Multiply the latency of every message to or from a server.
+    Slow {
+        sid: Sid,
+        factor: u32,
+    },
+    /// A client connected to `at` writes `data` at `path` (create if absent, else setData).
+    /// Without `at`: the serving leader, else the lowest server that is up.
+    Write {
+        at: Option<Sid>,
+        path: String,
+        data: String,
+    },
+    /// A client connects to `at` and opens a session (a createSession txn).
+    SessionOpen {
+        at: Option<Sid>,
+    },
+    /// The oldest session opened at `at` closes (a closeSession txn).
+    SessionClose {
+        at: Option<Sid>,
+    },
+    /// Steady writes: `per_second` writes each virtual second at `at` (or the default target
+    /// of a write), paths and data drawn from the world's seeded RNG.
+    Writes {
+        per_second: u32,
+        at: Option<Sid>,
+    },
+    /// Stop the steady writes.
+    WritesOff,
+}
+
+/// The most steady writes a second a run may ask for.
+pub const MAX_WRITES_PER_SECOND: u32 = 1000;
+
+impl Command {
+    /// The scenario keyword that starts the command's line.
+    pub fn keyword(&self) -> &'static str {
+        match self {
+            Command::Start(_) | Command::StartAll => "start",
+            Command::Crash(_) => "crash",
+            Command::Restart(_) => "restart",
+            Command::Wipe(_) => "wipe",
+            Command::Cut { .. } => "cut",
+            Command::Heal { .. } | Command::HealAll => "heal",
+            Command::Isolate(_) => "isolate",
+            Command::Partition(_) => "partition",
+            Command::Slow { .. } => "slow",
+            Command::Write { .. } => "write",
+            Command::SessionOpen { .. } | Command::SessionClose { .. } => "session",
+            Command::Writes { .. } | Command::WritesOff => "writes",
+        }
+    }
+
+    /// What it did, for a person: the feed's "You …" lines and the page's feedback.
+    pub fn describe(&self) -> String {
+        let at = |at: &Option<Sid>| at.map_or("the leader".to_string(), |s| format!("s{s}"));
+        match self {
+            Command::Crash(s) => {
+                format!("You crashed s{s}: its volatile state is gone, its disk is kept")
+            }
+            Command::Restart(s) => format!("You restarted s{s} from its disk"),
+            Command::Wipe(s) => format!("You wiped s{s}'s disk (txn log, snapshot, epochs)"),
+            Command::Isolate(s) => format!("You cut s{s} off from every other server"),
+            Command::Cut {
+                from,
+                to,
+                both: true,
+            } => format!("You cut the link s{from}–s{to} both ways"),
+            Command::Cut { from, to, .. } => format!("You cut s{from}→s{to} (one way)"),
+            Command::Heal {
+                from,
+                to,
+                both: true,
+            } => format!("You healed the link s{from}–s{to}"),
+            Command::Heal { from, to, .. } => format!("You healed s{from}→s{to}"),
+            Command::HealAll => "You healed every link".into(),
+            Command::Partition(groups) => {
+                let groups: Vec<String> = groups.iter().map(|g| sid_list(g, ", ")).collect();
+                format!(
+                    "You split the ensemble into {} and the rest",
+                    groups.join(" | ")
+                )
+            }
+            Command::Write { at: a, path, data } => {
+                format!("A client of {} writes {path} = {data:?}", at(a))
+            }
+            Command::SessionOpen { at: a } => format!("A client opens a session at {}", at(a)),
+            Command::SessionClose { at: a } => {
+                format!("A client closes its session at {}", at(a))
+            }
+            Command::Slow { sid, factor } => format!("You slowed s{sid}'s network by {factor}×"),
+            Command::Start(_) | Command::StartAll => "You started the servers".into(),
+            Command::Writes { per_second, at: a } => {
+                format!("Clients of {} write {per_second} times a second", at(a))
+            }
+            Command::WritesOff => "The steady writes stop".into(),
+        }
+    }
+
+    /// A 64-bit digest of the command for the trace hash (the same command, the same code).
+    pub fn code(&self) -> u64 {
+        let ids = |s: &[Sid]| s.iter().fold(0u64, |h, x| h.wrapping_mul(31) ^ *x as u64);
+        let (kind, a, b) = match self {
+            Command::Start(s) => (1, s.len() as u64, s.iter().map(|x| *x as u64).sum()),
+            Command::StartAll => (2, 0, 0),
+            Command::Crash(s) => (3, *s as u64, 0),
+            Command::Restart(s) => (4, *s as u64, 0),
+            Command::Wipe(s) => (5, *s as u64, 0),
+            Command::Cut { from, to, both } => (6 + *both as u64, *from as u64, *to as u64),
+            Command::Heal { from, to, both } => (8 + *both as u64, *from as u64, *to as u64),
+            Command::HealAll => (10, 0, 0),
+            Command::Isolate(s) => (11, *s as u64, 0),
+            Command::Slow { sid, factor } => (12, *sid as u64, *factor as u64),
+            Command::Write { at, path, data } => (
+                13,
+                at.unwrap_or(0) as u64,
+                fnv1a(path.as_bytes(), fnv1a(data.as_bytes(), 0)),
+            ),
+            Command::SessionOpen { at } => (14, at.unwrap_or(0) as u64, 0),
+            Command::SessionClose { at } => (15, at.unwrap_or(0) as u64, 0),
+            Command::Partition(groups) => (
+                16,
+                groups.len() as u64,
+                groups
+                    .iter()
+                    .fold(0u64, |h, g| h.wrapping_mul(1_000_003) ^ ids(g)),
+            ),
+            Command::Writes { per_second, at } => (17, *per_second as u64, at.unwrap_or(0) as u64),
+            Command::WritesOff => (18, 0, 0),
+        };
+        kind << 56 ^ a << 32 ^ b
+    }
+
+    /// Checks that need no world: well-formed links, groups and rates.
+    pub fn check_shape(&self) -> Result<(), String> {
+        match self {
+            Command::Cut { from, to, .. } | Command::Heal { from, to, .. } if from == to => Err(
+                format!("a link joins two different servers, not {from} and {to}"),
+            ),
+            Command::Slow { factor, .. } if *factor == 0 || *factor > 100 => Err(format!(
+                "slowness must be between 1 and 100, not {factor}"
+            )),
+            Command::Partition(groups) => check_groups(groups),
+            Command::Writes { per_second, .. }
+                if *per_second == 0 || *per_second > MAX_WRITES_PER_SECOND =>
+            {
+                Err(format!(
+                    "steady writes run 1 to {MAX_WRITES_PER_SECOND} times a second, not {per_second} (`writes off` stops them)"
+                ))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Every server id the command names.
+    pub fn servers(&self) -> Vec<Sid> {
+        match self {
+            Command::Start(s) => s.clone(),
+            Command::Crash(s) | Command::Restart(s) | Command::Wipe(s) | Command::Isolate(s) => {
+                vec![*s]
+            }
+            Command::Cut { from, to, .. } | Command::Heal { from, to, .. } => vec![*from, *to],
+            Command::Partition(groups) => groups.iter().flatten().copied().collect(),
+            Command::Slow { sid, .. } => vec![*sid],
+            Command::Write { at, .. }
+            | Command::SessionOpen { at }
+            | Command::SessionClose { at }
+            | Command::Writes { at, .. } => at.iter().copied().collect(),
+            Command::StartAll | Command::HealAll | Command::WritesOff => vec![],
+        }
+    }
+}
+
+fn check_groups(groups: &[Vec<Sid>]) -> Result<(), String> {
+    if groups.iter().any(|g| g.is_empty()) {
+        return Err("a partition group names at least one server".into());
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for sid in groups.iter().flatten() {
+        if !seen.insert(*sid) {
+            return Err(format!("s{sid} is in two groups of the partition"));
+        }
+    }
+    Ok(())
+}
+
+fn sid_list(sids: &[Sid], sep: &str) -> String {
+    let parts: Vec<String> = sids.iter().map(|s| s.to_string()).collect();
+    parts.join(sep)
+}
+
+/// A duration as the scenario parser reads it back: `2m`, `3s`, `1500ms`.
+pub fn format_duration(ms: Millis) -> String {
+    if ms > 0 && ms.is_multiple_of(60_000) {
+        format!("{}m", ms / 60_000)
+    } else if ms > 0 && ms.is_multiple_of(1000) {
+        format!("{}s", ms / 1000)
+    } else {
+        format!("{ms}ms")
+    }
+}
+
+fn at_clause(at: &Option<Sid>) -> String {
+    match at {
+        Some(sid) => format!(" at {sid}"),
+        None => String::new(),
+    }
+}
+
+/// The command in the scenario language; it parses back to itself (`write` data that holds
+/// `#`, a line break, or leading or trailing whitespace excepted: the parser cannot take it).
+impl fmt::Display for Command {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Command::StartAll => write!(f, "start all"),
+            Command::Start(ids) => write!(f, "start {}", sid_list(ids, " ")),
+            Command::Crash(sid) => write!(f, "crash {sid}"),
+            Command::Restart(sid) => write!(f, "restart {sid}"),
+            Command::Wipe(sid) => write!(f, "wipe {sid}"),
+            Command::Cut {
+                from,
+                to,
+                both: true,
+            } => write!(f, "cut {from} {to}"),
+            Command::Cut { from, to, .. } => write!(f, "cut {from}>{to}"),
+            Command::Heal {
+                from,
+                to,
+                both: true,
+            } => write!(f, "heal {from} {to}"),
+            Command::Heal { from, to, .. } => write!(f, "heal {from}>{to}"),
+            Command::HealAll => write!(f, "heal all"),
+            Command::Isolate(sid) => write!(f, "isolate {sid}"),
+            Command::Partition(groups) => {
+                let groups: Vec<String> = groups.iter().map(|g| sid_list(g, ",")).collect();
+                write!(f, "partition {}", groups.join("|"))
+            }
+            Command::Slow { sid, factor } => write!(f, "slow {sid} {factor}"),
+            Command::SessionOpen { at } => write!(f, "session open{}", at_clause(at)),
+            Command::SessionClose { at } => write!(f, "session close{}", at_clause(at)),
+            Command::Write { at, path, data } => {
+                write!(f, "write{} {path} {data}", at_clause(at))
+            }
+            Command::Writes { per_second, at } => {
+                write!(f, "writes {per_second}{}", at_clause(at))
+            }
+            Command::WritesOff => write!(f, "writes off"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes_are_checked_without_a_world() {
+        let partition = |g: Vec<Vec<Sid>>| Command::Partition(g).check_shape();
+        assert!(partition(vec![vec![1, 2], vec![3]]).is_ok());
+        assert!(partition(vec![vec![1, 2], vec![2, 3]])
+            .unwrap_err()
+            .contains("two groups"));
+        assert!(partition(vec![vec![]]).is_err());
+        let cut = Command::Cut {
+            from: 2,
+            to: 2,
+            both: true,
+        };
+        assert!(cut.check_shape().is_err());
+        let writes = |n| Command::Writes {
+            per_second: n,
+            at: None,
+        };
+        assert!(writes(0).check_shape().is_err());
+        assert!(writes(20).check_shape().is_ok());
+    }
+
+    #[test]
+    fn different_commands_have_different_codes() {
+        let all = [
+            Command::Crash(1),
+            Command::Restart(1),
+            Command::Partition(vec![vec![1], vec![2]]),
+            Command::Partition(vec![vec![1, 2]]),
+            Command::Writes {
+                per_second: 5,
+                at: None,
+            },
+            Command::WritesOff,
+            Command::HealAll,
+        ];
+        let codes: std::collections::BTreeSet<u64> = all.iter().map(|c| c.code()).collect();
+        assert_eq!(codes.len(), all.len());
+    }
+}
