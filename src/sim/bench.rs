@@ -7,16 +7,16 @@
 use super::world::{Command, World, WorldConfig};
 use std::time::Instant;
 
-struct Figures {
-    delivered: u64,
-    events: u64,
-    seconds: f64,
-    commits: u64,
+pub struct Figures {
+    pub delivered: u64,
+    pub events: u64,
+    pub seconds: f64,
+    pub commits: u64,
 }
 
 /// Runs `servers` voters for `virtual_ms` of steady writes (one write every `write_every_ms`
 /// at a rotating server) and measures the wall time spent.
-fn steady_writes(servers: usize, virtual_ms: u64, write_every_ms: u64) -> Figures {
+pub fn steady_writes(servers: usize, virtual_ms: u64, write_every_ms: u64) -> Figures {
     let mut world = World::new(WorldConfig::new(servers, 0, 42));
     world.apply(Command::StartAll).expect("start");
     let mut t = 0;
@@ -55,37 +55,4 @@ fn steady_writes(servers: usize, virtual_ms: u64, write_every_ms: u64) -> Figure
             .counter()
             .saturating_sub(leader_zxid_before.counter()),
     }
-}
-
-pub fn main(args: &[String]) -> i32 {
-    let quick = args.iter().any(|a| a == "--quick");
-    let scale = if quick { 1 } else { 10 };
-    println!("ZabScope engine benchmark (native, one core, invariant checker on)");
-    let f = steady_writes(5, 2_000 * scale, 1);
-    println!(
-        "5 servers, steady writes: {:>10.0} delivered messages/s  ({} messages, {} events, {} txns in {:.2} s wall, {:.0} virtual ms)",
-        f.delivered as f64 / f.seconds,
-        f.delivered,
-        f.events,
-        f.commits,
-        f.seconds,
-        2_000.0 * scale as f64
-    );
-    println!("cost per delivered message:");
-    for (servers, virtual_ms, every) in [
-        (5, 1_000 * scale, 1),
-        (25, 400 * scale, 2),
-        (101, 100 * scale, 5),
-    ] {
-        let f = steady_writes(servers, virtual_ms, every);
-        println!(
-            "  {servers:>3} servers: {:>7.0} ns/message  ({:.0} messages/s; {} messages, {} txns, {:.2} s wall)",
-            f.seconds * 1e9 / f.delivered.max(1) as f64,
-            f.delivered as f64 / f.seconds,
-            f.delivered,
-            f.commits,
-            f.seconds
-        );
-    }
-    0
 }

@@ -74,7 +74,7 @@ pub enum Outcome {
     Failed(Failure),
 }
 
-const KNOWN_GAP: &str = "known ZooKeeper liveness gap: ";
+pub const KNOWN_GAP: &str = "known ZooKeeper liveness gap: ";
 
 /// Explores one seed of any flavor. `None` if every invariant held and the ensemble
 /// recovered (or stopped short only where real ZooKeeper does too).
@@ -515,106 +515,4 @@ fn merge_runs(stmts: &mut Vec<Stmt>) {
         }
     }
     *stmts = merged;
-}
-
-/// Parses `A..B` (B exclusive) or a single seed.
-fn parse_seeds(text: &str) -> Option<std::ops::Range<u64>> {
-    match text.split_once("..") {
-        Some((a, b)) => Some(a.parse().ok()?..b.parse().ok()?),
-        None => text.parse::<u64>().ok().map(|s| s..s + 1),
-    }
-}
-
-pub fn main(args: &[String]) -> i32 {
-    let mut seeds = 0..100;
-    let mut variant_name = Variant::Correct.name().to_string();
-    let mut protocol = Protocol::Zab;
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--seeds" => match it.next().and_then(|s| parse_seeds(s)) {
-                Some(r) => seeds = r,
-                None => {
-                    eprintln!("zabscope explore: --seeds takes A..B (B exclusive) or one seed, like --seeds 0..500");
-                    return 2;
-                }
-            },
-            "--variant" => match it.next() {
-                Some(v) => variant_name = v.clone(),
-                None => {
-                    eprintln!("zabscope explore: --variant needs a name");
-                    return 2;
-                }
-            },
-            "--protocol" => match it.next().and_then(|s| Protocol::parse(s)) {
-                Some(p) => protocol = p,
-                None => {
-                    eprintln!("zabscope explore: --protocol takes zab, paxos or paxos-single");
-                    return 2;
-                }
-            },
-            other => {
-                eprintln!("zabscope explore: unknown argument `{other}`; usage: zabscope explore --seeds A..B [--protocol zab|paxos|paxos-single] [--variant NAME]");
-                return 2;
-            }
-        }
-    }
-    let flavor = match protocol {
-        Protocol::Zab => Variant::parse(&variant_name).map(Flavor::Zab),
-        p => PaxosVariant::parse(&variant_name).map(|v| Flavor::Paxos(p, v)),
-    };
-    let Some(flavor) = flavor else {
-        let names: Vec<&str> = match protocol {
-            Protocol::Zab => std::iter::once(Variant::Correct)
-                .chain(Variant::ALL_BROKEN)
-                .map(|v| v.name())
-                .collect(),
-            _ => std::iter::once(PaxosVariant::Correct)
-                .chain(PaxosVariant::ALL_BROKEN)
-                .map(|v| v.name())
-                .collect(),
-        };
-        eprintln!(
-            "zabscope explore: with --protocol {}, --variant takes one of {}",
-            protocol.name(),
-            names.join(", ")
-        );
-        return 2;
-    };
-    let total = seeds.end.saturating_sub(seeds.start);
-    let mut failures = 0;
-    let mut gaps = 0;
-    for seed in seeds {
-        let f = match explore_outcome(seed, flavor) {
-            Outcome::Passed => continue,
-            Outcome::KnownGap(why) => {
-                gaps += 1;
-                println!("seed {seed}: {KNOWN_GAP}{why}");
-                continue;
-            }
-            Outcome::Failed(f) => f,
-        };
-        {
-            failures += 1;
-            println!("seed {} FAILED: {}", f.seed, f.what);
-            println!(
-                "replay with `zabscope run FILE`, FILE containing:\n{}",
-                f.replay
-            );
-            if failures >= 3 {
-                println!("(stopping after 3 failing seeds)");
-                break;
-            }
-        }
-    }
-    println!(
-        "explored {total} seeds ({}, {} variant): {failures} failed, {gaps} stopped at a known ZooKeeper liveness gap",
-        protocol.name(),
-        variant_name
-    );
-    if failures > 0 {
-        1
-    } else {
-        0
-    }
 }

@@ -148,7 +148,7 @@ impl Ord for Event {
 
 /// A server slot: a running process, or a disk waiting for a restart.
 #[derive(Debug)]
-pub enum Slot {
+enum Slot {
     Up(Box<Server>),
     Down(Disk),
     PaxosUp(Box<PaxosServer>),
@@ -458,8 +458,7 @@ impl World {
             }
             EventKind::SteadyWrite { generation } => self.steady_write(generation),
         }
-        self.checker
-            .after_event(self.events, self.now, &self.slots, &self.net);
+        self.sample_checker();
         true
     }
 
@@ -543,8 +542,7 @@ impl World {
                 self.client_request(at, RequestOp::CloseSession { session });
             }
         }
-        self.checker
-            .after_event(self.events, self.now, &self.slots, &self.net);
+        self.sample_checker();
         Ok(())
     }
 
@@ -628,6 +626,22 @@ impl World {
     }
 
     // ---- internals ----
+
+    /// The checker's periodic look at who is connected to whom (invariant 11).
+    fn sample_checker(&mut self) {
+        if !self.checker.wants_sample(self.now) {
+            return;
+        }
+        let up: Vec<&Server> = self
+            .slots
+            .iter()
+            .filter_map(|s| match s {
+                Slot::Up(server) => Some(&**server),
+                _ => None,
+            })
+            .collect();
+        self.checker.sample(self.events, self.now, &up, &self.net);
+    }
 
     fn partition(&mut self, groups: &[Vec<Sid>]) {
         let n = self.slots.len() as Sid;

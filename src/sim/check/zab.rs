@@ -9,7 +9,6 @@ use super::{record, Invariant, Violation};
 use crate::sim::data::Txn;
 use crate::sim::net::Network;
 use crate::sim::types::{Epoch, Millis, Sid, Zxid};
-use crate::sim::world::Slot;
 use crate::sim::zab::leader::LeaderPhase;
 use crate::sim::zab::learner::LearnerStage;
 use crate::sim::zab::{EnsembleConfig, Message, Observation, Packet, Role, Server};
@@ -487,14 +486,16 @@ impl Checker {
     /// syncLimit + 1 ticks since it last was, or initLimit + syncLimit + 1 ticks since its
     /// handler opened; plus half a tick for the sampling. A leader still leading once even
     /// that count is no quorum has missed its step-down.
-    pub fn after_event(&mut self, event: u64, at: Millis, slots: &[Slot], net: &Network) {
-        if at < self.next_quorum_check {
-            return;
-        }
+    /// True when the next inv-11 sample is due (the world then calls `sample`).
+    pub fn wants_sample(&self, at: Millis) -> bool {
+        at >= self.next_quorum_check
+    }
+
+    /// The inv-11 sample: `up` is every Zab server that is up, `net` the links.
+    pub fn sample(&mut self, event: u64, at: Millis, up: &[&Server], net: &Network) {
         let tick = self.cfg.tick_ms;
         self.next_quorum_check = at + (tick / 4).max(1);
-        for slot in slots {
-            let Slot::Up(server) = slot else { continue };
+        for server in up {
             let leader = server.id;
             let Role::Leading(l) = &server.role else {
                 self.forget_leadership(leader);
@@ -507,11 +508,8 @@ impl Checker {
             // Until when each voter out of touch may still count as synced.
             let mut counts_until = Vec::new();
             for &voter in self.cfg.voters.iter().filter(|v| **v != leader) {
-                let follows = slots.iter().any(|s| match s {
-                    Slot::Up(f) if f.id == voter => {
-                        matches!(&f.role, Role::Learning(l) if l.leader == leader)
-                    }
-                    _ => false,
+                let follows = up.iter().any(|f| {
+                    f.id == voter && matches!(&f.role, Role::Learning(l) if l.leader == leader)
                 });
                 if follows && net.is_up(leader, voter) && net.is_up(voter, leader) {
                     connected += 1;

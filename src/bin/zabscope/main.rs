@@ -4,6 +4,9 @@
 //! command, an unexpected invariant violation); 2 usage errors and scripts that do not parse;
 //! 3 is unused.
 
+mod bench;
+mod explore;
+
 use std::process::ExitCode;
 use zabscope::sim::scenario::{parse, run};
 use zabscope::sim::{Command, World, WorldConfig};
@@ -47,8 +50,8 @@ fn main() -> ExitCode {
             _ => usage(Some("`run` takes one script file")),
         },
         "hash" => hash(rest),
-        "explore" => ExitCode::from(zabscope::sim::explore::main(rest) as u8),
-        "bench" => ExitCode::from(zabscope::sim::bench::main(rest) as u8),
+        "explore" => ExitCode::from(explore::main(rest) as u8),
+        "bench" => ExitCode::from(bench::main(rest) as u8),
         "help" | "-h" | "--help" => usage(None),
         other => usage(Some(&format!("unknown subcommand `{other}`"))),
     }
