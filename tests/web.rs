@@ -254,7 +254,7 @@ async fn a_paxos_ring_shows_promises_and_chosen_slots() {
     let leader = world.serving_leader().expect("a Paxos leader within 5 s");
     world
         .apply(Command::Write {
-            at: leader,
+            at: Some(leader),
             path: "/a".into(),
             data: "1".into(),
         })

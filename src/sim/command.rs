@@ -3,10 +3,9 @@
 //! commands stamped with virtual time; a scenario action *is* a command, printed and parsed
 //! in the scenario language (`Display` here, the parse table in `scenario/commands.rs`).
 //!
-//! Adding a command: a variant here (the compiler then points at `Display`, `describe`,
-//! `code` and the world's `apply`), one row in `scenario/commands.rs`, one button.
+//! Adding a command: a variant here (the compiler then points at `Display`, `describe` and
+//! the world's `apply`; the trace hash is derived), one row in `scenario/commands.rs`, one button.
 
-use super::data::fnv1a;
 use super::types::{Millis, Sid};
 use std::fmt;
 
@@ -134,40 +133,6 @@ impl Command {
             }
             Command::WritesOff => "The steady writes stop".into(),
         }
-    }
-
-    /// A 64-bit digest of the command for the trace hash (the same command, the same code).
-    pub fn code(&self) -> u64 {
-        let ids = |s: &[Sid]| s.iter().fold(0u64, |h, x| h.wrapping_mul(31) ^ *x as u64);
-        let (kind, a, b) = match self {
-            Command::Start(s) => (1, s.len() as u64, s.iter().map(|x| *x as u64).sum()),
-            Command::StartAll => (2, 0, 0),
-            Command::Crash(s) => (3, *s as u64, 0),
-            Command::Restart(s) => (4, *s as u64, 0),
-            Command::Wipe(s) => (5, *s as u64, 0),
-            Command::Cut { from, to, both } => (6 + *both as u64, *from as u64, *to as u64),
-            Command::Heal { from, to, both } => (8 + *both as u64, *from as u64, *to as u64),
-            Command::HealAll => (10, 0, 0),
-            Command::Isolate(s) => (11, *s as u64, 0),
-            Command::Slow { sid, factor } => (12, *sid as u64, *factor as u64),
-            Command::Write { at, path, data } => (
-                13,
-                at.unwrap_or(0) as u64,
-                fnv1a(path.as_bytes(), fnv1a(data.as_bytes(), 0)),
-            ),
-            Command::SessionOpen { at } => (14, at.unwrap_or(0) as u64, 0),
-            Command::SessionClose { at } => (15, at.unwrap_or(0) as u64, 0),
-            Command::Partition(groups) => (
-                16,
-                groups.len() as u64,
-                groups
-                    .iter()
-                    .fold(0u64, |h, g| h.wrapping_mul(1_000_003) ^ ids(g)),
-            ),
-            Command::Writes { per_second, at } => (17, *per_second as u64, at.unwrap_or(0) as u64),
-            Command::WritesOff => (18, 0, 0),
-        };
-        kind << 56 ^ a << 32 ^ b
     }
 
     /// Checks that need no world: well-formed links, groups and rates.
@@ -315,7 +280,7 @@ mod tests {
     }
 
     #[test]
-    fn different_commands_have_different_codes() {
+    fn different_commands_hash_differently() {
         let all = [
             Command::Crash(1),
             Command::Restart(1),
@@ -328,7 +293,8 @@ mod tests {
             Command::WritesOff,
             Command::HealAll,
         ];
-        let codes: std::collections::BTreeSet<u64> = all.iter().map(|c| c.code()).collect();
+        let codes: std::collections::BTreeSet<u64> =
+            all.iter().map(crate::sim::data::fnv_hash).collect();
         assert_eq!(codes.len(), all.len());
     }
 }

@@ -15,7 +15,7 @@ pub type RequestId = u64;
 
 /// The change a transaction makes. Full znode semantics (versions, ACLs, sequential nodes,
 /// watches) grow from here; every op already goes through the whole Zab path.
-#[derive(Clone, PartialEq, Eq, Debug)]
+#[derive(Clone, PartialEq, Eq, Debug, Hash)]
 pub enum TxnOp {
     CreateSession {
         session: SessionId,
@@ -39,7 +39,7 @@ pub enum TxnOp {
 }
 
 /// A logged transaction: its zxid, the request it came from, and the change.
-#[derive(Clone, PartialEq, Eq, Debug)]
+#[derive(Clone, PartialEq, Eq, Debug, Hash)]
 pub struct Txn {
     pub zxid: Zxid,
     pub request: RequestId,
@@ -67,6 +67,15 @@ pub struct DataTree {
     pub sessions: BTreeSet<SessionId>,
     pub last_processed: Zxid,
     pub digest: u64,
+}
+
+/// A tree hashes as its digest and last processed zxid: the digest already stands for the
+/// whole content, so hashing a tree (in a SNAP, in a server) stays O(1).
+impl std::hash::Hash for DataTree {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.digest.hash(state);
+        self.last_processed.hash(state);
+    }
 }
 
 impl DataTree {
@@ -113,9 +122,62 @@ pub fn fnv1a(bytes: &[u8], seed: u64) -> u64 {
     h
 }
 
+/// The project's one hasher: FNV-1a, word by word for integers (one multiply a word, which
+/// keeps the per-event trace hash cheap) and byte by byte for strings. `usize` is widened
+/// to 64 bits, so wasm32 and native hash alike; never `DefaultHasher`, never HashMap order.
+#[derive(Clone, Copy, Debug)]
+pub struct Fnv(pub u64);
+
+impl Default for Fnv {
+    fn default() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ *b as u64).wrapping_mul(FNV_PRIME);
+        }
+    }
+    fn write_u8(&mut self, n: u8) {
+        self.write_u64(n as u64)
+    }
+    fn write_u16(&mut self, n: u16) {
+        self.write_u64(n as u64)
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(n as u64)
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0 ^ n).wrapping_mul(FNV_PRIME);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64)
+    }
+    fn write_i32(&mut self, n: i32) {
+        self.write_u64(n as u32 as u64)
+    }
+    fn write_i64(&mut self, n: i64) {
+        self.write_u64(n as u64)
+    }
+}
+
+/// The `Fnv` hash of anything hashable.
+pub fn fnv_hash<T: std::hash::Hash + ?Sized>(value: &T) -> u64 {
+    let mut h = Fnv::default();
+    value.hash(&mut h);
+    std::hash::Hasher::finish(&h)
+}
+
 /// A snapshot: the tree as of `zxid`. ZooKeeper's snapshots are fuzzy; ours are exact, which
 /// changes nothing the protocol can observe.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Snapshot {
     pub zxid: Zxid,
     pub tree: DataTree,
@@ -143,7 +205,7 @@ impl Disk {
 }
 
 /// Everything that survives a crash. A restart rebuilds the server from this alone.
-#[derive(Clone, Default, Debug)]
+#[derive(Clone, Default, Debug, Hash)]
 pub struct Disk {
     /// Txns after the snapshot, in zxid order, committed or not: ZooKeeper logs a proposal
     /// (and fsyncs it) before ACKing it, long before it knows whether it commits.

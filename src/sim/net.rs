@@ -10,7 +10,7 @@
 use super::types::{Millis, Sid};
 use super::zab::ConnId;
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Link {
     pub up: bool,
     /// Bumped by every cut: a message sent under an older generation was lost with the link.
@@ -19,7 +19,7 @@ pub struct Link {
     last_delivery: Millis,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Network {
     n: usize,
     links: Vec<Link>,

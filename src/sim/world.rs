@@ -4,9 +4,8 @@
 
 use super::check::PaxosChecker;
 use super::check::{Checker, Violation};
-use super::data::{Disk, SessionId};
+use super::data::{fnv_hash, Disk, Fnv, SessionId};
 use super::net::Network;
-use super::paxos::PaxosMsg;
 use super::paxos::{PaxosConfig, PaxosDisk, PaxosMode, PaxosRole, PaxosServer, PaxosVariant};
 use super::types::{Millis, Sid, Zxid};
 use super::zab::server::TIMER_KINDS;
@@ -16,6 +15,7 @@ use super::zab::{
 };
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap, VecDeque};
+use std::hash::{Hash, Hasher};
 use std::rc::Rc;
 
 /// Everything that decides a run, apart from the commands applied to it.
@@ -76,7 +76,7 @@ impl Protocol {
 pub use super::command::Command;
 
 /// A message on the wire, with everything the UI needs to animate it.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct InFlight {
     pub id: u64,
     pub from: Sid,
@@ -95,7 +95,7 @@ pub struct Lost {
     pub why: &'static str,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 enum EventKind {
     Deliver(InFlight),
     Timer {
@@ -114,7 +114,7 @@ enum EventKind {
 }
 
 /// Steady writes in progress.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 struct Steady {
     per_second: u32,
     at: Option<Sid>,
@@ -147,7 +147,7 @@ impl Ord for Event {
 }
 
 /// A server slot: a running process, or a disk waiting for a restart.
-#[derive(Debug)]
+#[derive(Debug, Hash)]
 enum Slot {
     Up(Box<Server>),
     Down(Disk),
@@ -282,6 +282,52 @@ impl World {
     /// A hash of every event processed so far: equal runs have equal hashes.
     pub fn trace_hash(&self) -> u64 {
         self.trace_hash
+    }
+
+    /// The state hash: a digest of everything that decides the future of the run — servers
+    /// and disks, the network, the event queue (in firing order), armed timers, the RNG,
+    /// sessions, steady writes and both checkers — and of nothing derived (feed, trace,
+    /// command log). Two worlds with equal state hashes run on identically.
+    pub fn state_hash(&self) -> u64 {
+        let mut h = Fnv::default();
+        (
+            self.now,
+            self.seq,
+            &self.slots,
+            &self.timer_tokens,
+            &self.timer_due,
+        )
+            .hash(&mut h);
+        let mut events: Vec<&Event> = self.queue.iter().map(|Reverse(e)| e).collect();
+        events.sort_unstable_by_key(|e| (e.at, e.seq));
+        for e in events {
+            (e.at, e.seq, &e.kind).hash(&mut h);
+        }
+        (
+            &self.net,
+            self.rng.get_seed(),
+            self.next_message_id,
+            self.next_request_id,
+        )
+            .hash(&mut h);
+        (
+            self.next_session,
+            &self.sessions,
+            &self.steady,
+            self.steady_generation,
+        )
+            .hash(&mut h);
+        (
+            self.checker.state_digest(),
+            self.paxos_checker.state_digest(),
+        )
+            .hash(&mut h);
+        h.finish()
+    }
+
+    /// The state hash as people see it: 16 lowercase hex digits.
+    pub fn state_hash_hex(&self) -> String {
+        format!("{:016x}", self.state_hash())
     }
 
     pub fn events_processed(&self) -> u64 {
@@ -440,7 +486,7 @@ impl World {
             EventKind::Deliver(m) => self.deliver(m),
             EventKind::Timer { sid, kind, token } => {
                 if self.timer_tokens[sid as usize - 1][kind.index()] == token {
-                    self.mix(&[2, sid as u64, kind.index() as u64]);
+                    self.mix(&[2, sid as u64, fnv_hash(&kind)]);
                     self.timer_due[sid as usize - 1][kind.index()] = None;
                     self.step_server(sid, Input::Timer(kind));
                 }
@@ -467,7 +513,7 @@ impl World {
         let cmd = self.resolve_target(cmd)?;
         cmd.check_shape()?;
         self.check_command(&cmd)?;
-        self.mix(&[4, cmd.code()]);
+        self.mix(&[4, fnv_hash(&cmd)]);
         self.commands.push((self.now, cmd.clone()));
         match cmd {
             Command::StartAll => {
@@ -691,7 +737,7 @@ impl World {
                 path: path.clone(),
                 data: format!("w{n}"),
             };
-            self.mix(&[5, cmd.code()]);
+            self.mix(&[5, fnv_hash(&cmd)]);
             self.client_request(
                 at,
                 RequestOp::Write {
@@ -812,7 +858,7 @@ impl World {
             Some("connection broken")
         } else {
             self.delivered += 1;
-            self.mix(&[1, m.from as u64, m.to as u64, message_code(&m.msg)]);
+            self.mix(&[1, m.from as u64, m.to as u64, fnv_hash(&m.msg)]);
             self.checker
                 .on_deliver(self.events, self.now, m.from, m.to, &m.msg);
             self.step_server(
@@ -1064,61 +1110,5 @@ impl World {
             .map(|s| self.disk(s).last_logged_zxid())
             .max()
             .unwrap_or_default()
-    }
-}
-
-fn message_code(msg: &Message) -> u64 {
-    use super::zab::Packet;
-    match msg {
-        Message::Notification(n) => {
-            (n.vote.leader as u64) << 48 ^ n.vote.zxid.0 ^ n.round << 40 ^ n.state as u64
-        }
-        Message::Quorum { packet, conn } => {
-            let zxid = match packet {
-                Packet::Proposal { txn } | Packet::Inform { txn } => txn.zxid.0,
-                Packet::Ack { zxid }
-                | Packet::Commit { zxid }
-                | Packet::Ping { zxid }
-                | Packet::Diff { zxid }
-                | Packet::Trunc { zxid }
-                | Packet::NewLeader { zxid } => zxid.0,
-                Packet::LeaderInfo { new_epoch } => *new_epoch,
-                _ => 0,
-            };
-            (packet.kind().len() as u64) << 56 ^ zxid ^ conn.serial << 20
-        }
-        Message::Paxos(m) => {
-            let ballot = |b: &super::paxos::Ballot| b.round << 8 ^ b.sid as u64;
-            let key = match m {
-                PaxosMsg::Prepare {
-                    ballot: b,
-                    from_slot,
-                } => ballot(b) ^ from_slot << 32,
-                PaxosMsg::Promise {
-                    ballot: b,
-                    accepted,
-                } => ballot(b) ^ (accepted.len() as u64) << 32,
-                PaxosMsg::Accept {
-                    ballot: b, slot, ..
-                }
-                | PaxosMsg::Accepted { ballot: b, slot } => ballot(b) ^ slot << 32,
-                PaxosMsg::Nack {
-                    ballot: b,
-                    promised,
-                } => ballot(b) ^ ballot(promised) << 24,
-                PaxosMsg::Chosen { slot, .. } => *slot,
-                PaxosMsg::Heartbeat {
-                    ballot: b,
-                    chosen_upto,
-                } => ballot(b) ^ chosen_upto << 32,
-                PaxosMsg::HeartbeatAck {
-                    ballot: b,
-                    learned_upto,
-                } => ballot(b) ^ learned_upto << 32,
-                PaxosMsg::Forward { request, .. } => *request,
-                PaxosMsg::LearnRequest { from_slot } => *from_slot,
-            };
-            (m.kind().len() as u64) << 58 ^ key
-        }
     }
 }

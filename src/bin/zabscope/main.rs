@@ -13,13 +13,16 @@ use zabscope::sim::{Command, World, WorldConfig};
 
 const USAGE: &str = "\
 usage:
-  zabscope run [--feed] FILE   run a scenario script; `status` lines go to stdout,
+  zabscope run [--feed] [--hash] FILE
+                               run a scenario script; `status` lines go to stdout,
                                errors to stderr as FILE:LINE: message; --feed also
-                               prints the narrated event feed to stderr as it happens
-  zabscope hash [--servers N] [--observers K] [--seed S] [--until MS]
+                               prints the narrated event feed to stderr as it happens;
+                               --hash prints the final state hash (16 hex digits) last
+  zabscope hash [--servers N] [--observers K] [--seed S] [--until MS] [--state]
                                start every server, run to MS (virtual time), print the
-                               trace hash in decimal (defaults: 3 servers, 0 observers,
-                               seed 1, 10000 ms)
+                               trace hash in decimal, or with --state the state hash in
+                               16 hex digits (defaults: 3 servers, 0 observers, seed 1,
+                               10000 ms)
   zabscope explore [--seeds A..B] [--variant NAME]
                                random fault schedules with the invariant checker on;
                                prints each failing seed with a script that replays it
@@ -44,8 +47,14 @@ fn main() -> ExitCode {
     let rest = &args[1..];
     match sub.as_str() {
         "run" => match rest {
-            [file] if file != "--feed" => run_file(file, false),
-            [flag, file] if flag == "--feed" => run_file(file, true),
+            [flags @ .., file] if !file.starts_with("--") => {
+                let known = ["--feed", "--hash"];
+                if let Some(bad) = flags.iter().find(|f| !known.contains(&f.as_str())) {
+                    return usage(Some(&format!("`run` does not know `{bad}`")));
+                }
+                let has = |f: &str| flags.iter().any(|x| x == f);
+                run_file(file, has("--feed"), has("--hash"))
+            }
             [] => usage(Some("`run` needs a script file")),
             _ => usage(Some("`run` takes one script file")),
         },
@@ -57,7 +66,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_file(file: &str, feed: bool) -> ExitCode {
+fn run_file(file: &str, feed: bool, hash: bool) -> ExitCode {
     let src = match std::fs::read_to_string(file) {
         Ok(s) => s,
         Err(e) => {
@@ -77,10 +86,15 @@ fn run_file(file: &str, feed: bool) -> ExitCode {
     let result = if feed {
         run_with_feed(&script, &mut out)
     } else {
-        run::run(&script, &mut out).map(|_| ())
+        run::run(&script, &mut out).map(|r| r.world)
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(world) => {
+            if hash {
+                println!("{}", world.state_hash_hex());
+            }
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("{file}:{}: {}", e.line, e.message);
             ExitCode::from(1)
@@ -90,6 +104,8 @@ fn run_file(file: &str, feed: bool) -> ExitCode {
 
 fn hash(args: &[String]) -> ExitCode {
     let (mut servers, mut observers, mut seed, mut until) = (3usize, 0usize, 1u64, 10_000u64);
+    let state = args.iter().any(|a| a == "--state");
+    let args: Vec<String> = args.iter().filter(|a| *a != "--state").cloned().collect();
     let mut i = 0;
     while i < args.len() {
         let flag = args[i].as_str();
@@ -127,7 +143,11 @@ fn hash(args: &[String]) -> ExitCode {
         return ExitCode::from(1);
     }
     world.run_until(until);
-    println!("{}", world.trace_hash());
+    if state {
+        println!("{}", world.state_hash_hex());
+    } else {
+        println!("{}", world.trace_hash());
+    }
     ExitCode::SUCCESS
 }
 
@@ -135,7 +155,7 @@ fn hash(args: &[String]) -> ExitCode {
 fn run_with_feed(
     script: &zabscope::sim::scenario::Script,
     out: &mut dyn std::io::Write,
-) -> Result<(), run::RunError> {
+) -> Result<World, run::RunError> {
     let mut world = World::new(run::world_config(script)?);
     world.enable_feed();
     let mut cursor = world.feed_end();
@@ -147,5 +167,6 @@ fn run_with_feed(
         }
         cursor = w.feed_end();
     };
-    run::execute_tapped(&mut world, script, out, 50, &mut print).map(|_| ())
+    run::execute_tapped(&mut world, script, out, 50, &mut print)?;
+    Ok(world)
 }

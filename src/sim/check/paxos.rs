@@ -36,6 +36,16 @@ impl PaxosChecker {
         }
     }
 
+    /// A digest of everything the checker remembers (the HashMap in key order).
+    pub fn state_digest(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = crate::sim::data::Fnv::default();
+        let mut accepts: Vec<_> = self.accepts.iter().collect();
+        accepts.sort_unstable_by_key(|(k, _)| **k);
+        (accepts, &self.promised, &self.chosen, self.violations.len()).hash(&mut h);
+        h.finish()
+    }
+
     pub fn violations(&self) -> &[Violation] {
         &self.violations
     }

@@ -65,6 +65,41 @@ impl Checker {
         }
     }
 
+    /// A digest of everything the checker remembers (HashMaps in key order).
+    pub fn state_digest(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = crate::sim::data::Fnv::default();
+        let sorted = |m: &HashMap<Zxid, Rc<Txn>>| {
+            let mut v: Vec<_> = m.iter().collect();
+            v.sort_unstable_by_key(|(z, _)| **z);
+            v.into_iter()
+                .map(|(z, t)| (*z, t.clone()))
+                .collect::<Vec<_>>()
+        };
+        sorted(&self.logged).hash(&mut h);
+        let mut acks: Vec<_> = self.acks.iter().collect();
+        acks.sort_unstable_by_key(|(k, _)| **k);
+        acks.hash(&mut h);
+        let mut digests: Vec<_> = self.digest_at.iter().collect();
+        digests.sort_unstable();
+        digests.hash(&mut h);
+        (
+            &self.epoch_leader,
+            &self.epochs,
+            &self.committed,
+            &self.committed_at_sync,
+        )
+            .hash(&mut h);
+        (
+            &self.last_connected,
+            &self.handler_opened,
+            &self.reported_lost,
+        )
+            .hash(&mut h);
+        (self.next_quorum_check, self.violations.len()).hash(&mut h);
+        h.finish()
+    }
+
     pub fn violations(&self) -> &[Violation] {
         &self.violations
     }

@@ -44,14 +44,14 @@ impl fmt::Display for Value {
 }
 
 /// One accepted proposal an acceptor reports in its PROMISE.
-#[derive(Clone, PartialEq, Eq, Debug)]
+#[derive(Clone, PartialEq, Eq, Debug, Hash)]
 pub struct AcceptedEntry {
     pub slot: Slot,
     pub ballot: Ballot,
     pub value: Value,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub enum PaxosMsg {
     /// 1a: promise me `ballot` for every slot from `from_slot` on.
     Prepare { ballot: Ballot, from_slot: Slot },

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 /// A proposer's state for one ballot.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Proposer {
     pub ballot: Ballot,
     /// Phase 1 covers every slot from here on.

@@ -19,14 +19,14 @@ use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
 
 /// Which Paxos the ensemble runs.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Hash)]
 pub enum PaxosMode {
     Multi,
     SingleDecree,
 }
 
 /// Paxos's broken variants, to prove its checker is not blind.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Hash)]
 pub enum PaxosVariant {
     #[default]
     Correct,
@@ -58,7 +58,7 @@ impl PaxosVariant {
 }
 
 /// Settings shared by every Paxos server of an ensemble.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Hash)]
 pub struct PaxosConfig {
     pub ensemble: EnsembleConfig,
     pub mode: PaxosMode,
@@ -68,14 +68,14 @@ pub struct PaxosConfig {
 }
 
 /// What an acceptor keeps across a crash: its promise and what it accepted, per slot.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Hash)]
 pub struct PaxosDisk {
     pub promised: Ballot,
     pub accepted: BTreeMap<Slot, (Ballot, Value)>,
 }
 
 /// How the server sees itself, for the view and the status line.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Hash)]
 pub enum PaxosRole {
     /// Knows (or waits for) a leader; a pure acceptor and learner.
     Follower,
@@ -85,7 +85,7 @@ pub enum PaxosRole {
     Leader,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Hash)]
 pub struct PaxosServer {
     pub id: Sid,
     pub cfg: Rc<PaxosConfig>,

@@ -5,7 +5,7 @@ use crate::sim::types::{quorum_size, Millis, Sid};
 
 /// Protocol bugs that can be switched on to prove the checker is not blind. Each one is a
 /// real mistake, most of them a real ZooKeeper bug (protocol.md §6).
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Hash)]
 pub enum Variant {
     /// The real protocol.
     #[default]
@@ -53,7 +53,7 @@ impl Variant {
 }
 
 /// The zoo.cfg of the simulated ensemble, shared by every server.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Hash)]
 pub struct EnsembleConfig {
     /// Participants, sorted.
     pub voters: Vec<Sid>,

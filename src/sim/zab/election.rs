@@ -21,7 +21,7 @@ pub fn vote_beats(cfg: &EnsembleConfig, new: &Vote, cur: &Vote) -> bool {
 }
 
 /// A vote as recorded in the received-votes tables.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Recorded {
     pub vote: Vote,
     pub round: u64,
@@ -41,7 +41,7 @@ impl Recorded {
 }
 
 /// The volatile state of one election.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Hash)]
 pub struct Election {
     pub proposal: Vote,
     /// recvset: the latest vote of each voter in this round.

@@ -16,7 +16,7 @@ use crate::sim::types::{Epoch, Millis, Sid, Zxid};
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, PartialOrd, Ord, Hash)]
 pub enum LeaderPhase {
     /// Collecting FOLLOWERINFO and ACKEPOCH.
     Discovery,
@@ -37,7 +37,7 @@ impl LeaderPhase {
 }
 
 /// Where one learner's handshake stands.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, PartialOrd, Ord, Hash)]
 pub enum HandlerStage {
     /// FOLLOWERINFO received; waiting for the leader to pick newEpoch.
     Connected,
@@ -54,7 +54,7 @@ pub enum HandlerStage {
 }
 
 /// LearnerHandler: the leader's view of one learner connection.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct LearnerHandler {
     pub conn: ConnId,
     pub observer: bool,
@@ -72,7 +72,7 @@ impl LearnerHandler {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Leader {
     pub phase: LeaderPhase,
     /// When the current wait (epoch, epoch ACKs, NEWLEADER ACKs) gives up: initLimit ticks.

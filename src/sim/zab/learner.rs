@@ -15,7 +15,7 @@ use crate::sim::data::Txn;
 use crate::sim::types::{Epoch, Millis, Sid, Zxid};
 use std::rc::Rc;
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, PartialOrd, Ord, Hash)]
 pub enum LearnerStage {
     /// FOLLOWERINFO sent (and re-sent) until LEADERINFO arrives.
     Connecting,
@@ -38,7 +38,7 @@ impl LearnerStage {
 }
 
 /// What a learner gathers during synchronisation before it persists it at NEWLEADER.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Hash)]
 pub struct SyncBuffer {
     pub mode: Option<SyncMode>,
     /// PROPOSALs received during sync, not yet logged (packetsNotCommitted).
@@ -50,7 +50,7 @@ pub struct SyncBuffer {
     pub base: Zxid,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub struct Learner {
     pub leader: Sid,
     pub conn: ConnId,

@@ -6,7 +6,7 @@ use std::fmt;
 use std::rc::Rc;
 
 /// A peer's state as FLE notifications carry it (ZooKeeper's `ServerState`).
-#[derive(Clone, Copy, PartialEq, Eq, Debug, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, PartialOrd, Ord, Hash)]
 pub enum PeerState {
     Looking,
     Following,
@@ -27,7 +27,7 @@ impl PeerState {
 
 /// A candidate in FLE: who should lead, and the (peerEpoch, zxid) that makes the case.
 /// `leader == 0` is "nobody", an observer's initial vote (ZooKeeper uses Long.MIN_VALUE).
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Hash)]
 pub struct Vote {
     pub leader: Sid,
     pub zxid: Zxid,
@@ -44,7 +44,7 @@ impl fmt::Display for Vote {
 }
 
 /// An FLE notification (FastLeaderElection.Notification). The sender is the envelope's `from`.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Hash)]
 pub struct Notification {
     pub vote: Vote,
     /// The sender's election round, ZooKeeper's `electionEpoch` / `logicalclock`.
@@ -64,7 +64,7 @@ pub struct ConnId {
 }
 
 /// A client request a follower forwards to the leader (REQUEST), before it becomes a txn.
-#[derive(Clone, PartialEq, Eq, Debug)]
+#[derive(Clone, PartialEq, Eq, Debug, Hash)]
 pub struct Request {
     pub id: RequestId,
     /// The server the client is connected to: it answers the client once the txn commits.
@@ -73,7 +73,7 @@ pub struct Request {
 }
 
 /// What a client asks for. The leader's prep step turns it into a `TxnOp`.
-#[derive(Clone, PartialEq, Eq, Debug)]
+#[derive(Clone, PartialEq, Eq, Debug, Hash)]
 pub enum RequestOp {
     Write {
         path: String,
@@ -90,7 +90,7 @@ pub enum RequestOp {
 }
 
 /// Quorum packets (Leader.java's packet types), learner <-> leader on one connection.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub enum Packet {
     FollowerInfo {
         accepted_epoch: Epoch,
@@ -163,7 +163,7 @@ impl Packet {
 }
 
 /// Everything that travels between servers.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub enum Message {
     /// Leader election traffic (QuorumCnxManager's connections, which reconnect by themselves).
     Notification(Notification),

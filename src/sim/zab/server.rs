@@ -19,7 +19,7 @@ use std::collections::BTreeSet;
 use std::rc::Rc;
 
 /// What the world hands a server.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub enum Input {
     /// The process starts (first boot or restart): it loads its disk and goes LOOKING.
     Start,
@@ -78,7 +78,7 @@ impl TimerKind {
 }
 
 /// How a leader chose to bring a learner up to date.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Hash)]
 pub enum SyncMode {
     Diff,
     Trunc,
@@ -97,7 +97,7 @@ impl SyncMode {
 
 /// Why a server gave up its role and went LOOKING: a typed fact the narration words (and
 /// `Display` prints the way ZooKeeper's log would say it).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Hash)]
 pub enum AbandonReason {
     /// Learner: no packet from its leader within `limit` ticks (Learner's socket timeout).
     LeaderSilent {
@@ -123,7 +123,7 @@ pub enum AbandonReason {
 }
 
 /// Which of the two tick limits ran out.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum TickLimit {
     SyncLimit,
     InitLimit,
@@ -139,7 +139,7 @@ impl TickLimit {
 }
 
 /// What a leader in discovery or sync was waiting for from a quorum.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Awaited {
     FollowerInfo,
     AckEpoch,
@@ -207,7 +207,7 @@ impl std::fmt::Display for AbandonReason {
 }
 
 /// Things a server reports about itself: the checker's evidence and the feed's sentences.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub enum Observation {
     ElectionStarted {
         round: u64,
@@ -333,7 +333,7 @@ pub enum Observation {
     },
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Hash)]
 pub enum Output {
     Send {
         to: Sid,
@@ -356,7 +356,7 @@ pub enum Output {
 }
 
 /// The server's current role and the volatile state that goes with it.
-#[derive(Debug)]
+#[derive(Debug, Hash)]
 pub enum Role {
     Looking(Election),
     Leading(Box<Leader>),
@@ -365,7 +365,7 @@ pub enum Role {
 }
 
 /// A running ZooKeeper server. Dropping it is a crash: only `disk` survives.
-#[derive(Debug)]
+#[derive(Debug, Hash)]
 pub struct Server {
     pub id: Sid,
     pub cfg: Rc<EnsembleConfig>,

@@ -26,7 +26,7 @@ pub struct LeaderHistory<'a> {
 }
 
 /// The leader's decision for one learner.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Hash)]
 pub struct SyncPlan {
     pub mode: SyncMode,
     /// The zxid the DIFF / TRUNC packet carries (for SNAP, the snapshot's).
