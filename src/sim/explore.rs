@@ -10,6 +10,7 @@
 use super::paxos::PaxosVariant;
 use super::scenario::run::{run, world_config};
 use super::scenario::{Script, Stmt, UntilGoal};
+use super::tally::Tally;
 use super::types::{Millis, Sid};
 use super::world::Protocol;
 use super::world::{Command, World};
@@ -86,17 +87,153 @@ pub fn explore(seed: u64, flavor: Flavor) -> Option<Failure> {
 }
 
 pub fn explore_outcome(seed: u64, flavor: Flavor) -> Outcome {
-    match explore_failure(seed, flavor) {
+    explore_with_stats(seed, flavor).0
+}
+
+/// One seed's outcome and what its schedule exercised.
+pub fn explore_with_stats(seed: u64, flavor: Flavor) -> (Outcome, Stats) {
+    let (stmts, failure, world) = generate(seed, flavor);
+    let stats = Stats::of(&world);
+    let outcome = match explore_failure(seed, stmts, failure) {
         None => Outcome::Passed,
         Some(f) if f.what.starts_with(KNOWN_GAP) => {
             Outcome::KnownGap(f.what[KNOWN_GAP.len()..].to_string())
         }
         Some(f) => Outcome::Failed(f),
+    };
+    (outcome, stats)
+}
+
+/// Explores `seeds` on `threads` threads (each seed is independent and deterministic): the
+/// outcomes come back in seed order, the same whatever the thread count.
+pub fn explore_range(
+    seeds: std::ops::Range<u64>,
+    flavor: Flavor,
+    threads: usize,
+) -> Vec<(u64, Outcome, Stats)> {
+    let threads = threads.max(1) as u64;
+    let start = seeds.start;
+    let mut all: Vec<(u64, Outcome, Stats)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|t| {
+                let seeds = seeds.clone();
+                scope.spawn(move || {
+                    seeds
+                        .filter(|s| (s - start) % threads == t)
+                        .map(|seed| {
+                            let (o, st) = explore_with_stats(seed, flavor);
+                            (seed, o, st)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().expect("an explorer thread panicked"))
+            .collect()
+    });
+    all.sort_by_key(|(seed, ..)| *seed);
+    all
+}
+
+/// What one seed's schedule did: its faults (from the world's command log) and the protocol
+/// branches it took (the world's tally).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    pub faults: FaultMix,
+    pub branches: Tally,
+}
+
+impl Stats {
+    fn of(world: &World) -> Stats {
+        let mut faults = FaultMix::default();
+        for (_, cmd) in world.command_log() {
+            faults.count(cmd);
+        }
+        Stats {
+            faults,
+            branches: *world.tally(),
+        }
     }
 }
 
-fn explore_failure(seed: u64, flavor: Flavor) -> Option<Failure> {
-    let (stmts, failure) = generate(seed, flavor);
+impl std::ops::AddAssign for Stats {
+    fn add_assign(&mut self, o: Stats) {
+        self.faults += o.faults;
+        self.branches += o.branches;
+    }
+}
+
+/// How many of each fault and client action a schedule applied.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FaultMix {
+    pub crashes: u64,
+    pub restarts: u64,
+    pub wipes: u64,
+    pub cuts_one_way: u64,
+    pub cuts_both_ways: u64,
+    pub isolations: u64,
+    pub partitions: u64,
+    pub slow: u64,
+    pub heals: u64,
+    pub writes: u64,
+    pub sessions: u64,
+}
+
+impl FaultMix {
+    fn count(&mut self, cmd: &Command) {
+        match cmd {
+            Command::Crash(_) => self.crashes += 1,
+            Command::Restart(_) | Command::Start(_) => self.restarts += 1,
+            Command::Wipe(_) => self.wipes += 1,
+            Command::Cut { both: false, .. } => self.cuts_one_way += 1,
+            Command::Cut { both: true, .. } => self.cuts_both_ways += 1,
+            Command::Isolate(_) => self.isolations += 1,
+            Command::Partition(_) => self.partitions += 1,
+            Command::Slow { .. } => self.slow += 1,
+            Command::Heal { .. } | Command::HealAll => self.heals += 1,
+            Command::Write { .. } | Command::Writes { .. } => self.writes += 1,
+            Command::SessionOpen { .. } | Command::SessionClose { .. } => self.sessions += 1,
+            Command::StartAll | Command::WritesOff => {}
+        }
+    }
+
+    /// (name, count) rows, for a report.
+    pub fn rows(&self) -> [(&'static str, u64); 11] {
+        [
+            ("crashes", self.crashes),
+            ("restarts", self.restarts),
+            ("disk wipes", self.wipes),
+            ("cuts one way", self.cuts_one_way),
+            ("cuts both ways", self.cuts_both_ways),
+            ("isolations", self.isolations),
+            ("partitions", self.partitions),
+            ("slow servers", self.slow),
+            ("heals", self.heals),
+            ("writes", self.writes),
+            ("sessions opened or closed", self.sessions),
+        ]
+    }
+}
+
+impl std::ops::AddAssign for FaultMix {
+    fn add_assign(&mut self, o: FaultMix) {
+        self.crashes += o.crashes;
+        self.restarts += o.restarts;
+        self.wipes += o.wipes;
+        self.cuts_one_way += o.cuts_one_way;
+        self.cuts_both_ways += o.cuts_both_ways;
+        self.isolations += o.isolations;
+        self.partitions += o.partitions;
+        self.slow += o.slow;
+        self.heals += o.heals;
+        self.writes += o.writes;
+        self.sessions += o.sessions;
+    }
+}
+
+fn explore_failure(seed: u64, stmts: Vec<Stmt>, failure: Option<String>) -> Option<Failure> {
     let what = failure?;
     // Only safety failures are shrunk: dropping actions from a liveness failure tends to keep
     // it failing for a different, trivial reason (nothing proposed, say).
@@ -109,8 +246,9 @@ fn explore_failure(seed: u64, flavor: Flavor) -> Option<Failure> {
     Some(Failure { seed, what, replay })
 }
 
-/// Builds and runs one random schedule; returns its statements and what went wrong, if anything.
-fn generate(seed: u64, flavor: Flavor) -> (Vec<Stmt>, Option<String>) {
+/// Builds and runs one random schedule; returns its statements, what went wrong if anything,
+/// and the world at the end.
+fn generate(seed: u64, flavor: Flavor) -> (Vec<Stmt>, Option<String>, World) {
     let mut rng = fastrand::Rng::with_seed(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ 0x5eed);
     let voters = [3, 3, 5, 5, 5, 7][rng.usize(0..6)];
     let observers = [0, 0, 1, 2][rng.usize(0..4)];
@@ -131,7 +269,8 @@ fn generate(seed: u64, flavor: Flavor) -> (Vec<Stmt>, Option<String>) {
         stmts.push(Stmt::Run(pause));
         world.run_until(world.now() + pause);
         if let Some(v) = world.violations().first() {
-            return (with_expectation(stmts, v.invariant), Some(describe(v)));
+            let what = describe(v);
+            return (with_expectation(stmts, v.invariant), Some(what), world);
         }
         faults.update(&world);
         if let Some(cmd) = pick_action(&mut rng, &world, &faults, step, flavor) {
@@ -172,11 +311,12 @@ fn generate(seed: u64, flavor: Flavor) -> (Vec<Stmt>, Option<String>) {
     }
     stmts.push(Stmt::Until(UntilGoal::Stable, Some(SETTLE)));
     if let Some(v) = world.violations().first() {
-        return (with_expectation(stmts, v.invariant), Some(describe(v)));
+        let what = describe(v);
+        return (with_expectation(stmts, v.invariant), Some(what), world);
     }
     let Some(leader) = world.stable_leader() else {
         if let Some(why) = epoch_gap(&world) {
-            return (stmts, Some(format!("{KNOWN_GAP}{why}")));
+            return (stmts, Some(format!("{KNOWN_GAP}{why}")), world);
         }
         return (
             stmts,
@@ -184,6 +324,7 @@ fn generate(seed: u64, flavor: Flavor) -> (Vec<Stmt>, Option<String>) {
                 "liveness: no stable leader {} s after healing every fault",
                 SETTLE / 1000
             )),
+            world,
         );
     };
     if !flavor.single_decree() {
@@ -202,7 +343,8 @@ fn generate(seed: u64, flavor: Flavor) -> (Vec<Stmt>, Option<String>) {
     }
     stmts.push(Stmt::Run(world.now() - start));
     if let Some(v) = world.violations().first() {
-        return (with_expectation(stmts, v.invariant), Some(describe(v)));
+        let what = describe(v);
+        return (with_expectation(stmts, v.invariant), Some(what), world);
     }
     if !converged(&world) {
         let zxids: Vec<String> = if world.protocol() == Protocol::Zab {
@@ -232,10 +374,11 @@ fn generate(seed: u64, flavor: Flavor) -> (Vec<Stmt>, Option<String>) {
                 SETTLE / 1000,
                 zxids.join(", ")
             )),
+            world,
         );
     }
     stmts.push(Stmt::ExpectNoViolations);
-    (stmts, None)
+    (stmts, None, world)
 }
 
 /// Every server is up, synced with one stable leader, and holds the same history (the leader

@@ -11,6 +11,7 @@ pub mod narrate;
 pub mod net;
 pub mod paxos;
 pub mod scenario;
+pub mod tally;
 pub mod types;
 pub mod view;
 pub mod world;

@@ -7,6 +7,7 @@ use super::check::{Checker, Violation};
 use super::data::{fnv_hash, Disk, Fnv, SessionId};
 use super::net::Network;
 use super::paxos::{PaxosConfig, PaxosDisk, PaxosMode, PaxosRole, PaxosServer, PaxosVariant};
+use super::tally::Tally;
 use super::types::{Millis, Sid, Zxid};
 use super::zab::server::TIMER_KINDS;
 use super::zab::{
@@ -195,6 +196,8 @@ pub struct World {
     steady_generation: u64,
     /// Every command applied, stamped with its virtual time.
     commands: Vec<(Millis, Command)>,
+    /// Which protocol branches the run took (for the explorer's coverage report).
+    tally: Tally,
     /// Open client sessions and the server each client is connected to.
     sessions: BTreeMap<SessionId, Sid>,
     checker: Checker,
@@ -259,6 +262,7 @@ impl World {
             steady: None,
             steady_generation: 0,
             commands: Vec::new(),
+            tally: Tally::default(),
             sessions: BTreeMap::new(),
             trace_hash: 0xcbf2_9ce4_8422_2325,
             events: 0,
@@ -665,6 +669,11 @@ impl World {
         })
     }
 
+    /// Which protocol branches the run took so far.
+    pub fn tally(&self) -> &Tally {
+        &self.tally
+    }
+
     /// Every command applied so far, with the virtual time it was applied at: with the
     /// configuration, this is the whole run.
     pub fn command_log(&self) -> &[(Millis, Command)] {
@@ -947,6 +956,7 @@ impl World {
                     Slot::PaxosUp(_) => self.paxos_checker.observe(self.events, self.now, sid, &o),
                     _ => unreachable!("a down server observes nothing"),
                 }
+                self.tally.observe(&o);
                 if let Some(feed) = &mut self.feed {
                     if feed.len() == FEED_LENGTH {
                         feed.pop_front();
