@@ -566,8 +566,14 @@ impl Server {
         if self.leading().phase == LeaderPhase::Broadcast {
             let l = self.leading();
             let zxid = l.last_proposed;
-            let targets: Vec<(Sid, ConnId)> =
-                l.learners.iter().map(|(s, h)| (*s, h.conn)).collect();
+            // LearnerHandler.ping sends nothing before the handler's sending thread runs,
+            // which starts once NEWLEADER is queued.
+            let targets: Vec<(Sid, ConnId)> = l
+                .learners
+                .iter()
+                .filter(|(_, h)| h.stage >= HandlerStage::Syncing)
+                .map(|(s, h)| (*s, h.conn))
+                .collect();
             for (sid, conn) in targets {
                 self.send_packet(sid, conn, Packet::Ping { zxid });
             }

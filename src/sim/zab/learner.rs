@@ -17,7 +17,8 @@ use std::rc::Rc;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug, PartialOrd, Ord, Hash)]
 pub enum LearnerStage {
-    /// FOLLOWERINFO sent (and re-sent) until LEADERINFO arrives.
+    /// Connecting to the leader (refused connects are retried, 5 tries 100 ms apart) and,
+    /// once connected, FOLLOWERINFO sent once; waiting for LEADERINFO.
     Connecting,
     /// ACKEPOCH sent: receiving the sync.
     Syncing,
@@ -45,6 +46,8 @@ pub struct SyncBuffer {
     pub proposals: Vec<Rc<Txn>>,
     /// The greatest zxid the leader COMMITted during sync (packetsCommitted).
     pub committed: Zxid,
+    /// Txns logged at NEWLEADER whose ACKs go out after UPTODATE (requestsToAck).
+    pub to_ack: Vec<Zxid>,
     /// Where the sync op left this learner's log agreeing with the leader's committed history:
     /// the reported zxid for DIFF, the TRUNC point, the snapshot's zxid.
     pub base: Zxid,
@@ -61,7 +64,15 @@ pub struct Learner {
     /// The zxid reported in ACKEPOCH: the leader syncs from it.
     pub reported_zxid: Zxid,
     pub sync: SyncBuffer,
+    /// Learner.connectToLeader: connection attempts so far, and when the first one started.
+    pub connect_tries: u32,
+    pub connect_started: Millis,
 }
+
+/// Learner.connectToLeader gives up after this many refused connects…
+pub const CONNECT_TRIES: u32 = 5;
+/// …made this far apart (zookeeper.leaderConnectDelayDuringRetryMs).
+pub const CONNECT_RETRY_MS: Millis = 100;
 
 impl Server {
     fn learner(&mut self) -> &mut Learner {
@@ -83,11 +94,35 @@ impl Server {
             new_epoch: 0,
             reported_zxid: Zxid::ZERO,
             sync: SyncBuffer::default(),
+            connect_tries: 1,
+            connect_started: self.now,
         }));
         self.send_learner_info();
-        let (init, tick) = (self.cfg.init_timeout_ms(), self.cfg.tick_ms);
+        let init = self.cfg.init_timeout_ms();
         self.set_timer(TimerKind::LearnerRead, init);
-        self.set_timer(TimerKind::LearnerConnect, tick);
+    }
+
+    /// The leader refused the connection (it is not leading yet, so nothing listens on its
+    /// quorum port): try again 100 ms later on a new socket, up to 5 tries and within
+    /// initLimit, then give up and go LOOKING (Learner.connectToLeader).
+    pub(crate) fn learner_on_refused(&mut self) {
+        let (now, init) = (self.now, self.cfg.init_timeout_ms());
+        let l = self.learner();
+        let remaining = (l.connect_started + init).saturating_sub(now);
+        if l.connect_tries >= CONNECT_TRIES || remaining <= CONNECT_RETRY_MS {
+            let (leader, tries) = (l.leader, l.connect_tries);
+            return self.abandon(AbandonReason::ConnectRefused { leader, tries });
+        }
+        self.set_timer(TimerKind::LearnerConnect, CONNECT_RETRY_MS);
+    }
+
+    fn reconnect(&mut self) {
+        let leader = self.learner().leader;
+        let conn = self.next_conn(leader);
+        let l = self.learner();
+        l.conn = conn;
+        l.connect_tries += 1;
+        self.send_learner_info();
     }
 
     fn send_learner_info(&mut self) {
@@ -108,15 +143,18 @@ impl Server {
         l.last_heard = now;
         let stage = l.stage;
         match (stage, packet) {
-            (_, Packet::Ping { zxid }) => self.reply(Packet::Ping { zxid }),
+            // syncWithLeader has no case for PING: a learner answers them once it serves.
+            (LearnerStage::Broadcast, Packet::Ping { zxid }) => self.reply(Packet::Ping { zxid }),
             (LearnerStage::Connecting, Packet::LeaderInfo { new_epoch }) => {
                 self.on_leader_info(new_epoch)
             }
             (LearnerStage::Syncing, packet) => self.on_sync_packet(packet),
             (LearnerStage::NewLeaderAcked, Packet::UpToDate) => self.on_uptodate(),
-            (LearnerStage::NewLeaderAcked | LearnerStage::Broadcast, Packet::Proposal { txn }) => {
-                self.on_proposal(txn)
+            // Still in syncWithLeader: proposals wait in packetsNotLogged until UPTODATE.
+            (LearnerStage::NewLeaderAcked, Packet::Proposal { txn }) => {
+                self.learner().sync.proposals.push(txn)
             }
+            (LearnerStage::Broadcast, Packet::Proposal { txn }) => self.on_proposal(txn),
             (LearnerStage::NewLeaderAcked, Packet::Commit { zxid }) => {
                 let s = &mut self.learner().sync;
                 s.committed = s.committed.max(zxid);
@@ -209,66 +247,68 @@ impl Server {
         }
     }
 
-    /// NEWLEADER: make the sync durable, persist currentEpoch, then ACK. Order matters: ACKing
-    /// before the txns are on disk lost committed txns in ZOOKEEPER-3911.
+    /// NEWLEADER: make the sync durable (every buffered proposal logged and fsynced, committed
+    /// or not), persist currentEpoch, then ACK. Order matters: ACKing before the txns are on
+    /// disk lost committed txns (ZOOKEEPER-3911); persisting currentEpoch before them let a
+    /// crash truncate committed txns (ZOOKEEPER-4643, -4785). This is 3.8.5+'s order; the
+    /// ACKs of the txns logged here wait until UPTODATE.
     fn on_new_leader(&mut self, zxid: Zxid) {
         let buggy = self.cfg.variant == Variant::AckNewLeaderBeforeLogging;
         let l = self.learner();
         l.stage = LearnerStage::NewLeaderAcked;
         let epoch = l.new_epoch;
-        let observer = l.observer;
         if buggy {
             // The bug: ACK first; the txns reach the disk only at UPTODATE.
             self.reply(Packet::Ack { zxid });
             self.persist_current_epoch(epoch);
             return;
         }
-        let unacked = self.persist_sync();
+        let logged = self.log_buffered();
+        self.learner().sync.to_ack = logged;
         self.persist_current_epoch(epoch);
         self.reply(Packet::Ack { zxid });
-        if !observer {
-            for z in unacked {
-                self.reply(Packet::Ack { zxid: z });
-            }
-        }
     }
 
-    /// Writes what the sync delivered to disk. Returns the zxids not committed in the sync,
-    /// which the leader still waits to hear ACKs for.
-    fn persist_sync(&mut self) -> Vec<Zxid> {
-        let sync = std::mem::take(&mut self.learner().sync);
+    /// Logs (fsyncs) every proposal buffered during the sync; returns their zxids.
+    fn log_buffered(&mut self) -> Vec<Zxid> {
         let epoch = self.learner().new_epoch;
-        let mut unacked = Vec::new();
-        for txn in &sync.proposals {
+        let buffered = std::mem::take(&mut self.learner().sync.proposals);
+        let mut zxids = Vec::with_capacity(buffered.len());
+        for txn in buffered {
+            zxids.push(txn.zxid);
             if txn.zxid > self.disk.last_logged_zxid() {
-                self.log_txn(txn.clone(), Some(epoch));
-            }
-            if txn.zxid > sync.committed {
-                unacked.push(txn.zxid);
+                self.log_txn(txn, Some(epoch));
             }
         }
-        // Keep what the leader committed during the sync for UPTODATE.
-        self.learner().sync = SyncBuffer {
-            committed: sync.committed,
-            mode: sync.mode,
-            base: sync.base,
-            ..SyncBuffer::default()
-        };
-        unacked
+        zxids
     }
 
-    /// UPTODATE: apply what the sync committed and start serving.
+    /// Everything at or below the sync point is in the leader's committed history.
+    fn apply_sync_point(&mut self) -> Zxid {
+        let s = &self.learner().sync;
+        let upto = s.committed.max(s.base).min(self.disk.last_logged_zxid());
+        self.apply_committed_upto(upto);
+        upto
+    }
+
+    /// UPTODATE: start serving. An ACK of `e << 32` first (the leader ignores it: it had the
+    /// NEWLEADER ACK), then a follower ACKs every txn it logged at NEWLEADER, logs and ACKs
+    /// the proposals that came after it, and applies what the leader committed.
     fn on_uptodate(&mut self) {
-        if self.cfg.variant == Variant::AckNewLeaderBeforeLogging {
-            self.persist_sync();
-        }
         let l = self.learner();
         l.stage = LearnerStage::Broadcast;
-        let (leader, epoch, committed, base) =
-            (l.leader, l.new_epoch, l.sync.committed, l.sync.base);
-        // Everything at or below the sync point is in the leader's committed history.
-        let upto = committed.max(base).min(self.disk.last_logged_zxid());
-        self.apply_committed_upto(upto);
+        let (leader, epoch, observer) = (l.leader, l.new_epoch, l.observer);
+        self.reply(Packet::Ack {
+            zxid: Zxid::epoch_start(epoch),
+        });
+        let mut to_ack = std::mem::take(&mut self.learner().sync.to_ack);
+        to_ack.extend(self.log_buffered());
+        if !observer {
+            for zxid in to_ack {
+                self.reply(Packet::Ack { zxid });
+            }
+        }
+        let upto = self.apply_sync_point();
         self.current_vote.0.peer_epoch = epoch;
         self.observe(Observation::Synced { leader, upto });
         let wait = self.cfg.sync_timeout_ms();
@@ -314,17 +354,10 @@ impl Server {
 
     pub(crate) fn learner_on_timer(&mut self, kind: TimerKind) {
         let now = self.now;
-        let (init, sync, tick) = (
-            self.cfg.init_timeout_ms(),
-            self.cfg.sync_timeout_ms(),
-            self.cfg.tick_ms,
-        );
+        let (init, sync) = (self.cfg.init_timeout_ms(), self.cfg.sync_timeout_ms());
         let l = self.learner();
         match kind {
-            TimerKind::LearnerConnect if l.stage == LearnerStage::Connecting => {
-                self.send_learner_info();
-                self.set_timer(TimerKind::LearnerConnect, tick);
-            }
+            TimerKind::LearnerConnect if l.stage == LearnerStage::Connecting => self.reconnect(),
             TimerKind::LearnerRead => {
                 let (limit, which) = if l.stage == LearnerStage::Broadcast {
                     (sync, TickLimit::SyncLimit)
@@ -364,5 +397,140 @@ impl Server {
         self.reply(Packet::Request {
             request: Rc::new(request),
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The learner's side of 3.8.5+'s handshake, step by step (Learner.connectToLeader and
+    //! syncWithLeader), driven through the sans-IO interface.
+    use super::*;
+    use crate::sim::data::{Disk, TxnOp};
+    use crate::sim::zab::{EnsembleConfig, Input, Message, PeerState};
+
+    const LEADER: Sid = 3;
+
+    fn learner() -> Server {
+        let mut s = Server::boot(1, Rc::new(EnsembleConfig::new(3, 0)), Disk::default());
+        s.become_learner(LEADER);
+        s
+    }
+
+    fn conn(s: &Server) -> ConnId {
+        match &s.role {
+            Role::Learning(l) => l.conn,
+            _ => panic!("not learning: {:?}", s.peer_state()),
+        }
+    }
+
+    /// The packets the server sent since the last call.
+    fn sent(s: &mut Server) -> Vec<Packet> {
+        let mut out = Vec::new();
+        s.take_outputs(&mut out);
+        out.into_iter()
+            .filter_map(|o| match o {
+                Output::Send {
+                    msg: Message::Quorum { packet, .. },
+                    ..
+                } => Some(packet),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn receive(s: &mut Server, now: Millis, packet: Packet) {
+        let conn = conn(s);
+        let msg = Message::Quorum { conn, packet };
+        s.step(now, Input::Receive { from: LEADER, msg });
+    }
+
+    fn txn(counter: u64) -> Rc<Txn> {
+        Rc::new(Txn {
+            zxid: Zxid((1 << 32) | counter),
+            request: counter,
+            op: TxnOp::Create {
+                path: format!("/t{counter}"),
+                data: "x".into(),
+            },
+        })
+    }
+
+    #[test]
+    fn a_refused_connect_is_retried_five_times_100ms_apart_then_given_up() {
+        let mut s = learner();
+        assert!(matches!(sent(&mut s)[..], [Packet::FollowerInfo { .. }]));
+        let mut now = 0;
+        for attempt in 1..=5 {
+            now += 20;
+            let refused = conn(&s);
+            s.step(now, Input::ConnClosed { conn: refused });
+            if attempt == 5 {
+                break;
+            }
+            let mut out = Vec::new();
+            s.take_outputs(&mut out);
+            let retry = out.iter().find_map(|o| match o {
+                Output::SetTimer {
+                    kind: TimerKind::LearnerConnect,
+                    at,
+                } => Some(*at),
+                _ => None,
+            });
+            assert_eq!(retry, Some(now + CONNECT_RETRY_MS), "attempt {attempt}");
+            now += CONNECT_RETRY_MS;
+            s.step(now, Input::Timer(TimerKind::LearnerConnect));
+            assert_ne!(conn(&s), refused, "a retry is a new connection");
+            assert!(matches!(sent(&mut s)[..], [Packet::FollowerInfo { .. }]));
+        }
+        assert_eq!(s.peer_state(), PeerState::Looking);
+    }
+
+    #[test]
+    fn pings_go_unanswered_until_uptodate_and_sync_acks_follow_it() {
+        let mut s = learner();
+        sent(&mut s);
+        receive(&mut s, 10, Packet::LeaderInfo { new_epoch: 1 });
+        assert!(matches!(sent(&mut s)[..], [Packet::AckEpoch { .. }]));
+        receive(&mut s, 20, Packet::Diff { zxid: Zxid::ZERO });
+        receive(&mut s, 21, Packet::Proposal { txn: txn(1) });
+        receive(&mut s, 22, Packet::Commit { zxid: txn(1).zxid });
+        receive(&mut s, 23, Packet::Proposal { txn: txn(2) });
+        receive(&mut s, 24, Packet::Ping { zxid: Zxid::ZERO });
+        assert!(sent(&mut s).is_empty(), "a syncing learner answers no PING");
+        let newleader = Zxid::epoch_start(1);
+        receive(&mut s, 30, Packet::NewLeader { zxid: newleader });
+        // Both txns are on disk before the NEWLEADER ACK, which goes out alone.
+        assert_eq!(s.disk.last_logged_zxid(), txn(2).zxid);
+        assert_eq!(s.disk.current_epoch, 1);
+        assert!(matches!(sent(&mut s)[..], [Packet::Ack { zxid }] if zxid == newleader));
+        receive(&mut s, 31, Packet::Ping { zxid: Zxid::ZERO });
+        receive(&mut s, 32, Packet::Proposal { txn: txn(3) });
+        assert!(
+            sent(&mut s).is_empty(),
+            "still in syncWithLeader until UPTODATE"
+        );
+        receive(&mut s, 40, Packet::UpToDate);
+        let acks: Vec<Zxid> = sent(&mut s)
+            .into_iter()
+            .map(|p| match p {
+                Packet::Ack { zxid } => zxid,
+                other => panic!("expected only ACKs, got {other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            acks,
+            vec![newleader, txn(1).zxid, txn(2).zxid, txn(3).zxid],
+            "ACK e<<32 first, then the txns logged at NEWLEADER, then the later proposal"
+        );
+        assert_eq!(
+            s.last_processed(),
+            txn(1).zxid,
+            "only the committed txn is applied"
+        );
+        receive(&mut s, 41, Packet::Ping { zxid: Zxid::ZERO });
+        assert!(
+            matches!(sent(&mut s)[..], [Packet::Ping { .. }]),
+            "serving: PINGs answered"
+        );
     }
 }

@@ -10,7 +10,7 @@
 use super::config::{EnsembleConfig, Variant};
 use super::election::Election;
 use super::leader::Leader;
-use super::learner::Learner;
+use super::learner::{Learner, LearnerStage};
 use super::message::{ConnId, Message, Packet, PeerState, Request, Vote};
 use crate::sim::data::{DataTree, Disk, RequestId, Txn};
 use crate::sim::paxos::message::{Ballot, Slot as PaxosSlot, Value as PaxosValue};
@@ -108,6 +108,9 @@ pub enum AbandonReason {
     },
     /// Learner: the connection to its leader closed (the leader's FIN or RST arrived).
     ConnectionClosed { leader: Sid },
+    /// Learner: the leader refused every connect (it was not leading, so nothing listened
+    /// on its quorum port): Learner.connectToLeader gave up after `tries` tries.
+    ConnectRefused { leader: Sid, tries: u32 },
     /// Learner: LEADERINFO's epoch is below its acceptedEpoch ("Leaders epoch, e is less
     /// than accepted epoch").
     EpochRefused {
@@ -161,7 +164,9 @@ impl AbandonReason {
     pub fn lost_leader(&self) -> bool {
         matches!(
             self,
-            AbandonReason::LeaderSilent { .. } | AbandonReason::ConnectionClosed { .. }
+            AbandonReason::LeaderSilent { .. }
+                | AbandonReason::ConnectionClosed { .. }
+                | AbandonReason::ConnectRefused { .. }
         )
     }
 }
@@ -178,6 +183,9 @@ impl std::fmt::Display for AbandonReason {
             ),
             AbandonReason::ConnectionClosed { leader } => {
                 write!(f, "connection to leader s{leader} closed")
+            }
+            AbandonReason::ConnectRefused { leader, tries } => {
+                write!(f, "s{leader} refused {tries} connects: it is not leading")
             }
             AbandonReason::EpochRefused {
                 leader_epoch,
@@ -452,6 +460,16 @@ impl Server {
         match &mut self.role {
             Role::Leading(_) => self.leader_on_packet(from, conn, packet),
             Role::Learning(l) if l.conn == conn => self.learner_on_packet(packet),
+            // A learner connecting to a server that is not leading: nothing listens on its
+            // quorum port, so the connect is refused (an RST comes back).
+            _ if conn.leader == self.id
+                && matches!(
+                    packet,
+                    Packet::FollowerInfo { .. } | Packet::ObserverInfo { .. }
+                ) =>
+            {
+                self.out.push(Output::Close(conn))
+            }
             // A packet for a connection this server no longer has: the socket is gone.
             _ => {}
         }
@@ -473,6 +491,9 @@ impl Server {
     fn on_conn_closed(&mut self, conn: ConnId) {
         match &self.role {
             Role::Leading(_) => self.leader_on_conn_closed(conn),
+            Role::Learning(l) if l.conn == conn && l.stage == LearnerStage::Connecting => {
+                self.learner_on_refused()
+            }
             Role::Learning(l) if l.conn == conn => {
                 let leader = l.leader;
                 self.abandon(AbandonReason::ConnectionClosed { leader });
