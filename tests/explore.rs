@@ -61,10 +61,11 @@ fn random_fault_schedules_break_no_paxos_invariant() {
 /// Seeds past the 1,000 that CI explores that once failed on the correct protocol, each at
 /// its root (see the regress_* scenarios): wipes beyond the fault budget (39629, 47443), an
 /// inv-11 bound that ignored what LearnerHandler grants a learner (31860, 48767), and single-decree
-/// decrees chosen with nobody left to learn them (32073, 87441).
+/// decrees chosen with nobody left to learn them (32073, 87441), a TRUNC below a snapshot
+/// (57159).
 #[test]
 fn once_failing_seeds_pass() {
-    for seed in [39629, 47443, 31860, 48767] {
+    for seed in [39629, 47443, 31860, 48767, 57159] {
         if let Some(f) = explore_seed(seed, Variant::Correct) {
             panic!("zab seed {seed}: {}\n{}", f.what, f.replay);
         }

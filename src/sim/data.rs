@@ -234,9 +234,33 @@ impl Disk {
     }
 
     /// TRUNC: drop every logged txn above `zxid`. Returns what was removed (for the checker).
+    ///
+    /// A TRUNC can reach below the latest snapshot: a learner that took a SNAP (persisted on
+    /// arrival, see learner.rs) from a leader whose sync it then lost may be told by the next
+    /// leader to go back before that snapshot's zxid. ZooKeeper keeps older snapshots and the
+    /// logs behind them (snapRetainCount); the simulator models that retention by rebuilding
+    /// the snapshot from the prefix of its history at or below `zxid` (explorer seed 57159:
+    /// without it the learner kept a txn the new leader never had).
     pub fn truncate_after(&mut self, zxid: Zxid) -> Vec<Rc<Txn>> {
         let keep = self.index_after(zxid);
-        self.log.split_off(keep)
+        let mut removed = self.log.split_off(keep);
+        if zxid < self.snapshot.zxid {
+            let history = &self.snapshot.history;
+            let cut = history.partition_point(|t| t.zxid <= zxid);
+            let mut tree = DataTree::default();
+            for txn in &history[..cut] {
+                tree.apply(txn);
+            }
+            let mut above: Vec<Rc<Txn>> = history[cut..].to_vec();
+            above.append(&mut removed);
+            removed = above;
+            self.snapshot = Rc::new(Snapshot {
+                zxid: history[..cut].last().map_or(Zxid::ZERO, |t| t.zxid),
+                tree,
+                history: Rc::from(history[..cut].to_vec()),
+            });
+        }
+        removed
     }
 
     /// The tree a restart rebuilds: the snapshot plus every logged txn replayed, committed or
@@ -263,6 +287,34 @@ mod tests {
                 data: "x".into(),
             },
         })
+    }
+
+    #[test]
+    fn a_trunc_below_the_snapshot_goes_back_to_the_history_prefix() {
+        let history: Vec<Rc<Txn>> = (1..=3).map(|z| txn(z, &format!("/n{z}"))).collect();
+        let mut tree = DataTree::default();
+        history.iter().for_each(|t| tree.apply(t));
+        let mut disk = Disk {
+            snapshot: Rc::new(Snapshot {
+                zxid: Zxid(3),
+                tree,
+                history: Rc::from(history.clone()),
+            }),
+            log: vec![txn(4, "/n4")],
+            ..Disk::default()
+        };
+        let removed = disk.truncate_after(Zxid(1));
+        let zxids: Vec<u64> = removed.iter().map(|t| t.zxid.0).collect();
+        assert_eq!(zxids, vec![2, 3, 4]);
+        assert_eq!(disk.last_logged_zxid(), Zxid(1));
+        let mut want = DataTree::default();
+        want.apply(&history[0]);
+        assert_eq!(disk.replay(), want);
+        // Above the snapshot, only the log is cut.
+        let mut disk2 = disk.clone();
+        disk2.log.push(txn(2, "/m"));
+        assert_eq!(disk2.truncate_after(Zxid(1)).len(), 1);
+        assert_eq!(disk2.snapshot.zxid, Zxid(1));
     }
 
     #[test]
