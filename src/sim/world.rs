@@ -517,6 +517,9 @@ impl World {
         let cmd = self.resolve_target(cmd)?;
         cmd.check_shape()?;
         self.check_command(&cmd)?;
+        // A command stamped `now` comes after every event due at `now` (after single-event
+        // stepping some may still wait): that is what makes a run replayable from its log.
+        self.run_until(self.now);
         self.mix(&[4, fnv_hash(&cmd)]);
         self.commands.push((self.now, cmd.clone()));
         match cmd {

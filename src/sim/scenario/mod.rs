@@ -14,6 +14,7 @@
 //! ```
 
 pub mod commands;
+pub mod export;
 pub mod lex;
 pub mod parse;
 pub mod run;
