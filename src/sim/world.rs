@@ -231,6 +231,9 @@ pub struct World {
     trace_hash: u64,
     events: u64,
     delivered: u64,
+    /// When each server last received a PING: a delivery fact for the page's heartbeat pulse
+    /// (derived, never hashed, read by `last_ping`).
+    last_ping: Vec<Option<Millis>>,
     recent_losses: VecDeque<Lost>,
     feed: Option<VecDeque<FeedEntry>>,
     outputs: Vec<Output>,
@@ -286,6 +289,7 @@ impl World {
             trace_hash: 0xcbf2_9ce4_8422_2325,
             events: 0,
             delivered: 0,
+            last_ping: vec![None; n],
             recent_losses: VecDeque::new(),
             feed: None,
             outputs: Vec::new(),
@@ -329,6 +333,11 @@ impl World {
 
     pub fn messages_delivered(&self) -> u64 {
         self.delivered
+    }
+
+    /// When `sid` last received a PING, if ever.
+    pub fn last_ping(&self, sid: Sid) -> Option<Millis> {
+        *self.last_ping.get(sid as usize - 1)?
     }
 
     pub fn violations(&self) -> &[Violation] {
@@ -727,6 +736,9 @@ impl World {
             Some("connection broken")
         } else {
             self.delivered += 1;
+            if m.msg.kind() == "PING" {
+                self.last_ping[m.to as usize - 1] = Some(self.now);
+            }
             self.mix(&[1, m.from as u64, m.to as u64, message_code(&m.msg)]);
             self.checker
                 .on_deliver(self.events, self.now, m.from, m.to, &m.msg);

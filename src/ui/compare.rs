@@ -1,78 +1,57 @@
 //! The side-by-side view (`?compare=1`): a ZooKeeper ensemble (FLE + Zab) on the left and a
 //! Multi-Paxos ensemble on the right, of the same size and seed, driven by one
-//! [`Comparison`]: one clock, one set of controls, every fault applied to both at once, and an
-//! explanation panel of the differences as they show up.
+//! [`Comparison`] through the same driver as the main page (one clock, one speed, the same
+//! steady writes and panel throttle), with the same keymap; every fault applies to both at
+//! once, and an explanation panel tells the differences as they show up.
 
 use std::rc::Rc;
 
 use gloo_events::EventListener;
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::app::{apply_theme, paxos_banner, prefers_reduced_motion, stage_word, stored_theme};
 use super::clock::FrameClock;
+use super::keys::{self, Shortcut};
 use super::layout::Layout;
-use super::params::{Params, DEFAULT_SPEED, MAX_SPEED, MIN_SPEED, REDUCED_SPEED};
-use super::scene::Scene;
+use super::params::{Params, DEFAULT_SPEED, REDUCED_SPEED};
+use super::theme::{apply_theme, prefers_reduced_motion, store_theme, stored_theme, Theme};
 use super::{Invariants, Legend, Ring};
 use crate::sim::compare::{Comparison, Explanation};
-use crate::sim::narrate::{phase_banner, Banner};
-use crate::sim::world::Protocol;
-use crate::sim::{Command, Millis, Sid, Violation};
-
-const PANEL_MS: f64 = 250.0;
+use crate::sim::world::{Protocol, World};
+use crate::sim::{Command, Sid};
+use crate::view::driver::{Driver, Sim, STEADY_RATE};
+use crate::view::frame::{Frame, FrameInput};
 
 pub enum CMsg {
     Frame(f64),
     Visibility,
-    TogglePlay,
-    SpeedBy(f64),
-    Reset,
-    Select(Sid),
+    /// A shortcut, or a button that does what a key does.
+    Key(Shortcut),
     /// A fault or a repair, applied to both ensembles.
     Both(Command),
-    /// A write at the selected server, on both.
-    Write,
     /// A click on a link: cut it both ways on both sides, or heal it if it was cut.
     Link(Sid, Sid),
-    Key(String),
-    /// Steady writes on both (at each server in turn) on or off.
-    ToggleWrites,
     DismissNotices,
 }
 
 pub struct Compare {
     params: Params,
-    cmp: Comparison,
-    vt: f64,
-    speed: f64,
+    driver: Driver<Comparison>,
+    zab: Rc<Frame>,
+    paxos: Rc<Frame>,
+    layout: Rc<Layout>,
+    explanations: Rc<Vec<Explanation>>,
     playing: bool,
     reduced: bool,
-    clock: FrameClock,
-    _listeners: Vec<EventListener>,
-    seen: (u64, u64),
-    zab_scene: Rc<Scene>,
-    paxos_scene: Rc<Scene>,
-    layout: Rc<Layout>,
-    zab_banner: Banner,
-    paxos_banner: Banner,
-    explanations: Rc<Vec<Explanation>>,
-    zab_violations: Rc<Vec<Violation>>,
-    paxos_violations: Rc<Vec<Violation>>,
-    last_publish: f64,
+    theme: Theme,
     selected: Sid,
     /// The last action's outcome: (done on both, text).
     status: Option<(bool, String)>,
     notices: Vec<String>,
-    writes: u64,
-    next_write_at: Option<Millis>,
+    clock: FrameClock,
+    _keys: EventListener,
     on_server: Callback<Sid>,
     on_link: Callback<(Sid, Sid)>,
     on_background: Callback<()>,
-}
-
-fn window() -> web_sys::Window {
-    web_sys::window().expect("a window")
 }
 
 fn describe(cmd: &Command) -> String {
@@ -88,111 +67,121 @@ fn describe(cmd: &Command) -> String {
     }
 }
 
-impl Compare {
-    fn boot(p: &Params) -> Comparison {
-        let mut cmp = Comparison::new(p.voters, p.observers, p.seed);
-        let _ = cmp.apply(Command::StartAll);
-        cmp
-    }
+fn boot(p: &Params) -> Comparison {
+    let mut cmp = Comparison::new(p.voters, p.observers, p.seed);
+    let _ = cmp.apply(Command::StartAll);
+    cmp
+}
 
+/// The next frame of one side.
+fn side_frame(world: &World, prev: &Frame, loss_window: crate::sim::Millis, panels: bool) -> Frame {
+    let input = FrameInput {
+        selected: None,
+        loss_window,
+        story: None,
+        panels,
+    };
+    Frame::build(world, prev, &input)
+}
+
+impl Compare {
     fn reset(&mut self) {
-        self.cmp = Compare::boot(&self.params);
-        self.vt = 0.0;
-        self.seen = (u64::MAX, u64::MAX);
-        self.zab_scene = Rc::new(Scene::empty());
-        self.paxos_scene = Rc::new(Scene::empty());
+        let speed = self.driver.speed();
+        let rate = self.driver.writes.rate();
+        self.driver = Driver::new(boot(&self.params), speed, rate);
+        self.zab = Rc::new(Frame::empty());
+        self.paxos = Rc::new(Frame::empty());
         self.layout = Rc::new(Layout::ring(self.n() as usize));
-        self.next_write_at = (self.writes > 0).then(|| self.write_period());
-        self.refresh(true);
-        self.publish(None);
+        self.refresh(true, None);
     }
 
     fn n(&self) -> Sid {
-        self.cmp.zab.ensemble().server_count() as Sid
+        self.driver.sim.server_count()
     }
 
-    fn write_period(&self) -> Millis {
-        (1000 / self.writes.max(1)).max(1)
-    }
-
-    fn advance(&mut self, target: f64) {
-        while let Some(at) = self.next_write_at {
-            if at as f64 > target || self.writes == 0 {
-                break;
-            }
-            self.cmp.run_until(at);
-            let k = at / self.write_period();
-            let sid = (k % self.n() as u64) as Sid + 1;
-            let _ = self.cmp.apply(Command::Write {
-                at: sid,
-                path: format!("/k{}", k % 8),
-                data: k.to_string(),
-            });
-            self.next_write_at = Some(at + self.write_period());
-        }
-        self.cmp.run_until(target.floor().max(0.0) as Millis);
-        self.vt = target.max(self.cmp.now() as f64);
-    }
-
-    fn refresh(&mut self, force: bool) {
-        let seen = (
-            self.cmp.zab.events_processed(),
-            self.cmp.paxos.events_processed(),
-        );
-        if !force && seen == self.seen {
+    /// Builds both sides' next frames if either changed (or if `force`); the banners and
+    /// explanations only when the throttle lets them.
+    fn refresh(&mut self, force: bool, real: Option<f64>) {
+        let changed = self.driver.take_change();
+        let panels = self.driver.panels.due(real);
+        if !(force || changed || panels) {
             return;
         }
-        let loss_window = ((900.0 * self.speed) as Millis).max(1);
-        if force || seen.0 != self.seen.0 {
-            self.zab_scene = Rc::new(Scene::build(&self.cmp.zab, &self.zab_scene, loss_window));
-        }
-        if force || seen.1 != self.seen.1 {
-            self.paxos_scene = Rc::new(Scene::build(
-                &self.cmp.paxos,
-                &self.paxos_scene,
-                loss_window,
-            ));
-        }
-        self.seen = seen;
-        if self.cmp.zab.violations().len() != self.zab_violations.len() {
-            self.zab_violations = Rc::new(self.cmp.zab.violations().to_vec());
-        }
-        if self.cmp.paxos.violations().len() != self.paxos_violations.len() {
-            self.paxos_violations = Rc::new(self.cmp.paxos.violations().to_vec());
-        }
-    }
-
-    fn publish(&mut self, now_real: Option<f64>) {
-        if let Some(t) = now_real {
-            if t - self.last_publish < PANEL_MS {
-                return;
-            }
-            self.last_publish = t;
-        }
-        self.zab_banner = phase_banner(&self.cmp.zab);
-        self.paxos_banner = paxos_banner(
-            &self.paxos_scene.servers,
-            self.cmp.paxos.ensemble().quorum(),
-        );
-        if self.cmp.explanations().len() != self.explanations.len() {
-            self.explanations = Rc::new(self.cmp.explanations().to_vec());
+        let window = self.driver.loss_window();
+        let cmp = &self.driver.sim;
+        self.zab = Rc::new(side_frame(&cmp.zab, &self.zab, window, panels));
+        self.paxos = Rc::new(side_frame(&cmp.paxos, &self.paxos, window, panels));
+        if panels && cmp.explanations().len() != self.explanations.len() {
+            self.explanations = Rc::new(cmp.explanations().to_vec());
         }
     }
 
     fn apply(&mut self, cmd: Command) {
         let text = describe(&cmd);
-        let (a, b) = self.cmp.apply(cmd);
+        let (a, b) = self.driver.sim.apply(cmd);
         self.status = Some(match (a, b) {
             (Ok(()), Ok(())) => (true, text),
             (Err(e), Ok(())) => (false, format!("Zab refused: {e}")),
             (Ok(()), Err(e)) => (false, format!("Paxos refused: {e}")),
             (Err(e), Err(_)) => (false, format!("Could not do that: {e}")),
         });
-        self.refresh(true);
-        self.publish(None);
+        self.refresh(true, None);
     }
 
-    fn side(&self, protocol: Protocol, scene: &Rc<Scene>, banner: &Banner) -> Html {
+    fn on_shortcut(&mut self, k: Shortcut) -> bool {
+        let (s, n) = (self.selected, self.n());
+        match k {
+            Shortcut::Play => {
+                self.playing = !self.playing;
+                self.clock.set_playing(self.playing);
+            }
+            Shortcut::Step => {
+                self.playing = false;
+                self.clock.cancel();
+                self.driver.step();
+                self.refresh(true, None);
+            }
+            Shortcut::Faster => {
+                self.driver.set_speed(self.driver.speed() * 1.5);
+            }
+            Shortcut::Slower => {
+                self.driver.set_speed(self.driver.speed() / 1.5);
+            }
+            Shortcut::Reset => {
+                self.reset();
+                self.status = None;
+            }
+            Shortcut::Select(v) if v >= 1 && v <= n => self.selected = v,
+            Shortcut::Prev => self.selected = if s <= 1 { n } else { s - 1 },
+            Shortcut::Next => self.selected = if s >= n { 1 } else { s + 1 },
+            Shortcut::Crash => self.apply(Command::Crash(s)),
+            Shortcut::Restart => self.apply(Command::Restart(s)),
+            Shortcut::Isolate => self.apply(Command::Isolate(s)),
+            Shortcut::HealAll => self.apply(Command::HealAll),
+            Shortcut::WriteHere => {
+                let t = self.driver.sim.now();
+                self.apply(Command::Write {
+                    at: s,
+                    path: format!("/s{s}"),
+                    data: format!("t{t}"),
+                });
+            }
+            Shortcut::AutoWrite => {
+                let on = self.driver.writes.rate() > 0;
+                self.driver.set_writes(if on { 0 } else { STEADY_RATE });
+            }
+            Shortcut::Theme => {
+                self.theme = self.theme.next();
+                store_theme(self.theme);
+            }
+            // Not on this page (the keymap does not send them here).
+            _ => return false,
+        }
+        true
+    }
+
+    fn side(&self, protocol: Protocol, frame: &Frame) -> Html {
+        let banner = &frame.banner;
         let (title, sub) = match protocol {
             Protocol::Zab => (
                 "ZooKeeper: FLE + Zab",
@@ -207,11 +196,11 @@ impl Compare {
             <section class="compare-side" aria-label={title}>
                 <h2>{ title }<span class="sub">{ sub }</span></h2>
                 <p class={classes!("banner", banner.stage)}>
-                    <span class="stage">{ stage_word(banner.stage, protocol != Protocol::Zab) }</span>
+                    <span class="stage">{ banner.stage_word(protocol != Protocol::Zab) }</span>
                     <span class="text">{ banner.text.clone() }</span>
                 </p>
                 <div class="stage-wrap">
-                    <Ring layout={self.layout.clone()} scene={scene.clone()} now={self.vt}
+                    <Ring layout={self.layout.clone()} scene={frame.scene.clone()} now={self.driver.vt()}
                         selected={Some(self.selected)} reduced={self.reduced} paused={!self.playing}
                         on_server={self.on_server.clone()} on_link={self.on_link.clone()}
                         on_background={self.on_background.clone()}
@@ -234,66 +223,29 @@ impl Component for Compare {
         } else {
             DEFAULT_SPEED
         });
-        let doc = window().document().expect("a document");
-        let mut listeners = Vec::new();
-        {
-            let link = ctx.link().clone();
-            listeners.push(EventListener::new(&doc, "keydown", move |e| {
-                let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
-                    return;
-                };
-                let field = e
-                    .target()
-                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                    .is_some_and(|el| {
-                        matches!(
-                            el.tag_name().as_str(),
-                            "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON"
-                        )
-                    });
-                if !field && !e.ctrl_key() && !e.meta_key() && !e.alt_key() {
-                    link.send_message(CMsg::Key(e.key()));
-                }
-            }));
-        }
         let theme = stored_theme();
         apply_theme(theme);
-        let writes = params.writes as u64;
+        let link = ctx.link();
         let mut c = Compare {
-            cmp: Compare::boot(&params),
+            driver: Driver::new(boot(&params), speed, params.writes),
             params,
-            vt: 0.0,
-            speed,
+            zab: Rc::new(Frame::empty()),
+            paxos: Rc::new(Frame::empty()),
+            layout: Rc::new(Layout::ring(1)),
+            explanations: Rc::new(Vec::new()),
             playing: true,
             reduced,
-            clock: FrameClock::new(
-                ctx.link().callback(CMsg::Frame),
-                ctx.link().callback(|_| CMsg::Visibility),
-            ),
-            _listeners: listeners,
-            seen: (u64::MAX, u64::MAX),
-            zab_scene: Rc::new(Scene::empty()),
-            paxos_scene: Rc::new(Scene::empty()),
-            layout: Rc::new(Layout::ring(1)),
-            zab_banner: Banner {
-                stage: "electing",
-                text: String::new(),
-            },
-            paxos_banner: Banner {
-                stage: "electing",
-                text: String::new(),
-            },
-            explanations: Rc::new(Vec::new()),
-            zab_violations: Rc::new(Vec::new()),
-            paxos_violations: Rc::new(Vec::new()),
-            last_publish: f64::MIN,
+            theme,
             selected: 1,
             status: None,
             notices,
-            writes,
-            next_write_at: None,
-            on_server: ctx.link().callback(CMsg::Select),
-            on_link: ctx.link().callback(|(a, b)| CMsg::Link(a, b)),
+            clock: FrameClock::new(
+                link.callback(CMsg::Frame),
+                link.callback(|_| CMsg::Visibility),
+            ),
+            _keys: keys::listen(true, link.callback(CMsg::Key)),
+            on_server: link.callback(|s| CMsg::Key(Shortcut::Select(s))),
+            on_link: link.callback(|(a, b)| CMsg::Link(a, b)),
             on_background: Callback::noop(),
         };
         c.reset();
@@ -301,56 +253,28 @@ impl Component for Compare {
         c
     }
 
-    fn update(&mut self, ctx: &Context<Self>, msg: CMsg) -> bool {
+    fn update(&mut self, _ctx: &Context<Self>, msg: CMsg) -> bool {
         match msg {
             CMsg::Frame(ts) => {
                 let Some(dt) = self.clock.frame(ts, self.playing) else {
                     return false;
                 };
-                self.advance(self.vt + dt * self.speed);
-                self.refresh(false);
-                self.publish(Some(ts));
+                self.driver.play(dt);
+                self.refresh(false, Some(ts));
                 true
             }
             CMsg::Visibility => {
                 self.clock.visibility_changed(self.playing);
                 false
             }
-            CMsg::TogglePlay => {
-                self.playing = !self.playing;
-                self.clock.set_playing(self.playing);
-                true
-            }
-            CMsg::SpeedBy(f) => {
-                self.speed = (self.speed * f).clamp(MIN_SPEED, MAX_SPEED);
-                true
-            }
-            CMsg::Reset => {
-                self.reset();
-                self.status = None;
-                true
-            }
-            CMsg::Select(s) => {
-                self.selected = s;
-                true
-            }
+            CMsg::Key(k) => self.on_shortcut(k),
             CMsg::Both(cmd) => {
                 self.apply(cmd);
                 true
             }
-            CMsg::Write => {
-                let s = self.selected;
-                let t = self.cmp.now();
-                self.apply(Command::Write {
-                    at: s,
-                    path: format!("/s{s}"),
-                    data: format!("t{t}"),
-                });
-                true
-            }
             CMsg::Link(a, b) => {
-                let cut = self.zab_scene.cuts.contains(&(a, b))
-                    || self.paxos_scene.cuts.contains(&(a, b));
+                let cut = self.zab.scene.cuts.contains(&(a, b))
+                    || self.paxos.scene.cuts.contains(&(a, b));
                 let (from, to) = (a.min(b), a.max(b));
                 self.apply(if cut {
                     Command::Heal {
@@ -367,37 +291,6 @@ impl Component for Compare {
                 });
                 true
             }
-            CMsg::Key(k) => {
-                let s = self.selected;
-                let link = ctx.link();
-                match k.as_str() {
-                    " " | "k" => link.send_message(CMsg::TogglePlay),
-                    "+" | "=" => link.send_message(CMsg::SpeedBy(1.5)),
-                    "-" => link.send_message(CMsg::SpeedBy(1.0 / 1.5)),
-                    "c" => link.send_message(CMsg::Both(Command::Crash(s))),
-                    "s" => link.send_message(CMsg::Both(Command::Restart(s))),
-                    "i" => link.send_message(CMsg::Both(Command::Isolate(s))),
-                    "h" => link.send_message(CMsg::Both(Command::HealAll)),
-                    "w" => link.send_message(CMsg::Write),
-                    d if d.len() == 1 && d.as_bytes()[0].is_ascii_digit() => {
-                        let v = match d.as_bytes()[0] - b'0' {
-                            0 => 10,
-                            v => v as Sid,
-                        };
-                        if v <= self.n() {
-                            link.send_message(CMsg::Select(v));
-                        }
-                    }
-                    _ => {}
-                }
-                false
-            }
-            CMsg::ToggleWrites => {
-                self.writes = if self.writes > 0 { 0 } else { 10 };
-                self.next_write_at =
-                    (self.writes > 0).then(|| self.cmp.now() + self.write_period());
-                true
-            }
             CMsg::DismissNotices => {
                 self.notices.clear();
                 true
@@ -408,6 +301,7 @@ impl Component for Compare {
     fn view(&self, ctx: &Context<Self>) -> Html {
         let link = ctx.link();
         let s = self.selected;
+        let writes = self.driver.writes.rate();
         let single = {
             let mut p = self.params.clone();
             p.compare = false;
@@ -425,7 +319,7 @@ impl Component for Compare {
         let servers = (1..=self.n()).map(|sid| {
             html! {
                 <button class={classes!("pick", (sid == s).then_some("on"))} aria-pressed={(sid == s).to_string()}
-                    onclick={link.callback(move |_| CMsg::Select(sid))}>{ format!("s{sid}") }</button>
+                    onclick={link.callback(move |_| CMsg::Key(Shortcut::Select(sid)))}>{ format!("s{sid}") }</button>
             }
         });
         let explanations = self.explanations.iter().rev().map(|e| {
@@ -442,20 +336,20 @@ impl Component for Compare {
                     <h1>{ "ZabScope" }</h1>
                     <span class="sub">{ "Zab and Multi-Paxos side by side, under the same faults" }</span>
                     <span class="spacer" />
-                    <span class="clock" title="virtual time (one clock for both)">{ format!("t = {}", super::fmt::seconds_2(self.vt as u64)) }</span>
+                    <span class="clock" title="virtual time (one clock for both)">{ format!("t = {}", super::fmt::seconds_2(self.driver.vt() as u64)) }</span>
                     <a class="compare-link" href={single}>{ "One ensemble" }</a>
                 </header>
                 { for notices }
                 <div class="controls compare-controls" role="toolbar" aria-label="Controls for both ensembles">
                     <div class="group">
-                        <button class="play" onclick={link.callback(|_| CMsg::TogglePlay)}
+                        <button class="play" onclick={link.callback(|_| CMsg::Key(Shortcut::Play))}
                             aria-label={if self.playing { "Pause" } else { "Play" }}>
                             { if self.playing { "❚❚ Pause" } else { "▶ Play" } }
                         </button>
-                        <button onclick={link.callback(|_| CMsg::SpeedBy(1.0 / 1.5))} aria-label="Slower">{ "−" }</button>
-                        <span class="speed-value">{ format!("{}×", super::fmt::speed(self.speed)) }</span>
-                        <button onclick={link.callback(|_| CMsg::SpeedBy(1.5))} aria-label="Faster">{ "+" }</button>
-                        <button class="reset" onclick={link.callback(|_| CMsg::Reset)} aria-label="Reset">{ "↺ Reset" }</button>
+                        <button onclick={link.callback(|_| CMsg::Key(Shortcut::Slower))} aria-label="Slower">{ "−" }</button>
+                        <span class="speed-value">{ format!("{}×", super::fmt::speed(self.driver.speed())) }</span>
+                        <button onclick={link.callback(|_| CMsg::Key(Shortcut::Faster))} aria-label="Faster">{ "+" }</button>
+                        <button class="reset" onclick={link.callback(|_| CMsg::Key(Shortcut::Reset))} aria-label="Reset">{ "↺ Reset" }</button>
                     </div>
                     <div class="group shared" role="group" aria-label="Server (on both sides)">
                         <span>{ "Server" }</span>
@@ -465,12 +359,12 @@ impl Component for Compare {
                         <button class="both crash" onclick={link.callback(move |_| CMsg::Both(Command::Crash(s)))}>{ format!("Crash s{s}") }</button>
                         <button class="both restart" onclick={link.callback(move |_| CMsg::Both(Command::Restart(s)))}>{ format!("Restart s{s}") }</button>
                         <button class="both isolate" onclick={link.callback(move |_| CMsg::Both(Command::Isolate(s)))}>{ format!("Isolate s{s}") }</button>
-                        <button class="both write" onclick={link.callback(|_| CMsg::Write)}>{ format!("Write at s{s}") }</button>
+                        <button class="both write" onclick={link.callback(|_| CMsg::Key(Shortcut::WriteHere))}>{ format!("Write at s{s}") }</button>
                         <button class="both heal" onclick={link.callback(|_| CMsg::Both(Command::HealAll))}>{ "Heal all" }</button>
-                        <button class="both steady" aria-pressed={(self.writes > 0).to_string()}
+                        <button class="both steady" aria-pressed={(writes > 0).to_string()}
                             title="Steady writes at each server in turn, on both sides"
-                            onclick={link.callback(|_| CMsg::ToggleWrites)}>
-                            { if self.writes > 0 { format!("Steady writes: {}/s ✓", self.writes) } else { "Steady writes".to_string() } }
+                            onclick={link.callback(|_| CMsg::Key(Shortcut::AutoWrite))}>
+                            { if writes > 0 { format!("Steady writes: {writes}/s ✓") } else { "Steady writes".to_string() } }
                         </button>
                     </div>
                 </div>
@@ -479,8 +373,8 @@ impl Component for Compare {
                 </p>
                 <p class="compare-hint muted">{ "Every action applies to both ensembles at the same virtual time. Click a server (either side) to pick it; click a link to cut or heal it on both sides." }</p>
                 <main class="compare-rings">
-                    { self.side(Protocol::Zab, &self.zab_scene, &self.zab_banner) }
-                    { self.side(Protocol::Paxos, &self.paxos_scene, &self.paxos_banner) }
+                    { self.side(Protocol::Zab, &self.zab) }
+                    { self.side(Protocol::Paxos, &self.paxos) }
                 </main>
                 <div class="compare-panels">
                     <section class="panel explanations" aria-label="Explanations">
@@ -495,8 +389,8 @@ impl Component for Compare {
                         }
                     </section>
                     <div class="compare-checks">
-                        <div class="check-side"><h3>{ "Zab invariants" }</h3><Invariants violations={self.zab_violations.clone()} /></div>
-                        <div class="check-side"><h3>{ "Paxos invariants" }</h3><Invariants violations={self.paxos_violations.clone()} paxos=true /></div>
+                        <div class="check-side"><h3>{ "Zab invariants" }</h3><Invariants violations={self.zab.violations.clone()} /></div>
+                        <div class="check-side"><h3>{ "Paxos invariants" }</h3><Invariants violations={self.paxos.violations.clone()} paxos=true /></div>
                         <Legend />
                         <Legend paxos=true />
                     </div>
@@ -507,16 +401,5 @@ impl Component for Compare {
 
     fn destroy(&mut self, _ctx: &Context<Self>) {
         self.clock.cancel();
-    }
-}
-
-/// The page's root: the side-by-side view with `compare=1`, the single ensemble otherwise.
-#[function_component(Root)]
-pub fn root() -> Html {
-    let compare = use_memo((), |_| Params::from_location().0.compare);
-    if *compare {
-        html! { <Compare /> }
-    } else {
-        html! { <super::App /> }
     }
 }
