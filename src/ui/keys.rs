@@ -7,32 +7,9 @@ use yew::Callback;
 
 use crate::sim::Sid;
 
-/// A keyboard shortcut, decided while the key event is dispatched (so that it can be
-/// prevented) and handled by the page.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Shortcut {
-    Play,
-    Step,
-    Faster,
-    Slower,
-    Reset,
-    Select(Sid),
-    SelectLeader,
-    Prev,
-    Next,
-    Crash,
-    Restart,
-    Wipe,
-    Isolate,
-    WriteHere,
-    HealAll,
-    AutoWrite,
-    Partition,
-    Menu,
-    Theme,
-    Help,
-    Escape,
-}
+/// What a key stands for (decided while the key event is dispatched, so that it can be
+/// prevented); the pages' reducers act on it.
+pub use crate::view::page::Shortcut;
 
 /// One row of the keymap.
 pub struct Key {

@@ -4,6 +4,7 @@
 //! - `driver`: virtual time, speed, steady writes and the panel throttle, for one world or a
 //!   comparison of two (both pages use it).
 //! - `frame`: one `Frame` per change, from the world and the previous frame.
+//! - `page`: the single-ensemble page's state and its reducer (`Page::reduce(Action)`).
 //! - `scene`: servers, messages in flight, losses, cuts, countdowns, PINGs.
 //! - `banner`: the phase banner for every protocol.
 //! - `inspector`: the data for the one selected server.
@@ -17,8 +18,10 @@ pub mod driver;
 pub mod feed;
 pub mod frame;
 pub mod inspector;
+pub mod page;
 pub mod requests;
 pub mod scene;
 
 pub use driver::{Driver, Sim};
 pub use frame::{Frame, FrameInput};
+pub use page::{Action, Page, Shortcut};
