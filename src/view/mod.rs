@@ -5,6 +5,7 @@
 //!   comparison of two (both pages use it).
 //! - `frame`: one `Frame` per change, from the world and the previous frame.
 //! - `page`: the single-ensemble page's state and its reducer (`Page::reduce(Action)`).
+//! - `compare`: the same for the side-by-side comparison (`ComparePage::reduce(Action)`).
 //! - `scene`: servers, messages in flight, losses, cuts, countdowns, PINGs.
 //! - `banner`: the phase banner for every protocol.
 //! - `inspector`: the data for the one selected server.
@@ -14,6 +15,7 @@
 //! src/sim never imports this module.
 
 pub mod banner;
+pub mod compare;
 pub mod driver;
 pub mod feed;
 pub mod frame;
