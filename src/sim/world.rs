@@ -315,11 +315,17 @@ impl World {
         self.events
     }
 
-    /// The timers a server has armed, soonest first (what its countdown rings show).
+    /// When a server's timer of this kind is due, if it is armed (what its countdown ring
+    /// shows).
+    pub fn timer(&self, sid: Sid, kind: TimerKind) -> Option<Millis> {
+        self.timer_due.get(sid as usize - 1)?[kind.index()]
+    }
+
+    /// The timers a server has armed, soonest first.
     pub fn timers(&self, sid: Sid) -> Vec<(TimerKind, Millis)> {
         let mut armed: Vec<(TimerKind, Millis)> = TimerKind::ALL
             .iter()
-            .filter_map(|k| self.timer_due.get(sid as usize - 1)?[k.index()].map(|at| (*k, at)))
+            .filter_map(|k| self.timer(sid, *k).map(|at| (*k, at)))
             .collect();
         armed.sort_by_key(|(_, at)| *at);
         armed

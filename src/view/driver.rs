@@ -119,8 +119,9 @@ impl SteadyWrites {
         (self.rate > 0).then(|| (1000 / self.rate as u64).max(1))
     }
 
-    /// Runs `sim` to `target`, stopping at each write due on the way to make it.
-    fn run<S: Sim>(&mut self, sim: &mut S, target: Millis) {
+    /// Runs `sim` to `target`, stopping at each write due on the way to make it. (A trait
+    /// object: one copy of this code serves both pages.)
+    fn run(&mut self, sim: &mut dyn Sim, target: Millis) {
         while let (Some(at), Some(period)) = (self.next_at, self.period()) {
             if at > target {
                 break;
@@ -132,7 +133,7 @@ impl SteadyWrites {
         sim.run_until(target);
     }
 
-    fn write<S: Sim>(&mut self, sim: &mut S) {
+    fn write(&mut self, sim: &mut dyn Sim) {
         let n = sim.server_count() as u64;
         let Some(at) = (0..n)
             .map(|k| ((self.made + k) % n) as Sid + 1)

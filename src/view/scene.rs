@@ -189,8 +189,7 @@ fn label(msg: &Message) -> Rc<str> {
 /// server will act on (never earlier than the armed timer), read from its role.
 pub fn countdown(world: &World, sid: Sid) -> Option<Countdown> {
     let s = world.server(sid)?;
-    let armed = world.timers(sid);
-    let at = |kind: TimerKind| armed.iter().find(|(k, _)| *k == kind).map(|(_, at)| *at);
+    let at = |kind: TimerKind| world.timer(sid, kind);
     let cfg = &s.cfg;
     let polled = |kind: TimerKind, deadline: Millis, period: Millis| {
         at(kind).map(|armed| Countdown {
