@@ -88,7 +88,7 @@ fn window() -> web_sys::Window {
 
 impl App {
     fn paxos(&self) -> bool {
-        self.page.world().protocol() != Protocol::Zab
+        self.page.frame.protocol != Protocol::Zab
     }
 
     fn update_url(&self) {
@@ -217,7 +217,7 @@ impl Component for App {
                 selected={p.selected} reduced={self.reduced} paused={!p.playing}
                 on_server={self.cb.server.clone()} on_link={self.cb.link.clone()}
                 on_background={self.cb.background.clone()}
-                protocol={AttrValue::Static(p.world().protocol().name())} />
+                protocol={AttrValue::Static(f.protocol.name())} />
         };
         let menu = match p.menu {
             Menu::None => html! {},
@@ -295,7 +295,7 @@ impl Component for App {
                     <span class="sub">{ "ZooKeeper's leader election and Zab, simulated" }</span>
                     if self.paxos() {
                         <span class="variant-tag protocol-tag" title="ZooKeeper itself does not run Paxos: this is the comparison protocol">
-                            { if p.world().protocol() == Protocol::Paxos { "Multi-Paxos mode" } else { "single-decree Paxos mode" } }
+                            { if f.protocol == Protocol::Paxos { "Multi-Paxos mode" } else { "single-decree Paxos mode" } }
                         </span>
                     }
                     if self.params.variant != crate::sim::zab::Variant::Correct {
@@ -318,8 +318,8 @@ impl Component for App {
                         <Legend paxos={self.paxos()} />
                         <div class="tools">
                             <ClientBox n={p.server_count()}
-                                selected={p.selected.filter(|s| p.world().is_up(*s))}
-                                leader={p.world().serving_leader()} requests={f.requests.clone()}
+                                selected={p.selected.filter(|s| f.scene.servers.get(*s as usize - 1).is_some_and(|v| v.mode != "down"))}
+                                leader={f.leader} requests={f.requests.clone()}
                                 writes={p.driver.writes.rate()} on_command={self.cb.command.clone()}
                                 on_writes={self.cb.writes.clone()} />
                             <Partition n={p.server_count()} focus={p.partition_focus}

@@ -11,11 +11,14 @@ use super::feed::{FeedLine, Story};
 use super::inspector::{inspect, InspectorData};
 use super::requests::{request_lines, RequestLine};
 use super::scene::Scene;
-use crate::sim::world::World;
+use crate::sim::world::{Protocol, World};
 use crate::sim::{Millis, Sid, Violation};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Frame {
+    pub protocol: Protocol,
+    /// The leader clients are served by, if any (the client box offers it).
+    pub leader: Option<Sid>,
     pub scene: Rc<Scene>,
     pub banner: Rc<Banner>,
     pub feed: Rc<VecDeque<FeedLine>>,
@@ -48,6 +51,8 @@ fn share<T: PartialEq>(new: T, prev: &Rc<T>) -> Rc<T> {
 impl Frame {
     pub fn empty() -> Frame {
         Frame {
+            protocol: Protocol::Zab,
+            leader: None,
             scene: Rc::new(Scene::empty()),
             banner: Rc::new(Banner {
                 stage: "electing",
@@ -68,6 +73,8 @@ impl Frame {
             Rc::new(world.violations().to_vec())
         };
         let mut frame = Frame {
+            protocol: world.protocol(),
+            leader: world.serving_leader(),
             scene,
             violations,
             ..prev.clone()
@@ -121,6 +128,7 @@ mod tests {
         let leader = w.stable_leader().unwrap();
         let f1 = Frame::build(&w, &Frame::empty(), &input(&story, Some(leader), true));
         assert_eq!(f1.banner.stage, "broadcast");
+        assert_eq!((f1.protocol, f1.leader), (Protocol::Zab, Some(leader)));
         assert_eq!(f1.inspector.as_ref().unwrap().sid, leader);
         assert_eq!(f1.feed.len(), story.lines().len());
         // The countdown drawn is the scene's, from the world's timers.
