@@ -54,6 +54,20 @@ fn trace_hash_equals_the_native_one() {
     );
 }
 
+/// The state hash (everything that decides the future, through the one FNV hasher with
+/// `usize` widened to 64 bits) of the reference run agrees with the native one too.
+#[wasm_bindgen_test]
+fn state_hash_equals_the_native_one() {
+    let mut world = World::new(WorldConfig::new(3, 0, 42));
+    world.apply(Command::StartAll).unwrap();
+    world.run_until(10_000);
+    assert_eq!(
+        world.state_hash_hex(),
+        include_str!("fixtures/state_hash.txt").trim(),
+        "wasm and native disagree on the state hash of (3 voters, seed 42, 10 s)"
+    );
+}
+
 /// Every element matching `selector` under `root`, with the value of `attr`.
 fn attrs(root: &web_sys::Element, selector: &str, attr: &str) -> Vec<String> {
     let nodes = root.query_selector_all(selector).unwrap();
@@ -156,8 +170,8 @@ async fn ring_draws_servers_links_cuts_and_messages() {
     use std::rc::Rc;
     use yew::Callback;
     use zabscope::ui::layout::Layout;
-    use zabscope::ui::scene::Scene;
     use zabscope::ui::{Ring, RingProps};
+    use zabscope::view::scene::Scene;
 
     let mut world = World::new(WorldConfig::new(3, 1, 7));
     world.apply(Command::StartAll).unwrap();
@@ -243,8 +257,8 @@ async fn a_paxos_ring_shows_promises_and_chosen_slots() {
     use yew::Callback;
     use zabscope::sim::world::Protocol;
     use zabscope::ui::layout::Layout;
-    use zabscope::ui::scene::Scene;
     use zabscope::ui::{Ring, RingProps};
+    use zabscope::view::scene::Scene;
 
     let mut cfg = WorldConfig::new(3, 0, 7);
     cfg.protocol = Protocol::Paxos;
@@ -370,4 +384,24 @@ fn panic_banner_shows_the_message() {
     zabscope::ui::show_panic("again");
     assert_eq!(doc.query_selector_all("#error-banner").unwrap().length(), 1);
     banner.remove();
+}
+
+#[wasm_bindgen_test]
+fn one_keymap_serves_both_pages_and_the_help() {
+    use zabscope::ui::keys::{lookup, Shortcut, KEYMAP};
+    assert_eq!(lookup("0", false), Some(Shortcut::Select(10)));
+    assert_eq!(lookup("3", true), Some(Shortcut::Select(3)));
+    assert_eq!(lookup(" ", true), Some(Shortcut::Play));
+    assert_eq!(lookup("_", false), Some(Shortcut::Slower));
+    // The comparison has no wipe, menus or partition tool: those keys do nothing there.
+    assert_eq!(lookup("x", false), Some(Shortcut::Wipe));
+    assert_eq!(lookup("x", true), None);
+    assert_eq!(lookup("m", true), None);
+    assert_eq!(lookup("q", false), None);
+    // No key is bound twice.
+    let mut keys: Vec<&str> = KEYMAP.iter().flat_map(|k| k.keys.iter().copied()).collect();
+    let n = keys.len();
+    keys.sort_unstable();
+    keys.dedup();
+    assert_eq!(keys.len(), n);
 }

@@ -69,17 +69,7 @@ pub struct View {
 
 impl View {
     pub fn of(world: &World) -> View {
-        let servers: Vec<ServerView> = world
-            .servers()
-            .map(
-                |(sid, s)| match (s, world.paxos_server(sid), world.paxos_disk(sid)) {
-                    (Some(s), _, _) => server_view(s),
-                    (None, Some(p), _) => paxos_view(world, p),
-                    (None, None, Some(disk)) => paxos_down_view(world, sid, disk),
-                    (None, None, None) => down_view(world, sid),
-                },
-            )
-            .collect();
+        let servers = server_views(world);
         let messages = world
             .in_flight()
             .into_iter()
@@ -113,15 +103,25 @@ impl View {
 pub fn server_views(world: &World) -> Vec<ServerView> {
     world
         .servers()
-        .map(
-            |(sid, s)| match (s, world.paxos_server(sid), world.paxos_disk(sid)) {
-                (Some(s), _, _) => server_view(s),
-                (None, Some(p), _) => paxos_view(world, p),
-                (None, None, Some(disk)) => paxos_down_view(world, sid, disk),
-                (None, None, None) => down_view(world, sid),
-            },
-        )
+        .map(|(sid, s)| match s {
+            Some(s) => server_view(s),
+            None => server_view_of(world, sid),
+        })
         .collect()
+}
+
+/// The view of one server (the page's inspector needs one, not all N).
+pub fn server_view_of(world: &World, sid: Sid) -> ServerView {
+    match (
+        world.server(sid),
+        world.paxos_server(sid),
+        world.paxos_disk(sid),
+    ) {
+        (Some(s), _, _) => server_view(s),
+        (None, Some(p), _) => paxos_view(world, p),
+        (None, None, Some(disk)) => paxos_down_view(world, sid, disk),
+        (None, None, None) => down_view(world, sid),
+    }
 }
 
 fn server_view(s: &Server) -> ServerView {

@@ -208,6 +208,9 @@ pub struct World {
     trace_hash: u64,
     events: u64,
     delivered: u64,
+    /// When each server last received a PING: a delivery fact for the page's heartbeat pulse
+    /// (derived, never hashed, read by `last_ping`).
+    last_ping: Vec<Option<Millis>>,
     recent_losses: VecDeque<Lost>,
     feed: Option<VecDeque<FeedEntry>>,
     outputs: Vec<Output>,
@@ -267,6 +270,7 @@ impl World {
             trace_hash: 0xcbf2_9ce4_8422_2325,
             events: 0,
             delivered: 0,
+            last_ping: vec![None; n],
             recent_losses: VecDeque::new(),
             feed: None,
             outputs: Vec::new(),
@@ -338,11 +342,17 @@ impl World {
         self.events
     }
 
-    /// The timers a server has armed, soonest first (what its countdown rings show).
+    /// When a server's timer of this kind is due, if it is armed (what its countdown ring
+    /// shows).
+    pub fn timer(&self, sid: Sid, kind: TimerKind) -> Option<Millis> {
+        self.timer_due.get(sid as usize - 1)?[kind.index()]
+    }
+
+    /// The timers a server has armed, soonest first.
     pub fn timers(&self, sid: Sid) -> Vec<(TimerKind, Millis)> {
         let mut armed: Vec<(TimerKind, Millis)> = TimerKind::ALL
             .iter()
-            .filter_map(|k| self.timer_due.get(sid as usize - 1)?[k.index()].map(|at| (*k, at)))
+            .filter_map(|k| self.timer(sid, *k).map(|at| (*k, at)))
             .collect();
         armed.sort_by_key(|(_, at)| *at);
         armed
@@ -356,6 +366,11 @@ impl World {
 
     pub fn messages_delivered(&self) -> u64 {
         self.delivered
+    }
+
+    /// When `sid` last received a PING, if ever.
+    pub fn last_ping(&self, sid: Sid) -> Option<Millis> {
+        *self.last_ping.get(sid as usize - 1)?
     }
 
     pub fn violations(&self) -> &[Violation] {
@@ -870,6 +885,9 @@ impl World {
             Some("connection broken")
         } else {
             self.delivered += 1;
+            if m.msg.kind() == "PING" {
+                self.last_ping[m.to as usize - 1] = Some(self.now);
+            }
             self.mix(&[1, m.from as u64, m.to as u64, fnv_hash(&m.msg)]);
             self.checker
                 .on_deliver(self.events, self.now, m.from, m.to, &m.msg);

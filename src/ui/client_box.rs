@@ -7,8 +7,9 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::app::{Msg, RequestLine};
-use crate::sim::Sid;
+use crate::sim::{Command, Sid};
+use crate::view::driver::STEADY_RATE;
+use crate::view::requests::RequestLine;
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct ClientBoxProps {
@@ -18,7 +19,10 @@ pub struct ClientBoxProps {
     pub requests: Rc<Vec<RequestLine>>,
     /// Steady writes per virtual second (0: off).
     pub writes: u32,
-    pub send: Callback<Msg>,
+    /// A write from the form.
+    pub on_command: Callback<Command>,
+    /// A new steady-write rate (0: off).
+    pub on_writes: Callback<u32>,
 }
 
 fn value_of(e: &Event) -> String {
@@ -58,7 +62,7 @@ pub fn client_box(p: &ClientBoxProps) -> Html {
         .min(p.n.max(1));
 
     let onsubmit = {
-        let send = p.send.clone();
+        let send = p.on_command.clone();
         let path = path.clone();
         let data = data.clone();
         Callback::from(move |e: SubmitEvent| {
@@ -68,8 +72,8 @@ pub fn client_box(p: &ClientBoxProps) -> Html {
             } else {
                 format!("/{}", *path)
             };
-            send.emit(Msg::Write {
-                at: target,
+            send.emit(Command::Write {
+                at: Some(target),
                 path: pth,
                 data: (*data).clone(),
             });
@@ -89,9 +93,9 @@ pub fn client_box(p: &ClientBoxProps) -> Html {
         Callback::from(move |e: InputEvent| data.set(value_of(&e)))
     };
     let on_auto = {
-        let send = p.send.clone();
+        let send = p.on_writes.clone();
         let on = p.writes > 0;
-        Callback::from(move |_: Event| send.emit(Msg::AutoWrite(if on { 0 } else { 10 })))
+        Callback::from(move |_: Event| send.emit(if on { 0 } else { STEADY_RATE }))
     };
     let options = (1..=p.n).map(|s| {
         let note = if Some(s) == p.leader { " (leader)" } else { "" };
@@ -99,7 +103,7 @@ pub fn client_box(p: &ClientBoxProps) -> Html {
     });
     let lines = p.requests.iter().map(|r| {
         html! {
-            <li key={r.id} class={classes!("req", r.state)}>
+            <li key={r.id} class={classes!("req", r.state.as_str())}>
                 <span class="what">{ format!("#{} {}", r.id, r.what) }</span>
                 <span class="state">{ r.status.clone() }</span>
             </li>

@@ -4,9 +4,9 @@
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::app::{Msg, Theme};
 use super::fmt;
 use super::params::{Params, MAX_OBSERVERS, MAX_SPEED, MAX_VOTERS, MIN_SPEED};
+use super::theme::Theme;
 use crate::sim::world::Protocol;
 
 #[derive(Properties, PartialEq, Clone)]
@@ -17,7 +17,20 @@ pub struct ControlsProps {
     /// Only the essential controls.
     pub embed: bool,
     pub theme: Theme,
-    pub send: Callback<Msg>,
+    pub on_control: Callback<Control>,
+}
+
+/// What the control bar asks the page to do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Control {
+    TogglePlay,
+    Step,
+    /// Virtual ms per real ms.
+    Speed(f64),
+    Reset,
+    /// New settings: a new world.
+    Configure(Params),
+    Theme,
 }
 
 /// Slider position (0..=1000) for a speed, on a log scale.
@@ -51,14 +64,14 @@ fn number(
     set: fn(&mut Params, u64),
 ) -> Html {
     let onchange = {
-        let send = p.send.clone();
+        let send = p.on_control.clone();
         let params = p.params.clone();
         Callback::from(move |e: Event| {
             let raw = input_value(&e);
             if let Ok(v) = raw.trim().parse::<u64>() {
                 let mut next = params.clone();
                 set(&mut next, v.clamp(min, max));
-                send.emit(Msg::Configure(next));
+                send.emit(Control::Configure(next));
             }
         })
     };
@@ -73,15 +86,15 @@ fn number(
 
 #[function_component(Controls)]
 pub fn controls(p: &ControlsProps) -> Html {
-    let send = &p.send;
+    let send = &p.on_control;
     let play = html! {
-        <button class="play" onclick={send.reform(|_| Msg::TogglePlay)} aria-pressed={(!p.playing).to_string()}
+        <button class="play" onclick={send.reform(|_| Control::TogglePlay)} aria-pressed={(!p.playing).to_string()}
             aria-label={if p.playing { "Pause" } else { "Play" }} title="Play / pause (space)">
             { if p.playing { "❚❚ Pause" } else { "▶ Play" } }
         </button>
     };
     let step = html! {
-        <button class="step" onclick={send.reform(|_| Msg::Step)} aria-label="Step to the next event"
+        <button class="step" onclick={send.reform(|_| Control::Step)} aria-label="Step to the next event"
             title="Step to the next event (n or →)">{ "Step ▸" }</button>
     };
     let oninput = send.reform(|e: InputEvent| {
@@ -90,7 +103,7 @@ pub fn controls(p: &ControlsProps) -> Html {
             .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
             .map(|i| js_sys::parse_float(&i.value()))
             .unwrap_or(500.0);
-        Msg::Speed(speed_of(v))
+        Control::Speed(speed_of(v))
     });
     let speed = html! {
         <label class="speed" for="speed" title="Virtual milliseconds per real millisecond (+ and − keys)">
@@ -111,7 +124,7 @@ pub fn controls(p: &ControlsProps) -> Html {
         Callback::from(move |_: MouseEvent| {
             let mut next = params.clone();
             next.seed = (js_sys::Math::random() * 1_000_000.0) as u64;
-            send.emit(Msg::Configure(next))
+            send.emit(Control::Configure(next))
         })
     };
     let on_protocol = {
@@ -126,7 +139,7 @@ pub fn controls(p: &ControlsProps) -> Html {
             if let Some(proto) = Protocol::parse(&v) {
                 let mut next = params.clone();
                 next.protocol = proto;
-                send.emit(Msg::Configure(next));
+                send.emit(Control::Configure(next));
             }
         })
     };
@@ -146,7 +159,7 @@ pub fn controls(p: &ControlsProps) -> Html {
         <div class="controls" role="toolbar" aria-label="Simulation controls">
             <div class="group">
                 { play }{ step }
-                <button class="reset" onclick={send.reform(|_| Msg::Reset)} aria-label="Reset"
+                <button class="reset" onclick={send.reform(|_| Control::Reset)} aria-label="Reset"
                     title="Start again with the same settings (r)">{ "↺ Reset" }</button>
                 { speed }
             </div>
@@ -172,7 +185,7 @@ pub fn controls(p: &ControlsProps) -> Html {
             </details>
             <a class="compare-link" href={compare_href}
                 title="Zab and Multi-Paxos side by side, under the same faults">{ "⇆ Compare with Paxos" }</a>
-            <button class="theme" onclick={send.reform(|_| Msg::Theme)}
+            <button class="theme" onclick={send.reform(|_| Control::Theme)}
                 aria-label={format!("Colour theme: {} (click to change)", p.theme.name())} title="Theme (t)">
                 { match p.theme { Theme::Auto => "◐ Auto", Theme::Dark => "☾ Dark", Theme::Light => "☀ Light" } }
             </button>

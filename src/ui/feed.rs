@@ -1,5 +1,5 @@
-//! The event feed: what happens, in plain language (src/sim/narrate.rs), newest first,
-//! filterable by kind.
+//! The event feed: what happens, in plain language (the lines `crate::view::feed` keeps),
+//! newest first, filterable by kind.
 
 use std::collections::VecDeque;
 use std::rc::Rc;
@@ -8,16 +8,7 @@ use yew::prelude::*;
 
 use super::fmt::secs_compact;
 use crate::sim::narrate::Kind;
-use crate::sim::Millis;
-
-/// One sentence of the feed, keyed by `seq`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct FeedLine {
-    pub seq: u64,
-    pub at: Millis,
-    pub kind: Kind,
-    pub text: AttrValue,
-}
+use crate::view::feed::FeedLine;
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct FeedProps {
@@ -74,7 +65,7 @@ pub fn feed(p: &FeedProps) -> Html {
             html! {
                 <li key={l.seq} class={l.kind.as_str()}>
                     <time>{ secs_compact(l.at) }</time>
-                    <span class="text">{ l.text.clone() }</span>
+                    <span class="text">{ AttrValue::from(l.text.clone()) }</span>
                 </li>
             }
         });

@@ -2,35 +2,13 @@
 
 use yew::prelude::*;
 
-use super::app::Msg;
+use super::keys::KEYMAP;
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct HelpProps {
     pub open: bool,
-    pub send: Callback<Msg>,
+    pub on_close: Callback<()>,
 }
-
-const KEYS: &[(&str, &str)] = &[
-    ("space / k", "play / pause"),
-    ("n / →", "step to the next event"),
-    ("+ / −", "faster / slower"),
-    ("r", "reset (same settings)"),
-    ("1 – 9, 0", "select server 1 – 9, 10"),
-    ("[ / ]", "select the previous / next server"),
-    ("l", "select the leader"),
-    ("m", "open the selected server's menu"),
-    ("c", "crash the selected server"),
-    ("s", "restart the selected server"),
-    ("x", "wipe the selected server's disk"),
-    ("i", "isolate the selected server"),
-    ("w", "write at the selected server"),
-    ("a", "steady writes on / off"),
-    ("p", "go to the partition tool"),
-    ("h", "heal every link"),
-    ("t", "theme: auto / dark / light"),
-    ("?", "this help"),
-    ("Esc", "close a menu, then deselect"),
-];
 
 #[function_component(Help)]
 pub fn help(p: &HelpProps) -> Html {
@@ -48,10 +26,11 @@ pub fn help(p: &HelpProps) -> Html {
     if !p.open {
         return html! {};
     }
-    let rows = KEYS.iter().map(|(k, what)| {
-        html! { <tr><th scope="row"><kbd>{ *k }</kbd></th><td>{ *what }</td></tr> }
+    // A row with nothing shown is the second half of the row above ("+ / −").
+    let rows = KEYMAP.iter().filter(|k| !k.shown.is_empty()).map(|k| {
+        html! { <tr><th scope="row"><kbd>{ k.shown }</kbd></th><td>{ k.what }</td></tr> }
     });
-    let close = p.send.reform(|_| Msg::Help(false));
+    let close = p.on_close.reform(|_: MouseEvent| ());
     html! {
         <div class="overlay" onclick={close.clone()}>
             <div class="dialog help" role="dialog" aria-modal="true" aria-labelledby="help-title"

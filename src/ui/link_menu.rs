@@ -2,7 +2,6 @@
 
 use yew::prelude::*;
 
-use super::app::Msg;
 use super::server_menu::place;
 use crate::sim::{Command, Sid};
 
@@ -16,7 +15,8 @@ pub struct LinkMenuProps {
     pub y: f64,
     pub cut_ab: bool,
     pub cut_ba: bool,
-    pub send: Callback<Msg>,
+    pub on_command: Callback<Command>,
+    pub on_close: Callback<()>,
 }
 
 #[function_component(LinkMenu)]
@@ -31,10 +31,9 @@ pub fn link_menu(p: &LinkMenuProps) -> Html {
             }
         });
     }
-    let send = &p.send;
     let cmd = |c: Command| {
-        let send = send.clone();
-        Callback::from(move |_: MouseEvent| send.emit(Msg::Command(c.clone())))
+        let send = p.on_command.clone();
+        Callback::from(move |_: MouseEvent| send.emit(c.clone()))
     };
     let dir = |from: Sid, to: Sid, cut: bool, node: Option<NodeRef>| {
         let (label, c) = if cut {
@@ -61,11 +60,11 @@ pub fn link_menu(p: &LinkMenuProps) -> Html {
         }
     };
     let onkeydown = {
-        let send = send.clone();
+        let close = p.on_close.clone();
         Callback::from(move |e: KeyboardEvent| {
             if e.key() == "Escape" {
                 e.stop_propagation();
-                send.emit(Msg::CloseMenu);
+                close.emit(());
             }
         })
     };
@@ -82,7 +81,7 @@ pub fn link_menu(p: &LinkMenuProps) -> Html {
             <div class="popover-head">
                 <strong>{ format!("s{a} – s{b}") }</strong>
                 <span class="link-state">{ state }</span>
-                <button class="close" aria-label="Close" onclick={send.reform(|_| Msg::CloseMenu)}>{ "×" }</button>
+                <button class="close" aria-label="Close" onclick={p.on_close.reform(|_: MouseEvent| ())}>{ "×" }</button>
             </div>
             <div class="actions">
                 { dir(a, b, p.cut_ab, Some(first.clone())) }

@@ -9,7 +9,7 @@ use yew::prelude::*;
 
 use super::fmt::style_translate;
 use super::layout::Layout;
-use super::scene::{LossView, MsgView};
+use crate::view::scene::{LossView, MsgView};
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct MessagesProps {
@@ -54,7 +54,7 @@ pub fn messages(p: &MessagesProps) -> Html {
             <g key={m.id} class={classes!("msg", m.kind)} data-kind={m.kind} style={style_translate(x, y)}>
                 <circle r="7" />
                 if labels {
-                    <text x="10" y="4">{ m.label.clone() }</text>
+                    <text x="10" y="4">{ AttrValue::from(m.label.clone()) }</text>
                 }
             </g>
         }

@@ -1,6 +1,7 @@
-//! The browser app (compiled only for wasm32). It drives a [`crate::sim::World`] in virtual time
-//! and draws it; it sends the world `Command`s and reads it, never changing a server directly.
-//! One component per file; `fmt`, `layout`, `params` and `scene` are plain helpers.
+//! The browser app (compiled only for wasm32). It renders the frames `crate::view` builds from
+//! the world and sends intents (commands, controls) back; it never reads a server directly.
+//! One component per file, whose props are data and callbacks; `clock`, `fmt`, `keys`,
+//! `layout`, `params` and `theme` are plain helpers.
 //!
 //! URL parameters: `servers` (voters, 1..=15, default 5), `observers` (0..=5), `seed`,
 //! `speed` (virtual ms per real ms), `tick`, `latency`, `jitter` (ms), `writes` (steady writes
@@ -17,6 +18,7 @@ pub mod fmt;
 mod help;
 mod inspector;
 mod invariants;
+pub mod keys;
 pub mod layout;
 mod legend;
 mod link_menu;
@@ -26,18 +28,19 @@ mod panic;
 pub mod params;
 mod partition;
 mod ring;
-pub mod scene;
+mod root;
 mod server_menu;
 mod server_node;
+pub mod theme;
 mod timers;
 
-pub use app::{App, Msg, RequestLine, Theme};
+pub use app::App;
 pub use client_box::ClientBox;
-pub use compare::{Compare, Root};
-pub use controls::Controls;
-pub use feed::{Feed, FeedLine};
+pub use compare::Compare;
+pub use controls::{Control, Controls};
+pub use feed::Feed;
 pub use help::Help;
-pub use inspector::{inspect, Inspector, InspectorData};
+pub use inspector::Inspector;
 pub use invariants::Invariants;
 pub use legend::Legend;
 pub use link_menu::LinkMenu;
@@ -47,6 +50,8 @@ pub use panic::{install_panic_hook, show_panic};
 pub use params::Params;
 pub use partition::Partition;
 pub use ring::{Ring, RingProps};
+pub use root::Root;
 pub use server_menu::ServerMenu;
 pub use server_node::ServerNode;
+pub use theme::Theme;
 pub use timers::Timers;

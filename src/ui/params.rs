@@ -10,12 +10,8 @@ use crate::sim::{Millis, WorldConfig};
 
 pub const MAX_VOTERS: usize = 15;
 pub const MAX_OBSERVERS: usize = 5;
-pub const MIN_SPEED: f64 = 0.002;
-pub const MAX_SPEED: f64 = 10.0;
-/// Virtual ms per real ms: a 20 ms message crosses in 0.4 s.
-pub const DEFAULT_SPEED: f64 = 0.05;
-/// With prefers-reduced-motion nothing travels, and things change more slowly.
-pub const REDUCED_SPEED: f64 = 0.02;
+/// The speeds live with the driver that uses them (src/view/driver.rs).
+pub use crate::view::driver::{DEFAULT_SPEED, MAX_SPEED, MIN_SPEED, REDUCED_SPEED};
 
 /// What the page simulates and how.
 #[derive(Clone, Debug, PartialEq)]

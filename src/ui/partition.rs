@@ -3,7 +3,6 @@
 
 use yew::prelude::*;
 
-use super::app::Msg;
 use crate::sim::{Command, Sid};
 
 #[derive(Properties, PartialEq, Clone)]
@@ -12,7 +11,9 @@ pub struct PartitionProps {
     /// Bumped by the `p` shortcut: focus the tool.
     pub focus: u32,
     pub any_cut: bool,
-    pub send: Callback<Msg>,
+    /// Split this group from the others.
+    pub on_partition: Callback<Vec<Sid>>,
+    pub on_command: Callback<Command>,
 }
 
 #[function_component(Partition)]
@@ -45,11 +46,11 @@ pub fn partition(p: &PartitionProps) -> Html {
         }
     });
     let split = {
-        let send = p.send.clone();
+        let send = p.on_partition.clone();
         let members = members.clone();
         let group = group.clone();
         Callback::from(move |_: MouseEvent| {
-            send.emit(Msg::Partition(members.clone()));
+            send.emit(members.clone());
             group.set(0);
         })
     };
@@ -65,7 +66,7 @@ pub fn partition(p: &PartitionProps) -> Html {
                         format!("Split {} from the rest", members.iter().map(|s| format!("s{s}")).collect::<Vec<_>>().join(", "))
                     } }
                 </button>
-                <button onclick={p.send.reform(|_| Msg::Command(Command::HealAll))} disabled={!p.any_cut}
+                <button onclick={p.on_command.reform(|_: MouseEvent| Command::HealAll)} disabled={!p.any_cut}
                     title="Heal every link (h)">{ "Heal all" }</button>
             </div>
         </fieldset>

@@ -6,9 +6,9 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::layout::{Layout, VIEW};
-use super::scene::Scene;
 use super::{Links, Messages, ServerNode, Timers};
 use crate::sim::Sid;
+use crate::view::scene::Scene;
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct RingProps {

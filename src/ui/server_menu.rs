@@ -4,7 +4,6 @@
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::app::Msg;
 use super::layout::VIEW;
 use crate::sim::{Command, ServerView, Sid};
 
@@ -16,7 +15,11 @@ pub struct ServerMenuProps {
     pub x: f64,
     pub y: f64,
     pub card_h: f64,
-    pub send: Callback<Msg>,
+    /// A fault, a repair or a write from this menu (the page closes the menu with it).
+    pub on_command: Callback<Command>,
+    /// Open the menu of the link to a peer.
+    pub on_link: Callback<(Sid, Sid)>,
+    pub on_close: Callback<()>,
 }
 
 /// `left/top` in percent of the (square) stage, placed beside the card, inside the stage.
@@ -57,25 +60,20 @@ pub fn server_menu(p: &ServerMenuProps) -> Html {
         }
     };
     let peer = peer_of(*chosen);
-    let send = &p.send;
     let cmd = |c: Command| {
-        let send = send.clone();
-        Callback::from(move |_: MouseEvent| {
-            send.emit(Msg::Command(c.clone()));
-            send.emit(Msg::CloseMenu);
-        })
+        let send = p.on_command.clone();
+        Callback::from(move |_: MouseEvent| send.emit(c.clone()))
     };
     let down = v.mode == "down";
     let write = {
-        let send = send.clone();
+        let send = p.on_command.clone();
         Callback::from(move |_: MouseEvent| {
             let t = js_sys::Date::now() as u64 % 100_000;
-            send.emit(Msg::Write {
-                at: sid,
+            send.emit(Command::Write {
+                at: Some(sid),
                 path: format!("/s{sid}"),
                 data: format!("w{t}"),
             });
-            send.emit(Msg::CloseMenu);
         })
     };
     let on_peer = {
@@ -92,15 +90,15 @@ pub fn server_menu(p: &ServerMenuProps) -> Html {
         })
     };
     let open_link = {
-        let send = send.clone();
-        Callback::from(move |_: MouseEvent| send.emit(Msg::OpenLink(sid, peer)))
+        let send = p.on_link.clone();
+        Callback::from(move |_: MouseEvent| send.emit((sid, peer)))
     };
     let onkeydown = {
-        let send = send.clone();
+        let close = p.on_close.clone();
         Callback::from(move |e: KeyboardEvent| {
             if e.key() == "Escape" {
                 e.stop_propagation();
-                send.emit(Msg::CloseMenu);
+                close.emit(());
             }
         })
     };
@@ -114,7 +112,7 @@ pub fn server_menu(p: &ServerMenuProps) -> Html {
             <div class="popover-head">
                 <strong>{ format!("s{sid}") }</strong>
                 <span class={classes!("mode-tag", v.mode)}>{ v.mode }</span>
-                <button class="close" aria-label="Close" onclick={send.reform(|_| Msg::CloseMenu)}>{ "×" }</button>
+                <button class="close" aria-label="Close" onclick={p.on_close.reform(|_: MouseEvent| ())}>{ "×" }</button>
             </div>
             <div class="actions">
                 if down {

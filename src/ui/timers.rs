@@ -8,9 +8,9 @@ use yew::prelude::*;
 
 use super::fmt::{f1, translate, unit};
 use super::layout::Layout;
-use super::scene::Countdown;
 use super::server_node::badge_geometry;
 use crate::sim::Millis;
+use crate::view::scene::Countdown;
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct TimersProps {

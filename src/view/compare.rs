@@ -1,0 +1,274 @@
+//! The comparison page's state and reducer, natively: one driver over a `Comparison` (Zab and
+//! Multi-Paxos under one clock), a frame per side, the explanations, the server picked. Its
+//! vocabulary is the main page's (`Action`, `Shortcut`), so the same keys do the same things;
+//! what the page has no room for (menus, the inspector, wipe, partitions) does nothing here.
+
+use std::rc::Rc;
+
+use super::driver::{Driver, Sim, STEADY_RATE};
+use super::frame::{Frame, FrameInput};
+use super::page::{Action, Shortcut};
+use crate::sim::compare::{Comparison, Explanation};
+use crate::sim::world::World;
+use crate::sim::{Command, Millis, Sid};
+
+pub struct ComparePage {
+    voters: usize,
+    observers: usize,
+    seed: u64,
+    pub driver: Driver<Comparison>,
+    pub zab: Rc<Frame>,
+    pub paxos: Rc<Frame>,
+    pub explanations: Rc<Vec<Explanation>>,
+    pub playing: bool,
+    /// The server every fault acts on (on both sides).
+    pub selected: Sid,
+    /// The last action's outcome: (done on both, text).
+    pub status: Option<(bool, String)>,
+    /// Set by the `t` shortcut for the root to apply.
+    pub theme_asked: bool,
+}
+
+/// What the status line says after a command applied to both sides.
+fn describe(cmd: &Command) -> String {
+    match cmd {
+        Command::Crash(s) => format!("Crashed s{s} on both sides"),
+        Command::Restart(s) => format!("Restarted s{s} on both sides"),
+        Command::Isolate(s) => format!("Cut s{s} off on both sides"),
+        Command::Cut { from, to, .. } => format!("Cut s{from}–s{to} on both sides"),
+        Command::Heal { from, to, .. } => format!("Healed s{from}–s{to} on both sides"),
+        Command::HealAll => "Healed every link on both sides".into(),
+        Command::Write {
+            at: Some(at),
+            path,
+            data,
+        } => format!("Wrote {path}={data} at s{at} on both sides"),
+        _ => "Done on both sides".into(),
+    }
+}
+
+/// The next frame of one side (no feed, no inspector on this page).
+fn side_frame(world: &World, prev: &Frame, loss_window: Millis, panels: bool) -> Frame {
+    let input = FrameInput {
+        selected: None,
+        loss_window,
+        story: None,
+        panels,
+    };
+    Frame::build(world, prev, &input)
+}
+
+fn boot(voters: usize, observers: usize, seed: u64) -> Comparison {
+    let mut cmp = Comparison::new(voters, observers, seed);
+    let _ = cmp.apply(Command::StartAll);
+    cmp
+}
+
+impl ComparePage {
+    pub fn new(voters: usize, observers: usize, seed: u64, speed: f64, writes: u32) -> Self {
+        let mut page = ComparePage {
+            voters,
+            observers,
+            seed,
+            driver: Driver::new(boot(voters, observers, seed), speed, writes),
+            zab: Rc::new(Frame::empty()),
+            paxos: Rc::new(Frame::empty()),
+            explanations: Rc::new(Vec::new()),
+            playing: true,
+            selected: 1,
+            status: None,
+            theme_asked: false,
+        };
+        page.refresh(true, None);
+        page
+    }
+
+    pub fn server_count(&self) -> Sid {
+        self.driver.sim.server_count()
+    }
+
+    fn reset(&mut self) {
+        let (speed, rate) = (self.driver.speed(), self.driver.writes.rate());
+        let cmp = boot(self.voters, self.observers, self.seed);
+        self.driver = Driver::new(cmp, speed, rate);
+        self.zab = Rc::new(Frame::empty());
+        self.paxos = Rc::new(Frame::empty());
+        self.explanations = Rc::new(Vec::new());
+        self.status = None;
+        self.refresh(true, None);
+    }
+
+    /// Builds both sides' next frames if either changed (or if `force`); the banners and
+    /// explanations only when the throttle lets them.
+    fn refresh(&mut self, force: bool, real: Option<f64>) {
+        let changed = self.driver.take_change();
+        let panels = self.driver.panels.due(real);
+        if !(force || changed || panels) {
+            return;
+        }
+        let window = self.driver.loss_window();
+        let cmp = &self.driver.sim;
+        self.zab = Rc::new(side_frame(&cmp.zab, &self.zab, window, panels));
+        self.paxos = Rc::new(side_frame(&cmp.paxos, &self.paxos, window, panels));
+        if panels && cmp.explanations().len() != self.explanations.len() {
+            self.explanations = Rc::new(cmp.explanations().to_vec());
+        }
+    }
+
+    fn apply(&mut self, cmd: Command) {
+        let text = describe(&cmd);
+        let (a, b) = self.driver.sim.apply(cmd);
+        self.status = Some(match (a, b) {
+            (Ok(()), Ok(())) => (true, text),
+            (Err(e), Ok(())) => (false, format!("Zab refused: {e}")),
+            (Ok(()), Err(e)) => (false, format!("Paxos refused: {e}")),
+            (Err(e), Err(_)) => (false, format!("Could not do that: {e}")),
+        });
+        self.refresh(true, None);
+    }
+
+    /// A click on a link: cut it both ways on both sides, or heal it if it was cut.
+    fn toggle_link(&mut self, a: Sid, b: Sid) {
+        let cut = self.zab.scene.cuts.contains(&(a, b)) || self.paxos.scene.cuts.contains(&(a, b));
+        let (from, to) = (a.min(b), a.max(b));
+        self.apply(if cut {
+            Command::Heal {
+                from,
+                to,
+                both: true,
+            }
+        } else {
+            Command::Cut {
+                from,
+                to,
+                both: true,
+            }
+        });
+    }
+
+    fn key(&mut self, k: Shortcut) -> bool {
+        let (s, n) = (self.selected, self.server_count());
+        match k {
+            Shortcut::Play => return self.reduce(Action::TogglePlay),
+            Shortcut::Step => return self.reduce(Action::Step),
+            Shortcut::Faster => return self.reduce(Action::Speed(self.driver.speed() * 1.5)),
+            Shortcut::Slower => return self.reduce(Action::Speed(self.driver.speed() / 1.5)),
+            Shortcut::Reset => self.reset(),
+            Shortcut::Select(v) if (1..=n).contains(&v) => self.selected = v,
+            Shortcut::Prev => self.selected = if s <= 1 { n } else { s - 1 },
+            Shortcut::Next => self.selected = if s >= n { 1 } else { s + 1 },
+            Shortcut::Crash => self.apply(Command::Crash(s)),
+            Shortcut::Restart => self.apply(Command::Restart(s)),
+            Shortcut::Isolate => self.apply(Command::Isolate(s)),
+            Shortcut::HealAll => self.apply(Command::HealAll),
+            Shortcut::WriteHere => {
+                let t = self.driver.sim.now();
+                self.apply(Command::Write {
+                    at: Some(s),
+                    path: format!("/s{s}"),
+                    data: format!("t{t}"),
+                });
+            }
+            Shortcut::AutoWrite => {
+                let on = self.driver.writes.rate() > 0;
+                self.driver.set_writes(if on { 0 } else { STEADY_RATE });
+            }
+            Shortcut::Theme => self.theme_asked = true,
+            // Not on this page (the keymap does not send them here).
+            _ => return false,
+        }
+        true
+    }
+
+    /// Applies one action; true if the page must be drawn again.
+    pub fn reduce(&mut self, action: Action) -> bool {
+        match action {
+            Action::Tick { real_ms, at } => {
+                if !self.playing {
+                    return false;
+                }
+                self.driver.play(real_ms);
+                self.refresh(false, Some(at));
+            }
+            Action::TogglePlay => self.playing = !self.playing,
+            Action::Step => {
+                self.playing = false;
+                self.driver.step();
+                self.refresh(true, None);
+            }
+            Action::Speed(s) => {
+                self.driver.set_speed(s);
+            }
+            Action::Reset => self.reset(),
+            Action::Command(cmd) | Action::MenuCommand(cmd) => self.apply(cmd),
+            Action::Writes(rate) => self.driver.set_writes(rate),
+            Action::Select(Some(s)) | Action::OpenServer(s) => {
+                return self.key(Shortcut::Select(s))
+            }
+            Action::OpenLink(a, b) => self.toggle_link(a, b),
+            Action::Key(k) => return self.key(k),
+            Action::Partition(_) | Action::Select(None) | Action::CloseMenu | Action::Help(_) => {
+                return false
+            }
+        }
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tick(p: &mut ComparePage, frames: usize) {
+        for i in 0..frames {
+            p.reduce(Action::Tick {
+                real_ms: 1000.0 / 60.0,
+                at: i as f64 * 1000.0 / 60.0,
+            });
+        }
+    }
+
+    #[test]
+    fn one_crash_acts_on_both_sides_and_both_frames_show_it() {
+        let mut p = ComparePage::new(3, 0, 1, 1.0, 0);
+        tick(&mut p, 240);
+        let leader = p.driver.sim.zab.stable_leader().expect("a Zab leader");
+        p.reduce(Action::Select(Some(leader)));
+        p.reduce(Action::Key(Shortcut::Crash));
+        assert_eq!(
+            p.status,
+            Some((true, format!("Crashed s{leader} on both sides")))
+        );
+        let i = leader as usize - 1;
+        assert_eq!(p.zab.scene.servers[i].mode, "down");
+        assert_eq!(p.paxos.scene.servers[i].mode, "down");
+        // The banners are each protocol's own.
+        assert!(matches!(
+            p.zab.banner.stage,
+            "electing" | "discovery" | "sync" | "broadcast"
+        ));
+        tick(&mut p, 240);
+        assert!(p
+            .driver
+            .sim
+            .zab
+            .stable_leader()
+            .is_some_and(|l| l != leader));
+        assert!(!p.explanations.is_empty(), "the crash is explained");
+        // A key the comparison has no room for does nothing.
+        assert!(!p.reduce(Action::Key(Shortcut::Wipe)));
+    }
+
+    #[test]
+    fn steady_writes_run_on_both_and_a_link_click_cuts_then_heals() {
+        let mut p = ComparePage::new(3, 0, 2, 1.0, 20);
+        tick(&mut p, 300);
+        assert!(p.driver.writes.made() >= 90);
+        assert!(!p.driver.sim.paxos.paxos_chosen().is_empty());
+        assert!(p.driver.sim.zab.max_logged_zxid().counter() > 50);
+        p.reduce(Action::OpenLink(2, 1));
+        assert!(p.zab.scene.cuts.contains(&(1, 2)) && p.paxos.scene.cuts.contains(&(2, 1)));
+        p.reduce(Action::OpenLink(1, 2));
+        assert!(p.zab.scene.cuts.is_empty() && p.paxos.scene.cuts.is_empty());
+    }
+}

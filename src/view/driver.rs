@@ -1,0 +1,342 @@
+//! The one driver both pages use: it owns what it simulates (one world, or a comparison of two
+//! under one clock), lets virtual time flow at a speed, makes the steady writes due on the way,
+//! and says when the text panels may be redrawn (a few times a second while the animation
+//! runs, at once after a click).
+
+use crate::sim::compare::Comparison;
+use crate::sim::world::World;
+use crate::sim::{Command, Millis, Sid};
+
+/// Slowest and fastest speeds, in virtual ms per real ms.
+pub const MIN_SPEED: f64 = 0.002;
+pub const MAX_SPEED: f64 = 10.0;
+/// The speed a page starts at, and the one it starts at when the person prefers less motion.
+pub const DEFAULT_SPEED: f64 = 0.05;
+pub const REDUCED_SPEED: f64 = 0.02;
+/// Real milliseconds between two updates of the text panels while the animation runs.
+pub const PANEL_MS: f64 = 250.0;
+/// The steady writes a toggle switches on, per virtual second.
+pub const STEADY_RATE: u32 = 10;
+
+/// What a driver can drive: a world, or two in step.
+pub trait Sim {
+    fn run_until(&mut self, t: Millis);
+    fn now(&self) -> Millis;
+    fn next_event_at(&self) -> Option<Millis>;
+    fn server_count(&self) -> Sid;
+    fn is_up(&self, sid: Sid) -> bool;
+    /// Applies a command now; a comparison applies it to both sides and reports the first
+    /// refusal.
+    fn apply(&mut self, cmd: Command) -> Result<(), String>;
+    /// Grows with every event processed: equal counts, nothing happened.
+    fn changes(&self) -> u64;
+}
+
+impl Sim for World {
+    fn run_until(&mut self, t: Millis) {
+        World::run_until(self, t)
+    }
+    fn now(&self) -> Millis {
+        World::now(self)
+    }
+    fn next_event_at(&self) -> Option<Millis> {
+        World::next_event_at(self)
+    }
+    fn server_count(&self) -> Sid {
+        self.ensemble().server_count() as Sid
+    }
+    fn is_up(&self, sid: Sid) -> bool {
+        World::is_up(self, sid)
+    }
+    fn apply(&mut self, cmd: Command) -> Result<(), String> {
+        World::apply(self, cmd)
+    }
+    fn changes(&self) -> u64 {
+        self.events_processed()
+    }
+}
+
+impl Sim for Comparison {
+    fn run_until(&mut self, t: Millis) {
+        Comparison::run_until(self, t)
+    }
+    fn now(&self) -> Millis {
+        Comparison::now(self)
+    }
+    fn next_event_at(&self) -> Option<Millis> {
+        match (self.zab.next_event_at(), self.paxos.next_event_at()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+    fn server_count(&self) -> Sid {
+        self.zab.ensemble().server_count() as Sid
+    }
+    fn is_up(&self, sid: Sid) -> bool {
+        self.zab.is_up(sid) || self.paxos.is_up(sid)
+    }
+    fn apply(&mut self, cmd: Command) -> Result<(), String> {
+        let (a, b) = Comparison::apply(self, cmd);
+        a.and(b)
+    }
+    fn changes(&self) -> u64 {
+        self.zab.events_processed() + self.paxos.events_processed()
+    }
+}
+
+/// Steady client writes: `rate` per virtual second, at the servers in turn (those up), so
+/// that followers forward some to the leader.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SteadyWrites {
+    rate: u32,
+    next_at: Option<Millis>,
+    made: u64,
+}
+
+impl SteadyWrites {
+    pub fn new(rate: u32, now: Millis) -> SteadyWrites {
+        let mut w = SteadyWrites::default();
+        w.set_rate(rate, now);
+        w
+    }
+
+    pub fn rate(&self) -> u32 {
+        self.rate
+    }
+
+    /// How many writes were made so far.
+    pub fn made(&self) -> u64 {
+        self.made
+    }
+
+    /// A new rate from `now` on (0: off).
+    pub fn set_rate(&mut self, rate: u32, now: Millis) {
+        self.rate = rate;
+        self.next_at = self.period().map(|p| now + p);
+    }
+
+    fn period(&self) -> Option<Millis> {
+        (self.rate > 0).then(|| (1000 / self.rate as u64).max(1))
+    }
+
+    /// Runs `sim` to `target`, stopping at each write due on the way to make it. (A trait
+    /// object: one copy of this code serves both pages.)
+    fn run(&mut self, sim: &mut dyn Sim, target: Millis) {
+        while let (Some(at), Some(period)) = (self.next_at, self.period()) {
+            if at > target {
+                break;
+            }
+            sim.run_until(at);
+            self.write(sim);
+            self.next_at = Some(at + period);
+        }
+        sim.run_until(target);
+    }
+
+    fn write(&mut self, sim: &mut dyn Sim) {
+        let n = sim.server_count() as u64;
+        let Some(at) = (0..n)
+            .map(|k| ((self.made + k) % n) as Sid + 1)
+            .find(|s| sim.is_up(*s))
+        else {
+            return;
+        };
+        self.made += 1;
+        // A refusal (no leader yet) is part of the picture, not an error.
+        let _ = sim.apply(Command::Write {
+            at: Some(at),
+            path: format!("/auto/k{}", self.made % 8),
+            data: self.made.to_string(),
+        });
+    }
+}
+
+/// Lets something happen at most every `every` real ms (the text panels while playing).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Throttle {
+    every: f64,
+    last: f64,
+}
+
+impl Throttle {
+    pub fn new(every: f64) -> Throttle {
+        Throttle {
+            every,
+            last: f64::MIN,
+        }
+    }
+
+    /// True if it may happen at real time `now` (`None`: now, after a click).
+    pub fn due(&mut self, now: Option<f64>) -> bool {
+        match now {
+            None => true,
+            Some(t) if t - self.last >= self.every => {
+                self.last = t;
+                true
+            }
+            Some(_) => false,
+        }
+    }
+}
+
+/// Virtual time, speed and steady writes around one `Sim`.
+pub struct Driver<S> {
+    pub sim: S,
+    /// Virtual time, fractional (the world's clock is whole ms).
+    vt: f64,
+    speed: f64,
+    pub writes: SteadyWrites,
+    pub panels: Throttle,
+    /// `sim.changes()` when the page last read it.
+    seen: Option<u64>,
+}
+
+impl<S: Sim> Driver<S> {
+    pub fn new(sim: S, speed: f64, writes: u32) -> Driver<S> {
+        let now = sim.now();
+        Driver {
+            sim,
+            vt: now as f64,
+            speed: speed.clamp(MIN_SPEED, MAX_SPEED),
+            writes: SteadyWrites::new(writes, now),
+            panels: Throttle::new(PANEL_MS),
+            seen: None,
+        }
+    }
+
+    pub fn vt(&self) -> f64 {
+        self.vt
+    }
+
+    pub fn speed(&self) -> f64 {
+        self.speed
+    }
+
+    /// Sets the speed, kept within MIN_SPEED..=MAX_SPEED; returns it.
+    pub fn set_speed(&mut self, speed: f64) -> f64 {
+        self.speed = speed.clamp(MIN_SPEED, MAX_SPEED);
+        self.speed
+    }
+
+    pub fn set_writes(&mut self, rate: u32) {
+        let now = self.sim.now();
+        self.writes.set_rate(rate, now);
+    }
+
+    /// Lets `real_ms` of real time pass at the current speed.
+    pub fn play(&mut self, real_ms: f64) {
+        self.run_to(self.vt + real_ms * self.speed);
+    }
+
+    /// Runs to the next event and stands exactly at its time (nothing if none is due).
+    pub fn step(&mut self) {
+        if let Some(at) = self.sim.next_event_at() {
+            self.run_to(at.max(self.vt.ceil() as Millis) as f64);
+        }
+    }
+
+    fn run_to(&mut self, target: f64) {
+        self.writes
+            .run(&mut self.sim, target.floor().max(0.0) as Millis);
+        self.vt = target.max(self.sim.now() as f64);
+    }
+
+    /// True once per change of the simulation (and the first time it is asked).
+    pub fn take_change(&mut self) -> bool {
+        let now = self.sim.changes();
+        let changed = self.seen != Some(now);
+        self.seen = Some(now);
+        changed
+    }
+
+    /// How long a lost message stays drawn, in virtual ms: about 0.9 s of real time.
+    pub fn loss_window(&self) -> Millis {
+        ((900.0 * self.speed) as Millis).max(1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::WorldConfig;
+
+    fn world(voters: usize, seed: u64) -> World {
+        let mut w = World::new(WorldConfig::new(voters, 0, seed));
+        w.apply(Command::StartAll).unwrap();
+        w
+    }
+
+    #[test]
+    fn steady_writes_commit_at_their_rate_and_take_turns() {
+        let mut d = Driver::new(world(3, 1), 1.0, 20);
+        // 10 s of virtual time in 60 fps frames.
+        for _ in 0..600 {
+            d.play(1000.0 / 60.0);
+        }
+        assert!((d.vt() - 10_000.0).abs() < 1.0, "{}", d.vt());
+        // 20 per virtual second (the one due at exactly 10 s may fall after the last frame).
+        assert!(
+            (199..=200).contains(&d.writes.made()),
+            "{}",
+            d.writes.made()
+        );
+        let leader = d.sim.stable_leader().expect("a leader");
+        let committed = d.sim.server(leader).unwrap().committed;
+        // Writes refused before the first election are lost; the rest commit.
+        assert!(committed.counter() >= 150, "{committed}");
+        assert!(d.sim.violations().is_empty());
+    }
+
+    #[test]
+    fn steady_writes_skip_a_crashed_server_and_stop_when_off() {
+        let mut d = Driver::new(world(3, 2), 1.0, 10);
+        d.play(3_000.0);
+        d.sim.apply(Command::Crash(2)).unwrap();
+        let before = d.sim.last_request_id();
+        d.play(1_000.0);
+        assert_eq!(
+            d.sim.last_request_id() - before,
+            10,
+            "every write made, none at s2"
+        );
+        d.set_writes(0);
+        let made = d.writes.made();
+        d.play(1_000.0);
+        assert_eq!(d.writes.made(), made);
+    }
+
+    #[test]
+    fn one_driver_runs_a_comparison_in_step() {
+        let cmp = Comparison::new(3, 0, 4);
+        let mut d = Driver::new(cmp, 0.5, 10);
+        Sim::apply(&mut d.sim, Command::StartAll).unwrap();
+        for _ in 0..240 {
+            d.play(1000.0 / 60.0);
+        }
+        assert_eq!(d.sim.zab.now(), d.sim.paxos.now());
+        assert!((d.vt() - 2_000.0).abs() < 1.0, "{}", d.vt());
+        assert!(d.writes.made() >= 19);
+        assert!(d.take_change());
+        assert!(!d.take_change(), "nothing happened since");
+    }
+
+    #[test]
+    fn a_step_stands_at_the_next_event_and_speed_is_clamped() {
+        let mut d = Driver::new(world(3, 3), 100.0, 0);
+        assert_eq!(d.speed(), MAX_SPEED);
+        let next = d.sim.next_event_at().unwrap();
+        d.step();
+        assert_eq!(d.vt(), next as f64);
+        assert_eq!(d.set_speed(0.0), MIN_SPEED);
+    }
+
+    #[test]
+    fn the_panel_throttle_lets_one_update_through_per_period() {
+        let mut t = Throttle::new(PANEL_MS);
+        assert!(t.due(Some(0.0)));
+        assert!(!t.due(Some(100.0)));
+        assert!(t.due(None), "a click shows at once");
+        assert!(t.due(Some(260.0)));
+        assert!(!t.due(Some(400.0)));
+    }
+}

@@ -1,0 +1,29 @@
+//! What a page shows, computed natively from the engine and tested by `cargo test`: no browser
+//! crate here. The page (src/ui) only renders a [`frame::Frame`] and sends intents.
+//!
+//! - `driver`: virtual time, speed, steady writes and the panel throttle, for one world or a
+//!   comparison of two (both pages use it).
+//! - `frame`: one `Frame` per change, from the world and the previous frame.
+//! - `page`: the single-ensemble page's state and its reducer (`Page::reduce(Action)`).
+//! - `compare`: the same for the side-by-side comparison (`ComparePage::reduce(Action)`).
+//! - `scene`: servers, messages in flight, losses, cuts, countdowns, PINGs.
+//! - `banner`: the phase banner for every protocol.
+//! - `inspector`: the data for the one selected server.
+//! - `requests`: the client requests the page follows, and their lines.
+//! - `feed`: the page's feed, read from the world by sequence number.
+//!
+//! src/sim never imports this module.
+
+pub mod banner;
+pub mod compare;
+pub mod driver;
+pub mod feed;
+pub mod frame;
+pub mod inspector;
+pub mod page;
+pub mod requests;
+pub mod scene;
+
+pub use driver::{Driver, Sim};
+pub use frame::{Frame, FrameInput};
+pub use page::{Action, Page, Shortcut};

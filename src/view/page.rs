@@ -1,0 +1,502 @@
+//! The single-ensemble page's state and its reducer, natively: what is selected and open, the
+//! driver, the story and the frame. `Page::reduce` takes one `Action` (a click, a key, an
+//! animation frame) and rebuilds the frame at most once; the Yew root only adds what needs a
+//! browser (the clock, the URL, the theme) and renders `page.frame`.
+
+use std::rc::Rc;
+
+use super::driver::{Driver, STEADY_RATE};
+use super::feed::Story;
+use super::frame::{Frame, FrameInput};
+use crate::sim::narrate::Kind;
+use crate::sim::world::WorldConfig;
+use crate::sim::{Command, Sid, World};
+
+/// What a key stands for on a page (the keymap in src/ui/keys.rs binds keys to these).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Shortcut {
+    Play,
+    Step,
+    Faster,
+    Slower,
+    Reset,
+    Select(Sid),
+    SelectLeader,
+    Prev,
+    Next,
+    Crash,
+    Restart,
+    Wipe,
+    Isolate,
+    WriteHere,
+    HealAll,
+    AutoWrite,
+    Partition,
+    Menu,
+    Theme,
+    Help,
+    Escape,
+}
+
+/// Which popover is open.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Menu {
+    None,
+    Server(Sid),
+    Link(Sid, Sid),
+}
+
+/// Everything that changes the page.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// An animation frame: `real_ms` of real time passed; `at` is the frame's timestamp.
+    Tick {
+        real_ms: f64,
+        at: f64,
+    },
+    TogglePlay,
+    Step,
+    /// Virtual ms per real ms.
+    Speed(f64),
+    Reset,
+    /// A fault, a repair or a write (a link menu, the client box, the partition tool).
+    Command(Command),
+    /// The same from the server menu, which closes with it (one click, one update).
+    MenuCommand(Command),
+    /// Steady writes per virtual second (0: off).
+    Writes(u32),
+    /// Cut every link between the group and the others, both ways.
+    Partition(Vec<Sid>),
+    Select(Option<Sid>),
+    OpenServer(Sid),
+    OpenLink(Sid, Sid),
+    CloseMenu,
+    Help(bool),
+    Key(Shortcut),
+}
+
+pub struct Page {
+    config: WorldConfig,
+    pub driver: Driver<World>,
+    pub story: Story,
+    pub frame: Rc<Frame>,
+    pub playing: bool,
+    pub selected: Option<Sid>,
+    pub menu: Menu,
+    pub help: bool,
+    /// The outcome of the last action, when it needs saying ("Could not do that: …").
+    pub status: Option<String>,
+    /// Bumped by the `p` shortcut: the partition tool takes the focus.
+    pub partition_focus: u32,
+    /// Set by the `t` shortcut for the root to apply (a theme needs the browser).
+    pub theme_asked: bool,
+}
+
+fn boot(config: &WorldConfig) -> World {
+    let mut world = World::new(config.clone());
+    world.enable_feed();
+    world
+        .apply(Command::StartAll)
+        .expect("StartAll on a fresh world");
+    world
+}
+
+/// The feed's first line: what this ensemble is.
+fn introduce(cfg: &WorldConfig) -> String {
+    let e = &cfg.ensemble;
+    let observers = if e.observers.is_empty() {
+        String::new()
+    } else {
+        format!(" + {} observers", e.observers.len())
+    };
+    format!(
+        "A new ensemble: {} voters{observers}, seed {}, tickTime {} ms, latency {}–{} ms",
+        e.voters.len(),
+        cfg.seed,
+        e.tick_ms,
+        cfg.latency_min,
+        cfg.latency_max
+    )
+}
+
+impl Page {
+    pub fn new(config: WorldConfig, speed: f64, writes: u32) -> Page {
+        let mut page = Page {
+            driver: Driver::new(boot(&config), speed, writes),
+            config,
+            story: Story::new(),
+            frame: Rc::new(Frame::empty()),
+            playing: true,
+            selected: None,
+            menu: Menu::None,
+            help: false,
+            status: None,
+            partition_focus: 0,
+            theme_asked: false,
+        };
+        page.reset();
+        page
+    }
+
+    pub fn world(&self) -> &World {
+        &self.driver.sim
+    }
+
+    pub fn server_count(&self) -> Sid {
+        self.world().ensemble().server_count() as Sid
+    }
+
+    /// A new world with these settings (the speed and steady writes stay).
+    pub fn configure(&mut self, config: WorldConfig, writes: u32) {
+        self.config = config;
+        self.driver.set_writes(writes);
+        self.reset();
+    }
+
+    fn reset(&mut self) {
+        let (speed, writes) = (self.driver.speed(), self.driver.writes.rate());
+        self.driver = Driver::new(boot(&self.config), speed, writes);
+        self.frame = Rc::new(Frame::empty());
+        self.story = Story::new();
+        self.story.push(0, Kind::You, introduce(&self.config));
+        self.menu = Menu::None;
+        self.status = None;
+        let n = self.server_count();
+        if self.selected.is_some_and(|s| s > n) {
+            self.selected = None;
+        }
+        self.refresh(true, None);
+    }
+
+    /// Builds the next frame if the world changed (or if `force`). The text panels follow
+    /// only when the driver's throttle lets them at real time `real` (`None`: at once).
+    fn refresh(&mut self, force: bool, real: Option<f64>) {
+        let changed = self.driver.take_change();
+        let panels = self.driver.panels.due(real);
+        if !(force || changed || panels) {
+            return;
+        }
+        self.story.read(&self.driver.sim);
+        let input = FrameInput {
+            selected: self.selected,
+            loss_window: self.driver.loss_window(),
+            story: Some(&self.story),
+            panels,
+        };
+        self.frame = Rc::new(Frame::build(&self.driver.sim, &self.frame, &input));
+    }
+
+    fn apply(&mut self, cmd: Command) {
+        self.status = match self.story.apply(&mut self.driver.sim, cmd) {
+            Ok(()) => None,
+            Err(e) => Some(format!("Could not do that: {e}")),
+        };
+        self.refresh(true, None);
+    }
+
+    fn partition(&mut self, group: Vec<Sid>) {
+        let n = self.server_count();
+        if group.is_empty() || group.len() as Sid >= n {
+            self.status = Some("Pick some servers, not all of them, to split from the rest".into());
+            return;
+        }
+        // One engine command: the run's log says `partition 1,2`, not a dozen cuts.
+        let _ = self
+            .driver
+            .sim
+            .apply(Command::Partition(vec![group.clone()]));
+        let names: Vec<String> = group.iter().map(|s| format!("s{s}")).collect();
+        let now = self.world().now();
+        let text = format!("You split {} from the rest", names.join(", "));
+        self.story.push(now, Kind::You, text);
+        self.status = None;
+        self.refresh(true, None);
+    }
+
+    fn set_writes(&mut self, rate: u32) {
+        self.driver.set_writes(rate);
+        let text = if rate > 0 {
+            format!("Steady writes on: {rate} per virtual second, at each server in turn")
+        } else {
+            "Steady writes off".into()
+        };
+        let now = self.world().now();
+        self.story.push(now, Kind::You, text);
+        self.refresh(true, None);
+    }
+
+    fn select(&mut self, s: Option<Sid>) {
+        self.selected = s;
+        if let Menu::Server(m) = self.menu {
+            if Some(m) != s {
+                self.menu = Menu::None;
+            }
+        }
+        self.refresh(true, None);
+    }
+
+    /// The selected server, or a hint to select one.
+    fn target(&mut self) -> Option<Sid> {
+        if self.selected.is_none() {
+            self.status =
+                Some("Select a server first (keys 1–9, [ and ], or l for the leader)".into());
+        }
+        self.selected
+    }
+
+    /// The action a shortcut stands for here, if any; `Err(redraw)` when it is handled
+    /// without one (or does nothing).
+    fn action_of(&mut self, k: Shortcut) -> Result<Action, bool> {
+        let n = self.server_count();
+        let sel = self.selected;
+        let now = self.world().now();
+        let fault = move |s: Sid| match k {
+            Shortcut::Crash => Command::Crash(s),
+            Shortcut::Restart => Command::Restart(s),
+            Shortcut::Wipe => Command::Wipe(s),
+            Shortcut::Isolate => Command::Isolate(s),
+            _ => Command::Write {
+                at: Some(s),
+                path: format!("/s{s}"),
+                data: format!("t{now}"),
+            },
+        };
+        Ok(match k {
+            Shortcut::Play => Action::TogglePlay,
+            Shortcut::Step => Action::Step,
+            Shortcut::Faster => Action::Speed(self.driver.speed() * 1.5),
+            Shortcut::Slower => Action::Speed(self.driver.speed() / 1.5),
+            Shortcut::Reset => Action::Reset,
+            Shortcut::Select(s) if (1..=n).contains(&s) => Action::Select(Some(s)),
+            Shortcut::Select(_) => return Err(false),
+            Shortcut::SelectLeader => {
+                let l = self.world().serving_leader().or_else(|| {
+                    let servers = &self.frame.scene.servers;
+                    servers.iter().find(|v| v.mode == "leader").map(|v| v.id)
+                });
+                Action::Select(l)
+            }
+            Shortcut::Prev => {
+                Action::Select(Some(sel.map_or(n, |s| if s <= 1 { n } else { s - 1 })))
+            }
+            Shortcut::Next => {
+                Action::Select(Some(sel.map_or(1, |s| if s >= n { 1 } else { s + 1 })))
+            }
+            Shortcut::Crash
+            | Shortcut::Restart
+            | Shortcut::Wipe
+            | Shortcut::Isolate
+            | Shortcut::WriteHere => match self.target() {
+                Some(s) => Action::Command(fault(s)),
+                None => return Err(true),
+            },
+            Shortcut::HealAll => Action::Command(Command::HealAll),
+            Shortcut::AutoWrite => Action::Writes(if self.driver.writes.rate() > 0 {
+                0
+            } else {
+                STEADY_RATE
+            }),
+            Shortcut::Partition => {
+                self.partition_focus += 1;
+                return Err(true);
+            }
+            Shortcut::Menu => match sel {
+                Some(s) => Action::OpenServer(s),
+                None => return Err(false),
+            },
+            Shortcut::Theme => {
+                self.theme_asked = true;
+                return Err(true);
+            }
+            Shortcut::Help => Action::Help(!self.help),
+            Shortcut::Escape if self.help => Action::Help(false),
+            Shortcut::Escape if self.menu != Menu::None => Action::CloseMenu,
+            Shortcut::Escape => Action::Select(None),
+        })
+    }
+
+    /// Applies one action; true if the page must be drawn again.
+    pub fn reduce(&mut self, action: Action) -> bool {
+        match action {
+            Action::Tick { real_ms, at } => {
+                if !self.playing {
+                    return false;
+                }
+                self.driver.play(real_ms);
+                self.refresh(false, Some(at));
+            }
+            Action::TogglePlay => self.playing = !self.playing,
+            Action::Step => {
+                self.playing = false;
+                self.driver.step();
+                self.refresh(true, None);
+            }
+            Action::Speed(s) => {
+                self.driver.set_speed(s);
+            }
+            Action::Reset => self.reset(),
+            Action::Command(cmd) => self.apply(cmd),
+            Action::MenuCommand(cmd) => {
+                self.menu = Menu::None;
+                self.apply(cmd);
+            }
+            Action::Writes(rate) => self.set_writes(rate),
+            Action::Partition(group) => self.partition(group),
+            Action::Select(s) => self.select(s),
+            Action::OpenServer(s) => {
+                self.menu = Menu::Server(s);
+                self.select(Some(s));
+            }
+            Action::OpenLink(a, b) => self.menu = Menu::Link(a.min(b), a.max(b)),
+            Action::CloseMenu => {
+                return std::mem::replace(&mut self.menu, Menu::None) != Menu::None;
+            }
+            Action::Help(open) => self.help = open,
+            Action::Key(k) => {
+                return match self.action_of(k) {
+                    Ok(a) => self.reduce(a),
+                    Err(redraw) => redraw,
+                };
+            }
+        }
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page() -> Page {
+        let mut p = Page::new(WorldConfig::new(3, 0, 5), 1.0, 0);
+        // Three virtual seconds at 60 frames a second: a leader by then.
+        for i in 0..180 {
+            p.reduce(Action::Tick {
+                real_ms: 1000.0 / 60.0,
+                at: i as f64 * 1000.0 / 60.0,
+            });
+        }
+        p
+    }
+
+    #[test]
+    fn a_menu_click_is_one_update_that_closes_the_menu() {
+        let mut p = page();
+        let leader = p.world().stable_leader().unwrap();
+        assert!(p.reduce(Action::OpenServer(leader)));
+        assert_eq!((p.menu, p.selected), (Menu::Server(leader), Some(leader)));
+        assert_eq!(p.frame.inspector.as_ref().unwrap().mode, "leader");
+        assert!(p.reduce(Action::MenuCommand(Command::Crash(leader))));
+        assert_eq!(p.menu, Menu::None);
+        assert!(!p.world().is_up(leader));
+        // The frame already shows it: the card, the inspector and the feed.
+        assert_eq!(p.frame.scene.servers[leader as usize - 1].mode, "down");
+        assert_eq!(p.frame.inspector.as_ref().unwrap().mode, "down");
+        assert!(p
+            .frame
+            .feed
+            .back()
+            .unwrap()
+            .text
+            .starts_with(&format!("You crashed s{leader}")));
+    }
+
+    #[test]
+    fn keys_act_on_the_selection_and_escape_unwinds() {
+        let mut p = page();
+        assert!(p.reduce(Action::Key(Shortcut::Crash)));
+        assert!(p
+            .status
+            .as_deref()
+            .unwrap()
+            .starts_with("Select a server first"));
+        assert!(
+            !p.reduce(Action::Key(Shortcut::Select(9))),
+            "no s9 in three"
+        );
+        p.reduce(Action::Key(Shortcut::Select(2)));
+        p.reduce(Action::Key(Shortcut::Crash));
+        assert!(!p.world().is_up(2));
+        assert_eq!(p.status, None);
+        p.reduce(Action::Key(Shortcut::Crash));
+        assert!(
+            p.status
+                .as_deref()
+                .unwrap()
+                .starts_with("Could not do that"),
+            "{:?}",
+            p.status
+        );
+        p.reduce(Action::Key(Shortcut::Restart));
+        assert!(p.world().is_up(2));
+        p.reduce(Action::Key(Shortcut::Prev));
+        assert_eq!(p.selected, Some(1));
+        p.reduce(Action::Key(Shortcut::Prev));
+        assert_eq!(p.selected, Some(3), "wraps around");
+        p.reduce(Action::Key(Shortcut::Menu));
+        p.reduce(Action::Key(Shortcut::Help));
+        p.reduce(Action::Key(Shortcut::Escape));
+        assert!(!p.help && p.menu == Menu::Server(3));
+        p.reduce(Action::Key(Shortcut::Escape));
+        assert_eq!((p.menu, p.selected), (Menu::None, Some(3)));
+        p.reduce(Action::Key(Shortcut::Escape));
+        assert_eq!(p.selected, None);
+        assert!(p.frame.inspector.is_none());
+    }
+
+    #[test]
+    fn steady_writes_from_the_key_commit_and_a_reset_keeps_the_settings() {
+        let mut p = page();
+        p.reduce(Action::Key(Shortcut::AutoWrite));
+        assert_eq!(p.driver.writes.rate(), STEADY_RATE);
+        assert!(p
+            .frame
+            .feed
+            .back()
+            .unwrap()
+            .text
+            .starts_with("Steady writes on: 10"));
+        let before = p.world().max_logged_zxid();
+        for i in 0..120 {
+            p.reduce(Action::Tick {
+                real_ms: 1000.0 / 60.0,
+                at: 10_000.0 + i as f64 * 1000.0 / 60.0,
+            });
+        }
+        assert!(p.world().max_logged_zxid().counter() >= before.counter() + 15);
+        p.reduce(Action::Speed(2.0));
+        p.reduce(Action::Reset);
+        assert_eq!(p.world().now(), 0);
+        assert_eq!(
+            (p.driver.speed(), p.driver.writes.rate()),
+            (2.0, STEADY_RATE)
+        );
+        assert!(p.frame.feed[0]
+            .text
+            .starts_with("A new ensemble: 3 voters, seed 5"));
+    }
+
+    #[test]
+    fn a_partition_cuts_every_link_across_and_step_pauses() {
+        let mut p = page();
+        p.reduce(Action::Partition(vec![1]));
+        assert_eq!(p.frame.scene.cuts.len(), 4, "{:?}", p.frame.scene.cuts);
+        p.reduce(Action::Partition(vec![1, 2, 3]));
+        assert!(p
+            .status
+            .as_deref()
+            .unwrap()
+            .starts_with("Pick some servers"));
+        let next = p.world().next_event_at().unwrap();
+        p.reduce(Action::Key(Shortcut::Step));
+        assert!(!p.playing);
+        assert_eq!(p.driver.vt(), next as f64);
+        assert!(
+            !p.reduce(Action::Tick {
+                real_ms: 16.0,
+                at: 99_999.0
+            }),
+            "paused"
+        );
+    }
+}
