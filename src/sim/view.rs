@@ -5,17 +5,96 @@ use super::paxos::{Ballot, PaxosDisk, PaxosMode, PaxosRole, PaxosServer, Slot};
 use super::types::{Epoch, Millis, Sid, Zxid};
 use super::world::World;
 use super::zab::leader::LeaderPhase;
+use super::zab::learner::LearnerStage;
 use super::zab::{Role, Server, Vote};
 use serde_json::json;
+
+/// A server's mode, as `srvr` names it (plus DOWN in the simulator).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Mode {
+    Leader,
+    Follower,
+    Observer,
+    Looking,
+    Down,
+}
+
+impl Mode {
+    /// The word `status`, the page's CSS and `data-mode` use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Leader => "leader",
+            Mode::Follower => "follower",
+            Mode::Observer => "observer",
+            Mode::Looking => "looking",
+            Mode::Down => "down",
+        }
+    }
+}
+
+impl std::fmt::Display for Mode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Display for Phase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a server stands in its protocol: Zab's phases, or a Paxos server's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Phase {
+    Election,
+    Discovery,
+    Synchronization,
+    Broadcast,
+    Down,
+    /// Paxos: running phase 1 with its own ballot.
+    Prepare,
+    /// Paxos: a leader past phase 1, proposing.
+    Propose,
+    /// Paxos: an observer, learning only.
+    Learning,
+    /// Paxos: following a known leader.
+    Following,
+    /// Single-decree Paxos: the decree is learned.
+    Learned,
+    /// Paxos: no leader known yet.
+    Waiting,
+}
+
+impl Phase {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::Election => "ELECTION",
+            Phase::Discovery => "DISCOVERY",
+            Phase::Synchronization => "SYNCHRONIZATION",
+            Phase::Broadcast => "BROADCAST",
+            Phase::Down => "DOWN",
+            Phase::Prepare => "PHASE 1",
+            Phase::Propose => "PHASE 2",
+            Phase::Learning => "LEARNING",
+            Phase::Following => "FOLLOWING",
+            Phase::Learned => "LEARNED",
+            Phase::Waiting => "WAITING",
+        }
+    }
+
+    /// Serving: a Zab leader or learner in BROADCAST, a Paxos leader proposing.
+    pub fn is_serving(self) -> bool {
+        matches!(self, Phase::Broadcast | Phase::Propose)
+    }
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct ServerView {
     pub id: Sid,
     pub observer: bool,
-    /// "leader" | "follower" | "observer" | "looking" | "down"
-    pub mode: &'static str,
-    /// Zab phase: ELECTION, DISCOVERY, SYNCHRONIZATION, BROADCAST (or DOWN).
-    pub phase: &'static str,
+    pub mode: Mode,
+    pub phase: Phase,
     /// What `srvr` reports as Zxid: the last processed zxid.
     pub zxid: Zxid,
     pub last_logged: Zxid,
@@ -126,11 +205,27 @@ pub fn server_view_of(world: &World, sid: Sid) -> ServerView {
 
 fn server_view(s: &Server) -> ServerView {
     let (mode, phase, vote) = match &s.role {
-        Role::Looking(e) => ("looking", "ELECTION", Some(e.proposal)),
-        Role::Leading(l) => ("leader", l.phase.as_str(), Some(s.current_vote.0)),
+        Role::Looking(e) => (Mode::Looking, Phase::Election, Some(e.proposal)),
+        Role::Leading(l) => (
+            Mode::Leader,
+            match l.phase {
+                LeaderPhase::Discovery => Phase::Discovery,
+                LeaderPhase::Synchronization => Phase::Synchronization,
+                LeaderPhase::Broadcast => Phase::Broadcast,
+            },
+            Some(s.current_vote.0),
+        ),
         Role::Learning(l) => (
-            if l.observer { "observer" } else { "follower" },
-            l.stage.phase_name(),
+            if l.observer {
+                Mode::Observer
+            } else {
+                Mode::Follower
+            },
+            match l.stage {
+                LearnerStage::Connecting => Phase::Discovery,
+                LearnerStage::Syncing | LearnerStage::NewLeaderAcked => Phase::Synchronization,
+                LearnerStage::Broadcast => Phase::Broadcast,
+            },
             Some(s.current_vote.0),
         ),
     };
@@ -157,8 +252,8 @@ fn down_view(world: &World, sid: Sid) -> ServerView {
     ServerView {
         id: sid,
         observer: world.ensemble().is_observer(sid),
-        mode: "down",
-        phase: "DOWN",
+        mode: Mode::Down,
+        phase: Phase::Down,
         zxid: disk.last_logged_zxid(),
         last_logged: disk.last_logged_zxid(),
         epoch: disk.current_epoch,
@@ -175,17 +270,17 @@ fn down_view(world: &World, sid: Sid) -> ServerView {
 fn paxos_view(world: &World, p: &PaxosServer) -> ServerView {
     let observer = world.ensemble().is_observer(p.id);
     let (mode, phase) = match p.role() {
-        PaxosRole::Leader => ("leader", "PHASE 2"),
-        PaxosRole::Candidate => ("looking", "PHASE 1"),
-        PaxosRole::Follower if observer => ("observer", "LEARNING"),
-        PaxosRole::Follower if p.leader.is_some() => ("follower", "FOLLOWING"),
+        PaxosRole::Leader => (Mode::Leader, Phase::Propose),
+        PaxosRole::Candidate => (Mode::Looking, Phase::Prepare),
+        PaxosRole::Follower if observer => (Mode::Observer, Phase::Learning),
+        PaxosRole::Follower if p.leader.is_some() => (Mode::Follower, Phase::Following),
         // Single-decree Paxos has no leader: once the decree is learned, the server is done.
         PaxosRole::Follower
             if p.cfg.mode == PaxosMode::SingleDecree && p.chosen.contains_key(&0) =>
         {
-            ("follower", "LEARNED")
+            (Mode::Follower, Phase::Learned)
         }
-        PaxosRole::Follower => ("looking", "WAITING"),
+        PaxosRole::Follower => (Mode::Looking, Phase::Waiting),
     };
     let mut v = blank(p.id, observer, mode, phase);
     v.leader = p.leader;
@@ -199,7 +294,12 @@ fn paxos_view(world: &World, p: &PaxosServer) -> ServerView {
 }
 
 fn paxos_down_view(world: &World, sid: Sid, disk: &PaxosDisk) -> ServerView {
-    let mut v = blank(sid, world.ensemble().is_observer(sid), "down", "DOWN");
+    let mut v = blank(
+        sid,
+        world.ensemble().is_observer(sid),
+        Mode::Down,
+        Phase::Down,
+    );
     v.paxos = Some(PaxosServerView {
         promised: disk.promised,
         proposing: None,
@@ -216,7 +316,7 @@ fn accepted_list(disk: &PaxosDisk) -> Vec<(Slot, Ballot, String)> {
         .collect()
 }
 
-fn blank(id: Sid, observer: bool, mode: &'static str, phase: &'static str) -> ServerView {
+fn blank(id: Sid, observer: bool, mode: Mode, phase: Phase) -> ServerView {
     ServerView {
         id,
         observer,
@@ -236,8 +336,8 @@ fn blank(id: Sid, observer: bool, mode: &'static str, phase: &'static str) -> Se
 }
 
 /// True if the leader is serving (used by callers that only have a view).
-pub fn is_serving(phase: &str) -> bool {
-    phase == LeaderPhase::Broadcast.as_str() || phase == "PHASE 2"
+pub fn is_serving(phase: Phase) -> bool {
+    phase.is_serving()
 }
 
 /// The CLI's `status` line: `{"t": ms, "servers": {"1": {"mode", "zxid", "epoch",
@@ -256,7 +356,7 @@ pub fn status_json(view: &View) -> String {
                 return format!(
                     "\"{}\": {{\"mode\": {}, \"ballot\": \"{}\", \"chosen\": {}, \"leader\": {}}}",
                     s.id,
-                    json!(s.mode),
+                    json!(s.mode.as_str()),
                     p.promised,
                     p.chosen.len(),
                     leader
@@ -265,7 +365,7 @@ pub fn status_json(view: &View) -> String {
             format!(
                 "\"{}\": {{\"mode\": {}, \"zxid\": \"{}\", \"epoch\": {}, \"accepted_epoch\": {}, \"leader\": {}}}",
                 s.id,
-                json!(s.mode),
+                json!(s.mode.as_str()),
                 s.zxid,
                 s.epoch,
                 s.accepted_epoch,

@@ -318,7 +318,7 @@ impl Component for App {
                         <Legend paxos={self.paxos()} />
                         <div class="tools">
                             <ClientBox n={p.server_count()}
-                                selected={p.selected.filter(|s| f.scene.servers.get(*s as usize - 1).is_some_and(|v| v.mode != "down"))}
+                                selected={p.selected.filter(|s| f.scene.servers.get(*s as usize - 1).is_some_and(|v| v.mode != crate::sim::view::Mode::Down))}
                                 leader={f.leader} requests={f.requests.clone()}
                                 writes={p.driver.writes.rate()} on_command={self.cb.command.clone()}
                                 on_writes={self.cb.writes.clone()} />

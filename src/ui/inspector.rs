@@ -15,7 +15,7 @@ fn paxos_html(d: &InspectorData, x: &PaxosData) -> Html {
                 <td class="mono">{ format!("#{slot}") }</td>
                 <td class="mono">{ b.to_string() }</td>
                 <td class="op">{ v.clone() }</td>
-                <td>{ if *chosen { "chosen ✓" } else if d.mode == "down" { "accepted" } else { "accepted, not learned" } }</td>
+                <td>{ if *chosen { "chosen ✓" } else if d.mode == crate::sim::view::Mode::Down { "accepted" } else { "accepted, not learned" } }</td>
             </tr>
         }
     });
@@ -65,7 +65,7 @@ fn paxos_html(d: &InspectorData, x: &PaxosData) -> Html {
             </div>
             <div class="volatile">
                 <h3>{ "Volatile — in memory, lost on a crash" }</h3>
-                if d.mode == "down" {
+                if d.mode == crate::sim::view::Mode::Down {
                     <p class="lost-note">{ "Down: what it learned, whom it follows and its proposer state are gone. It restarts with its promise and accepted values from disk." }</p>
                 } else {
                     <dl class="kv">
@@ -243,8 +243,8 @@ pub fn inspector(p: &InspectorProps) -> Html {
             <section class="panel inspector paxos" aria-label={format!("Inspector: s{}", d.sid)}>
                 <div class="panel-head">
                     <h2>{ format!("s{}", d.sid) }</h2>
-                    <span class={classes!("mode-tag", d.mode)}>{ d.mode }</span>
-                    <span class="phase">{ d.phase }</span>
+                    <span class={classes!("mode-tag", d.mode.as_str())}>{ d.mode.as_str() }</span>
+                    <span class="phase">{ d.phase.as_str() }</span>
                     if d.observer { <span class="muted">{ "learner only" }</span> }
                     <button class="close" aria-label="Close the inspector" onclick={p.on_close.reform(|_: MouseEvent| ())}>{ "×" }</button>
                 </div>
@@ -271,8 +271,8 @@ pub fn inspector(p: &InspectorProps) -> Html {
         <section class="panel inspector" aria-label={format!("Inspector: s{}", d.sid)}>
             <div class="panel-head">
                 <h2>{ format!("s{}", d.sid) }</h2>
-                <span class={classes!("mode-tag", d.mode)}>{ d.mode }</span>
-                <span class="phase">{ d.phase }</span>
+                <span class={classes!("mode-tag", d.mode.as_str())}>{ d.mode.as_str() }</span>
+                <span class="phase">{ d.phase.as_str() }</span>
                 if d.observer { <span class="muted">{ "observer" }</span> }
                 <button class="close" aria-label="Close the inspector" onclick={p.on_close.reform(|_: MouseEvent| ())}>{ "×" }</button>
             </div>
@@ -295,7 +295,7 @@ pub fn inspector(p: &InspectorProps) -> Html {
             </div>
             <div class="volatile">
                 <h3>{ "Volatile — in memory, lost on a crash" }</h3>
-                if d.mode != "down" {
+                if d.mode != crate::sim::view::Mode::Down {
                     <dl class="kv">
                         <dt>{ "round" }</dt><dd>{ d.round }</dd>
                         <dt>{ "last processed" }</dt><dd class="mono">{ d.last_processed.to_string() }</dd>

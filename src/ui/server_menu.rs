@@ -64,7 +64,7 @@ pub fn server_menu(p: &ServerMenuProps) -> Html {
         let send = p.on_command.clone();
         Callback::from(move |_: MouseEvent| send.emit(c.clone()))
     };
-    let down = v.mode == "down";
+    let down = v.mode == crate::sim::view::Mode::Down;
     let write = {
         let send = p.on_command.clone();
         Callback::from(move |_: MouseEvent| {
@@ -111,7 +111,7 @@ pub fn server_menu(p: &ServerMenuProps) -> Html {
             onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>
             <div class="popover-head">
                 <strong>{ format!("s{sid}") }</strong>
-                <span class={classes!("mode-tag", v.mode)}>{ v.mode }</span>
+                <span class={classes!("mode-tag", v.mode.as_str())}>{ v.mode.as_str() }</span>
                 <button class="close" aria-label="Close" onclick={p.on_close.reform(|_: MouseEvent| ())}>{ "×" }</button>
             </div>
             <div class="actions">

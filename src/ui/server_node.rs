@@ -54,7 +54,7 @@ pub fn badge_geometry(w: f64, h: f64, font: f64) -> (f64, f64, f64) {
 }
 
 fn role_word(v: &ServerView) -> String {
-    match (v.mode, v.leader) {
+    match (v.mode.as_str(), v.leader) {
         ("leader", _) => "leader".into(),
         ("follower", Some(l)) => format!("follows s{l}"),
         ("observer", Some(l)) => format!("observes s{l}"),
@@ -65,13 +65,13 @@ fn role_word(v: &ServerView) -> String {
 }
 
 fn phase_line(v: &ServerView) -> String {
-    match v.phase {
+    match v.phase.as_str() {
         "DOWN" => "volatile state lost".into(),
         "SYNCHRONIZATION" => match v.last_sync {
             Some(m) => format!("SYNC by {m}"),
             None => "SYNC".into(),
         },
-        "BROADCAST" if v.mode != "leader" => match v.last_sync {
+        "BROADCAST" if v.mode != crate::sim::view::Mode::Leader => match v.last_sync {
             Some(m) => format!("BROADCAST ({m})"),
             None => "BROADCAST".into(),
         },
@@ -144,7 +144,7 @@ fn paxos_card(p: &ServerNodeProps, px: &PaxosServerView) -> Html {
     let fit = ((p.w - 2.0 * pad) / (f * 0.86 * 0.6)).floor().max(8.0) as usize;
     let slots = paxos_slot_lines(px, 2, fit);
     let chosen_count = px.chosen.len();
-    let role = match (v.mode, v.phase) {
+    let role = match (v.mode.as_str(), v.phase.as_str()) {
         ("leader", _) => "leader".to_string(),
         ("follower", "LEARNED") => "learned".to_string(),
         ("looking", "PHASE 1") => match px.proposing {
@@ -157,14 +157,14 @@ fn paxos_card(p: &ServerNodeProps, px: &PaxosServerView) -> Html {
     let label = format!(
         "s{sid}, {}, {}, promised ballot {}, {} slots accepted, {} chosen",
         role,
-        v.phase,
+        v.phase.as_str(),
         px.promised,
         px.accepted.len(),
         chosen_count
     );
     html! {
-        <g class={classes!("server", "paxos", v.mode, p.selected.then_some("selected"), v.observer.then_some("is-observer"))}
-            data-server={sid.to_string()} data-mode={v.mode} data-promised={px.promised.to_string()}
+        <g class={classes!("server", "paxos", v.mode.as_str(), p.selected.then_some("selected"), v.observer.then_some("is-observer"))}
+            data-server={sid.to_string()} data-mode={v.mode.as_str()} data-promised={px.promised.to_string()}
             data-chosen={chosen_count.to_string()} data-accepted={px.accepted.len().to_string()}
             transform={translate(p.x, p.y)}
             role="button" tabindex="0" aria-label={label} aria-pressed={p.selected.to_string()}
@@ -173,10 +173,10 @@ fn paxos_card(p: &ServerNodeProps, px: &PaxosServerView) -> Html {
                 rx={f1(f * 0.6)} />
             <g class="badge" transform={translate(bx, by)}>
                 <circle r={f1(br)} />
-                if v.mode == "leader" {
+                if v.mode == crate::sim::view::Mode::Leader {
                     <path d={crown(br)} />
                 } else {
-                    <text y={f1(br * 0.36)} font-size={f1(f * 0.95)}>{ icon_letter(v.mode) }</text>
+                    <text y={f1(br * 0.36)} font-size={f1(f * 0.95)}>{ icon_letter(v.mode.as_str()) }</text>
                 }
             </g>
             <text class="sid" x={text_x} y={line(0.0)} font-size={f1(f * 1.1)}>{ format!("s{sid}") }</text>
@@ -232,7 +232,7 @@ pub fn server_node(p: &ServerNodeProps) -> Html {
         })
     };
 
-    let vote_line = match (v.mode, v.vote) {
+    let vote_line = match (v.mode.as_str(), v.vote) {
         ("looking", Some(vote)) if vote.leader != 0 => Some((
             format!("vote s{} e{} r{}", vote.leader, vote.peer_epoch, v.round),
             format!("@{}", vote.zxid),
@@ -250,7 +250,7 @@ pub fn server_node(p: &ServerNodeProps) -> Html {
         if let Some((a, b)) = &vote_line {
             s.push_str(&format!(", {a} {b}"));
         }
-        if v.observer && v.mode != "observer" {
+        if v.observer && v.mode != crate::sim::view::Mode::Observer {
             s.push_str(" (an observer)");
         }
         s
@@ -259,8 +259,8 @@ pub fn server_node(p: &ServerNodeProps) -> Html {
     let small = f1(f * 0.86);
 
     html! {
-        <g class={classes!("server", v.mode, p.selected.then_some("selected"), v.observer.then_some("is-observer"))}
-            data-server={sid.to_string()} data-mode={v.mode} data-zxid={zxid.clone()}
+        <g class={classes!("server", v.mode.as_str(), p.selected.then_some("selected"), v.observer.then_some("is-observer"))}
+            data-server={sid.to_string()} data-mode={v.mode.as_str()} data-zxid={zxid.clone()}
             data-epoch={v.epoch.to_string()}
             transform={translate(p.x, p.y)}
             role="button" tabindex="0" aria-label={label} aria-pressed={p.selected.to_string()}
@@ -269,10 +269,10 @@ pub fn server_node(p: &ServerNodeProps) -> Html {
                 rx={f1(f * 0.6)} />
             <g class="badge" transform={translate(bx, by)}>
                 <circle r={f1(br)} />
-                if v.mode == "leader" {
+                if v.mode == crate::sim::view::Mode::Leader {
                     <path d={crown(br)} />
                 } else {
-                    <text y={f1(br * 0.36)} font-size={f1(f * 0.95)}>{ icon_letter(v.mode) }</text>
+                    <text y={f1(br * 0.36)} font-size={f1(f * 0.95)}>{ icon_letter(v.mode.as_str()) }</text>
                 }
             </g>
             <text class="sid" x={text_x.clone()} y={line(0.0)} font-size={f1(f * 1.1)}>{ format!("s{sid}") }</text>

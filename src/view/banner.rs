@@ -238,7 +238,10 @@ fn electing(world: &World, looking: &[Sid], down: &[Sid]) -> Banner {
 
 /// The phase banner of a Paxos ensemble, from its servers' views.
 pub fn paxos_banner(servers: &[ServerView], quorum: usize) -> Banner {
-    let up = servers.iter().filter(|v| v.mode != "down").count();
+    let up = servers
+        .iter()
+        .filter(|v| v.mode != crate::sim::view::Mode::Down)
+        .count();
     if up == 0 {
         return Banner {
             stage: "down",
@@ -250,7 +253,10 @@ pub fn paxos_banner(servers: &[ServerView], quorum: usize) -> Banner {
         .filter_map(|v| v.paxos.as_ref().map(|p| p.chosen.len()))
         .max()
         .unwrap_or(0);
-    if let Some(l) = servers.iter().find(|v| v.mode == "leader") {
+    if let Some(l) = servers
+        .iter()
+        .find(|v| v.mode == crate::sim::view::Mode::Leader)
+    {
         let b = l
             .paxos
             .as_ref()
@@ -267,7 +273,7 @@ pub fn paxos_banner(servers: &[ServerView], quorum: usize) -> Banner {
     }
     let preparing: Vec<String> = servers
         .iter()
-        .filter(|v| v.phase == "PHASE 1")
+        .filter(|v| v.phase == crate::sim::view::Phase::Prepare)
         .filter_map(|v| {
             v.paxos
                 .as_ref()
@@ -275,7 +281,11 @@ pub fn paxos_banner(servers: &[ServerView], quorum: usize) -> Banner {
                 .map(|b| format!("s{} {b}", v.id))
         })
         .collect();
-    if preparing.is_empty() && servers.iter().any(|v| v.phase == "LEARNED") {
+    if preparing.is_empty()
+        && servers
+            .iter()
+            .any(|v| v.phase == crate::sim::view::Phase::Learned)
+    {
         return Banner {
             stage: "decided",
             text: format!("The decree is chosen and learned ({up} up)"),

@@ -240,8 +240,8 @@ mod tests {
             Some((true, format!("Crashed s{leader} on both sides")))
         );
         let i = leader as usize - 1;
-        assert_eq!(p.zab.scene.servers[i].mode, "down");
-        assert_eq!(p.paxos.scene.servers[i].mode, "down");
+        assert_eq!(p.zab.scene.servers[i].mode, crate::sim::view::Mode::Down);
+        assert_eq!(p.paxos.scene.servers[i].mode, crate::sim::view::Mode::Down);
         // The banners are each protocol's own.
         assert!(matches!(
             p.zab.banner.stage,

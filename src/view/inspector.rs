@@ -77,8 +77,8 @@ pub enum RoleData {
 pub struct InspectorData {
     pub sid: Sid,
     pub observer: bool,
-    pub mode: &'static str,
-    pub phase: &'static str,
+    pub mode: crate::sim::view::Mode,
+    pub phase: crate::sim::view::Phase,
     // Durable.
     pub accepted_epoch: Epoch,
     pub current_epoch: Epoch,
@@ -131,8 +131,8 @@ pub struct ProposerData {
 fn inspect_paxos(
     world: &World,
     sid: Sid,
-    mode: &'static str,
-    phase: &'static str,
+    mode: crate::sim::view::Mode,
+    phase: crate::sim::view::Phase,
 ) -> InspectorData {
     let cfg = world.ensemble();
     let up = world.paxos_server(sid);
@@ -349,7 +349,10 @@ mod tests {
         .unwrap();
         w.run_until(3_500);
         let d = inspect(&w, leader);
-        assert_eq!((d.sid, d.mode, d.paxos.is_none()), (leader, "leader", true));
+        assert_eq!(
+            (d.sid, d.mode, d.paxos.is_none()),
+            (leader, crate::sim::view::Mode::Leader, true)
+        );
         let RoleData::Leading {
             learners, quorum, ..
         } = &d.role
@@ -363,7 +366,7 @@ mod tests {
         );
         let follower = (1..=3).find(|s| *s != leader).unwrap();
         let f = inspect(&w, follower);
-        assert_eq!(f.mode, "follower");
+        assert_eq!(f.mode, crate::sim::view::Mode::Follower);
         assert_eq!(
             f.log.first().map(|r| (r.zxid, r.committed)),
             Some((Zxid::new(1, 1), Some(true)))
@@ -372,7 +375,10 @@ mod tests {
         // A crash keeps the disk and forgets what was known committed.
         w.apply(Command::Crash(follower)).unwrap();
         let down = inspect(&w, follower);
-        assert_eq!((down.mode, down.role.clone()), ("down", RoleData::Down));
+        assert_eq!(
+            (down.mode, down.role.clone()),
+            (crate::sim::view::Mode::Down, RoleData::Down)
+        );
         assert_eq!(down.log[0].committed, None);
         assert_eq!(down.current_epoch, 1);
     }
@@ -393,7 +399,7 @@ mod tests {
         w.run_until(6_000);
         let d = inspect(&w, leader);
         let x = d.paxos.as_ref().expect("Paxos data");
-        assert_eq!(d.mode, "leader");
+        assert_eq!(d.mode, crate::sim::view::Mode::Leader);
         assert!(x.proposer.as_ref().is_some_and(|p| p.leading));
         assert!(x.chosen_len >= 1 && x.accepted_len >= 1, "{x:?}");
         assert_eq!(x.promised, x.proposer.as_ref().unwrap().ballot);

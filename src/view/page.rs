@@ -272,7 +272,10 @@ impl Page {
             Shortcut::SelectLeader => {
                 let l = self.world().serving_leader().or_else(|| {
                     let servers = &self.frame.scene.servers;
-                    servers.iter().find(|v| v.mode == "leader").map(|v| v.id)
+                    servers
+                        .iter()
+                        .find(|v| v.mode == crate::sim::view::Mode::Leader)
+                        .map(|v| v.id)
                 });
                 Action::Select(l)
             }
@@ -385,13 +388,22 @@ mod tests {
         let leader = p.world().stable_leader().unwrap();
         assert!(p.reduce(Action::OpenServer(leader)));
         assert_eq!((p.menu, p.selected), (Menu::Server(leader), Some(leader)));
-        assert_eq!(p.frame.inspector.as_ref().unwrap().mode, "leader");
+        assert_eq!(
+            p.frame.inspector.as_ref().unwrap().mode,
+            crate::sim::view::Mode::Leader
+        );
         assert!(p.reduce(Action::MenuCommand(Command::Crash(leader))));
         assert_eq!(p.menu, Menu::None);
         assert!(!p.world().is_up(leader));
         // The frame already shows it: the card, the inspector and the feed.
-        assert_eq!(p.frame.scene.servers[leader as usize - 1].mode, "down");
-        assert_eq!(p.frame.inspector.as_ref().unwrap().mode, "down");
+        assert_eq!(
+            p.frame.scene.servers[leader as usize - 1].mode,
+            crate::sim::view::Mode::Down
+        );
+        assert_eq!(
+            p.frame.inspector.as_ref().unwrap().mode,
+            crate::sim::view::Mode::Down
+        );
         assert!(p
             .frame
             .feed

@@ -292,7 +292,7 @@ fn leaders(view: &View) -> String {
     let leaders: Vec<String> = view
         .servers
         .iter()
-        .filter(|s| s.mode == "leader")
+        .filter(|s| s.mode == crate::sim::view::Mode::Leader)
         .map(|s| {
             if crate::sim::view::is_serving(s.phase) {
                 format!("s{}", s.id)
@@ -315,7 +315,10 @@ fn expect(world: &World, stmt: &Stmt) -> Result<(), String> {
             let serving: Vec<Sid> = view
                 .servers
                 .iter()
-                .filter(|s| s.mode == "leader" && crate::sim::view::is_serving(s.phase))
+                .filter(|s| {
+                    s.mode == crate::sim::view::Mode::Leader
+                        && crate::sim::view::is_serving(s.phase)
+                })
                 .map(|s| s.id)
                 .collect();
             if serving != [*sid] {
@@ -338,7 +341,7 @@ fn expect(world: &World, stmt: &Stmt) -> Result<(), String> {
         }
         Stmt::ExpectMode(sid, mode) => {
             let s = server(*sid);
-            if s.mode != mode {
+            if s.mode.as_str() != mode {
                 return Err(format!(
                     "expected server {sid} to be {mode}, but it is {} (status: {})",
                     s.mode,
