@@ -2,13 +2,14 @@
 //! same faults never break Paxos's invariants.
 
 use zabscope::sim::explore::{explore, Flavor};
+use zabscope::sim::paxos::server::PaxosObservation;
 use zabscope::sim::paxos::{Ballot, PaxosVariant};
 use zabscope::sim::scenario::{
     parse::parse,
     run::{execute, run, world_config},
 };
+use zabscope::sim::world::Fact;
 use zabscope::sim::world::Protocol;
-use zabscope::sim::zab::Observation;
 use zabscope::sim::World;
 
 #[test]
@@ -34,11 +35,11 @@ fn duelling_proposers_preempt_each_other_and_one_value_is_chosen() {
     execute(&mut world, &script, &mut std::io::sink()).expect("the duel scenario passes");
     let preempted = world
         .feed()
-        .filter(|e| matches!(e.what, Observation::PaxosPreempted { .. }))
+        .filter(|e| matches!(e.what, Fact::Paxos(PaxosObservation::Preempted { .. })))
         .count();
     let preparing = world
         .feed()
-        .filter(|e| matches!(e.what, Observation::PaxosPreparing { .. }))
+        .filter(|e| matches!(e.what, Fact::Paxos(PaxosObservation::Preparing { .. })))
         .count();
     assert!(
         preempted >= 1,

@@ -67,11 +67,15 @@ fn partition_cuts_between_groups_and_the_rest_only() {
     };
     for a in 1..=5 {
         for b in (1..=5).filter(|b| *b != a) {
-            assert_eq!(world.net.is_up(a, b), group(a) == group(b), "link {a}->{b}");
+            assert_eq!(
+                world.net().is_up(a, b),
+                group(a) == group(b),
+                "link {a}->{b}"
+            );
         }
     }
     world.apply(Command::HealAll).unwrap();
-    assert!(!world.net.any_cut());
+    assert!(!world.net().any_cut());
 }
 
 #[test]

@@ -3,8 +3,9 @@
 //! up (protocol.md §7, points a-e). The page's comparison view drives this; so can a test.
 
 use super::narrate::FeedCursor;
+use super::paxos::server::PaxosObservation;
 use super::types::{Millis, Sid};
-use super::world::{Command, FeedEntry, Protocol, World, WorldConfig};
+use super::world::{Command, Fact, Protocol, World, WorldConfig};
 use super::zab::{Observation, SyncMode};
 
 /// One of the differences protocol.md §7 asks the comparison to make visible.
@@ -113,23 +114,26 @@ impl Comparison {
     }
 
     fn explain(&mut self) {
-        let zab_new: Vec<FeedEntry> = self
-            .zab_read
-            .read_new(&self.zab)
+        let zab_new: Vec<(Millis, Sid, Observation)> = (self.zab_read.read_new(&self.zab))
             .into_iter()
-            .cloned()
+            .filter_map(|e| match e.what {
+                Fact::Zab(o) => Some((e.at, e.sid, o.clone())),
+                Fact::Paxos(_) => None,
+            })
             .collect();
-        let paxos_new: Vec<FeedEntry> = self
-            .paxos_read
-            .read_new(&self.paxos)
-            .into_iter()
-            .cloned()
-            .collect();
-        for e in &zab_new {
-            self.on_zab(e.at, e);
+        let paxos_new: Vec<(Millis, Sid, PaxosObservation)> =
+            (self.paxos_read.read_new(&self.paxos))
+                .into_iter()
+                .filter_map(|e| match e.what {
+                    Fact::Paxos(o) => Some((e.at, e.sid, o.clone())),
+                    Fact::Zab(_) => None,
+                })
+                .collect();
+        for (at, sid, o) in &zab_new {
+            self.on_zab(*at, *sid, o);
         }
-        for e in &paxos_new {
-            self.on_paxos(e.at, e);
+        for (at, sid, o) in &paxos_new {
+            self.on_paxos(*at, *sid, o);
         }
     }
 
@@ -144,14 +148,14 @@ impl Comparison {
         self.explanations.iter().any(|e| e.point == point)
     }
 
-    fn on_zab(&mut self, now: Millis, e: &FeedEntry) {
-        match &e.what {
+    fn on_zab(&mut self, now: Millis, sid: Sid, o: &Observation) {
+        match o {
             Observation::AcceptedEpoch { epoch } if !self.seen(Point::Epochs) => self.say(
                 now,
                 Point::Epochs,
                 format!(
                     "Zab: s{} accepted epoch {epoch} (acceptedEpoch, like a Paxos promise) but makes it current only once the leader is established (currentEpoch): two durable numbers where Paxos keeps one promised ballot.",
-                    e.sid
+                    sid
                 ),
             ),
             Observation::LeaderEstablished { epoch } => self.zab_epoch = *epoch,
@@ -167,7 +171,7 @@ impl Comparison {
                 Point::FirstProposal,
                 format!(
                     "Zab: s{} serves epoch {epoch} from {zxid} only now, after a quorum acknowledged NEWLEADER; a Multi-Paxos leader may propose new slots right after phase 1.",
-                    e.sid
+                    sid
                 ),
             ),
             Observation::LeaderCommitted { zxid, .. } if !self.seen(Point::PrimaryOrder) => self.say(
@@ -182,24 +186,24 @@ impl Comparison {
                 Point::Fifo,
                 format!(
                     "Zab: s{} dropped its connection ({reason}) and will resync from a new one: Zab needs FIFO, gap-free streams. Paxos just resends what a cut lost.",
-                    e.sid
+                    sid
                 ),
             ),
             _ => {}
         }
     }
 
-    fn on_paxos(&mut self, now: Millis, e: &FeedEntry) {
-        if let Observation::PaxosLeading {
+    fn on_paxos(&mut self, now: Millis, sid: Sid, o: &PaxosObservation) {
+        if let PaxosObservation::Leading {
             ballot,
             reproposed,
             noops,
-        } = &e.what
+        } = o
         {
             if ballot.round < 2 {
                 return; // the first leader recovers nothing
             }
-            self.paxos_leading = Some((e.sid, ballot.to_string(), *reproposed, *noops));
+            self.paxos_leading = Some((sid, ballot.to_string(), *reproposed, *noops));
             if self.recovery_ready() {
                 self.explain_recovery(now);
             }

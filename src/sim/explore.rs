@@ -495,8 +495,9 @@ impl Faults {
     fn impaired_voters(&self, world: &World) -> BTreeSet<Sid> {
         let cfg = world.ensemble();
         let n = cfg.server_count() as Sid;
-        let on_cut =
-            |v: Sid| (1..=n).any(|o| o != v && !(world.net.is_up(v, o) && world.net.is_up(o, v)));
+        let on_cut = |v: Sid| {
+            (1..=n).any(|o| o != v && !(world.net().is_up(v, o) && world.net().is_up(o, v)))
+        };
         cfg.voters
             .iter()
             .copied()

@@ -1,10 +1,11 @@
-//! Plain language for the feed: one sentence per `FeedEntry`, and the cursor that reads the
-//! world's feed by sequence number. Pure Rust and read-only: it looks at `FeedEntry`s and at a
+//! Plain language for the feed: one sentence per `FeedItem`, and the cursor that reads the
+//! world's feed by sequence number. Pure Rust and read-only: it looks at `FeedItem`s and at a
 //! `World`, never changes them. (The page's banner and client requests are in `crate::view`.)
 
 use super::data::{Txn, TxnOp};
+use super::paxos::server::PaxosObservation;
 use super::types::Sid;
-use super::world::{FeedEntry, World};
+use super::world::{Fact, FeedItem, World};
 use super::zab::{AbandonReason, EnsembleConfig, Observation, PeerState, SyncMode, Vote};
 use std::fmt::Write;
 
@@ -92,21 +93,30 @@ fn vote_text(v: &Vote) -> String {
 }
 
 /// Turns one observation into a sentence. `cfg` gives the ensemble's size and limits.
-pub fn narrate(e: &FeedEntry, cfg: &EnsembleConfig) -> Narration {
-    let s = e.sid;
+pub fn narrate(e: FeedItem, cfg: &EnsembleConfig) -> Narration {
+    let (kind, text) = match e.what {
+        Fact::Zab(o) => zab(e.sid, o, cfg),
+        Fact::Paxos(o) => paxos(e.sid, o, cfg),
+    };
+    Narration { kind, text }
+}
+
+fn zab(s: Sid, o: &Observation, cfg: &EnsembleConfig) -> (Kind, String) {
     let voters = cfg.voters.len();
-    let (kind, text) = match &e.what {
-        Observation::ElectionStarted { round, vote } => (
-            Kind::Election,
-            if vote.leader == s {
-                format!(
-                    "s{s} is LOOKING (round {round}) and votes for itself {}",
-                    vote_text(vote)
-                )
-            } else {
-                format!("s{s} is LOOKING for the leader (round {round}); as an observer it has no vote")
-            },
-        ),
+    match o {
+        Observation::ElectionStarted { round, vote } => {
+            (
+                Kind::Election,
+                if vote.leader == s {
+                    format!(
+                        "s{s} is LOOKING (round {round}) and votes for itself {}",
+                        vote_text(vote)
+                    )
+                } else {
+                    format!("s{s} is LOOKING for the leader (round {round}); as an observer it has no vote")
+                },
+            )
+        }
         Observation::VoteChanged { round, vote } => (
             Kind::Election,
             format!(
@@ -128,7 +138,9 @@ pub fn narrate(e: &FeedEntry, cfg: &EnsembleConfig) -> Narration {
                 format!(", backed by {} ({counted} of {voters})", sids(supporters))
             };
             let what = match state {
-                PeerState::Leading => format!("s{s} wins the election (round {round}) and will lead{backed}"),
+                PeerState::Leading => {
+                    format!("s{s} wins the election (round {round}) and will lead{backed}")
+                }
                 PeerState::Following => {
                     format!("s{s} will follow s{} (round {round}){backed}", vote.leader)
                 }
@@ -163,7 +175,11 @@ pub fn narrate(e: &FeedEntry, cfg: &EnsembleConfig) -> Narration {
             Kind::Epoch,
             format!(
                 "s{s} takes s{learner}'s connection: {} with acceptedEpoch {accepted_epoch}",
-                if *observer { "OBSERVERINFO" } else { "FOLLOWERINFO" }
+                if *observer {
+                    "OBSERVERINFO"
+                } else {
+                    "FOLLOWERINFO"
+                }
             ),
         ),
         Observation::SyncChosen {
@@ -198,10 +214,7 @@ pub fn narrate(e: &FeedEntry, cfg: &EnsembleConfig) -> Narration {
                 Kind::Commit,
                 format!("s{s} proposes {}: {}", txn.zxid, op_summary(txn)),
             ),
-            Some(_) => (
-                Kind::Log,
-                format!("s{s} logs {} to disk (fsync)", txn.zxid),
-            ),
+            Some(_) => (Kind::Log, format!("s{s} logs {} to disk (fsync)", txn.zxid)),
         },
         Observation::LeaderCommitted { zxid, acks, .. } => (
             Kind::Commit,
@@ -247,21 +260,26 @@ pub fn narrate(e: &FeedEntry, cfg: &EnsembleConfig) -> Narration {
                 None => format!("s{s} refuses request #{request}: {note}"),
             },
         ),
-        // Paxos modes.
-        Observation::PaxosPreparing { ballot } => (Kind::Election, format!("s{s} starts phase 1 with ballot {ballot}: PREPARE to every acceptor")),
-        Observation::PaxosPromised { ballot } => (Kind::Epoch, format!("s{s} promises ballot {ballot} (on disk): nothing lower will be accepted")),
-        Observation::PaxosLeading { ballot, reproposed, noops } => (
+    }
+}
+
+fn paxos(s: Sid, o: &PaxosObservation, cfg: &EnsembleConfig) -> (Kind, String) {
+    let voters = cfg.voters.len();
+    match o {
+        PaxosObservation::Preparing { ballot } => (Kind::Election, format!("s{s} starts phase 1 with ballot {ballot}: PREPARE to every acceptor")),
+        PaxosObservation::Promised { ballot } => (Kind::Epoch, format!("s{s} promises ballot {ballot} (on disk): nothing lower will be accepted")),
+        PaxosObservation::Leading { ballot, reproposed, noops } => (
             Kind::Election,
             format!("s{s} has a quorum of promises for {ballot}: it leads, re-proposing {reproposed} open slot(s) and filling {noops} gap(s) with no-ops"),
         ),
-        Observation::PaxosPreempted { ballot, by } => (Kind::Fault, format!("s{s}'s ballot {ballot} was pre-empted by {by}: it backs off")),
-        Observation::PaxosAccepted { slot, ballot, value } => (Kind::Log, format!("s{s} accepts {value} for slot {slot} under {ballot}")),
-        Observation::PaxosChosen { slot, value, acks, .. } => {
+        PaxosObservation::Preempted { ballot, by } => (Kind::Fault, format!("s{s}'s ballot {ballot} was pre-empted by {by}: it backs off")),
+        PaxosObservation::Accepted { slot, ballot, value } => (Kind::Log, format!("s{s} accepts {value} for slot {slot} under {ballot}")),
+        PaxosObservation::Chosen { slot, value, acks, .. } => {
             (Kind::Commit, format!("slot {slot} chose {value}: {} of {voters} acceptors accepted it", acks.len()))
         }
-        Observation::PaxosLearned { slot, value } => (Kind::Log, format!("s{s} learns slot {slot} = {value}")),
-    };
-    Narration { kind, text }
+        PaxosObservation::Learned { slot, value } => (Kind::Log, format!("s{s} learns slot {slot} = {value}")),
+        PaxosObservation::Refused { request, note } => (Kind::Client, format!("s{s} refuses request #{request}: {note}")),
+    }
 }
 
 fn abandoned(s: Sid, role: PeerState, reason: &AbandonReason, cfg: &EnsembleConfig) -> String {
@@ -329,7 +347,7 @@ impl FeedCursor {
     }
 
     /// The entries added since the last call, oldest first.
-    pub fn read_new<'a>(&mut self, world: &'a World) -> Vec<&'a FeedEntry> {
+    pub fn read_new<'a>(&mut self, world: &'a World) -> Vec<FeedItem<'a>> {
         let end = world.feed_end();
         let from = self.next.max(end.saturating_sub(Self::MAX_BATCH as u64));
         self.next = end;

@@ -34,7 +34,8 @@ pub struct Tally {
 }
 
 impl Tally {
-    pub fn observe(&mut self, o: &Observation) {
+    /// Counts what a ZooKeeper observation shows (Paxos counts its own, in `PaxosServer`).
+    pub fn observe_zab(&mut self, o: &Observation) {
         match o {
             Observation::SyncChosen { mode, .. } => match mode {
                 SyncMode::Diff => self.sync_diff += 1,
@@ -60,8 +61,6 @@ impl Tally {
                 self.truncated_txns += removed.len() as u64;
             }
             Observation::LeaderCommitted { .. } => self.commits += 1,
-            Observation::PaxosPreempted { .. } => self.paxos_preempted += 1,
-            Observation::PaxosChosen { .. } => self.paxos_chosen += 1,
             _ => {}
         }
     }

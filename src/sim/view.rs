@@ -165,7 +165,7 @@ impl View {
         let n = servers.len() as Sid;
         let cut_links = (1..=n)
             .flat_map(|a| (1..=n).map(move |b| (a, b)))
-            .filter(|(a, b)| a != b && !world.net.is_up(*a, *b))
+            .filter(|(a, b)| a != b && !world.net().is_up(*a, *b))
             .collect();
         View {
             now: world.now(),

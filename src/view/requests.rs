@@ -3,7 +3,9 @@
 
 use std::collections::VecDeque;
 
-use crate::sim::world::{FeedEntry, Protocol, World};
+use crate::sim::data::RequestId;
+use crate::sim::paxos::server::PaxosObservation;
+use crate::sim::world::{Fact, FeedItem, Protocol, World};
 use crate::sim::zab::{EnsembleConfig, Observation, Role};
 use crate::sim::{Millis, Sid, Zxid};
 
@@ -73,54 +75,61 @@ impl ClientTracker {
     }
 
     /// Updates the requests from one feed entry. True if anything changed.
-    pub fn observe(&mut self, e: &FeedEntry, cfg: &EnsembleConfig) -> bool {
-        match &e.what {
-            Observation::Logged {
+    pub fn observe(&mut self, e: FeedItem, cfg: &EnsembleConfig) -> bool {
+        let (at, sid) = (e.at, e.sid);
+        let (request, state) = match e.what {
+            Fact::Zab(Observation::Logged {
                 txn,
                 leader_epoch: None,
                 ..
-            } => {
-                if let Some(r) = self.requests.iter_mut().find(|r| r.id == txn.request) {
-                    if matches!(r.state, RequestState::Pending) {
-                        r.state = RequestState::Proposed {
-                            zxid: txn.zxid,
-                            leader: e.sid,
-                        };
-                        r.updated = e.at;
-                        return true;
-                    }
-                }
+            }) => (txn.request, self.proposed(txn.request, txn.zxid, sid)),
+            Fact::Zab(Observation::LeaderCommitted { zxid, acks, .. }) => {
+                let Some(r) = self.proposal(*zxid, sid) else {
+                    return false;
+                };
+                let state = RequestState::Committed {
+                    zxid: *zxid,
+                    acks: acks.iter().filter(|x| cfg.is_voter(**x)).count(),
+                    voters: cfg.voters.len(),
+                };
+                (r, Some(state))
             }
-            Observation::LeaderCommitted { zxid, acks, .. } => {
-                if let Some(r) = self.requests.iter_mut().find(|r| {
-                    matches!(r.state, RequestState::Proposed { zxid: z, leader } if z == *zxid && leader == e.sid)
-                }) {
-                    r.state = RequestState::Committed {
-                        zxid: *zxid,
-                        acks: acks.iter().filter(|x| cfg.is_voter(**x)).count(),
-                        voters: cfg.voters.len(),
-                    };
-                    r.updated = e.at;
-                    return true;
-                }
-            }
-            Observation::ClientReply {
+            Fact::Zab(Observation::ClientReply {
                 request,
-                zxid,
+                zxid: Some(zxid),
+                ..
+            }) => (*request, Some(RequestState::Answered { zxid: *zxid })),
+            Fact::Zab(Observation::ClientReply {
+                request,
+                zxid: None,
                 note,
-            } => {
-                if let Some(r) = self.requests.iter_mut().find(|r| r.id == *request) {
-                    r.state = match zxid {
-                        Some(z) => RequestState::Answered { zxid: *z },
-                        None => RequestState::Refused { note },
-                    };
-                    r.updated = e.at;
-                    return true;
-                }
+            })
+            | Fact::Paxos(PaxosObservation::Refused { request, note }) => {
+                (*request, Some(RequestState::Refused { note }))
             }
-            _ => {}
-        }
-        false
+            _ => return false,
+        };
+        let Some(state) = state else { return false };
+        let Some(r) = self.requests.iter_mut().find(|r| r.id == request) else {
+            return false;
+        };
+        r.state = state;
+        r.updated = at;
+        true
+    }
+
+    /// A leader logged its own proposal for `request`: it is proposed, if it was pending.
+    fn proposed(&self, request: RequestId, zxid: Zxid, leader: Sid) -> Option<RequestState> {
+        let r = self.requests.iter().find(|r| r.id == request)?;
+        matches!(r.state, RequestState::Pending).then_some(RequestState::Proposed { zxid, leader })
+    }
+
+    /// The request `leader` proposed as `zxid`, if it is one of ours.
+    fn proposal(&self, zxid: Zxid, leader: Sid) -> Option<RequestId> {
+        self.requests
+            .iter()
+            .find(|r| matches!(r.state, RequestState::Proposed { zxid: z, leader: l } if z == zxid && l == leader))
+            .map(|r| r.id)
     }
 }
 

@@ -6,7 +6,7 @@
 use std::rc::Rc;
 
 use crate::sim::view::server_views;
-use crate::sim::world::World;
+use crate::sim::world::{AnyMsg, World};
 use crate::sim::zab::leader::LeaderPhase;
 use crate::sim::zab::learner::LearnerStage;
 use crate::sim::zab::server::TimerKind;
@@ -158,14 +158,17 @@ fn cuts(world: &World) -> Vec<(Sid, Sid)> {
     let n = world.ensemble().server_count() as Sid;
     (1..=n)
         .flat_map(|a| (1..=n).map(move |b| (a, b)))
-        .filter(|&(a, b)| a != b && !world.net.is_up(a, b))
+        .filter(|&(a, b)| a != b && !world.net().is_up(a, b))
         .collect()
 }
 
 /// The short label drawn beside a message: the engine's label, but a vote shows only whom it is
 /// for and its round (or the sender's settled state), and a PING only its kind.
-fn label(msg: &Message) -> Rc<str> {
-    Rc::from(match msg {
+fn label(msg: &AnyMsg) -> Rc<str> {
+    let AnyMsg::Zab(zab) = msg else {
+        return Rc::from(msg.to_string());
+    };
+    Rc::from(match zab {
         Message::Notification(n) => {
             let who = if n.vote.leader == 0 {
                 "none".to_string()
@@ -177,7 +180,7 @@ fn label(msg: &Message) -> Rc<str> {
                 settled => format!("VOTE {who} ({})", settled.as_str()),
             }
         }
-        Message::Quorum { .. } if msg.kind() == "PING" => "PING".to_string(),
+        Message::Quorum { .. } if zab.kind() == "PING" => "PING".to_string(),
         _ => msg.to_string(),
     })
 }

@@ -7,10 +7,12 @@
 //! checker computes that itself from the acceptors' durable writes.
 
 use super::{record, Invariant, Violation};
+use crate::sim::node::Monitor;
 use crate::sim::paxos::message::{Ballot, Slot, Value};
 use crate::sim::paxos::server::PaxosDisk;
+use crate::sim::paxos::server::{PaxosConfig, PaxosObservation, PaxosServer};
 use crate::sim::types::{Millis, Sid};
-use crate::sim::zab::{EnsembleConfig, Observation};
+use crate::sim::zab::EnsembleConfig;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
 
@@ -85,9 +87,9 @@ impl PaxosChecker {
         self.promised[sid as usize - 1] = Ballot::ZERO;
     }
 
-    pub fn observe(&mut self, event: u64, at: Millis, sid: Sid, o: &Observation) {
+    pub fn observe(&mut self, event: u64, at: Millis, sid: Sid, o: &PaxosObservation) {
         match o {
-            Observation::PaxosPromised { ballot } => {
+            PaxosObservation::Promised { ballot } => {
                 let before = self.promised[sid as usize - 1];
                 if *ballot < before {
                     self.violate(
@@ -100,12 +102,12 @@ impl PaxosChecker {
                 }
                 self.promised[sid as usize - 1] = before.max(*ballot);
             }
-            Observation::PaxosAccepted {
+            PaxosObservation::Accepted {
                 slot,
                 ballot,
                 value,
             } => self.on_accepted(event, at, sid, *slot, *ballot, value),
-            Observation::PaxosLearned { slot, value } => {
+            PaxosObservation::Learned { slot, value } => {
                 match self.chosen.get(slot) {
                     Some((v, _)) if v == value => {}
                     Some((v, _)) => {
@@ -169,5 +171,34 @@ impl PaxosChecker {
                 );
             }
         }
+    }
+}
+
+impl Monitor<PaxosServer> for PaxosChecker {
+    fn new(cfg: Rc<PaxosConfig>) -> PaxosChecker {
+        PaxosChecker::new(Rc::new(cfg.ensemble.clone()))
+    }
+
+    fn on_boot(&mut self, event: u64, at: Millis, node: &PaxosServer) {
+        PaxosChecker::on_boot(self, event, at, node.id, &node.disk)
+    }
+
+    /// A crash loses nothing an acceptor promised (its disk survives): nothing to forget.
+    fn on_crash(&mut self, _sid: Sid) {}
+
+    fn on_wipe(&mut self, sid: Sid) {
+        PaxosChecker::on_wipe(self, sid)
+    }
+
+    fn observe(&mut self, event: u64, at: Millis, node: &PaxosServer, o: &PaxosObservation) {
+        PaxosChecker::observe(self, event, at, node.id, o)
+    }
+
+    fn violations(&self) -> &[Violation] {
+        PaxosChecker::violations(self)
+    }
+
+    fn state_digest(&self) -> u64 {
+        PaxosChecker::state_digest(self)
     }
 }

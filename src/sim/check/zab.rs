@@ -8,6 +8,7 @@
 use super::{record, Invariant, Violation};
 use crate::sim::data::Txn;
 use crate::sim::net::Network;
+use crate::sim::node::Monitor;
 use crate::sim::types::{Epoch, Millis, Sid, Zxid};
 use crate::sim::zab::leader::LeaderPhase;
 use crate::sim::zab::learner::LearnerStage;
@@ -593,4 +594,56 @@ fn history_holds(disk: &crate::sim::data::Disk, txn: &Rc<Txn>) -> bool {
             .is_ok_and(|i| list[i] == *txn)
     };
     within(&disk.snapshot.history) || within(&disk.log)
+}
+
+impl Monitor<Server> for Checker {
+    fn new(cfg: Rc<EnsembleConfig>) -> Checker {
+        Checker::new(cfg)
+    }
+
+    fn on_boot(&mut self, event: u64, at: Millis, node: &Server) {
+        Checker::on_boot(self, event, at, node)
+    }
+
+    fn on_crash(&mut self, sid: Sid) {
+        Checker::on_crash(self, sid)
+    }
+
+    fn on_wipe(&mut self, sid: Sid) {
+        Checker::on_wipe(self, sid)
+    }
+
+    fn on_send(&mut self, event: u64, at: Millis, node: &Server, _to: Sid, msg: &Message) {
+        if let Message::Quorum {
+            packet: Packet::Ack { zxid },
+            ..
+        } = msg
+        {
+            self.on_ack_sent(event, at, node, *zxid);
+        }
+    }
+
+    fn on_deliver(&mut self, event: u64, at: Millis, from: Sid, to: Sid, msg: &Message) {
+        Checker::on_deliver(self, event, at, from, to, msg)
+    }
+
+    fn observe(&mut self, event: u64, at: Millis, node: &Server, o: &Observation) {
+        Checker::observe(self, event, at, node, o)
+    }
+
+    fn wants_sample(&self, at: Millis) -> bool {
+        Checker::wants_sample(self, at)
+    }
+
+    fn sample(&mut self, event: u64, at: Millis, up: &[&Server], net: &Network) {
+        Checker::sample(self, event, at, up, net)
+    }
+
+    fn violations(&self) -> &[Violation] {
+        Checker::violations(self)
+    }
+
+    fn state_digest(&self) -> u64 {
+        Checker::state_digest(self)
+    }
 }

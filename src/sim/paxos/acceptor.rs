@@ -1,9 +1,9 @@
 //! The acceptor: promises (phase 1b) and accepts (phase 2b), both durable before it answers.
 
 use super::message::{AcceptedEntry, Ballot, PaxosMsg, Slot, Value};
+use super::server::PaxosObservation;
 use super::server::PaxosServer;
 use crate::sim::types::Sid;
-use crate::sim::zab::server::Observation;
 use std::rc::Rc;
 
 impl PaxosServer {
@@ -38,7 +38,7 @@ impl PaxosServer {
             return self.reply(from, PaxosMsg::Nack { ballot, promised });
         }
         self.disk.accepted.insert(slot, (ballot, value.clone()));
-        self.observe(Observation::PaxosAccepted {
+        self.observe(PaxosObservation::Accepted {
             slot,
             ballot,
             value,
@@ -59,7 +59,7 @@ impl PaxosServer {
         }
         if ballot > self.disk.promised {
             self.disk.promised = ballot;
-            self.observe(Observation::PaxosPromised { ballot });
+            self.observe(PaxosObservation::Promised { ballot });
         }
         Ok(())
     }

@@ -2,8 +2,8 @@
 
 use super::message::{PaxosMsg, Slot, Value};
 use super::server::PaxosServer;
+use super::server::{PaxosObservation, PaxosTimer};
 use crate::sim::types::Sid;
-use crate::sim::zab::server::{Observation, TimerKind};
 
 impl PaxosServer {
     pub(crate) fn learn(&mut self, slot: Slot, value: Value) {
@@ -11,7 +11,7 @@ impl PaxosServer {
             return;
         }
         self.chosen.insert(slot, value.clone());
-        self.observe(Observation::PaxosLearned { slot, value });
+        self.observe(PaxosObservation::Learned { slot, value });
     }
 }
 
@@ -27,7 +27,7 @@ impl PaxosServer {
             self.send(s, PaxosMsg::LearnRequest { from_slot: 0 });
         }
         let after = self.cfg.ensemble.sync_timeout_ms();
-        self.timer(TimerKind::PaxosElection, after, 0);
+        self.timer(PaxosTimer::Election, after, 0);
     }
 
     /// Asking is not always enough: a value can be chosen (a quorum accepted it) while nobody

@@ -4,9 +4,9 @@
 
 use super::message::{AcceptedEntry, Ballot, PaxosMsg, Slot, Value};
 use super::server::{PaxosMode, PaxosServer, PaxosVariant};
+use super::server::{PaxosObservation, PaxosOutput as Output, PaxosTimer};
 use crate::sim::data::RequestId;
 use crate::sim::types::Sid;
-use crate::sim::zab::server::{Observation, Output, TimerKind};
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
@@ -40,7 +40,7 @@ impl PaxosServer {
     pub(crate) fn arm_election_timer(&mut self) {
         if self.cfg.mode == PaxosMode::Multi {
             let (after, jitter) = (self.election_timeout(), self.backoff());
-            self.timer(TimerKind::PaxosElection, after, jitter);
+            self.timer(PaxosTimer::Election, after, jitter);
         }
     }
 
@@ -58,7 +58,7 @@ impl PaxosServer {
                 self.last_heard + self.election_timeout() - self.now,
                 self.backoff(),
             );
-            self.timer(TimerKind::PaxosElection, after, jitter);
+            self.timer(PaxosTimer::Election, after, jitter);
         }
     }
 
@@ -79,9 +79,9 @@ impl PaxosServer {
             next_slot: from_slot,
             proposals: BTreeMap::new(),
         });
-        self.observe(Observation::PaxosPreparing { ballot });
+        self.observe(PaxosObservation::Preparing { ballot });
         let (after, jitter) = (self.cfg.ensemble.init_timeout_ms(), self.backoff());
-        self.timer(TimerKind::PaxosRetry, after, jitter);
+        self.timer(PaxosTimer::Retry, after, jitter);
         self.send_to_acceptors(PaxosMsg::Prepare { ballot, from_slot });
     }
 
@@ -150,7 +150,7 @@ impl PaxosServer {
         if !single {
             self.leader = Some(self.id);
         }
-        self.observe(Observation::PaxosLeading {
+        self.observe(PaxosObservation::Leading {
             ballot,
             reproposed,
             noops,
@@ -178,7 +178,7 @@ impl PaxosServer {
             {
                 // A probe that found nothing accepted has nothing to propose: done.
                 self.proposer = None;
-                self.out.push(Output::CancelTimer(TimerKind::PaxosRetry));
+                self.out.push(Output::CancelTimer(PaxosTimer::Retry));
             }
             return;
         }
@@ -191,7 +191,7 @@ impl PaxosServer {
         }
         // From now on the retry timer re-sends whatever is still open, every initLimit.
         let after = self.cfg.ensemble.init_timeout_ms();
-        self.timer(TimerKind::PaxosRetry, after, 0);
+        self.timer(PaxosTimer::Retry, after, 0);
         self.on_heartbeat_timer();
     }
 
@@ -239,7 +239,7 @@ impl PaxosServer {
             return;
         }
         let (value, acks) = p.proposals.remove(&slot).expect("present");
-        self.observe(Observation::PaxosChosen {
+        self.observe(PaxosObservation::Chosen {
             slot,
             ballot,
             value: value.clone(),
@@ -248,7 +248,7 @@ impl PaxosServer {
         self.send_to_everyone(PaxosMsg::Chosen { slot, value });
         if cfg.mode == PaxosMode::SingleDecree {
             self.proposer = None;
-            self.out.push(Output::CancelTimer(TimerKind::PaxosRetry));
+            self.out.push(Output::CancelTimer(PaxosTimer::Retry));
         }
     }
 
@@ -263,12 +263,11 @@ impl PaxosServer {
         if self.leader == Some(self.id) {
             self.leader = None;
         }
-        self.observe(Observation::PaxosPreempted {
+        self.observe(PaxosObservation::Preempted {
             ballot,
             by: promised,
         });
-        self.out
-            .push(Output::CancelTimer(TimerKind::PaxosHeartbeat));
+        self.out.push(Output::CancelTimer(PaxosTimer::Heartbeat));
         match self.cfg.mode {
             PaxosMode::Multi => {
                 self.last_heard = self.now;
@@ -276,7 +275,7 @@ impl PaxosServer {
             }
             PaxosMode::SingleDecree => {
                 let (after, jitter) = (self.cfg.ensemble.tick_ms, self.backoff());
-                self.timer(TimerKind::PaxosRetry, after, jitter);
+                self.timer(PaxosTimer::Retry, after, jitter);
             }
         }
     }
@@ -305,7 +304,7 @@ impl PaxosServer {
                     });
                 }
                 let after = self.cfg.ensemble.init_timeout_ms();
-                self.timer(TimerKind::PaxosRetry, after, 0);
+                self.timer(PaxosTimer::Retry, after, 0);
             }
             Some(_) => self.start_phase1(),
             None if single && !self.pending.is_empty() => self.start_phase1(),
@@ -330,7 +329,7 @@ impl PaxosServer {
             );
         }
         let after = self.cfg.ensemble.tick_ms / 2;
-        self.timer(TimerKind::PaxosHeartbeat, after, 0);
+        self.timer(PaxosTimer::Heartbeat, after, 0);
     }
 
     pub(crate) fn on_heartbeat(&mut self, from: Sid, ballot: Ballot, _chosen_upto: Slot) {
@@ -358,9 +357,8 @@ impl PaxosServer {
             .is_some_and(|p| p.ballot < self.max_seen)
         {
             self.proposer = None;
-            self.out
-                .push(Output::CancelTimer(TimerKind::PaxosHeartbeat));
-            self.out.push(Output::CancelTimer(TimerKind::PaxosRetry));
+            self.out.push(Output::CancelTimer(PaxosTimer::Heartbeat));
+            self.out.push(Output::CancelTimer(PaxosTimer::Retry));
         }
         if self.leader != Some(leader) {
             self.leader = Some(leader);
@@ -405,9 +403,8 @@ impl PaxosServer {
             }
             PaxosMode::SingleDecree => {
                 if self.chosen.contains_key(&0) {
-                    return self.observe(Observation::ClientReply {
+                    return self.observe(PaxosObservation::Refused {
                         request,
-                        zxid: None,
                         note: "the single decree is already chosen",
                     });
                 }

@@ -11,12 +11,92 @@
 
 use super::message::{Ballot, PaxosMsg, Slot, Value};
 use super::proposer::Proposer;
+use crate::sim::check::PaxosChecker;
 use crate::sim::data::RequestId;
+use crate::sim::net::Network;
+use crate::sim::node::{self, Node, NodeOutput, TimerKinds, Wire};
+use crate::sim::tally::Tally;
 use crate::sim::types::{Millis, Sid};
-use crate::sim::zab::server::{Input, Observation, Output, TimerKind};
-use crate::sim::zab::{EnsembleConfig, Message, RequestOp};
+use crate::sim::zab::{EnsembleConfig, RequestOp};
 use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
+
+/// What the world hands a Paxos server.
+pub type PaxosInput = node::Input<PaxosMsg, PaxosTimer>;
+/// What a Paxos server asks the world for.
+pub type PaxosOutput = node::Output<PaxosMsg, PaxosTimer, PaxosObservation>;
+
+/// The timers a Paxos server may arm.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, PartialOrd, Ord, Hash)]
+pub enum PaxosTimer {
+    /// No heartbeat from a leader for a while (randomised): try to lead. Single-decree: ask
+    /// what is chosen.
+    Election,
+    /// A phase that has not reached a quorum in time is retried (randomised back-off).
+    Retry,
+    /// The leader's heartbeat, every tickTime / 2.
+    Heartbeat,
+}
+
+impl TimerKinds for PaxosTimer {
+    const ALL: &'static [PaxosTimer] = &[
+        PaxosTimer::Election,
+        PaxosTimer::Retry,
+        PaxosTimer::Heartbeat,
+    ];
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// Things a Paxos server reports about itself: the checker's evidence and the feed's
+/// sentences.
+#[derive(Clone, Debug, Hash)]
+pub enum PaxosObservation {
+    /// Acceptor: promised `ballot` (durable).
+    Promised { ballot: Ballot },
+    /// Acceptor: accepted `value` for `slot` under `ballot` (durable).
+    Accepted {
+        slot: Slot,
+        ballot: Ballot,
+        value: Value,
+    },
+    /// Proposer: a quorum accepted `value` for `slot` under `ballot`.
+    Chosen {
+        slot: Slot,
+        ballot: Ballot,
+        value: Value,
+        acks: Vec<Sid>,
+    },
+    /// Learner: learned that `value` is chosen for `slot`.
+    Learned { slot: Slot, value: Value },
+    /// Proposer: phase 1 started with `ballot`.
+    Preparing { ballot: Ballot },
+    /// Proposer: a quorum promised `ballot`; it may propose (re-proposing open slots).
+    Leading {
+        ballot: Ballot,
+        reproposed: usize,
+        noops: usize,
+    },
+    /// Proposer: pre-empted by a higher ballot.
+    Preempted { ballot: Ballot, by: Ballot },
+    /// A client's request was refused.
+    Refused {
+        request: RequestId,
+        note: &'static str,
+    },
+}
+
+impl Wire for PaxosMsg {
+    fn kind(&self) -> &'static str {
+        PaxosMsg::kind(self)
+    }
+
+    fn is_heartbeat(&self) -> bool {
+        matches!(self, PaxosMsg::Heartbeat { .. })
+    }
+}
 
 /// Which Paxos the ensemble runs.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Hash)]
@@ -104,7 +184,7 @@ pub struct PaxosServer {
     /// learned none (see `probe_if_undecided`).
     pub(crate) undecided_at_last_ask: bool,
     pub(crate) now: Millis,
-    pub(crate) out: Vec<Output>,
+    pub(crate) out: Vec<PaxosOutput>,
 }
 
 impl PaxosServer {
@@ -128,35 +208,31 @@ impl PaxosServer {
         }
     }
 
-    pub fn step(&mut self, now: Millis, input: Input) {
+    pub fn step(&mut self, now: Millis, input: PaxosInput) {
         self.now = now;
         match input {
-            Input::Start => {
+            PaxosInput::Start => {
                 self.arm_election_timer();
                 if self.cfg.mode == PaxosMode::SingleDecree {
                     self.ask_what_is_chosen();
                 }
             }
-            Input::Receive {
-                from,
-                msg: Message::Paxos(m),
-            } => self.on_message(from, m),
-            Input::Timer(kind) => self.on_timer(kind),
-            Input::Client(request) => match request.op {
+            PaxosInput::Receive { from, msg } => self.on_message(from, msg),
+            PaxosInput::Timer(kind) => self.on_timer(kind),
+            PaxosInput::Client(request) => match request.op {
                 RequestOp::Write { path, data } => {
                     self.on_client(request.id, format!("{path}={data}").into())
                 }
-                _ => self.observe(Observation::ClientReply {
+                _ => self.observe(PaxosObservation::Refused {
                     request: request.id,
-                    zxid: None,
                     note: "Paxos mode takes writes only",
                 }),
             },
-            Input::Receive { .. } | Input::ConnClosed { .. } => {}
+            PaxosInput::ConnClosed { .. } => {}
         }
     }
 
-    pub fn take_outputs(&mut self, into: &mut Vec<Output>) {
+    pub fn take_outputs(&mut self, into: &mut Vec<PaxosOutput>) {
         into.append(&mut self.out);
     }
 
@@ -185,26 +261,22 @@ impl PaxosServer {
         }
     }
 
-    fn on_timer(&mut self, kind: TimerKind) {
+    fn on_timer(&mut self, kind: PaxosTimer) {
         match kind {
-            TimerKind::PaxosElection if self.cfg.mode == PaxosMode::SingleDecree => {
+            PaxosTimer::Election if self.cfg.mode == PaxosMode::SingleDecree => {
                 self.probe_if_undecided();
                 self.ask_what_is_chosen()
             }
-            TimerKind::PaxosElection => self.on_election_timer(),
-            TimerKind::PaxosRetry => self.on_retry_timer(),
-            TimerKind::PaxosHeartbeat => self.on_heartbeat_timer(),
-            _ => {}
+            PaxosTimer::Election => self.on_election_timer(),
+            PaxosTimer::Retry => self.on_retry_timer(),
+            PaxosTimer::Heartbeat => self.on_heartbeat_timer(),
         }
     }
 
     // ---- shared helpers ----
 
     pub(crate) fn send(&mut self, to: Sid, m: PaxosMsg) {
-        self.out.push(Output::Send {
-            to,
-            msg: Message::Paxos(m),
-        });
+        self.out.push(PaxosOutput::Send { to, msg: m });
     }
 
     /// Sends to every acceptor (the voters); the server's own copy is handled at once.
@@ -231,12 +303,12 @@ impl PaxosServer {
         }
     }
 
-    pub(crate) fn observe(&mut self, o: Observation) {
-        self.out.push(Output::Observe(o));
+    pub(crate) fn observe(&mut self, o: PaxosObservation) {
+        self.out.push(PaxosOutput::Observe(o));
     }
 
-    pub(crate) fn timer(&mut self, kind: TimerKind, after: Millis, jitter: Millis) {
-        self.out.push(Output::SetTimerJittered {
+    pub(crate) fn timer(&mut self, kind: PaxosTimer, after: Millis, jitter: Millis) {
+        self.out.push(PaxosOutput::SetTimerJittered {
             kind,
             at: self.now + after,
             jitter,
@@ -268,6 +340,75 @@ impl PaxosServer {
         Ballot {
             round: self.max_seen.round.max(self.disk.promised.round) + 1,
             sid: self.id,
+        }
+    }
+}
+
+impl Node for PaxosServer {
+    type Msg = PaxosMsg;
+    type Timer = PaxosTimer;
+    type Observation = PaxosObservation;
+    type Disk = PaxosDisk;
+    type Config = PaxosConfig;
+    type Checker = PaxosChecker;
+    const SESSIONS: bool = false;
+
+    fn boot(sid: Sid, cfg: Rc<PaxosConfig>, disk: PaxosDisk) -> PaxosServer {
+        PaxosServer::boot(sid, cfg, disk)
+    }
+
+    fn step(&mut self, now: Millis, input: PaxosInput) {
+        PaxosServer::step(self, now, input)
+    }
+
+    fn take_outputs(&mut self, into: &mut Vec<NodeOutput<Self>>) {
+        PaxosServer::take_outputs(self, into)
+    }
+
+    fn disk(&self) -> &PaxosDisk {
+        &self.disk
+    }
+
+    fn into_disk(self) -> PaxosDisk {
+        self.disk
+    }
+
+    fn serving_rank(&self) -> Option<(u64, u64)> {
+        let ballot = self.proposer.as_ref().map(|p| p.ballot)?;
+        (self.role() == PaxosRole::Leader).then_some((ballot.round, ballot.sid as u64))
+    }
+
+    /// Multi-Paxos: one leader that every live server it can reach follows. Single-decree:
+    /// the decree is chosen and every live server has learned it; the proposer it came from.
+    fn stable_leader(
+        cfg: &PaxosConfig,
+        servers: &[Option<&PaxosServer>],
+        net: &Network,
+        checker: &PaxosChecker,
+    ) -> Option<Sid> {
+        let up = || servers.iter().flatten();
+        if cfg.mode == PaxosMode::SingleDecree {
+            let (_, ballot) = checker.chosen().get(&0)?;
+            let all_learned = up().all(|s| s.chosen.contains_key(&0));
+            return all_learned.then_some(ballot.sid);
+        }
+        let leaders: Vec<Sid> = up()
+            .filter(|s| s.role() == PaxosRole::Leader)
+            .map(|s| s.id)
+            .collect();
+        let [leader] = leaders[..] else { return None };
+        let all_follow = up().filter(|s| s.id != leader).all(|s| {
+            let reachable = net.is_up(s.id, leader) && net.is_up(leader, s.id);
+            !reachable || (s.leader == Some(leader) && s.role() == PaxosRole::Follower)
+        });
+        all_follow.then_some(leader)
+    }
+
+    fn tally(o: &PaxosObservation, tally: &mut Tally) {
+        match o {
+            PaxosObservation::Preempted { .. } => tally.paxos_preempted += 1,
+            PaxosObservation::Chosen { .. } => tally.paxos_chosen += 1,
+            _ => {}
         }
     }
 }

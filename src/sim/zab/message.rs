@@ -169,8 +169,6 @@ pub enum Message {
     Notification(Notification),
     /// Zab traffic on one learner-leader connection.
     Quorum { conn: ConnId, packet: Packet },
-    /// Paxos traffic (the Paxos modes share the network, faults and world).
-    Paxos(crate::sim::paxos::message::PaxosMsg),
 }
 
 impl Message {
@@ -178,15 +176,34 @@ impl Message {
         match self {
             Message::Notification(_) => "NOTIFICATION",
             Message::Quorum { packet, .. } => packet.kind(),
-            Message::Paxos(m) => m.kind(),
         }
     }
 
     pub fn conn(&self) -> Option<ConnId> {
         match self {
             Message::Quorum { conn, .. } => Some(*conn),
-            Message::Notification(_) | Message::Paxos(_) => None,
+            Message::Notification(_) => None,
         }
+    }
+}
+
+impl crate::sim::node::Wire for Message {
+    fn kind(&self) -> &'static str {
+        Message::kind(self)
+    }
+
+    fn conn(&self) -> Option<ConnId> {
+        Message::conn(self)
+    }
+
+    fn is_heartbeat(&self) -> bool {
+        matches!(
+            self,
+            Message::Quorum {
+                packet: Packet::Ping { .. },
+                ..
+            }
+        )
     }
 }
 
@@ -196,7 +213,6 @@ impl fmt::Display for Message {
         match self {
             Message::Notification(n) => write!(f, "VOTE {} r{}", n.vote, n.round),
             Message::Quorum { packet, .. } => fmt::Display::fmt(packet, f),
-            Message::Paxos(m) => fmt::Display::fmt(m, f),
         }
     }
 }

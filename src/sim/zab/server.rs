@@ -10,32 +10,21 @@
 use super::config::{EnsembleConfig, Variant};
 use super::election::Election;
 use super::leader::Leader;
+use super::leader::LeaderPhase;
 use super::learner::{Learner, LearnerStage};
 use super::message::{ConnId, Message, Packet, PeerState, Request, Vote};
 use crate::sim::data::{DataTree, Disk, RequestId, Txn};
-use crate::sim::paxos::message::{Ballot, Slot as PaxosSlot, Value as PaxosValue};
+use crate::sim::net::Network;
+use crate::sim::node::{self, TimerKinds};
 use crate::sim::types::{Epoch, Millis, Sid, Zxid};
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
-/// What the world hands a server.
-#[derive(Clone, Debug, Hash)]
-pub enum Input {
-    /// The process starts (first boot or restart): it loads its disk and goes LOOKING.
-    Start,
-    Receive {
-        from: Sid,
-        msg: Message,
-    },
-    Timer(TimerKind),
-    /// The other end closed this connection, or it broke in a way TCP reports at once
-    /// (the peer's process died and its OS reset the socket).
-    ConnClosed {
-        conn: ConnId,
-    },
-    /// A client connected to this server submits a request.
-    Client(Request),
-}
+/// What the world hands a server (the node contract's input, with Zab's message and timers).
+pub type Input = node::Input<Message, TimerKind>;
+
+/// What a server asks the world for.
+pub type Output = node::Output<Message, TimerKind, Observation>;
 
 /// The timers a server may arm. Arming one again replaces it; the world discards stale firings.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, PartialOrd, Ord, Hash)]
@@ -50,29 +39,18 @@ pub enum TimerKind {
     LearnerRead,
     /// A learner re-sends FOLLOWERINFO while the leader is not accepting yet.
     LearnerConnect,
-    /// Paxos: no heartbeat from a leader for a while (randomised): try to lead.
-    PaxosElection,
-    /// Paxos: a phase that has not reached a quorum in time is retried (randomised back-off).
-    PaxosRetry,
-    /// Paxos: the leader's heartbeat, every tickTime / 2.
-    PaxosHeartbeat,
 }
 
-pub const TIMER_KINDS: usize = 8;
-
-impl TimerKind {
-    pub const ALL: [TimerKind; TIMER_KINDS] = [
+impl TimerKinds for TimerKind {
+    const ALL: &'static [TimerKind] = &[
         TimerKind::ElectionWait,
         TimerKind::Finalize,
         TimerKind::LeaderHalfTick,
         TimerKind::LearnerRead,
         TimerKind::LearnerConnect,
-        TimerKind::PaxosElection,
-        TimerKind::PaxosRetry,
-        TimerKind::PaxosHeartbeat,
     ];
 
-    pub fn index(self) -> usize {
+    fn index(self) -> usize {
         self as usize
     }
 }
@@ -302,65 +280,6 @@ pub enum Observation {
         zxid: Option<Zxid>,
         note: &'static str,
     },
-    /// Paxos acceptor: promised `ballot` (durable).
-    PaxosPromised {
-        ballot: Ballot,
-    },
-    /// Paxos acceptor: accepted `value` for `slot` under `ballot` (durable).
-    PaxosAccepted {
-        slot: PaxosSlot,
-        ballot: Ballot,
-        value: PaxosValue,
-    },
-    /// Paxos proposer: a quorum accepted `value` for `slot` under `ballot`.
-    PaxosChosen {
-        slot: PaxosSlot,
-        ballot: Ballot,
-        value: PaxosValue,
-        acks: Vec<Sid>,
-    },
-    /// Paxos learner: learned that `value` is chosen for `slot`.
-    PaxosLearned {
-        slot: PaxosSlot,
-        value: PaxosValue,
-    },
-    /// Paxos proposer: phase 1 started with `ballot`.
-    PaxosPreparing {
-        ballot: Ballot,
-    },
-    /// Paxos proposer: a quorum promised `ballot`; it may propose (re-proposing open slots).
-    PaxosLeading {
-        ballot: Ballot,
-        reproposed: usize,
-        noops: usize,
-    },
-    /// Paxos proposer: pre-empted by a higher ballot.
-    PaxosPreempted {
-        ballot: Ballot,
-        by: Ballot,
-    },
-}
-
-#[derive(Clone, Debug, Hash)]
-pub enum Output {
-    Send {
-        to: Sid,
-        msg: Message,
-    },
-    SetTimer {
-        kind: TimerKind,
-        at: Millis,
-    },
-    /// Arm a timer at `at` plus a random delay in `0..=jitter` drawn by the world's seeded
-    /// RNG (servers never draw randomness themselves).
-    SetTimerJittered {
-        kind: TimerKind,
-        at: Millis,
-        jitter: Millis,
-    },
-    CancelTimer(TimerKind),
-    Close(ConnId),
-    Observe(Observation),
 }
 
 /// The server's current role and the volatile state that goes with it.
@@ -440,11 +359,6 @@ impl Server {
                 from,
                 msg: Message::Quorum { conn, packet },
             } => self.on_packet(from, conn, packet),
-            // Paxos traffic never reaches a ZooKeeper ensemble.
-            Input::Receive {
-                msg: Message::Paxos(_),
-                ..
-            } => {}
             Input::Timer(kind) => self.on_timer(kind),
             Input::ConnClosed { conn } => self.on_conn_closed(conn),
             Input::Client(request) => self.on_client(request),
@@ -655,5 +569,78 @@ impl Server {
         }
         self.pending_clients.clear();
         self.start_election();
+    }
+}
+
+impl node::Node for Server {
+    type Msg = Message;
+    type Timer = TimerKind;
+    type Observation = Observation;
+    type Disk = Disk;
+    type Config = EnsembleConfig;
+    type Checker = crate::sim::check::Checker;
+    const SESSIONS: bool = true;
+
+    fn boot(sid: Sid, cfg: Rc<EnsembleConfig>, disk: Disk) -> Server {
+        Server::boot(sid, cfg, disk)
+    }
+
+    fn step(&mut self, now: Millis, input: Input) {
+        Server::step(self, now, input)
+    }
+
+    fn take_outputs(&mut self, into: &mut Vec<Output>) {
+        Server::take_outputs(self, into)
+    }
+
+    fn disk(&self) -> &Disk {
+        &self.disk
+    }
+
+    fn into_disk(self) -> Disk {
+        self.disk
+    }
+
+    /// A wiped server keeps counting its incarnations (connection serials stay unique).
+    fn wiped(disk: &Disk) -> Disk {
+        Disk {
+            incarnation: disk.incarnation,
+            ..Disk::default()
+        }
+    }
+
+    /// A leader in BROADCAST serves; the newest epoch wins.
+    fn serving_rank(&self) -> Option<(u64, u64)> {
+        match &self.role {
+            Role::Leading(l) if l.phase == LeaderPhase::Broadcast => Some((l.new_epoch?, 0)),
+            _ => None,
+        }
+    }
+
+    /// The leader in BROADCAST that every live server it can reach follows, if there is one.
+    fn stable_leader(
+        _cfg: &EnsembleConfig,
+        servers: &[Option<&Server>],
+        net: &Network,
+        _checker: &crate::sim::check::Checker,
+    ) -> Option<Sid> {
+        let up = || servers.iter().flatten();
+        let leaders: Vec<Sid> = up()
+            .filter(|s| s.serving_rank().is_some())
+            .map(|s| s.id)
+            .collect();
+        let [leader] = leaders[..] else { return None };
+        up().filter(|s| s.id != leader)
+            .all(|s| {
+                let reachable = net.is_up(s.id, leader) && net.is_up(leader, s.id);
+                !reachable
+                    || matches!(&s.role, Role::Learning(l)
+                    if l.leader == leader && l.stage == LearnerStage::Broadcast)
+            })
+            .then_some(leader)
+    }
+
+    fn tally(o: &Observation, tally: &mut crate::sim::tally::Tally) {
+        tally.observe_zab(o)
     }
 }
