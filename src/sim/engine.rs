@@ -7,7 +7,9 @@ use super::check::Violation;
 use super::command::Command;
 use super::data::{fnv_hash, Fnv, SessionId};
 use super::net::Network;
-use super::node::{ConnId, Input, Monitor, Node, NodeOutput, Output, Request, TimerKinds, Wire};
+use super::node::{
+    ConnId, Input, Label, Monitor, Node, NodeOutput, Output, Request, TimerKinds, Wire,
+};
 use super::tally::Tally;
 use super::types::{Millis, Sid};
 use super::zab::{EnsembleConfig, RequestOp};
@@ -34,6 +36,48 @@ pub struct Lost<M> {
     pub message: InFlight<M>,
     pub lost_at: Millis,
     pub why: &'static str,
+}
+
+/// A message on the wire, of whichever protocol, as the page reads it.
+#[derive(Clone, Copy, Debug)]
+pub struct Flight<'a> {
+    pub id: u64,
+    pub from: Sid,
+    pub to: Sid,
+    pub msg: &'a dyn Label,
+    pub sent_at: Millis,
+    pub deliver_at: Millis,
+}
+
+impl<'a, M: Wire> From<&'a InFlight<M>> for Flight<'a> {
+    fn from(m: &'a InFlight<M>) -> Flight<'a> {
+        Flight {
+            id: m.id,
+            from: m.from,
+            to: m.to,
+            msg: &m.msg,
+            sent_at: m.sent_at,
+            deliver_at: m.deliver_at,
+        }
+    }
+}
+
+/// A lost message, of whichever protocol, as the page reads it.
+#[derive(Clone, Copy, Debug)]
+pub struct Loss<'a> {
+    pub message: Flight<'a>,
+    pub lost_at: Millis,
+    pub why: &'static str,
+}
+
+impl<'a, M: Wire> From<&'a Lost<M>> for Loss<'a> {
+    fn from(l: &'a Lost<M>) -> Loss<'a> {
+        Loss {
+            message: Flight::from(&l.message),
+            lost_at: l.lost_at,
+            why: l.why,
+        }
+    }
 }
 
 /// One narrated happening, for the event feed.
@@ -349,6 +393,16 @@ impl<N: Node> Engine<N> {
 
     pub fn recent_losses(&self) -> impl DoubleEndedIterator<Item = &Lost<N::Msg>> {
         self.recent_losses.iter()
+    }
+
+    /// Messages on the wire now, oldest first, protocol-neutral.
+    pub fn flights(&self) -> Vec<Flight<'_>> {
+        self.in_flight().into_iter().map(Flight::from).collect()
+    }
+
+    /// The last few lost messages, oldest first, protocol-neutral.
+    pub fn losses(&self) -> impl Iterator<Item = Loss<'_>> {
+        self.recent_losses.iter().map(Loss::from)
     }
 
     /// Keep the last few thousand observations for a narrated feed (off by default: it costs).

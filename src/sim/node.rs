@@ -101,6 +101,32 @@ pub trait Wire: Clone + Debug + Hash + Display {
     fn is_heartbeat(&self) -> bool {
         false
     }
+    /// The short label drawn beside the message in flight (its `Display` unless shorter
+    /// words read better).
+    fn label(&self) -> String {
+        self.to_string()
+    }
+}
+
+/// A message of any protocol, as the page reads it (object-safe: `Flight` holds one).
+pub trait Label: Debug {
+    fn kind(&self) -> &'static str;
+    /// The short label (`Wire::label`).
+    fn label(&self) -> String;
+    /// Everything it says (`Display`).
+    fn text(&self) -> String;
+}
+
+impl<M: Wire> Label for M {
+    fn kind(&self) -> &'static str {
+        Wire::kind(self)
+    }
+    fn label(&self) -> String {
+        Wire::label(self)
+    }
+    fn text(&self) -> String {
+        self.to_string()
+    }
 }
 
 /// A protocol's timer kinds: a small closed set, so the engine keeps one slot per kind.

@@ -157,7 +157,7 @@ impl View {
                 from: m.from,
                 to: m.to,
                 kind: m.msg.kind(),
-                label: m.msg.to_string(),
+                label: m.msg.text(),
                 sent_at: m.sent_at,
                 deliver_at: m.deliver_at,
             })

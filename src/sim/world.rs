@@ -6,17 +6,15 @@
 
 use super::check::Violation;
 use super::data::{Disk, SessionId};
-use super::engine::{Engine, FeedEntry, InFlight, Lost};
+use super::engine::{Engine, FeedEntry};
+pub use super::engine::{Flight, Loss};
 use super::net::Network;
 use super::paxos::server::PaxosObservation;
-use super::paxos::{
-    Ballot, PaxosConfig, PaxosDisk, PaxosMode, PaxosMsg, PaxosServer, PaxosVariant,
-};
+use super::paxos::{Ballot, PaxosConfig, PaxosDisk, PaxosMode, PaxosServer, PaxosVariant};
 use super::tally::Tally;
 use super::types::{Millis, Sid, Zxid};
-use super::zab::{EnsembleConfig, Message, Observation, Server, TimerKind};
+use super::zab::{EnsembleConfig, Observation, Server, TimerKind};
 use std::collections::BTreeMap;
-use std::fmt;
 use std::rc::Rc;
 
 /// Everything that decides a run, apart from the commands applied to it.
@@ -90,73 +88,6 @@ macro_rules! each {
             Run::Paxos($e) => $body,
         }
     };
-}
-
-/// A message of whichever protocol runs.
-#[derive(Clone, Copy, Debug)]
-pub enum AnyMsg<'a> {
-    Zab(&'a Message),
-    Paxos(&'a PaxosMsg),
-}
-
-impl AnyMsg<'_> {
-    pub fn kind(&self) -> &'static str {
-        match self {
-            AnyMsg::Zab(m) => m.kind(),
-            AnyMsg::Paxos(m) => m.kind(),
-        }
-    }
-}
-
-impl fmt::Display for AnyMsg<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            AnyMsg::Zab(m) => fmt::Display::fmt(m, f),
-            AnyMsg::Paxos(m) => fmt::Display::fmt(m, f),
-        }
-    }
-}
-
-/// A message on the wire, with everything the page needs to animate it.
-#[derive(Clone, Copy, Debug)]
-pub struct Flight<'a> {
-    pub id: u64,
-    pub from: Sid,
-    pub to: Sid,
-    pub msg: AnyMsg<'a>,
-    pub sent_at: Millis,
-    pub deliver_at: Millis,
-}
-
-impl<'a> Flight<'a> {
-    fn of<M>(m: &'a InFlight<M>, msg: fn(&'a M) -> AnyMsg<'a>) -> Flight<'a> {
-        Flight {
-            id: m.id,
-            from: m.from,
-            to: m.to,
-            msg: msg(&m.msg),
-            sent_at: m.sent_at,
-            deliver_at: m.deliver_at,
-        }
-    }
-}
-
-/// A message that died: on a cut link, on a dead connection, or at a crashed server.
-#[derive(Clone, Copy, Debug)]
-pub struct Loss<'a> {
-    pub message: Flight<'a>,
-    pub lost_at: Millis,
-    pub why: &'static str,
-}
-
-impl<'a> Loss<'a> {
-    fn of<M>(l: &'a Lost<M>, msg: fn(&'a M) -> AnyMsg<'a>) -> Loss<'a> {
-        Loss {
-            message: Flight::of(&l.message, msg),
-            lost_at: l.lost_at,
-            why: l.why,
-        }
-    }
 }
 
 /// An observation of whichever protocol runs.
@@ -337,25 +268,14 @@ impl World {
 
     /// Messages on the wire now, oldest first.
     pub fn in_flight(&self) -> Vec<Flight<'_>> {
-        match &self.run {
-            Run::Zab(e) => e
-                .in_flight()
-                .into_iter()
-                .map(|m| Flight::of(m, AnyMsg::Zab))
-                .collect(),
-            Run::Paxos(e) => e
-                .in_flight()
-                .into_iter()
-                .map(|m| Flight::of(m, AnyMsg::Paxos))
-                .collect(),
-        }
+        each!(&self.run, e => e.flights())
     }
 
     /// The last few messages lost, oldest first.
     pub fn recent_losses(&self) -> impl Iterator<Item = Loss<'_>> {
         match &self.run {
-            Run::Zab(e) => Either::A(e.recent_losses().map(|l| Loss::of(l, AnyMsg::Zab))),
-            Run::Paxos(e) => Either::B(e.recent_losses().map(|l| Loss::of(l, AnyMsg::Paxos))),
+            Run::Zab(e) => Either::A(e.losses()),
+            Run::Paxos(e) => Either::B(e.losses()),
         }
     }
 

@@ -5,12 +5,13 @@
 
 use std::rc::Rc;
 
+use crate::sim::net::Network;
 use crate::sim::view::server_views;
-use crate::sim::world::{AnyMsg, World};
+use crate::sim::world::{Flight, Loss, World};
 use crate::sim::zab::leader::LeaderPhase;
 use crate::sim::zab::learner::LearnerStage;
 use crate::sim::zab::server::TimerKind;
-use crate::sim::zab::{Message, PeerState, Role};
+use crate::sim::zab::Role;
 use crate::sim::{Millis, ServerView, Sid};
 
 /// One message on the wire.
@@ -95,9 +96,12 @@ impl Scene {
         let timers: Vec<Option<Countdown>> = (1..=n).map(|s| countdown(world, s)).collect();
         Scene {
             servers: server_views(world),
-            messages: Rc::new(messages(world, &prev.messages)),
-            losses: share(losses(world, loss_window), &prev.losses),
-            cuts: share(cuts(world), &prev.cuts),
+            messages: Rc::new(messages(world.in_flight(), &prev.messages)),
+            losses: share(
+                losses(world.recent_losses(), world.now(), loss_window),
+                &prev.losses,
+            ),
+            cuts: share(cuts(world.net(), n), &prev.cuts),
             timers: share(timers, &prev.timers),
             pings: share(pings, &prev.pings),
             violations: world.violations().len(),
@@ -106,12 +110,15 @@ impl Scene {
     }
 }
 
+// The wire is drawn from protocol-neutral facts (`Flight`, `Loss`, the network), which every
+// protocol's engine gives: tests/echo.rs draws a toy protocol with these.
+
 /// The messages on the wire; one still in flight keeps the label it had (both lists are sorted
 /// by id, so one walk finds it).
-fn messages(world: &World, old: &[MsgView]) -> Vec<MsgView> {
+pub fn messages(flights: Vec<Flight>, old: &[MsgView]) -> Vec<MsgView> {
     let mut j = 0;
     let mut out = Vec::with_capacity(old.len() + 8);
-    for m in world.in_flight() {
+    for m in flights {
         while j < old.len() && old[j].id < m.id {
             j += 1;
         }
@@ -125,7 +132,7 @@ fn messages(world: &World, old: &[MsgView]) -> Vec<MsgView> {
             from: m.from,
             to: m.to,
             kind: m.msg.kind(),
-            label: label(&m.msg),
+            label: Rc::from(m.msg.label()),
             sent_at: m.sent_at,
             deliver_at: m.deliver_at,
         });
@@ -133,11 +140,13 @@ fn messages(world: &World, old: &[MsgView]) -> Vec<MsgView> {
     out
 }
 
-fn losses(world: &World, window: Millis) -> Vec<LossView> {
-    let now = world.now();
-    world
-        .recent_losses()
-        .filter(|l| l.lost_at + window >= now)
+/// The messages lost within `window` of `now`, and where along their link they died.
+pub fn losses<'a>(
+    lost: impl Iterator<Item = Loss<'a>>,
+    now: Millis,
+    window: Millis,
+) -> Vec<LossView> {
+    lost.filter(|l| l.lost_at + window >= now)
         .map(|l| {
             let m = &l.message;
             let span = m.deliver_at.saturating_sub(m.sent_at).max(1) as f64;
@@ -154,35 +163,12 @@ fn losses(world: &World, window: Millis) -> Vec<LossView> {
         .collect()
 }
 
-fn cuts(world: &World) -> Vec<(Sid, Sid)> {
-    let n = world.ensemble().server_count() as Sid;
+/// The directed links that are cut among `n` servers.
+pub fn cuts(net: &Network, n: Sid) -> Vec<(Sid, Sid)> {
     (1..=n)
         .flat_map(|a| (1..=n).map(move |b| (a, b)))
-        .filter(|&(a, b)| a != b && !world.net().is_up(a, b))
+        .filter(|&(a, b)| a != b && !net.is_up(a, b))
         .collect()
-}
-
-/// The short label drawn beside a message: the engine's label, but a vote shows only whom it is
-/// for and its round (or the sender's settled state), and a PING only its kind.
-fn label(msg: &AnyMsg) -> Rc<str> {
-    let AnyMsg::Zab(zab) = msg else {
-        return Rc::from(msg.to_string());
-    };
-    Rc::from(match zab {
-        Message::Notification(n) => {
-            let who = if n.vote.leader == 0 {
-                "none".to_string()
-            } else {
-                format!("s{}", n.vote.leader)
-            };
-            match n.state {
-                PeerState::Looking => format!("VOTE {who} r{}", n.round),
-                settled => format!("VOTE {who} ({})", settled.as_str()),
-            }
-        }
-        Message::Quorum { .. } if zab.kind() == "PING" => "PING".to_string(),
-        _ => msg.to_string(),
-    })
 }
 
 /// The timeout `sid` acts on next, from the timers the world has armed for it (no armed

@@ -205,6 +205,26 @@ impl crate::sim::node::Wire for Message {
             }
         )
     }
+
+    /// A vote shows only whom it is for and its round (or the sender's settled state), and
+    /// a PING only its kind.
+    fn label(&self) -> String {
+        match self {
+            Message::Notification(n) => {
+                let who = if n.vote.leader == 0 {
+                    "none".to_string()
+                } else {
+                    format!("s{}", n.vote.leader)
+                };
+                match n.state {
+                    PeerState::Looking => format!("VOTE {who} r{}", n.round),
+                    settled => format!("VOTE {who} ({})", settled.as_str()),
+                }
+            }
+            _ if self.is_heartbeat() => "PING".to_string(),
+            _ => self.to_string(),
+        }
+    }
 }
 
 impl fmt::Display for Message {
