@@ -6,6 +6,7 @@ use yew::prelude::*;
 use super::fmt::{f1, translate};
 use crate::sim::view::PaxosServerView;
 use crate::sim::{ServerView, Sid};
+use crate::view::card::{icon_letter, paxos_role_word, phase_line, role_word, vote_lines};
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct ServerNodeProps {
@@ -18,17 +19,6 @@ pub struct ServerNodeProps {
     pub selected: bool,
     /// Clicked, or Enter / Space while focused.
     pub on_open: Callback<Sid>,
-}
-
-/// The role's one-letter icon (the leader gets a crown, drawn as a path).
-fn icon_letter(mode: &str) -> &'static str {
-    match mode {
-        "follower" => "F",
-        "observer" => "O",
-        "looking" => "?",
-        "down" => "×",
-        _ => "",
-    }
 }
 
 /// A crown of half-width `r` centred on (0, 0).
@@ -51,32 +41,6 @@ pub fn badge_geometry(w: f64, h: f64, font: f64) -> (f64, f64, f64) {
     let r = font * 0.8;
     let pad = font * 0.45;
     (-w / 2.0 + pad + r, -h / 2.0 + pad + r, r)
-}
-
-fn role_word(v: &ServerView) -> String {
-    match (v.mode.as_str(), v.leader) {
-        ("leader", _) => "leader".into(),
-        ("follower", Some(l)) => format!("follows s{l}"),
-        ("observer", Some(l)) => format!("observes s{l}"),
-        ("looking", _) => "looking".into(),
-        ("down", _) => "down".into(),
-        (m, _) => m.into(),
-    }
-}
-
-fn phase_line(v: &ServerView) -> String {
-    match v.phase.as_str() {
-        "DOWN" => "volatile state lost".into(),
-        "SYNCHRONIZATION" => match v.last_sync {
-            Some(m) => format!("SYNC by {m}"),
-            None => "SYNC".into(),
-        },
-        "BROADCAST" if v.mode != crate::sim::view::Mode::Leader => match v.last_sync {
-            Some(m) => format!("BROADCAST ({m})"),
-            None => "BROADCAST".into(),
-        },
-        p => p.into(),
-    }
 }
 
 /// A value shortened to fit a card.
@@ -144,16 +108,7 @@ fn paxos_card(p: &ServerNodeProps, px: &PaxosServerView) -> Html {
     let fit = ((p.w - 2.0 * pad) / (f * 0.86 * 0.6)).floor().max(8.0) as usize;
     let slots = paxos_slot_lines(px, 2, fit);
     let chosen_count = px.chosen.len();
-    let role = match (v.mode.as_str(), v.phase.as_str()) {
-        ("leader", _) => "leader".to_string(),
-        ("follower", "LEARNED") => "learned".to_string(),
-        ("looking", "PHASE 1") => match px.proposing {
-            Some(b) => format!("prepare {b}"),
-            None => "phase 1".into(),
-        },
-        ("looking", _) => "waiting".into(),
-        _ => role_word(v),
-    };
+    let role = paxos_role_word(v);
     let label = format!(
         "s{sid}, {}, {}, promised ballot {}, {} slots accepted, {} chosen",
         role,
@@ -176,7 +131,7 @@ fn paxos_card(p: &ServerNodeProps, px: &PaxosServerView) -> Html {
                 if v.mode == crate::sim::view::Mode::Leader {
                     <path d={crown(br)} />
                 } else {
-                    <text y={f1(br * 0.36)} font-size={f1(f * 0.95)}>{ icon_letter(v.mode.as_str()) }</text>
+                    <text y={f1(br * 0.36)} font-size={f1(f * 0.95)}>{ icon_letter(v.mode) }</text>
                 }
             </g>
             <text class="sid" x={text_x} y={line(0.0)} font-size={f1(f * 1.1)}>{ format!("s{sid}") }</text>
@@ -232,14 +187,7 @@ pub fn server_node(p: &ServerNodeProps) -> Html {
         })
     };
 
-    let vote_line = match (v.mode.as_str(), v.vote) {
-        ("looking", Some(vote)) if vote.leader != 0 => Some((
-            format!("vote s{} e{} r{}", vote.leader, vote.peer_epoch, v.round),
-            format!("@{}", vote.zxid),
-        )),
-        ("looking", _) => Some((format!("no vote, r{}", v.round), String::new())),
-        _ => None,
-    };
+    let vote_line = vote_lines(v);
     let label = {
         let mut s = format!(
             "s{sid}, {}, epoch {}, zxid {}",
@@ -272,7 +220,7 @@ pub fn server_node(p: &ServerNodeProps) -> Html {
                 if v.mode == crate::sim::view::Mode::Leader {
                     <path d={crown(br)} />
                 } else {
-                    <text y={f1(br * 0.36)} font-size={f1(f * 0.95)}>{ icon_letter(v.mode.as_str()) }</text>
+                    <text y={f1(br * 0.36)} font-size={f1(f * 0.95)}>{ icon_letter(v.mode) }</text>
                 }
             </g>
             <text class="sid" x={text_x.clone()} y={line(0.0)} font-size={f1(f * 1.1)}>{ format!("s{sid}") }</text>

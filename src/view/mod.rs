@@ -6,6 +6,7 @@
 //! - `frame`: one `Frame` per change, from the world and the previous frame.
 //! - `page`: the single-ensemble page's state and its reducer (`Page::reduce(Action)`).
 //! - `compare`: the same for the side-by-side comparison (`ComparePage::reduce(Action)`).
+//! - `card`: the words on a server's card (role, phase, vote).
 //! - `scene`: servers, messages in flight, losses, cuts, countdowns, PINGs.
 //! - `banner`: the phase banner for every protocol.
 //! - `inspector`: the data for the one selected server.
@@ -15,6 +16,7 @@
 //! src/sim never imports this module.
 
 pub mod banner;
+pub mod card;
 pub mod compare;
 pub mod driver;
 pub mod feed;
