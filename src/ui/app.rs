@@ -21,7 +21,7 @@ use super::{
 };
 use crate::sim::world::Protocol;
 use crate::sim::{Command, Sid};
-use crate::view::page::{Action, Menu, Page};
+use crate::view::page::{Action, Menu, Page, Transport};
 
 /// What the page hears: a frame of the clock, or an action for the page's reducer.
 pub enum Msg {
@@ -105,9 +105,9 @@ impl App {
 
     fn control(&mut self, c: Control) -> bool {
         match c {
-            Control::TogglePlay => self.act(Action::TogglePlay),
-            Control::Step => self.act(Action::Step),
-            Control::Speed(s) => self.act(Action::Speed(s)),
+            Control::TogglePlay => self.act(Action::Play(Transport::TogglePlay)),
+            Control::Step => self.act(Action::Play(Transport::Step)),
+            Control::Speed(s) => self.act(Action::Play(Transport::Speed(s))),
             Control::Reset => self.act(Action::Reset),
             Control::Configure(p) => {
                 self.page.configure(p.world_config(), p.writes);
@@ -190,10 +190,10 @@ impl Component for App {
     fn update(&mut self, _ctx: &Context<Self>, msg: Msg) -> bool {
         match msg {
             Msg::Frame(ts) => match self.clock.frame(ts, self.page.playing) {
-                Some(dt) => self.page.reduce(Action::Tick {
+                Some(dt) => self.page.reduce(Action::Play(Transport::Tick {
                     real_ms: dt,
                     at: ts,
-                }),
+                })),
                 None => false,
             },
             Msg::Visibility => {

@@ -18,7 +18,7 @@ use crate::sim::world::Protocol;
 use crate::sim::{Command, Sid};
 use crate::view::compare::ComparePage;
 use crate::view::frame::Frame;
-use crate::view::page::Action;
+use crate::view::page::{Action, Transport};
 
 pub enum CMsg {
     Frame(f64),
@@ -124,10 +124,10 @@ impl Component for Compare {
     fn update(&mut self, _ctx: &Context<Self>, msg: CMsg) -> bool {
         match msg {
             CMsg::Frame(ts) => match self.clock.frame(ts, self.page.playing) {
-                Some(dt) => self.page.reduce(Action::Tick {
+                Some(dt) => self.page.reduce(Action::Play(Transport::Tick {
                     real_ms: dt,
                     at: ts,
-                }),
+                })),
                 None => false,
             },
             CMsg::Visibility => {

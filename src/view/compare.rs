@@ -5,9 +5,9 @@
 
 use std::rc::Rc;
 
+use super::action::{Action, Player, Shortcut, Transport};
 use super::driver::{Driver, Sim, STEADY_RATE};
 use super::frame::{Frame, FrameInput};
-use super::page::{Action, Shortcut};
 use crate::sim::compare::{Comparison, Explanation};
 use crate::sim::world::World;
 use crate::sim::{Command, Millis, Sid};
@@ -98,23 +98,6 @@ impl ComparePage {
         self.refresh(true, None);
     }
 
-    /// Builds both sides' next frames if either changed (or if `force`); the banners and
-    /// explanations only when the throttle lets them.
-    fn refresh(&mut self, force: bool, real: Option<f64>) {
-        let changed = self.driver.take_change();
-        let panels = self.driver.panels.due(real);
-        if !(force || changed || panels) {
-            return;
-        }
-        let window = self.driver.loss_window();
-        let cmp = &self.driver.sim;
-        self.zab = Rc::new(side_frame(&cmp.zab, &self.zab, window, panels));
-        self.paxos = Rc::new(side_frame(&cmp.paxos, &self.paxos, window, panels));
-        if panels && cmp.explanations().len() != self.explanations.len() {
-            self.explanations = Rc::new(cmp.explanations().to_vec());
-        }
-    }
-
     fn apply(&mut self, cmd: Command) {
         let text = describe(&cmd);
         let (a, b) = self.driver.sim.apply(cmd);
@@ -149,10 +132,14 @@ impl ComparePage {
     fn key(&mut self, k: Shortcut) -> bool {
         let (s, n) = (self.selected, self.server_count());
         match k {
-            Shortcut::Play => return self.reduce(Action::TogglePlay),
-            Shortcut::Step => return self.reduce(Action::Step),
-            Shortcut::Faster => return self.reduce(Action::Speed(self.driver.speed() * 1.5)),
-            Shortcut::Slower => return self.reduce(Action::Speed(self.driver.speed() / 1.5)),
+            Shortcut::Play => return self.reduce(Action::Play(Transport::TogglePlay)),
+            Shortcut::Step => return self.reduce(Action::Play(Transport::Step)),
+            Shortcut::Faster => {
+                return self.reduce(Action::Play(Transport::Speed(self.driver.speed() * 1.5)))
+            }
+            Shortcut::Slower => {
+                return self.reduce(Action::Play(Transport::Speed(self.driver.speed() / 1.5)))
+            }
             Shortcut::Reset => self.reset(),
             Shortcut::Select(v) if (1..=n).contains(&v) => self.selected = v,
             Shortcut::Prev => self.selected = if s <= 1 { n } else { s - 1 },
@@ -183,22 +170,7 @@ impl ComparePage {
     /// Applies one action; true if the page must be drawn again.
     pub fn reduce(&mut self, action: Action) -> bool {
         match action {
-            Action::Tick { real_ms, at } => {
-                if !self.playing {
-                    return false;
-                }
-                self.driver.play(real_ms);
-                self.refresh(false, Some(at));
-            }
-            Action::TogglePlay => self.playing = !self.playing,
-            Action::Step => {
-                self.playing = false;
-                self.driver.step();
-                self.refresh(true, None);
-            }
-            Action::Speed(s) => {
-                self.driver.set_speed(s);
-            }
+            Action::Play(t) => return self.transport(t),
             Action::Reset => self.reset(),
             Action::Command(cmd) | Action::MenuCommand(cmd) => self.apply(cmd),
             Action::Writes(rate) => self.driver.set_writes(rate),
@@ -215,16 +187,45 @@ impl ComparePage {
     }
 }
 
+impl Player for ComparePage {
+    type Sim = Comparison;
+
+    fn driver(&mut self) -> &mut Driver<Comparison> {
+        &mut self.driver
+    }
+
+    fn playing(&mut self) -> &mut bool {
+        &mut self.playing
+    }
+
+    /// Builds both sides' next frames if either changed (or if `force`); the banners and
+    /// explanations only when the throttle lets them.
+    fn refresh(&mut self, force: bool, real: Option<f64>) {
+        let changed = self.driver.take_change();
+        let panels = self.driver.panels.due(real);
+        if !(force || changed || panels) {
+            return;
+        }
+        let window = self.driver.loss_window();
+        let cmp = &self.driver.sim;
+        self.zab = Rc::new(side_frame(&cmp.zab, &self.zab, window, panels));
+        self.paxos = Rc::new(side_frame(&cmp.paxos, &self.paxos, window, panels));
+        if panels && cmp.explanations().len() != self.explanations.len() {
+            self.explanations = Rc::new(cmp.explanations().to_vec());
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn tick(p: &mut ComparePage, frames: usize) {
         for i in 0..frames {
-            p.reduce(Action::Tick {
+            p.reduce(Action::Play(Transport::Tick {
                 real_ms: 1000.0 / 60.0,
                 at: i as f64 * 1000.0 / 60.0,
-            });
+            }));
         }
     }
 

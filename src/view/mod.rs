@@ -1,6 +1,8 @@
 //! What a page shows, computed natively from the engine and tested by `cargo test`: no browser
 //! crate here. The page (src/ui) only renders a [`frame::Frame`] and sends intents.
 //!
+//! - `action`: what a person can do to a page (`Shortcut`, `Action`) and `Player`, what
+//!   play, pause, step and speed mean on both pages.
 //! - `driver`: virtual time, speed, steady writes and the panel throttle, for one world or a
 //!   comparison of two (both pages use it).
 //! - `frame`: one `Frame` per change, from the world and the previous frame.
@@ -15,6 +17,7 @@
 //!
 //! src/sim never imports this module.
 
+pub mod action;
 pub mod banner;
 pub mod card;
 pub mod compare;
@@ -28,4 +31,4 @@ pub mod scene;
 
 pub use driver::{Driver, Sim};
 pub use frame::{Frame, FrameInput};
-pub use page::{Action, Page, Shortcut};
+pub use page::{Action, Page, Shortcut, Transport};

@@ -5,6 +5,8 @@
 
 use std::rc::Rc;
 
+use super::action::Player;
+pub use super::action::{Action, Shortcut, Transport};
 use super::driver::{Driver, STEADY_RATE};
 use super::feed::Story;
 use super::frame::{Frame, FrameInput};
@@ -12,67 +14,12 @@ use crate::sim::narrate::Kind;
 use crate::sim::world::WorldConfig;
 use crate::sim::{Command, Sid, World};
 
-/// What a key stands for on a page (the keymap in src/ui/keys.rs binds keys to these).
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Shortcut {
-    Play,
-    Step,
-    Faster,
-    Slower,
-    Reset,
-    Select(Sid),
-    SelectLeader,
-    Prev,
-    Next,
-    Crash,
-    Restart,
-    Wipe,
-    Isolate,
-    WriteHere,
-    HealAll,
-    AutoWrite,
-    Partition,
-    Menu,
-    Theme,
-    Help,
-    Escape,
-}
-
 /// Which popover is open.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Menu {
     None,
     Server(Sid),
     Link(Sid, Sid),
-}
-
-/// Everything that changes the page.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Action {
-    /// An animation frame: `real_ms` of real time passed; `at` is the frame's timestamp.
-    Tick {
-        real_ms: f64,
-        at: f64,
-    },
-    TogglePlay,
-    Step,
-    /// Virtual ms per real ms.
-    Speed(f64),
-    Reset,
-    /// A fault, a repair or a write (a link menu, the client box, the partition tool).
-    Command(Command),
-    /// The same from the server menu, which closes with it (one click, one update).
-    MenuCommand(Command),
-    /// Steady writes per virtual second (0: off).
-    Writes(u32),
-    /// Cut every link between the group and the others, both ways.
-    Partition(Vec<Sid>),
-    Select(Option<Sid>),
-    OpenServer(Sid),
-    OpenLink(Sid, Sid),
-    CloseMenu,
-    Help(bool),
-    Key(Shortcut),
 }
 
 pub struct Page {
@@ -168,24 +115,6 @@ impl Page {
         self.refresh(true, None);
     }
 
-    /// Builds the next frame if the world changed (or if `force`). The text panels follow
-    /// only when the driver's throttle lets them at real time `real` (`None`: at once).
-    fn refresh(&mut self, force: bool, real: Option<f64>) {
-        let changed = self.driver.take_change();
-        let panels = self.driver.panels.due(real);
-        if !(force || changed || panels) {
-            return;
-        }
-        self.story.read(&self.driver.sim);
-        let input = FrameInput {
-            selected: self.selected,
-            loss_window: self.driver.loss_window(),
-            story: Some(&self.story),
-            panels,
-        };
-        self.frame = Rc::new(Frame::build(&self.driver.sim, &self.frame, &input));
-    }
-
     fn apply(&mut self, cmd: Command) {
         self.status = match self.story.apply(&mut self.driver.sim, cmd) {
             Ok(()) => None,
@@ -262,10 +191,10 @@ impl Page {
             },
         };
         Ok(match k {
-            Shortcut::Play => Action::TogglePlay,
-            Shortcut::Step => Action::Step,
-            Shortcut::Faster => Action::Speed(self.driver.speed() * 1.5),
-            Shortcut::Slower => Action::Speed(self.driver.speed() / 1.5),
+            Shortcut::Play => Action::Play(Transport::TogglePlay),
+            Shortcut::Step => Action::Play(Transport::Step),
+            Shortcut::Faster => Action::Play(Transport::Speed(self.driver.speed() * 1.5)),
+            Shortcut::Slower => Action::Play(Transport::Speed(self.driver.speed() / 1.5)),
             Shortcut::Reset => Action::Reset,
             Shortcut::Select(s) if (1..=n).contains(&s) => Action::Select(Some(s)),
             Shortcut::Select(_) => return Err(false),
@@ -321,22 +250,7 @@ impl Page {
     /// Applies one action; true if the page must be drawn again.
     pub fn reduce(&mut self, action: Action) -> bool {
         match action {
-            Action::Tick { real_ms, at } => {
-                if !self.playing {
-                    return false;
-                }
-                self.driver.play(real_ms);
-                self.refresh(false, Some(at));
-            }
-            Action::TogglePlay => self.playing = !self.playing,
-            Action::Step => {
-                self.playing = false;
-                self.driver.step();
-                self.refresh(true, None);
-            }
-            Action::Speed(s) => {
-                self.driver.set_speed(s);
-            }
+            Action::Play(t) => return self.transport(t),
             Action::Reset => self.reset(),
             Action::Command(cmd) => self.apply(cmd),
             Action::MenuCommand(cmd) => {
@@ -366,6 +280,36 @@ impl Page {
     }
 }
 
+impl Player for Page {
+    type Sim = World;
+
+    fn driver(&mut self) -> &mut Driver<World> {
+        &mut self.driver
+    }
+
+    fn playing(&mut self) -> &mut bool {
+        &mut self.playing
+    }
+
+    /// Builds the next frame if the world changed (or if `force`). The text panels follow
+    /// only when the driver's throttle lets them at real time `real` (`None`: at once).
+    fn refresh(&mut self, force: bool, real: Option<f64>) {
+        let changed = self.driver.take_change();
+        let panels = self.driver.panels.due(real);
+        if !(force || changed || panels) {
+            return;
+        }
+        self.story.read(&self.driver.sim);
+        let input = FrameInput {
+            selected: self.selected,
+            loss_window: self.driver.loss_window(),
+            story: Some(&self.story),
+            panels,
+        };
+        self.frame = Rc::new(Frame::build(&self.driver.sim, &self.frame, &input));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -374,10 +318,10 @@ mod tests {
         let mut p = Page::new(WorldConfig::new(3, 0, 5), 1.0, 0);
         // Three virtual seconds at 60 frames a second: a leader by then.
         for i in 0..180 {
-            p.reduce(Action::Tick {
+            p.reduce(Action::Play(Transport::Tick {
                 real_ms: 1000.0 / 60.0,
                 at: i as f64 * 1000.0 / 60.0,
-            });
+            }));
         }
         p
     }
@@ -470,13 +414,13 @@ mod tests {
             .starts_with("Steady writes on: 10"));
         let before = p.world().max_logged_zxid();
         for i in 0..120 {
-            p.reduce(Action::Tick {
+            p.reduce(Action::Play(Transport::Tick {
                 real_ms: 1000.0 / 60.0,
                 at: 10_000.0 + i as f64 * 1000.0 / 60.0,
-            });
+            }));
         }
         assert!(p.world().max_logged_zxid().counter() >= before.counter() + 15);
-        p.reduce(Action::Speed(2.0));
+        p.reduce(Action::Play(Transport::Speed(2.0)));
         p.reduce(Action::Reset);
         assert_eq!(p.world().now(), 0);
         assert_eq!(
@@ -504,10 +448,10 @@ mod tests {
         assert!(!p.playing);
         assert_eq!(p.driver.vt(), next as f64);
         assert!(
-            !p.reduce(Action::Tick {
+            !p.reduce(Action::Play(Transport::Tick {
                 real_ms: 16.0,
                 at: 99_999.0
-            }),
+            })),
             "paused"
         );
     }

@@ -1,0 +1,103 @@
+//! What a person can do to a page, as data: `Shortcut` (what a key stands for; src/ui/keys.rs
+//! binds keys to them) and `Action` (a click, a key, an animation frame). Both pages take
+//! them; `Player` is what play, pause, step and speed mean on either.
+
+use super::driver::{Driver, Sim};
+use crate::sim::{Command, Sid};
+
+/// What a key stands for on a page (the keymap in src/ui/keys.rs binds keys to these).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Shortcut {
+    Play,
+    Step,
+    Faster,
+    Slower,
+    Reset,
+    Select(Sid),
+    SelectLeader,
+    Prev,
+    Next,
+    Crash,
+    Restart,
+    Wipe,
+    Isolate,
+    WriteHere,
+    HealAll,
+    AutoWrite,
+    Partition,
+    Menu,
+    Theme,
+    Help,
+    Escape,
+}
+
+/// Play, pause, step and speed.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Transport {
+    /// An animation frame: `real_ms` of real time passed; `at` is the frame's timestamp.
+    Tick {
+        real_ms: f64,
+        at: f64,
+    },
+    TogglePlay,
+    Step,
+    /// Virtual ms per real ms.
+    Speed(f64),
+}
+
+/// Everything that changes the page.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    Play(Transport),
+    Reset,
+    /// A fault, a repair or a write (a link menu, the client box, the partition tool).
+    Command(Command),
+    /// The same from the server menu, which closes with it (one click, one update).
+    MenuCommand(Command),
+    /// Steady writes per virtual second (0: off).
+    Writes(u32),
+    /// Cut every link between the group and the others, both ways.
+    Partition(Vec<Sid>),
+    Select(Option<Sid>),
+    OpenServer(Sid),
+    OpenLink(Sid, Sid),
+    CloseMenu,
+    Help(bool),
+    Key(Shortcut),
+}
+
+/// A page that plays a `Driver`: play, pause, step and speed do the same on both pages.
+pub trait Player {
+    type Sim: Sim;
+    fn driver(&mut self) -> &mut Driver<Self::Sim>;
+    fn playing(&mut self) -> &mut bool;
+    /// Builds the next frames if the simulation changed (or if `force`); text panels follow
+    /// when the driver's throttle lets them at real time `real` (`None`: at once).
+    fn refresh(&mut self, force: bool, real: Option<f64>);
+
+    /// Plays, pauses, steps or sets the speed; true if the page must be drawn again.
+    fn transport(&mut self, t: Transport) -> bool {
+        match t {
+            Transport::Tick { real_ms, at } => {
+                if !*self.playing() {
+                    return false;
+                }
+                self.driver().play(real_ms);
+                self.refresh(false, Some(at));
+            }
+            Transport::TogglePlay => {
+                let playing = self.playing();
+                *playing = !*playing;
+            }
+            Transport::Step => {
+                *self.playing() = false;
+                self.driver().step();
+                self.refresh(true, None);
+            }
+            Transport::Speed(s) => {
+                self.driver().set_speed(s);
+            }
+        }
+        true
+    }
+}
