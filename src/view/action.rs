@@ -71,9 +71,18 @@ pub trait Player {
     type Sim: Sim;
     fn driver(&mut self) -> &mut Driver<Self::Sim>;
     fn playing(&mut self) -> &mut bool;
+    /// Builds the page's next frames; the text panels too if `panels`.
+    fn rebuild(&mut self, panels: bool);
+
     /// Builds the next frames if the simulation changed (or if `force`); text panels follow
     /// when the driver's throttle lets them at real time `real` (`None`: at once).
-    fn refresh(&mut self, force: bool, real: Option<f64>);
+    fn refresh(&mut self, force: bool, real: Option<f64>) {
+        let changed = self.driver().take_change();
+        let panels = self.driver().panels.due(real);
+        if force || changed || panels {
+            self.rebuild(panels);
+        }
+    }
 
     /// Plays, pauses, steps or sets the speed; true if the page must be drawn again.
     fn transport(&mut self, t: Transport) -> bool {

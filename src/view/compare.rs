@@ -198,14 +198,8 @@ impl Player for ComparePage {
         &mut self.playing
     }
 
-    /// Builds both sides' next frames if either changed (or if `force`); the banners and
-    /// explanations only when the throttle lets them.
-    fn refresh(&mut self, force: bool, real: Option<f64>) {
-        let changed = self.driver.take_change();
-        let panels = self.driver.panels.due(real);
-        if !(force || changed || panels) {
-            return;
-        }
+    /// Both sides' next frames; the banners and explanations only with the panels.
+    fn rebuild(&mut self, panels: bool) {
         let window = self.driver.loss_window();
         let cmp = &self.driver.sim;
         self.zab = Rc::new(side_frame(&cmp.zab, &self.zab, window, panels));

@@ -291,14 +291,8 @@ impl Player for Page {
         &mut self.playing
     }
 
-    /// Builds the next frame if the world changed (or if `force`). The text panels follow
-    /// only when the driver's throttle lets them at real time `real` (`None`: at once).
-    fn refresh(&mut self, force: bool, real: Option<f64>) {
-        let changed = self.driver.take_change();
-        let panels = self.driver.panels.due(real);
-        if !(force || changed || panels) {
-            return;
-        }
+    /// The next frame, from the world and the story.
+    fn rebuild(&mut self, panels: bool) {
         self.story.read(&self.driver.sim);
         let input = FrameInput {
             selected: self.selected,
