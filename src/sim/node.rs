@@ -115,6 +115,8 @@ pub trait Label: Debug {
     fn label(&self) -> String;
     /// Everything it says (`Display`).
     fn text(&self) -> String;
+    /// A heartbeat (`Wire::is_heartbeat`).
+    fn heartbeat(&self) -> bool;
 }
 
 impl<M: Wire> Label for M {
@@ -126,6 +128,9 @@ impl<M: Wire> Label for M {
     }
     fn text(&self) -> String {
         self.to_string()
+    }
+    fn heartbeat(&self) -> bool {
+        self.is_heartbeat()
     }
 }
 

@@ -108,6 +108,11 @@ impl App {
             Control::TogglePlay => self.act(Action::Play(Transport::TogglePlay)),
             Control::Step => self.act(Action::Play(Transport::Step)),
             Control::Speed(s) => self.act(Action::Play(Transport::Speed(s))),
+            Control::Pace(on) => {
+                self.params.pace = on;
+                self.update_url();
+                self.act(Action::Play(Transport::Pace(on)))
+            }
             Control::Reset => self.act(Action::Reset),
             Control::Configure(p) => {
                 self.page.configure(p.world_config(), p.writes);
@@ -167,7 +172,8 @@ impl Component for App {
         let theme = stored_theme();
         apply_theme(theme);
         let link = ctx.link();
-        let page = Page::new(params.world_config(), speed, params.writes);
+        let mut page = Page::new(params.world_config(), speed, params.writes);
+        page.driver.pacing = params.pace;
         let mut clock = FrameClock::new(
             link.callback(Msg::Frame),
             link.callback(|_| Msg::Visibility),
@@ -266,7 +272,8 @@ impl Component for App {
             <p class="status" role="status">{ p.status.clone().unwrap_or_default() }</p>
         };
         let controls = html! {
-            <Controls playing={p.playing} speed={p.driver.speed()} params={self.params.clone()}
+            <Controls playing={p.playing} speed={p.driver.speed()} pacing={p.driver.pacing}
+                tempo={p.driver.tempo()} params={self.params.clone()}
                 embed={self.params.embed} theme={self.theme} on_control={self.cb.control.clone()} />
         };
         if self.params.embed {

@@ -100,7 +100,8 @@ impl Component for Compare {
         apply_theme(theme);
         let link = ctx.link();
         let (v, o, seed) = (params.voters, params.observers, params.seed);
-        let page = ComparePage::new(v, o, seed, speed, params.writes);
+        let mut page = ComparePage::new(v, o, seed, speed, params.writes);
+        page.driver.pacing = params.pace;
         let mut clock = FrameClock::new(
             link.callback(CMsg::Frame),
             link.callback(|_| CMsg::Visibility),

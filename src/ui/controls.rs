@@ -8,11 +8,15 @@ use super::fmt;
 use super::params::{Params, MAX_OBSERVERS, MAX_SPEED, MAX_VOTERS, MIN_SPEED};
 use super::theme::Theme;
 use crate::sim::world::Protocol;
+use crate::view::driver::Tempo;
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct ControlsProps {
     pub playing: bool,
     pub speed: f64,
+    /// Pacing on, and how the last frame played.
+    pub pacing: bool,
+    pub tempo: Tempo,
     pub params: Params,
     /// Only the essential controls.
     pub embed: bool,
@@ -27,6 +31,7 @@ pub enum Control {
     Step,
     /// Virtual ms per real ms.
     Speed(f64),
+    Pace(bool),
     Reset,
     /// New settings: a new world.
     Configure(Params),
@@ -114,8 +119,23 @@ pub fn controls(p: &ControlsProps) -> Html {
             <output for="speed" class="speed-value">{ format!("{}×", fmt::speed(p.speed)) }</output>
         </label>
     };
+    let pacing = p.pacing;
+    let tempo = match (pacing, p.tempo) {
+        (false, _) | (true, Tempo::AsSet) => "",
+        (true, Tempo::Slowed) => "slowed while messages travel",
+        (true, Tempo::FastForward) => "fast-forward: only heartbeats",
+    };
+    let pace = html! {
+        <span class="pace">
+            <button class={classes!("pace-toggle", pacing.then_some("on"))} aria-pressed={pacing.to_string()}
+                onclick={send.reform(move |_| Control::Pace(!pacing))}
+                title="Pacing: slow down so every message can be followed, speed through stretches of heartbeats">
+                { "Pace" }</button>
+            <output class="tempo" aria-live="off">{ tempo }</output>
+        </span>
+    };
     if p.embed {
-        return html! { <div class="controls" role="toolbar" aria-label="Simulation controls">{ play }{ step }{ speed }</div> };
+        return html! { <div class="controls" role="toolbar" aria-label="Simulation controls">{ play }{ step }{ speed }{ pace }</div> };
     }
     let pr = &p.params;
     let new_seed = {
@@ -161,7 +181,7 @@ pub fn controls(p: &ControlsProps) -> Html {
                 { play }{ step }
                 <button class="reset" onclick={send.reform(|_| Control::Reset)} aria-label="Reset"
                     title="Start again with the same settings (r)">{ "↺ Reset" }</button>
-                { speed }
+                { speed }{ pace }
             </div>
             <details class="group settings">
                 <summary>{ "Ensemble settings" }</summary>

@@ -29,6 +29,8 @@ pub struct Params {
     pub embed: bool,
     /// Steady client writes per virtual second (0: none).
     pub writes: u32,
+    /// Pacing (`pace=0` turns it off): see `Driver::pacing`.
+    pub pace: bool,
     /// A deliberately broken protocol, to watch the invariant checker catch it.
     pub variant: Variant,
     /// ZooKeeper (FLE + Zab), Multi-Paxos, or classic single-decree Paxos.
@@ -49,6 +51,7 @@ impl Default for Params {
             jitter: 20,
             embed: false,
             writes: 0,
+            pace: true,
             variant: Variant::Correct,
             protocol: Protocol::Zab,
             compare: false,
@@ -120,6 +123,13 @@ impl Params {
                 "latency" => p.latency = int(key, value, 1, 1000, d.latency, " ms", pr),
                 "jitter" => p.jitter = int(key, value, 0, 1000, d.jitter, " ms", pr),
                 "writes" => p.writes = int(key, value, 0, 200, 0, " per virtual second", pr) as u32,
+                "pace" => match value {
+                    "1" | "true" | "" => p.pace = true,
+                    "0" | "false" => p.pace = false,
+                    _ => pr.push(format!(
+                        "`pace={value}` is not allowed: pace must be 1 or 0. Pacing stays on."
+                    )),
+                },
                 "embed" => match value {
                     "1" | "true" | "" => p.embed = true,
                     "0" | "false" => p.embed = false,
@@ -168,7 +178,7 @@ impl Params {
                 },
                 "theme" => {} // read by the theme toggle
                 _ => pr.push(format!(
-                    "Unknown parameter `{key}`: the page knows servers, observers, seed, speed, tick, latency, jitter, writes, protocol, compare, variant, embed and theme."
+                    "Unknown parameter `{key}`: the page knows servers, observers, seed, speed, tick, latency, jitter, writes, pace, protocol, compare, variant, embed and theme."
                 )),
             }
         }
@@ -214,6 +224,9 @@ impl Params {
         }
         if self.writes != 0 {
             add("writes", self.writes.to_string());
+        }
+        if !self.pace {
+            add("pace", "0".into());
         }
         if self.variant != Variant::Correct {
             add("variant", self.variant.name().into());

@@ -43,6 +43,8 @@ pub enum Transport {
     Step,
     /// Virtual ms per real ms.
     Speed(f64),
+    /// Pacing on or off (see `Driver::pacing`).
+    Pace(bool),
 }
 
 /// Everything that changes the page.
@@ -106,6 +108,7 @@ pub trait Player {
             Transport::Speed(s) => {
                 self.driver().set_speed(s);
             }
+            Transport::Pace(on) => self.driver().pacing = on,
         }
         true
     }

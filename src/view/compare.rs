@@ -70,7 +70,7 @@ impl ComparePage {
             voters,
             observers,
             seed,
-            driver: Driver::new(boot(voters, observers, seed), speed, writes),
+            driver: Driver::new(boot(voters, observers, seed), speed, writes).paced(true),
             zab: Rc::new(Frame::empty()),
             paxos: Rc::new(Frame::empty()),
             explanations: Rc::new(Vec::new()),
@@ -90,7 +90,8 @@ impl ComparePage {
     fn reset(&mut self) {
         let (speed, rate) = (self.driver.speed(), self.driver.writes.rate());
         let cmp = boot(self.voters, self.observers, self.seed);
-        self.driver = Driver::new(cmp, speed, rate);
+        let pacing = self.driver.pacing;
+        self.driver = Driver::new(cmp, speed, rate).paced(pacing);
         self.zab = Rc::new(Frame::empty());
         self.paxos = Rc::new(Frame::empty());
         self.explanations = Rc::new(Vec::new());
@@ -226,6 +227,7 @@ mod tests {
     #[test]
     fn one_crash_acts_on_both_sides_and_both_frames_show_it() {
         let mut p = ComparePage::new(3, 0, 1, 1.0, 0);
+        p.driver.pacing = false;
         tick(&mut p, 240);
         let leader = p.driver.sim.zab.stable_leader().expect("a Zab leader");
         p.reduce(Action::Select(Some(leader)));
@@ -257,6 +259,7 @@ mod tests {
     #[test]
     fn steady_writes_run_on_both_and_a_link_click_cuts_then_heals() {
         let mut p = ComparePage::new(3, 0, 2, 1.0, 20);
+        p.driver.pacing = false;
         tick(&mut p, 300);
         assert!(p.driver.writes.made() >= 90);
         assert!(!p.driver.sim.paxos.paxos_chosen().is_empty());

@@ -17,6 +17,21 @@ pub const REDUCED_SPEED: f64 = 0.02;
 pub const PANEL_MS: f64 = 250.0;
 /// The steady writes a toggle switches on, per virtual second.
 pub const STEADY_RATE: u32 = 10;
+/// Pacing: the least real time a message (other than a heartbeat) spends on screen.
+pub const MIN_ON_SCREEN_MS: f64 = 600.0;
+/// Pacing: how much faster than the set speed an idle stretch (only heartbeats) plays.
+pub const FAST_FORWARD: f64 = 8.0;
+
+/// How the last frame played, with pacing on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Tempo {
+    /// At the set speed.
+    AsSet,
+    /// Slower than set, so that every message in flight stays on screen long enough.
+    Slowed,
+    /// Faster than set: nothing but heartbeats was moving.
+    FastForward,
+}
 
 /// What a driver can drive: a world, or two in step.
 pub trait Sim {
@@ -30,6 +45,16 @@ pub trait Sim {
     fn apply(&mut self, cmd: Command) -> Result<(), String>;
     /// Grows with every event processed: equal counts, nothing happened.
     fn changes(&self) -> u64;
+    /// The shortest flight (sent to delivered, virtual ms) of the messages in flight that are
+    /// not heartbeats; `None` when nothing but heartbeats travels.
+    fn busy_span(&self) -> Option<Millis>;
+}
+
+fn busy_span(world: &World) -> Option<Millis> {
+    (world.in_flight().iter())
+        .filter(|m| !m.msg.heartbeat())
+        .map(|m| m.deliver_at - m.sent_at)
+        .min()
 }
 
 impl Sim for World {
@@ -53,6 +78,9 @@ impl Sim for World {
     }
     fn changes(&self) -> u64 {
         self.events_processed()
+    }
+    fn busy_span(&self) -> Option<Millis> {
+        busy_span(self)
     }
 }
 
@@ -81,6 +109,12 @@ impl Sim for Comparison {
     }
     fn changes(&self) -> u64 {
         self.zab.events_processed() + self.paxos.events_processed()
+    }
+    fn busy_span(&self) -> Option<Millis> {
+        [busy_span(&self.zab), busy_span(&self.paxos)]
+            .into_iter()
+            .flatten()
+            .min()
     }
 }
 
@@ -189,6 +223,10 @@ pub struct Driver<S> {
     pub panels: Throttle,
     /// `sim.changes()` when the page last read it.
     seen: Option<u64>,
+    /// Pacing (a playback policy only: the engine's clock and every trace are untouched):
+    /// slow down while messages travel, speed through stretches of heartbeats.
+    pub pacing: bool,
+    tempo: Tempo,
 }
 
 impl<S: Sim> Driver<S> {
@@ -201,7 +239,20 @@ impl<S: Sim> Driver<S> {
             writes: SteadyWrites::new(writes, now),
             panels: Throttle::new(PANEL_MS),
             seen: None,
+            pacing: false,
+            tempo: Tempo::AsSet,
         }
+    }
+
+    /// The same driver, paced (see `pacing`).
+    pub fn paced(mut self, on: bool) -> Driver<S> {
+        self.pacing = on;
+        self
+    }
+
+    /// How the last frame played.
+    pub fn tempo(&self) -> Tempo {
+        self.tempo
     }
 
     pub fn vt(&self) -> f64 {
@@ -223,9 +274,53 @@ impl<S: Sim> Driver<S> {
         self.writes.set_rate(rate, now);
     }
 
-    /// Lets `real_ms` of real time pass at the current speed.
+    /// Lets `real_ms` of real time pass at the current speed, or paced: event by event, each
+    /// stretch at the speed the messages then in flight allow.
     pub fn play(&mut self, real_ms: f64) {
-        self.run_to(self.vt + real_ms * self.speed);
+        if !self.pacing {
+            return self.run_to(self.vt + real_ms * self.speed);
+        }
+        let mut left = real_ms;
+        while left > 0.0 {
+            let speed = self.paced_speed();
+            let target = self.vt + left * speed;
+            match self.next_due() {
+                Some(at) if at as f64 <= target => {
+                    let at = (at as f64).max(self.vt);
+                    left -= (at - self.vt) / speed;
+                    self.run_to(at);
+                }
+                _ => {
+                    self.run_to(target);
+                    left = 0.0;
+                }
+            }
+        }
+    }
+
+    /// The speed pacing allows now (and the tempo it makes): at most what every message in
+    /// flight needs to stay MIN_ON_SCREEN_MS on screen; FAST_FORWARD times the set speed when
+    /// only heartbeats travel.
+    fn paced_speed(&mut self) -> f64 {
+        let Some(span) = self.sim.busy_span() else {
+            self.tempo = Tempo::FastForward;
+            return self.speed * FAST_FORWARD;
+        };
+        let slow = span.max(1) as f64 / MIN_ON_SCREEN_MS;
+        self.tempo = if slow < self.speed {
+            Tempo::Slowed
+        } else {
+            Tempo::AsSet
+        };
+        self.speed.min(slow)
+    }
+
+    /// When the next thing happens: a world event or a steady write.
+    fn next_due(&self) -> Option<Millis> {
+        match (self.sim.next_event_at(), self.writes.next_at) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     /// Runs to the next event and stands exactly at its time (nothing if none is due).
@@ -259,6 +354,7 @@ impl<S: Sim> Driver<S> {
 mod tests {
     use super::*;
     use crate::sim::WorldConfig;
+    use std::collections::{BTreeMap, BTreeSet};
 
     fn world(voters: usize, seed: u64) -> World {
         let mut w = World::new(WorldConfig::new(voters, 0, seed));
@@ -328,6 +424,108 @@ mod tests {
         d.step();
         assert_eq!(d.vt(), next as f64);
         assert_eq!(d.set_speed(0.0), MIN_SPEED);
+    }
+
+    /// Frames of 60 fps until `done`, recording for every message (other than a heartbeat)
+    /// delivered meanwhile how many frames it was on screen; returns them, the longest real
+    /// stretch with nothing moving and no new narration, and the tempi seen.
+    fn watch(
+        d: &mut Driver<World>,
+        seconds: f64,
+        done: impl Fn(&World) -> bool,
+    ) -> (BTreeMap<u64, (Millis, u32)>, f64, BTreeSet<Tempo>) {
+        let frame = 1000.0 / 60.0;
+        let start = d.sim.now();
+        let mut sent = BTreeMap::new();
+        let (mut seen, mut tempi) = (BTreeMap::new(), BTreeSet::new());
+        let (mut still, mut longest, mut fed) = (0.0, 0.0f64, d.sim.feed_end());
+        for _ in 0..(seconds * 60.0) as usize {
+            d.play(frame);
+            tempi.insert(d.tempo());
+            let moving: Vec<_> = d
+                .sim
+                .in_flight()
+                .into_iter()
+                .filter(|m| !m.msg.heartbeat())
+                .collect();
+            for m in &moving {
+                seen.entry(m.id).or_insert((m.deliver_at - m.sent_at, 0)).1 += 1;
+                sent.insert(m.id, m.sent_at);
+            }
+            let narrated = d.sim.feed_end() != fed;
+            fed = d.sim.feed_end();
+            still = if moving.is_empty() && !narrated {
+                still + frame
+            } else {
+                0.0
+            };
+            longest = longest.max(still);
+            if done(&d.sim) {
+                break;
+            }
+        }
+        let delivered = |m: &u64| d.sim.in_flight().iter().all(|f| f.id != *m);
+        // Only what travelled wholly within the window.
+        seen.retain(|m, _| delivered(m) && sent[m] >= start);
+        (seen, longest, tempi)
+    }
+
+    #[test]
+    fn paced_at_the_default_speed_every_vote_of_the_first_election_can_be_followed() {
+        let mut w = World::new(WorldConfig::new(5, 0, 7));
+        w.enable_feed();
+        w.apply(Command::StartAll).unwrap();
+        let mut d = Driver::new(w, DEFAULT_SPEED, 0).paced(true);
+        let (seen, longest, tempi) = watch(&mut d, 120.0, |w| w.stable_leader().is_some());
+        assert!(
+            d.sim.stable_leader().is_some(),
+            "no leader within 2 min of real time"
+        );
+        assert!(seen.len() >= 20, "only {} messages seen", seen.len());
+        // On screen at least MIN_ON_SCREEN_MS (less the frame it arrives in).
+        let least = (MIN_ON_SCREEN_MS / (1000.0 / 60.0)) as u32 - 1;
+        for (id, (span, frames)) in &seen {
+            assert!(
+                *frames >= least,
+                "message {id} ({span} ms) on screen {frames} frames"
+            );
+        }
+        assert!(longest <= 2_000.0, "nothing moved for {longest} ms");
+        assert!(tempi.contains(&Tempo::Slowed) && tempi.contains(&Tempo::FastForward));
+    }
+
+    #[test]
+    fn paced_steady_writes_stay_visible_and_idle_heartbeats_fast_forward() {
+        let mut d = Driver::new(world(3, 5), DEFAULT_SPEED, 0).paced(true);
+        d.set_speed(1.0); // even at 20x the default, a message stays on screen
+        let _ = watch(&mut d, 30.0, |w| w.stable_leader().is_some());
+        d.set_writes(STEADY_RATE);
+        let (seen, _, _) = watch(&mut d, 20.0, |_| false);
+        assert!(seen.len() > 50);
+        let least = (MIN_ON_SCREEN_MS / (1000.0 / 60.0)) as u32 - 1;
+        let short: Vec<_> = seen.iter().filter(|(_, (_, f))| *f < least).collect();
+        assert!(
+            short.is_empty(),
+            "{} of {}: {short:?}",
+            short.len(),
+            seen.len()
+        );
+        d.set_writes(0);
+        let _ = watch(&mut d, 5.0, |_| false);
+        // Only PINGs now: they play FAST_FORWARD times faster than set.
+        let vt = d.vt();
+        d.play(1000.0);
+        assert_eq!(d.tempo(), Tempo::FastForward);
+        assert!(
+            d.vt() - vt > 1000.0 * 1.0 * 2.0,
+            "{} ms in 1 s",
+            d.vt() - vt
+        );
+        // Unpaced, the same driver plays exactly at the set speed.
+        d.pacing = false;
+        let vt = d.vt();
+        d.play(1000.0);
+        assert!((d.vt() - vt - 1000.0).abs() < 1.0);
     }
 
     #[test]

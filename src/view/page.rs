@@ -69,7 +69,7 @@ fn introduce(cfg: &WorldConfig) -> String {
 impl Page {
     pub fn new(config: WorldConfig, speed: f64, writes: u32) -> Page {
         let mut page = Page {
-            driver: Driver::new(boot(&config), speed, writes),
+            driver: Driver::new(boot(&config), speed, writes).paced(true),
             config,
             story: Story::new(),
             frame: Rc::new(Frame::empty()),
@@ -102,7 +102,8 @@ impl Page {
 
     fn reset(&mut self) {
         let (speed, writes) = (self.driver.speed(), self.driver.writes.rate());
-        self.driver = Driver::new(boot(&self.config), speed, writes);
+        let pacing = self.driver.pacing;
+        self.driver = Driver::new(boot(&self.config), speed, writes).paced(pacing);
         self.frame = Rc::new(Frame::empty());
         self.story = Story::new();
         self.story.push(0, Kind::You, introduce(&self.config));
@@ -310,7 +311,8 @@ mod tests {
 
     fn page() -> Page {
         let mut p = Page::new(WorldConfig::new(3, 0, 5), 1.0, 0);
-        // Three virtual seconds at 60 frames a second: a leader by then.
+        p.driver.pacing = false; // these test the reducer, at exact virtual times
+                                 // Three virtual seconds at 60 frames a second: a leader by then.
         for i in 0..180 {
             p.reduce(Action::Play(Transport::Tick {
                 real_ms: 1000.0 / 60.0,
