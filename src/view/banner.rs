@@ -7,7 +7,7 @@ use crate::sim::view::ServerView;
 use crate::sim::world::{Protocol, World};
 use crate::sim::zab::leader::{Leader, LeaderPhase};
 use crate::sim::zab::learner::LearnerStage;
-use crate::sim::zab::Role;
+use crate::sim::zab::{Role, TimerKind};
 use crate::sim::Sid;
 
 fn sids(list: &[Sid]) -> String {
@@ -136,12 +136,12 @@ pub fn phase_banner(world: &World) -> Banner {
                 "Broadcasting in epoch {e}: leader s{leader} with {followers} learner{} serving",
                 if followers == 1 { "" } else { "s" }
             );
-            if let Some(s) = world.server(leader) {
-                let _ = write!(
-                    text,
-                    ", last committed {}",
-                    s.committed.max(s.tree.last_processed)
-                );
+            // The leader's last committed txn (an epoch's start zxid is no txn).
+            let committed = l.last_committed;
+            if committed.counter() > 0 {
+                let _ = write!(text, ", last committed {committed}");
+            } else {
+                let _ = write!(text, ", no txn committed in epoch {e} yet");
             }
             let waiting = l.outstanding.len();
             if waiting > 0 {
@@ -219,11 +219,20 @@ fn electing(world: &World, looking: &[Sid], down: &[Sid]) -> Banner {
             cfg.voters.len()
         );
     }
-    let settled: Vec<Sid> = world
-        .servers()
-        .filter(|(sid, s)| s.is_some() && !looking.contains(sid))
-        .map(|(sid, _)| sid)
-        .collect();
+    if let Some(wait) = finalizing(world, looking) {
+        text.push_str(&wait);
+    }
+    let (stale, settled) = followers_of_the_lost(world, looking);
+    for (leader, followers) in stale {
+        let _ = write!(
+            text,
+            "; {} still follow{} s{leader}, which is {}: a read timeout (syncLimit, {} ms) will tell them",
+            sids(&followers),
+            if followers.len() == 1 { "s" } else { "" },
+            if world.is_up(leader) { "not leading" } else { "down" },
+            cfg.sync_timeout_ms()
+        );
+    }
     if !settled.is_empty() {
         let _ = write!(text, "; {} already settled", sids(&settled));
     }
@@ -234,6 +243,54 @@ fn electing(world: &World, looking: &[Sid], down: &[Sid]) -> Banner {
         stage: "electing",
         text,
     }
+}
+
+/// What a voter that has a quorum for its proposal waits for: finalizeWait of quiet, in case a
+/// better vote arrives (FastLeaderElection.lookForLeader), with the time left.
+fn finalizing(world: &World, looking: &[Sid]) -> Option<String> {
+    let cfg = world.ensemble();
+    let (sid, e) = looking
+        .iter()
+        .find_map(|sid| match &world.server(*sid)?.role {
+            Role::Looking(e) if e.finalizing => Some((*sid, e)),
+            _ => None,
+        })?;
+    let left = world
+        .timer(sid, TimerKind::Finalize)?
+        .saturating_sub(world.now());
+    let whom = if e.proposal.leader == sid {
+        "itself".to_string()
+    } else {
+        format!("s{}", e.proposal.leader)
+    };
+    Some(format!(
+        "; s{sid} sees a quorum for {whom} and waits finalizeWait ({} ms) for a better vote: it decides in {left} ms unless one comes",
+        cfg.finalize_wait_ms
+    ))
+}
+
+/// The servers up and not LOOKING, while no one leads: those that still follow a leader that
+/// is down or no longer leading (grouped by that leader), and the others.
+fn followers_of_the_lost(world: &World, looking: &[Sid]) -> (Vec<(Sid, Vec<Sid>)>, Vec<Sid>) {
+    let mut stale: Vec<(Sid, Vec<Sid>)> = Vec::new();
+    let mut settled = Vec::new();
+    for (sid, s) in world.servers() {
+        let Some(s) = s.filter(|_| !looking.contains(&sid)) else {
+            continue;
+        };
+        let leader = match &s.role {
+            Role::Learning(l) => l.leader,
+            _ => {
+                settled.push(sid);
+                continue;
+            }
+        };
+        match stale.iter_mut().find(|(l, _)| *l == leader) {
+            Some((_, list)) => list.push(sid),
+            None => stale.push((leader, vec![sid])),
+        }
+    }
+    (stale, settled)
 }
 
 /// The phase banner of a Paxos ensemble, from its servers' views.
@@ -360,6 +417,36 @@ mod tests {
             w.apply(Command::Crash(sid)).unwrap();
         }
         assert_eq!(phase_banner(&w).stage, "down");
+    }
+
+    #[test]
+    fn the_banner_says_what_the_election_waits_for_and_who_follows_a_lost_leader() {
+        let mut w = world(5, 1);
+        let mut waits = None;
+        while w.stable_leader().is_none() {
+            w.step();
+            let text = phase_banner(&w).text;
+            if waits.is_none() && text.contains("waits finalizeWait (200 ms)") {
+                waits = Some(text);
+            }
+        }
+        let waits = waits.expect("finalizeWait is said while a voter waits");
+        assert!(
+            waits.contains("for a better vote: it decides in "),
+            "{waits}"
+        );
+        let b = phase_banner(&w).text;
+        assert!(b.contains(", no txn committed in epoch 1 yet"), "{b}");
+        let leader = w.stable_leader().unwrap();
+        w.apply(Command::Crash(leader)).unwrap();
+        let b = phase_banner(&w).text;
+        assert!(
+            b.contains(&format!(
+                "still follow s{leader}, which is down: a read timeout (syncLimit"
+            )),
+            "{b}"
+        );
+        assert!(!b.contains("already settled"), "{b}");
     }
 
     #[test]
