@@ -103,8 +103,9 @@ impl Server {
             ..Election::default()
         });
         self.out.push(Output::CancelTimer(TimerKind::Finalize));
+        let round = self.round;
         self.observe(Observation::ElectionStarted {
-            round: self.round,
+            round,
             vote: proposal,
         });
         self.send_notifications();
@@ -180,11 +181,12 @@ impl Server {
             return;
         }
         let vote = self.election().proposal;
+        let round = self.round;
         self.send(
             to,
             Message::Notification(Notification {
                 vote,
-                round: self.round,
+                round,
                 state: PeerState::Looking,
             }),
         );
@@ -236,10 +238,8 @@ impl Server {
 
     fn vote_changed(&mut self) {
         let vote = self.election().proposal;
-        self.observe(Observation::VoteChanged {
-            round: self.round,
-            vote,
-        });
+        let round = self.round;
+        self.observe(Observation::VoteChanged { round, vote });
     }
 
     /// A vote from a server that already follows or leads: join it if a quorum agrees and the
@@ -322,10 +322,11 @@ impl Server {
         self.current_vote = (vote, self.round);
         self.out.push(Output::CancelTimer(TimerKind::ElectionWait));
         self.out.push(Output::CancelTimer(TimerKind::Finalize));
+        let round = self.round;
         self.observe(Observation::Decided {
             state,
             vote,
-            round: self.round,
+            round,
             supporters,
         });
         match state {

@@ -409,10 +409,8 @@ impl Server {
         // startZkServer: the tree's last processed zxid becomes e << 32, and the vote's epoch e.
         self.tree.last_processed = self.tree.last_processed.max(start);
         self.current_vote.0.peer_epoch = epoch;
-        self.observe(Observation::LeaderServing {
-            epoch,
-            zxid: self.tree.last_processed,
-        });
+        let zxid = self.tree.last_processed;
+        self.observe(Observation::LeaderServing { epoch, zxid });
         for sid in acked {
             self.send_uptodate(sid);
         }

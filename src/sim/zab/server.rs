@@ -291,15 +291,16 @@ pub enum Role {
     Learning(Box<Learner>),
 }
 
-/// A running ZooKeeper server. Dropping it is a crash: only `disk` survives.
+/// The state every role shares: identity, configuration, disk and tree, the election's
+/// round and vote, and the outputs being gathered (raft-rs's RaftCore). Role handlers borrow it
+/// next to their own state, so neither has to reach into the other through `Server`.
 #[derive(Debug, Hash)]
-pub struct Server {
+pub struct Core {
     pub id: Sid,
     pub cfg: Rc<EnsembleConfig>,
     pub disk: Disk,
     /// The in-memory data tree (volatile: rebuilt from disk on restart).
     pub tree: DataTree,
-    pub role: Role,
     /// FLE's logicalclock: the election round. Volatile, as in ZooKeeper.
     pub round: u64,
     /// The vote this server settled on (ZooKeeper's currentVote), with its round.
@@ -316,6 +317,29 @@ pub struct Server {
     pub(crate) out: Vec<Output>,
 }
 
+/// A running ZooKeeper server: the shared core and the current role. Dropping it is a crash:
+/// only `disk` survives. It derefs to its `Core` (as raft-rs's Raft does to RaftCore), so
+/// readers say `server.disk`, `server.tree`, `server.id`.
+#[derive(Debug, Hash)]
+pub struct Server {
+    core: Core,
+    pub role: Role,
+}
+
+impl std::ops::Deref for Server {
+    type Target = Core;
+
+    fn deref(&self) -> &Core {
+        &self.core
+    }
+}
+
+impl std::ops::DerefMut for Server {
+    fn deref_mut(&mut self) -> &mut Core {
+        &mut self.core
+    }
+}
+
 impl Server {
     /// Boots a server from its disk: replays the log into the tree (committed or not).
     pub fn boot(id: Sid, cfg: Rc<EnsembleConfig>, mut disk: Disk) -> Server {
@@ -330,19 +354,21 @@ impl Server {
             peer_epoch: 0,
         };
         Server {
-            id,
-            cfg,
-            disk,
-            tree,
+            core: Core {
+                id,
+                cfg,
+                disk,
+                tree,
+                round: 0,
+                current_vote: (vote, 0),
+                committed: Zxid::ZERO,
+                last_sync: None,
+                pending_clients: BTreeSet::new(),
+                conn_attempts: 0,
+                now: 0,
+                out: Vec::new(),
+            },
             role: Role::Looking(Election::idle()),
-            round: 0,
-            current_vote: (vote, 0),
-            committed: Zxid::ZERO,
-            last_sync: None,
-            pending_clients: BTreeSet::new(),
-            conn_attempts: 0,
-            now: 0,
-            out: Vec::new(),
         }
     }
 
@@ -376,7 +402,7 @@ impl Server {
             Role::Learning(l) if l.conn == conn => self.learner_on_packet(packet),
             // A learner connecting to a server that is not leading: nothing listens on its
             // quorum port, so the connect is refused (an RST comes back).
-            _ if conn.leader == self.id
+            _ if conn.leader == self.core.id
                 && matches!(
                     packet,
                     Packet::FollowerInfo { .. } | Packet::ObserverInfo { .. }
@@ -428,8 +454,56 @@ impl Server {
         }
     }
 
-    // ---- helpers shared by the roles ----
+    pub fn peer_state(&self) -> PeerState {
+        match &self.role {
+            Role::Looking(_) => PeerState::Looking,
+            Role::Leading(_) => PeerState::Leading,
+            Role::Learning(l) if l.observer => PeerState::Observing,
+            Role::Learning(_) => PeerState::Following,
+        }
+    }
 
+    pub fn leader(&self) -> Option<Sid> {
+        match &self.role {
+            Role::Looking(_) => None,
+            Role::Leading(_) => Some(self.id),
+            Role::Learning(l) => Some(l.leader),
+        }
+    }
+
+    /// Leave the current role and go back to LOOKING, closing its connections.
+    pub(crate) fn abandon(&mut self, reason: AbandonReason) {
+        let role = self.peer_state();
+        match &self.role {
+            Role::Leading(l) => {
+                let conns: Vec<ConnId> = l.learners.values().map(|h| h.conn).collect();
+                self.out.extend(conns.into_iter().map(Output::Close));
+                self.out
+                    .push(Output::CancelTimer(TimerKind::LeaderHalfTick));
+            }
+            Role::Learning(l) => {
+                let conn = l.conn;
+                self.out.push(Output::Close(conn));
+                self.out.push(Output::CancelTimer(TimerKind::LearnerRead));
+                self.out
+                    .push(Output::CancelTimer(TimerKind::LearnerConnect));
+            }
+            Role::Looking(_) => {}
+        }
+        self.observe(Observation::Abandoned { role, reason });
+        // ZooKeeperServer.shutdown fast-forwards the tree over the whole log, committed or not,
+        // so the next vote stands on the last logged zxid (as after a restart).
+        for i in self.disk.index_after(self.tree.last_processed)..self.disk.log.len() {
+            let txn = self.disk.log[i].clone();
+            self.tree.apply(&txn);
+        }
+        self.pending_clients.clear();
+        self.start_election();
+    }
+}
+
+/// The helpers every role uses: outputs, persistence, the log and the tree.
+impl Core {
     pub(crate) fn send(&mut self, to: Sid, msg: Message) {
         self.out.push(Output::Send { to, msg });
     }
@@ -467,23 +541,6 @@ impl Server {
     /// What `srvr` reports as Zxid: the last processed zxid.
     pub fn last_processed(&self) -> Zxid {
         self.tree.last_processed
-    }
-
-    pub fn peer_state(&self) -> PeerState {
-        match &self.role {
-            Role::Looking(_) => PeerState::Looking,
-            Role::Leading(_) => PeerState::Leading,
-            Role::Learning(l) if l.observer => PeerState::Observing,
-            Role::Learning(_) => PeerState::Following,
-        }
-    }
-
-    pub fn leader(&self) -> Option<Sid> {
-        match &self.role {
-            Role::Looking(_) => None,
-            Role::Leading(_) => Some(self.id),
-            Role::Learning(l) => Some(l.leader),
-        }
     }
 
     pub(crate) fn persist_accepted_epoch(&mut self, epoch: Epoch) {
@@ -540,36 +597,6 @@ impl Server {
             serial: (self.disk.incarnation << 32) | self.conn_attempts,
         }
     }
-
-    /// Leave the current role and go back to LOOKING, closing its connections.
-    pub(crate) fn abandon(&mut self, reason: AbandonReason) {
-        let role = self.peer_state();
-        match &self.role {
-            Role::Leading(l) => {
-                let conns: Vec<ConnId> = l.learners.values().map(|h| h.conn).collect();
-                self.out.extend(conns.into_iter().map(Output::Close));
-                self.out
-                    .push(Output::CancelTimer(TimerKind::LeaderHalfTick));
-            }
-            Role::Learning(l) => {
-                let conn = l.conn;
-                self.out.push(Output::Close(conn));
-                self.out.push(Output::CancelTimer(TimerKind::LearnerRead));
-                self.out
-                    .push(Output::CancelTimer(TimerKind::LearnerConnect));
-            }
-            Role::Looking(_) => {}
-        }
-        self.observe(Observation::Abandoned { role, reason });
-        // ZooKeeperServer.shutdown fast-forwards the tree over the whole log, committed or not,
-        // so the next vote stands on the last logged zxid (as after a restart).
-        for i in self.disk.index_after(self.tree.last_processed)..self.disk.log.len() {
-            let txn = self.disk.log[i].clone();
-            self.tree.apply(&txn);
-        }
-        self.pending_clients.clear();
-        self.start_election();
-    }
 }
 
 impl node::Node for Server {
@@ -598,7 +625,7 @@ impl node::Node for Server {
     }
 
     fn into_disk(self) -> Disk {
-        self.disk
+        self.core.disk
     }
 
     /// A wiped server keeps counting its incarnations (connection serials stay unique).
