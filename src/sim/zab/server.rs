@@ -12,7 +12,7 @@ use super::election::Election;
 use super::leader::Leader;
 use super::leader::LeaderPhase;
 use super::learner::{Learner, LearnerStage};
-use super::message::{ConnId, Message, Packet, PeerState, Request, Vote};
+use super::message::{ConnId, Message, Notification, Packet, PeerState, Request, Vote};
 use crate::sim::data::{DataTree, Disk, RequestId, Txn};
 use crate::sim::net::Network;
 use crate::sim::node::{self, TimerKinds};
@@ -190,6 +190,19 @@ impl std::fmt::Display for AbandonReason {
             }
         }
     }
+}
+
+/// What a role handler tells its server to do next. Only `Server::apply` changes the role, so
+/// every transition between LOOKING, LEADING and FOLLOWING/OBSERVING happens in one place.
+#[must_use]
+#[derive(Debug)]
+pub(crate) enum Next {
+    /// Keep the current role.
+    Stay,
+    /// FLE decided on this server: lead.
+    Lead,
+    /// FLE decided on another server: follow it (observe it, for an observer).
+    Learn(Sid),
 }
 
 /// Things a server reports about itself: the checker's evidence and the feed's sentences.
@@ -396,6 +409,23 @@ impl Server {
         into.append(&mut self.out);
     }
 
+    fn on_notification(&mut self, from: Sid, n: Notification) {
+        let state = self.peer_state();
+        match &mut self.role {
+            Role::Looking(e) => {
+                let next = e.on_notification(&mut self.core, from, n);
+                self.apply(next);
+            }
+            // A settled server answers anyone still looking with its final vote.
+            _ if n.state == PeerState::Looking => {
+                let (vote, round) = self.core.current_vote;
+                let answer = Notification { vote, round, state };
+                self.core.send(from, Message::Notification(answer));
+            }
+            _ => {}
+        }
+    }
+
     fn on_packet(&mut self, from: Sid, conn: ConnId, packet: Packet) {
         match &mut self.role {
             Role::Leading(_) => self.leader_on_packet(from, conn, packet),
@@ -416,9 +446,10 @@ impl Server {
     }
 
     fn on_timer(&mut self, kind: TimerKind) {
-        match (kind, &self.role) {
-            (TimerKind::ElectionWait | TimerKind::Finalize, Role::Looking(_)) => {
-                self.election_on_timer(kind)
+        match (kind, &mut self.role) {
+            (TimerKind::ElectionWait | TimerKind::Finalize, Role::Looking(e)) => {
+                let next = e.on_timer(&mut self.core, kind);
+                self.apply(next);
             }
             (TimerKind::LeaderHalfTick, Role::Leading(_)) => self.leader_on_half_tick(),
             (TimerKind::LearnerRead | TimerKind::LearnerConnect, Role::Learning(_)) => {
@@ -469,6 +500,20 @@ impl Server {
             Role::Leading(_) => Some(self.id),
             Role::Learning(l) => Some(l.leader),
         }
+    }
+
+    /// Carries out a role handler's decision: the one place where the role changes.
+    fn apply(&mut self, next: Next) {
+        match next {
+            Next::Stay => {}
+            Next::Lead => self.become_leader(),
+            Next::Learn(leader) => self.become_learner(leader),
+        }
+    }
+
+    /// LOOKING: a new round of Fast Leader Election.
+    fn start_election(&mut self) {
+        self.role = Role::Looking(Election::start(&mut self.core));
     }
 
     /// Leave the current role and go back to LOOKING, closing its connections.
