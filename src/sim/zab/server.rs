@@ -203,6 +203,8 @@ pub(crate) enum Next {
     Lead,
     /// FLE decided on another server: follow it (observe it, for an observer).
     Learn(Sid),
+    /// Give up the current role and go LOOKING.
+    Look(AbandonReason),
 }
 
 /// Things a server reports about itself: the checker's evidence and the feed's sentences.
@@ -429,7 +431,10 @@ impl Server {
     fn on_packet(&mut self, from: Sid, conn: ConnId, packet: Packet) {
         match &mut self.role {
             Role::Leading(_) => self.leader_on_packet(from, conn, packet),
-            Role::Learning(l) if l.conn == conn => self.learner_on_packet(packet),
+            Role::Learning(l) if l.conn == conn => {
+                let next = l.on_packet(&mut self.core, packet);
+                self.apply(next);
+            }
             // A learner connecting to a server that is not leading: nothing listens on its
             // quorum port, so the connect is refused (an RST comes back).
             _ if conn.leader == self.core.id
@@ -452,31 +457,29 @@ impl Server {
                 self.apply(next);
             }
             (TimerKind::LeaderHalfTick, Role::Leading(_)) => self.leader_on_half_tick(),
-            (TimerKind::LearnerRead | TimerKind::LearnerConnect, Role::Learning(_)) => {
-                self.learner_on_timer(kind)
+            (TimerKind::LearnerRead | TimerKind::LearnerConnect, Role::Learning(l)) => {
+                let next = l.on_timer(&mut self.core, kind);
+                self.apply(next);
             }
             _ => {}
         }
     }
 
     fn on_conn_closed(&mut self, conn: ConnId) {
-        match &self.role {
+        match &mut self.role {
             Role::Leading(_) => self.leader_on_conn_closed(conn),
-            Role::Learning(l) if l.conn == conn && l.stage == LearnerStage::Connecting => {
-                self.learner_on_refused()
-            }
             Role::Learning(l) if l.conn == conn => {
-                let leader = l.leader;
-                self.abandon(AbandonReason::ConnectionClosed { leader });
+                let next = l.on_conn_closed(&mut self.core);
+                self.apply(next);
             }
             _ => {}
         }
     }
 
     fn on_client(&mut self, request: Request) {
-        match &self.role {
+        match &mut self.role {
             Role::Leading(_) => self.leader_on_request(Rc::new(request)),
-            Role::Learning(_) => self.learner_on_client(request),
+            Role::Learning(l) => l.on_client(&mut self.core, request),
             Role::Looking(_) => self.observe(Observation::ClientReply {
                 request: request.id,
                 zxid: None,
@@ -508,7 +511,13 @@ impl Server {
             Next::Stay => {}
             Next::Lead => self.become_leader(),
             Next::Learn(leader) => self.become_learner(leader),
+            Next::Look(reason) => self.abandon(reason),
         }
+    }
+
+    /// FOLLOWING or OBSERVING `leader`: connect to it.
+    pub(super) fn become_learner(&mut self, leader: Sid) {
+        self.role = Role::Learning(Box::new(Learner::connect(&mut self.core, leader)));
     }
 
     /// LOOKING: a new round of Fast Leader Election.
@@ -526,13 +535,7 @@ impl Server {
                 self.out
                     .push(Output::CancelTimer(TimerKind::LeaderHalfTick));
             }
-            Role::Learning(l) => {
-                let conn = l.conn;
-                self.out.push(Output::Close(conn));
-                self.out.push(Output::CancelTimer(TimerKind::LearnerRead));
-                self.out
-                    .push(Output::CancelTimer(TimerKind::LearnerConnect));
-            }
+            Role::Learning(l) => l.shut_down(&mut self.core),
             Role::Looking(_) => {}
         }
         self.observe(Observation::Abandoned { role, reason });
