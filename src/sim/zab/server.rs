@@ -5,7 +5,9 @@
 //!
 //! The roles live in their own files: `election.rs` (LOOKING, Fast Leader Election),
 //! `leader.rs` (LEADING: discovery, sync, broadcast, heartbeats), `learner.rs` (FOLLOWING and
-//! OBSERVING).
+//! OBSERVING). A `Server` is a `Core`, the state all roles share, and a `Role`: each role's
+//! handlers borrow the core next to their own state and answer with a `Next`, which
+//! `Server::apply` carries out, the one place where the role changes.
 
 use super::config::{EnsembleConfig, Variant};
 use super::election::Election;
@@ -430,7 +432,7 @@ impl Server {
 
     fn on_packet(&mut self, from: Sid, conn: ConnId, packet: Packet) {
         match &mut self.role {
-            Role::Leading(_) => self.leader_on_packet(from, conn, packet),
+            Role::Leading(l) => l.on_packet(&mut self.core, from, conn, packet),
             Role::Learning(l) if l.conn == conn => {
                 let next = l.on_packet(&mut self.core, packet);
                 self.apply(next);
@@ -456,7 +458,10 @@ impl Server {
                 let next = e.on_timer(&mut self.core, kind);
                 self.apply(next);
             }
-            (TimerKind::LeaderHalfTick, Role::Leading(_)) => self.leader_on_half_tick(),
+            (TimerKind::LeaderHalfTick, Role::Leading(l)) => {
+                let next = l.on_half_tick(&mut self.core);
+                self.apply(next);
+            }
             (TimerKind::LearnerRead | TimerKind::LearnerConnect, Role::Learning(l)) => {
                 let next = l.on_timer(&mut self.core, kind);
                 self.apply(next);
@@ -467,7 +472,7 @@ impl Server {
 
     fn on_conn_closed(&mut self, conn: ConnId) {
         match &mut self.role {
-            Role::Leading(_) => self.leader_on_conn_closed(conn),
+            Role::Leading(l) => l.on_conn_closed(conn),
             Role::Learning(l) if l.conn == conn => {
                 let next = l.on_conn_closed(&mut self.core);
                 self.apply(next);
@@ -478,7 +483,7 @@ impl Server {
 
     fn on_client(&mut self, request: Request) {
         match &mut self.role {
-            Role::Leading(_) => self.leader_on_request(Rc::new(request)),
+            Role::Leading(l) => l.on_request(&mut self.core, Rc::new(request)),
             Role::Learning(l) => l.on_client(&mut self.core, request),
             Role::Looking(_) => self.observe(Observation::ClientReply {
                 request: request.id,
@@ -515,6 +520,11 @@ impl Server {
         }
     }
 
+    /// LEADING: discovery begins.
+    fn become_leader(&mut self) {
+        self.role = Role::Leading(Box::new(Leader::lead(&mut self.core)));
+    }
+
     /// FOLLOWING or OBSERVING `leader`: connect to it.
     pub(super) fn become_learner(&mut self, leader: Sid) {
         self.role = Role::Learning(Box::new(Learner::connect(&mut self.core, leader)));
@@ -526,25 +536,15 @@ impl Server {
     }
 
     /// Leave the current role and go back to LOOKING, closing its connections.
-    pub(crate) fn abandon(&mut self, reason: AbandonReason) {
+    fn abandon(&mut self, reason: AbandonReason) {
         let role = self.peer_state();
         match &self.role {
-            Role::Leading(l) => {
-                let conns: Vec<ConnId> = l.learners.values().map(|h| h.conn).collect();
-                self.out.extend(conns.into_iter().map(Output::Close));
-                self.out
-                    .push(Output::CancelTimer(TimerKind::LeaderHalfTick));
-            }
+            Role::Leading(l) => l.shut_down(&mut self.core),
             Role::Learning(l) => l.shut_down(&mut self.core),
             Role::Looking(_) => {}
         }
         self.observe(Observation::Abandoned { role, reason });
-        // ZooKeeperServer.shutdown fast-forwards the tree over the whole log, committed or not,
-        // so the next vote stands on the last logged zxid (as after a restart).
-        for i in self.disk.index_after(self.tree.last_processed)..self.disk.log.len() {
-            let txn = self.disk.log[i].clone();
-            self.tree.apply(&txn);
-        }
+        self.fast_forward_tree();
         self.pending_clients.clear();
         self.start_election();
     }
@@ -635,6 +635,15 @@ impl Core {
             });
         }
         self.committed = self.committed.max(zxid.min(self.disk.last_logged_zxid()));
+    }
+
+    /// ZooKeeperServer.shutdown fast-forwards the tree over the whole log, committed or not,
+    /// so the next vote stands on the last logged zxid (as after a restart).
+    fn fast_forward_tree(&mut self) {
+        let start = self.disk.index_after(self.tree.last_processed);
+        for txn in &self.disk.log[start..] {
+            self.tree.apply(txn);
+        }
     }
 
     pub(crate) fn next_conn(&mut self, leader: Sid) -> ConnId {
