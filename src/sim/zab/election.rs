@@ -7,9 +7,10 @@
 
 use super::config::EnsembleConfig;
 use super::message::{Message, Notification, PeerState, Vote};
-use super::server::{Observation, Output, Role, Server, TimerKind};
+use super::server::{Core, Next, Observation, Output, TimerKind};
 use crate::sim::types::{Millis, Sid};
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 /// ZooKeeper's totalOrderPredicate: is `new` a better leader than `cur`?
 /// A non-voter is never better; otherwise (peerEpoch, zxid, sid), strictly greater wins.
@@ -69,151 +70,117 @@ impl Election {
     pub fn idle() -> Election {
         Election::default()
     }
-}
-
-impl Server {
-    fn election(&mut self) -> &mut Election {
-        match &mut self.role {
-            Role::Looking(e) => e,
-            _ => unreachable!("election state used outside LOOKING"),
-        }
-    }
-
-    /// The vote a server starts each election with: itself, or nobody for an observer.
-    fn initial_vote(&self) -> Vote {
-        if self.is_voter() {
-            Vote {
-                leader: self.id,
-                zxid: self.last_zxid(),
-                peer_epoch: self.disk.current_epoch,
-            }
-        } else {
-            Vote::default()
-        }
-    }
 
     /// lookForLeader: a new round, a vote for itself, notifications to every voter.
-    pub(crate) fn start_election(&mut self) {
-        self.round += 1;
-        let proposal = self.initial_vote();
-        self.role = Role::Looking(Election {
-            proposal,
-            wait_ms: self.cfg.finalize_wait_ms,
-            last_heard: self.now,
+    pub(crate) fn start(core: &mut Core) -> Election {
+        core.round += 1;
+        let mut e = Election {
+            proposal: initial_vote(core),
+            wait_ms: core.cfg.finalize_wait_ms,
+            last_heard: core.now,
             ..Election::default()
+        };
+        core.out.push(Output::CancelTimer(TimerKind::Finalize));
+        core.observe(Observation::ElectionStarted {
+            round: core.round,
+            vote: e.proposal,
         });
-        self.out.push(Output::CancelTimer(TimerKind::Finalize));
-        self.observe(Observation::ElectionStarted {
-            round: self.round,
-            vote: proposal,
-        });
-        self.send_notifications();
-        let wait = self.cfg.finalize_wait_ms;
-        self.set_timer(TimerKind::ElectionWait, wait);
+        e.send_notifications(core);
+        core.set_timer(TimerKind::ElectionWait, core.cfg.finalize_wait_ms);
+        e
     }
 
-    fn send_notifications(&mut self) {
+    fn send_notifications(&mut self, core: &mut Core) {
         let n = Notification {
-            vote: self.election().proposal,
-            round: self.round,
+            vote: self.proposal,
+            round: core.round,
             state: PeerState::Looking,
         };
-        let voters = self.cfg.voters.clone();
-        let me = self.id;
-        for v in voters.iter().copied().filter(|v| *v != me) {
-            self.send(v, Message::Notification(n));
+        let (cfg, me) = (Rc::clone(&core.cfg), core.id);
+        for v in cfg.voters.iter().copied().filter(|v| *v != me) {
+            core.send(v, Message::Notification(n));
         }
         // A voter's own notification reaches its own queue at once (QuorumCnxManager loopback).
-        if self.is_voter() {
-            self.on_notification(self.id, n);
+        // It is a LOOKING vote, and those never decide (only settled votes and the Finalize
+        // timer do), so it cannot end the election that sends it.
+        if core.is_voter() && self.consume(core, core.id, &n) {
+            self.on_looking_vote(core, core.id, n);
         }
     }
 
-    pub(crate) fn on_notification(&mut self, from: Sid, n: Notification) {
-        let my_state = self.peer_state();
-        if my_state != PeerState::Looking {
-            // A settled server answers anyone still looking with its final vote.
-            if n.state == PeerState::Looking {
-                let (vote, round) = self.current_vote;
-                self.send(
-                    from,
-                    Message::Notification(Notification {
-                        vote,
-                        round,
-                        state: my_state,
-                    }),
-                );
-            }
-            return;
+    /// A notification received while LOOKING (a settled server answers in `Server`).
+    pub(crate) fn on_notification(&mut self, core: &mut Core, from: Sid, n: Notification) -> Next {
+        if !self.consume(core, from, &n) {
+            return Next::Stay;
         }
-        if !self.cfg.is_voter(from) {
-            // Non-voters (observers) are answered, never counted.
-            self.reply_with_proposal(from);
-            return;
-        }
-        if n.state == PeerState::Looking && n.round < self.round {
-            self.reply_with_proposal(from);
-        }
-        let now = self.now;
-        let finalize_wait = self.cfg.finalize_wait_ms;
-        let cfg = self.cfg.clone();
-        let e = self.election();
-        if e.finalizing {
-            if !vote_beats(&cfg, &n.vote, &e.proposal) {
-                // Consumed while finalising: the quiet period starts again.
-                self.set_timer(TimerKind::Finalize, finalize_wait);
-                return;
-            }
-            e.finalizing = false;
-            self.out.push(Output::CancelTimer(TimerKind::Finalize));
-        }
-        self.election().last_heard = now;
         match n.state {
-            PeerState::Looking => self.on_looking_vote(from, n),
+            PeerState::Looking => self.on_looking_vote(core, from, n),
             PeerState::Observing => {}
-            PeerState::Following | PeerState::Leading => self.on_settled_vote(from, n),
+            PeerState::Following | PeerState::Leading => {
+                return self.on_settled_vote(core, from, n)
+            }
         }
+        Next::Stay
     }
 
-    fn reply_with_proposal(&mut self, to: Sid) {
-        if to == self.id {
+    /// Whether a notification counts: non-voters and stale rounds are answered with our
+    /// proposal, and while finalising only a better vote interrupts the quiet period.
+    fn consume(&mut self, core: &mut Core, from: Sid, n: &Notification) -> bool {
+        if !core.cfg.is_voter(from) {
+            // Non-voters (observers) are answered, never counted.
+            self.reply_with_proposal(core, from);
+            return false;
+        }
+        if n.state == PeerState::Looking && n.round < core.round {
+            self.reply_with_proposal(core, from);
+        }
+        if self.finalizing {
+            if !vote_beats(&core.cfg, &n.vote, &self.proposal) {
+                // Consumed while finalising: the quiet period starts again.
+                core.set_timer(TimerKind::Finalize, core.cfg.finalize_wait_ms);
+                return false;
+            }
+            self.finalizing = false;
+            core.out.push(Output::CancelTimer(TimerKind::Finalize));
+        }
+        self.last_heard = core.now;
+        true
+    }
+
+    fn reply_with_proposal(&self, core: &mut Core, to: Sid) {
+        if to == core.id {
             return;
         }
-        let vote = self.election().proposal;
-        self.send(
+        core.send(
             to,
             Message::Notification(Notification {
-                vote,
-                round: self.round,
+                vote: self.proposal,
+                round: core.round,
                 state: PeerState::Looking,
             }),
         );
     }
 
-    fn on_looking_vote(&mut self, from: Sid, n: Notification) {
-        let cfg = self.cfg.clone();
-        if n.round > self.round {
-            self.round = n.round;
-            let initial = self.initial_vote();
-            let e = self.election();
-            e.received.clear();
-            e.proposal = if vote_beats(&cfg, &n.vote, &initial) {
+    fn on_looking_vote(&mut self, core: &mut Core, from: Sid, n: Notification) {
+        if n.round > core.round {
+            core.round = n.round;
+            let initial = initial_vote(core);
+            self.received.clear();
+            self.proposal = if vote_beats(&core.cfg, &n.vote, &initial) {
                 n.vote
             } else {
                 initial
             };
-            self.vote_changed();
-            self.send_notifications();
-        } else if n.round < self.round {
+            self.vote_changed(core);
+            self.send_notifications(core);
+        } else if n.round < core.round {
             return;
-        } else if vote_beats(&cfg, &n.vote, &self.election().proposal) {
-            self.election().proposal = n.vote;
-            self.vote_changed();
-            self.send_notifications();
+        } else if vote_beats(&core.cfg, &n.vote, &self.proposal) {
+            self.proposal = n.vote;
+            self.vote_changed(core);
+            self.send_notifications(core);
         }
-        let round = self.round;
-        let e = self.election();
-        e.received.insert(
+        self.received.insert(
             from,
             Recorded {
                 vote: n.vote,
@@ -221,117 +188,129 @@ impl Server {
                 state: n.state,
             },
         );
-        let mine = Recorded {
-            vote: e.proposal,
-            round,
-            state: PeerState::Looking,
-        };
-        let supporters = agreeing(&cfg, &e.received, &mine);
-        if !e.finalizing && cfg.is_quorum(&supporters) {
-            e.finalizing = true;
-            let wait = cfg.finalize_wait_ms;
-            self.set_timer(TimerKind::Finalize, wait);
+        let supporters = agreeing(&core.cfg, &self.received, &self.mine(core));
+        if !self.finalizing && core.cfg.is_quorum(&supporters) {
+            self.finalizing = true;
+            core.set_timer(TimerKind::Finalize, core.cfg.finalize_wait_ms);
         }
     }
 
-    fn vote_changed(&mut self) {
-        let vote = self.election().proposal;
-        self.observe(Observation::VoteChanged {
-            round: self.round,
-            vote,
+    /// This server's own proposal, as the vote tracker records it.
+    fn mine(&self, core: &Core) -> Recorded {
+        Recorded {
+            vote: self.proposal,
+            round: core.round,
+            state: PeerState::Looking,
+        }
+    }
+
+    fn vote_changed(&self, core: &mut Core) {
+        core.observe(Observation::VoteChanged {
+            round: core.round,
+            vote: self.proposal,
         });
     }
 
     /// A vote from a server that already follows or leads: join it if a quorum agrees and the
     /// leader itself says it is LEADING (checkLeader).
-    fn on_settled_vote(&mut self, from: Sid, n: Notification) {
-        let cfg = self.cfg.clone();
-        let me = self.id;
-        let round = self.round;
+    fn on_settled_vote(&mut self, core: &mut Core, from: Sid, n: Notification) -> Next {
+        let (me, round) = (core.id, core.round);
         let theirs = Recorded {
             vote: n.vote,
             round: n.round,
             state: n.state,
         };
-        let e = self.election();
         if n.round == round {
-            e.received.insert(from, theirs);
-            let supporters = agreeing(&cfg, &e.received, &theirs);
-            if cfg.is_quorum(&supporters)
-                && leader_confirmed(&e.received, n.vote.leader, n.round, me, round)
+            self.received.insert(from, theirs);
+            let supporters = agreeing(&core.cfg, &self.received, &theirs);
+            if core.cfg.is_quorum(&supporters)
+                && leader_confirmed(&self.received, n.vote.leader, n.round, me, round)
             {
-                return self.decide(n.vote, supporters);
+                return decide(core, n.vote, supporters);
             }
         }
-        let e = self.election();
-        e.out_of_election.insert(from, theirs);
-        let supporters = agreeing(&cfg, &e.out_of_election, &theirs);
-        if cfg.is_quorum(&supporters)
-            && leader_confirmed(&e.out_of_election, n.vote.leader, n.round, me, round)
+        self.out_of_election.insert(from, theirs);
+        let supporters = agreeing(&core.cfg, &self.out_of_election, &theirs);
+        if core.cfg.is_quorum(&supporters)
+            && leader_confirmed(&self.out_of_election, n.vote.leader, n.round, me, round)
         {
-            self.round = n.round;
-            self.decide(n.vote, supporters);
+            core.round = n.round;
+            return decide(core, n.vote, supporters);
         }
+        Next::Stay
     }
 
-    pub(crate) fn election_on_timer(&mut self, kind: TimerKind) {
-        let now = self.now;
-        let max = self.cfg.max_notification_interval_ms;
-        let (cfg, round) = (self.cfg.clone(), self.round);
-        let e = self.election();
+    pub(crate) fn on_timer(&mut self, core: &mut Core, kind: TimerKind) -> Next {
         match kind {
-            TimerKind::Finalize if e.finalizing => {
-                let mine = Recorded {
-                    vote: e.proposal,
-                    round,
-                    state: PeerState::Looking,
-                };
-                let supporters = agreeing(&cfg, &e.received, &mine);
-                let vote = e.proposal;
-                self.decide(vote, supporters);
+            TimerKind::Finalize if self.finalizing => {
+                let supporters = agreeing(&core.cfg, &self.received, &self.mine(core));
+                decide(core, self.proposal, supporters)
             }
             TimerKind::ElectionWait => {
-                let due = e.last_heard + e.wait_ms;
-                if e.finalizing || now < due {
-                    let at = if e.finalizing { now + e.wait_ms } else { due };
-                    self.out.push(Output::SetTimer { kind, at });
-                    return;
-                }
-                // Nothing heard for a whole wait: say it again, and wait twice as long.
-                e.wait_ms = (e.wait_ms * 2).min(max);
-                e.last_heard = now;
-                let wait = e.wait_ms;
-                self.send_notifications();
-                if matches!(self.role, Role::Looking(_)) {
-                    self.set_timer(TimerKind::ElectionWait, wait);
-                }
+                self.on_wait(core);
+                Next::Stay
             }
-            _ => {}
+            _ => Next::Stay,
         }
     }
 
-    /// setPeerState: LEADING if the vote names this server, else FOLLOWING (or OBSERVING).
-    fn decide(&mut self, vote: Vote, supporters: Vec<Sid>) {
-        let state = if vote.leader == self.id {
-            PeerState::Leading
-        } else if self.is_voter() {
-            PeerState::Following
-        } else {
-            PeerState::Observing
-        };
-        self.current_vote = (vote, self.round);
-        self.out.push(Output::CancelTimer(TimerKind::ElectionWait));
-        self.out.push(Output::CancelTimer(TimerKind::Finalize));
-        self.observe(Observation::Decided {
-            state,
-            vote,
-            round: self.round,
-            supporters,
-        });
-        match state {
-            PeerState::Leading => self.become_leader(),
-            _ => self.become_learner(vote.leader),
+    fn on_wait(&mut self, core: &mut Core) {
+        let now = core.now;
+        let due = self.last_heard + self.wait_ms;
+        if self.finalizing || now < due {
+            let at = if self.finalizing {
+                now + self.wait_ms
+            } else {
+                due
+            };
+            core.out.push(Output::SetTimer {
+                kind: TimerKind::ElectionWait,
+                at,
+            });
+            return;
         }
+        // Nothing heard for a whole wait: say it again, and wait twice as long.
+        self.wait_ms = (self.wait_ms * 2).min(core.cfg.max_notification_interval_ms);
+        self.last_heard = now;
+        self.send_notifications(core);
+        core.set_timer(TimerKind::ElectionWait, self.wait_ms);
+    }
+}
+
+/// The vote a server starts each election with: itself, or nobody for an observer.
+fn initial_vote(core: &Core) -> Vote {
+    if core.is_voter() {
+        Vote {
+            leader: core.id,
+            zxid: core.last_zxid(),
+            peer_epoch: core.disk.current_epoch,
+        }
+    } else {
+        Vote::default()
+    }
+}
+
+/// setPeerState: LEADING if the vote names this server, else FOLLOWING (or OBSERVING).
+fn decide(core: &mut Core, vote: Vote, supporters: Vec<Sid>) -> Next {
+    let state = if vote.leader == core.id {
+        PeerState::Leading
+    } else if core.is_voter() {
+        PeerState::Following
+    } else {
+        PeerState::Observing
+    };
+    core.current_vote = (vote, core.round);
+    core.out.push(Output::CancelTimer(TimerKind::ElectionWait));
+    core.out.push(Output::CancelTimer(TimerKind::Finalize));
+    core.observe(Observation::Decided {
+        state,
+        vote,
+        round: core.round,
+        supporters,
+    });
+    match state {
+        PeerState::Leading => Next::Lead,
+        _ => Next::Learn(vote.leader),
     }
 }
 

@@ -9,7 +9,7 @@
 use super::config::Variant;
 use super::message::{ConnId, Packet, Request};
 use super::server::{
-    AbandonReason, Observation, Output, Role, Server, SyncMode, TickLimit, TimerKind,
+    AbandonReason, Core, Next, Observation, Output, SyncMode, TickLimit, TimerKind,
 };
 use crate::sim::data::Txn;
 use crate::sim::types::{Epoch, Millis, Sid, Zxid};
@@ -74,150 +74,159 @@ pub const CONNECT_TRIES: u32 = 5;
 /// …made this far apart (zookeeper.leaderConnectDelayDuringRetryMs).
 pub const CONNECT_RETRY_MS: Millis = 100;
 
-impl Server {
-    fn learner(&mut self) -> &mut Learner {
-        match &mut self.role {
-            Role::Learning(l) => l,
-            _ => unreachable!("learner state used outside FOLLOWING/OBSERVING"),
-        }
-    }
-
-    pub(crate) fn become_learner(&mut self, leader: Sid) {
-        let conn = self.next_conn(leader);
-        let observer = !self.is_voter();
-        self.role = Role::Learning(Box::new(Learner {
+impl Learner {
+    /// Learner.connectToLeader: open a connection to `leader` and register with it.
+    pub(crate) fn connect(core: &mut Core, leader: Sid) -> Learner {
+        let learner = Learner {
             leader,
-            conn,
-            observer,
+            conn: core.next_conn(leader),
+            observer: !core.is_voter(),
             stage: LearnerStage::Connecting,
-            last_heard: self.now,
+            last_heard: core.now,
             new_epoch: 0,
             reported_zxid: Zxid::ZERO,
             sync: SyncBuffer::default(),
             connect_tries: 1,
-            connect_started: self.now,
-        }));
-        self.send_learner_info();
-        let init = self.cfg.init_timeout_ms();
-        self.set_timer(TimerKind::LearnerRead, init);
+            connect_started: core.now,
+        };
+        learner.send_learner_info(core);
+        core.set_timer(TimerKind::LearnerRead, core.cfg.init_timeout_ms());
+        learner
+    }
+
+    /// Giving up the role: the socket closes and both timers stop.
+    pub(crate) fn shut_down(&self, core: &mut Core) {
+        core.out.push(Output::Close(self.conn));
+        core.out.push(Output::CancelTimer(TimerKind::LearnerRead));
+        core.out
+            .push(Output::CancelTimer(TimerKind::LearnerConnect));
+    }
+
+    /// Our connection to the leader closed: refused while connecting, lost after.
+    pub(crate) fn on_conn_closed(&mut self, core: &mut Core) -> Next {
+        if self.stage == LearnerStage::Connecting {
+            return self.on_refused(core);
+        }
+        Next::Look(AbandonReason::ConnectionClosed {
+            leader: self.leader,
+        })
     }
 
     /// The leader refused the connection (it is not leading yet, so nothing listens on its
     /// quorum port): try again 100 ms later on a new socket, up to 5 tries and within
     /// initLimit, then give up and go LOOKING (Learner.connectToLeader).
-    pub(crate) fn learner_on_refused(&mut self) {
-        let (now, init) = (self.now, self.cfg.init_timeout_ms());
-        let l = self.learner();
-        let remaining = (l.connect_started + init).saturating_sub(now);
-        if l.connect_tries >= CONNECT_TRIES || remaining <= CONNECT_RETRY_MS {
-            let (leader, tries) = (l.leader, l.connect_tries);
-            return self.abandon(AbandonReason::ConnectRefused { leader, tries });
+    fn on_refused(&mut self, core: &mut Core) -> Next {
+        let remaining =
+            (self.connect_started + core.cfg.init_timeout_ms()).saturating_sub(core.now);
+        if self.connect_tries >= CONNECT_TRIES || remaining <= CONNECT_RETRY_MS {
+            return Next::Look(AbandonReason::ConnectRefused {
+                leader: self.leader,
+                tries: self.connect_tries,
+            });
         }
-        self.set_timer(TimerKind::LearnerConnect, CONNECT_RETRY_MS);
+        core.set_timer(TimerKind::LearnerConnect, CONNECT_RETRY_MS);
+        Next::Stay
     }
 
-    fn reconnect(&mut self) {
-        let leader = self.learner().leader;
-        let conn = self.next_conn(leader);
-        let l = self.learner();
-        l.conn = conn;
-        l.connect_tries += 1;
-        self.send_learner_info();
+    fn reconnect(&mut self, core: &mut Core) {
+        self.conn = core.next_conn(self.leader);
+        self.connect_tries += 1;
+        self.send_learner_info(core);
     }
 
-    fn send_learner_info(&mut self) {
-        let accepted_epoch = self.disk.accepted_epoch;
-        let l = self.learner();
-        let packet = if l.observer {
+    fn send_learner_info(&self, core: &mut Core) {
+        let accepted_epoch = core.disk.accepted_epoch;
+        let packet = if self.observer {
             Packet::ObserverInfo { accepted_epoch }
         } else {
             Packet::FollowerInfo { accepted_epoch }
         };
-        let (leader, conn) = (l.leader, l.conn);
-        self.send_packet(leader, conn, packet);
+        self.reply(core, packet);
     }
 
-    pub(crate) fn learner_on_packet(&mut self, packet: Packet) {
-        let now = self.now;
-        let l = self.learner();
-        l.last_heard = now;
-        let stage = l.stage;
-        match (stage, packet) {
+    pub(crate) fn on_packet(&mut self, core: &mut Core, packet: Packet) -> Next {
+        self.last_heard = core.now;
+        match (self.stage, packet) {
             // syncWithLeader has no case for PING: a learner answers them once it serves.
-            (LearnerStage::Broadcast, Packet::Ping { zxid }) => self.reply(Packet::Ping { zxid }),
-            (LearnerStage::Connecting, Packet::LeaderInfo { new_epoch }) => {
-                self.on_leader_info(new_epoch)
+            (LearnerStage::Broadcast, Packet::Ping { zxid }) => {
+                self.reply(core, Packet::Ping { zxid })
             }
-            (LearnerStage::Syncing, packet) => self.on_sync_packet(packet),
-            (LearnerStage::NewLeaderAcked, Packet::UpToDate) => self.on_uptodate(),
+            (LearnerStage::Connecting, Packet::LeaderInfo { new_epoch }) => {
+                return self.on_leader_info(core, new_epoch)
+            }
+            (LearnerStage::Syncing, packet) => self.on_sync_packet(core, packet),
+            (LearnerStage::NewLeaderAcked, Packet::UpToDate) => self.on_uptodate(core),
             // Still in syncWithLeader: proposals wait in packetsNotLogged until UPTODATE.
             (LearnerStage::NewLeaderAcked, Packet::Proposal { txn }) => {
-                self.learner().sync.proposals.push(txn)
+                self.sync.proposals.push(txn)
             }
-            (LearnerStage::Broadcast, Packet::Proposal { txn }) => self.on_proposal(txn),
+            (LearnerStage::Broadcast, Packet::Proposal { txn }) => self.on_proposal(core, txn),
             (LearnerStage::NewLeaderAcked, Packet::Commit { zxid }) => {
-                let s = &mut self.learner().sync;
-                s.committed = s.committed.max(zxid);
+                self.sync.committed = self.sync.committed.max(zxid);
             }
-            (LearnerStage::Broadcast, Packet::Commit { zxid }) => self.on_commit(zxid),
+            (LearnerStage::Broadcast, Packet::Commit { zxid }) => {
+                return self.on_commit(core, zxid)
+            }
             (LearnerStage::NewLeaderAcked | LearnerStage::Broadcast, Packet::Inform { txn }) => {
-                self.on_inform(txn)
+                self.on_inform(core, txn)
             }
             _ => {}
         }
+        Next::Stay
     }
 
-    fn reply(&mut self, packet: Packet) {
-        let l = self.learner();
-        let (leader, conn) = (l.leader, l.conn);
-        self.send_packet(leader, conn, packet);
+    /// Sends a packet to the leader on our connection.
+    fn reply(&self, core: &mut Core, packet: Packet) {
+        core.send_packet(self.leader, self.conn, packet);
     }
 
     /// registerWithLeader: accept the leader's epoch, or refuse a stale one.
-    fn on_leader_info(&mut self, new_epoch: Epoch) {
-        let accepted = self.disk.accepted_epoch;
+    fn on_leader_info(&mut self, core: &mut Core, new_epoch: Epoch) -> Next {
+        let accepted = core.disk.accepted_epoch;
         let current_epoch = if new_epoch > accepted {
-            let current = self.disk.current_epoch;
-            self.persist_accepted_epoch(new_epoch);
+            let current = core.disk.current_epoch;
+            core.persist_accepted_epoch(new_epoch);
             Some(current)
         } else if new_epoch == accepted {
             None
         } else {
-            return self.abandon(AbandonReason::EpochRefused {
+            return Next::Look(AbandonReason::EpochRefused {
                 leader_epoch: new_epoch,
                 accepted,
             });
         };
-        let last_zxid = self.last_zxid();
-        let l = self.learner();
-        l.stage = LearnerStage::Syncing;
-        l.new_epoch = new_epoch;
-        l.reported_zxid = last_zxid;
-        self.out
+        let last_zxid = core.last_zxid();
+        self.stage = LearnerStage::Syncing;
+        self.new_epoch = new_epoch;
+        self.reported_zxid = last_zxid;
+        core.out
             .push(Output::CancelTimer(TimerKind::LearnerConnect));
-        self.reply(Packet::AckEpoch {
-            last_zxid,
-            current_epoch,
-        });
+        self.reply(
+            core,
+            Packet::AckEpoch {
+                last_zxid,
+                current_epoch,
+            },
+        );
+        Next::Stay
     }
 
     /// syncWithLeader, before NEWLEADER.
-    fn on_sync_packet(&mut self, packet: Packet) {
+    fn on_sync_packet(&mut self, core: &mut Core, packet: Packet) {
         match packet {
             Packet::Diff { .. } => {
-                let l = self.learner();
-                l.sync.mode = Some(SyncMode::Diff);
-                l.sync.base = l.reported_zxid;
-                self.last_sync = Some(SyncMode::Diff);
+                self.sync.mode = Some(SyncMode::Diff);
+                self.sync.base = self.reported_zxid;
+                core.last_sync = Some(SyncMode::Diff);
             }
             Packet::Trunc { zxid } => {
-                self.learner().sync.mode = Some(SyncMode::Trunc);
-                self.last_sync = Some(SyncMode::Trunc);
+                self.sync.mode = Some(SyncMode::Trunc);
+                core.last_sync = Some(SyncMode::Trunc);
                 // truncateLog: cut the log on disk, then reload the tree from disk.
-                let removed = self.disk.truncate_after(zxid);
-                self.tree = self.disk.replay();
-                self.learner().sync.base = zxid;
-                self.observe(Observation::Truncated { to: zxid, removed });
+                let removed = core.disk.truncate_after(zxid);
+                core.tree = core.disk.replay();
+                self.sync.base = zxid;
+                core.observe(Observation::Truncated { to: zxid, removed });
             }
             Packet::Snap { snapshot } => {
                 // The snapshot replaces the tree, and goes to disk at once with the old txn log
@@ -225,24 +234,22 @@ impl Server {
                 // between leaves its in-memory tree on the leader's snapshot and its disk on
                 // the old log, a dirty log that a later restart replays (ZOOKEEPER-1549's kind
                 // of inconsistency). Persisting on arrival is the safe reading of the same step.
-                self.tree = snapshot.tree.clone();
-                self.last_sync = Some(SyncMode::Snap);
-                self.disk.snapshot = snapshot.clone();
-                self.disk.log.clear();
-                self.committed = snapshot.zxid;
-                self.observe(Observation::SnapInstalled {
+                core.tree = snapshot.tree.clone();
+                core.last_sync = Some(SyncMode::Snap);
+                core.disk.snapshot = snapshot.clone();
+                core.disk.log.clear();
+                core.committed = snapshot.zxid;
+                core.observe(Observation::SnapInstalled {
                     zxid: snapshot.zxid,
                 });
-                let s = &mut self.learner().sync;
-                s.mode = Some(SyncMode::Snap);
-                s.base = snapshot.zxid;
+                self.sync.mode = Some(SyncMode::Snap);
+                self.sync.base = snapshot.zxid;
             }
-            Packet::Proposal { txn } => self.learner().sync.proposals.push(txn),
+            Packet::Proposal { txn } => self.sync.proposals.push(txn),
             Packet::Commit { zxid } => {
-                let s = &mut self.learner().sync;
-                s.committed = s.committed.max(zxid);
+                self.sync.committed = self.sync.committed.max(zxid);
             }
-            Packet::NewLeader { zxid } => self.on_new_leader(zxid),
+            Packet::NewLeader { zxid } => self.on_new_leader(core, zxid),
             _ => {}
         }
     }
@@ -252,151 +259,148 @@ impl Server {
     /// disk lost committed txns (ZOOKEEPER-3911); persisting currentEpoch before them let a
     /// crash truncate committed txns (ZOOKEEPER-4643, -4785). This is 3.8.5+'s order; the
     /// ACKs of the txns logged here wait until UPTODATE.
-    fn on_new_leader(&mut self, zxid: Zxid) {
-        let buggy = self.cfg.variant == Variant::AckNewLeaderBeforeLogging;
-        let l = self.learner();
-        l.stage = LearnerStage::NewLeaderAcked;
-        let epoch = l.new_epoch;
-        if buggy {
+    fn on_new_leader(&mut self, core: &mut Core, zxid: Zxid) {
+        self.stage = LearnerStage::NewLeaderAcked;
+        if core.cfg.variant == Variant::AckNewLeaderBeforeLogging {
             // The bug: ACK first; the txns reach the disk only at UPTODATE.
-            self.reply(Packet::Ack { zxid });
-            self.persist_current_epoch(epoch);
+            self.reply(core, Packet::Ack { zxid });
+            core.persist_current_epoch(self.new_epoch);
             return;
         }
-        let logged = self.log_buffered();
-        self.learner().sync.to_ack = logged;
-        self.persist_current_epoch(epoch);
-        self.reply(Packet::Ack { zxid });
+        self.sync.to_ack = self.log_buffered(core);
+        core.persist_current_epoch(self.new_epoch);
+        self.reply(core, Packet::Ack { zxid });
     }
 
     /// Logs (fsyncs) every proposal buffered during the sync; returns their zxids.
-    fn log_buffered(&mut self) -> Vec<Zxid> {
-        let epoch = self.learner().new_epoch;
-        let buffered = std::mem::take(&mut self.learner().sync.proposals);
+    fn log_buffered(&mut self, core: &mut Core) -> Vec<Zxid> {
+        let buffered = std::mem::take(&mut self.sync.proposals);
         let mut zxids = Vec::with_capacity(buffered.len());
         for txn in buffered {
             zxids.push(txn.zxid);
-            if txn.zxid > self.disk.last_logged_zxid() {
-                self.log_txn(txn, Some(epoch));
-            }
+            self.log_new(core, txn);
         }
         zxids
     }
 
+    /// Logs a txn from the leader unless the log already holds it.
+    fn log_new(&self, core: &mut Core, txn: Rc<Txn>) {
+        if txn.zxid > core.disk.last_logged_zxid() {
+            core.log_txn(txn, Some(self.new_epoch));
+        }
+    }
+
     /// Everything at or below the sync point is in the leader's committed history.
-    fn apply_sync_point(&mut self) -> Zxid {
-        let s = &self.learner().sync;
-        let upto = s.committed.max(s.base).min(self.disk.last_logged_zxid());
-        self.apply_committed_upto(upto);
+    fn apply_sync_point(&self, core: &mut Core) -> Zxid {
+        let s = &self.sync;
+        let upto = s.committed.max(s.base).min(core.disk.last_logged_zxid());
+        core.apply_committed_upto(upto);
         upto
     }
 
     /// UPTODATE: start serving. An ACK of `e << 32` first (the leader ignores it: it had the
     /// NEWLEADER ACK), then a follower ACKs every txn it logged at NEWLEADER, logs and ACKs
     /// the proposals that came after it, and applies what the leader committed.
-    fn on_uptodate(&mut self) {
-        let l = self.learner();
-        l.stage = LearnerStage::Broadcast;
-        let (leader, epoch, observer) = (l.leader, l.new_epoch, l.observer);
-        self.reply(Packet::Ack {
-            zxid: Zxid::epoch_start(epoch),
-        });
-        let mut to_ack = std::mem::take(&mut self.learner().sync.to_ack);
-        to_ack.extend(self.log_buffered());
-        if !observer {
+    fn on_uptodate(&mut self, core: &mut Core) {
+        self.stage = LearnerStage::Broadcast;
+        let zxid = Zxid::epoch_start(self.new_epoch);
+        self.reply(core, Packet::Ack { zxid });
+        let mut to_ack = std::mem::take(&mut self.sync.to_ack);
+        to_ack.extend(self.log_buffered(core));
+        if !self.observer {
             for zxid in to_ack {
-                self.reply(Packet::Ack { zxid });
+                self.reply(core, Packet::Ack { zxid });
             }
         }
-        let upto = self.apply_sync_point();
-        self.current_vote.0.peer_epoch = epoch;
-        self.observe(Observation::Synced { leader, upto });
-        let wait = self.cfg.sync_timeout_ms();
-        self.set_timer(TimerKind::LearnerRead, wait);
+        let upto = self.apply_sync_point(core);
+        core.current_vote.0.peer_epoch = self.new_epoch;
+        core.observe(Observation::Synced {
+            leader: self.leader,
+            upto,
+        });
+        core.set_timer(TimerKind::LearnerRead, core.cfg.sync_timeout_ms());
     }
 
     /// Follower: log (fsync) the proposal, then ACK it.
-    fn on_proposal(&mut self, txn: Rc<Txn>) {
-        let l = self.learner();
-        if l.observer {
+    fn on_proposal(&self, core: &mut Core, txn: Rc<Txn>) {
+        if self.observer {
             return;
         }
-        let epoch = l.new_epoch;
         let zxid = txn.zxid;
-        if zxid > self.disk.last_logged_zxid() {
-            self.log_txn(txn, Some(epoch));
-        }
-        self.reply(Packet::Ack { zxid });
+        self.log_new(core, txn);
+        self.reply(core, Packet::Ack { zxid });
     }
 
-    fn on_commit(&mut self, zxid: Zxid) {
-        if !self.disk.holds(zxid) {
+    fn on_commit(&self, core: &mut Core, zxid: Zxid) -> Next {
+        if !core.disk.holds(zxid) {
             // ZooKeeper exits the process here ("Committing zxid but next pending txn is ...").
-            return self.abandon(AbandonReason::CommitOfUnknownTxn { zxid });
+            return Next::Look(AbandonReason::CommitOfUnknownTxn { zxid });
         }
-        self.apply_committed_upto(zxid);
+        core.apply_committed_upto(zxid);
+        Next::Stay
     }
 
     /// Observer: INFORM carries the committed txn itself.
-    fn on_inform(&mut self, txn: Rc<Txn>) {
+    fn on_inform(&mut self, core: &mut Core, txn: Rc<Txn>) {
         let zxid = txn.zxid;
-        let epoch = self.learner().new_epoch;
-        if zxid > self.disk.last_logged_zxid() {
-            self.log_txn(txn, Some(epoch));
-        }
-        if self.learner().stage == LearnerStage::Broadcast {
-            self.apply_committed_upto(zxid);
+        self.log_new(core, txn);
+        if self.stage == LearnerStage::Broadcast {
+            core.apply_committed_upto(zxid);
         } else {
-            let s = &mut self.learner().sync;
-            s.committed = s.committed.max(zxid);
+            self.sync.committed = self.sync.committed.max(zxid);
         }
     }
 
-    pub(crate) fn learner_on_timer(&mut self, kind: TimerKind) {
-        let now = self.now;
-        let (init, sync) = (self.cfg.init_timeout_ms(), self.cfg.sync_timeout_ms());
-        let l = self.learner();
+    pub(crate) fn on_timer(&mut self, core: &mut Core, kind: TimerKind) -> Next {
         match kind {
-            TimerKind::LearnerConnect if l.stage == LearnerStage::Connecting => self.reconnect(),
-            TimerKind::LearnerRead => {
-                let (limit, which) = if l.stage == LearnerStage::Broadcast {
-                    (sync, TickLimit::SyncLimit)
-                } else {
-                    (init, TickLimit::InitLimit)
-                };
-                let due = l.last_heard + limit;
-                if now < due {
-                    self.out.push(Output::SetTimer { kind, at: due });
-                    return;
-                }
-                let leader = l.leader;
-                let ticks = match which {
-                    TickLimit::SyncLimit => self.cfg.sync_limit,
-                    TickLimit::InitLimit => self.cfg.init_limit,
-                };
-                self.abandon(AbandonReason::LeaderSilent {
-                    leader,
-                    limit: which,
-                    ticks,
-                    ms: limit,
-                });
+            TimerKind::LearnerConnect if self.stage == LearnerStage::Connecting => {
+                self.reconnect(core);
+                Next::Stay
             }
-            _ => {}
+            TimerKind::LearnerRead => self.on_read_timeout(core),
+            _ => Next::Stay,
         }
     }
 
-    pub(crate) fn learner_on_client(&mut self, request: Request) {
-        if self.learner().stage != LearnerStage::Broadcast {
-            return self.observe(Observation::ClientReply {
+    /// The socket read timeout: initLimit until the learner serves, syncLimit after.
+    fn on_read_timeout(&mut self, core: &mut Core) -> Next {
+        let c = &core.cfg;
+        let (limit, which, ticks) = if self.stage == LearnerStage::Broadcast {
+            (c.sync_timeout_ms(), TickLimit::SyncLimit, c.sync_limit)
+        } else {
+            (c.init_timeout_ms(), TickLimit::InitLimit, c.init_limit)
+        };
+        let due = self.last_heard + limit;
+        if core.now < due {
+            core.out.push(Output::SetTimer {
+                kind: TimerKind::LearnerRead,
+                at: due,
+            });
+            return Next::Stay;
+        }
+        Next::Look(AbandonReason::LeaderSilent {
+            leader: self.leader,
+            limit: which,
+            ticks,
+            ms: limit,
+        })
+    }
+
+    pub(crate) fn on_client(&self, core: &mut Core, request: Request) {
+        if self.stage != LearnerStage::Broadcast {
+            return core.observe(Observation::ClientReply {
                 request: request.id,
                 zxid: None,
                 note: "not serving: still syncing",
             });
         }
-        self.pending_clients.insert(request.id);
-        self.reply(Packet::Request {
-            request: Rc::new(request),
-        });
+        core.pending_clients.insert(request.id);
+        self.reply(
+            core,
+            Packet::Request {
+                request: Rc::new(request),
+            },
+        );
     }
 }
 
@@ -406,7 +410,7 @@ mod tests {
     //! syncWithLeader), driven through the sans-IO interface.
     use super::*;
     use crate::sim::data::{Disk, TxnOp};
-    use crate::sim::zab::{EnsembleConfig, Input, Message, PeerState};
+    use crate::sim::zab::{EnsembleConfig, Input, Message, PeerState, Role, Server};
 
     const LEADER: Sid = 3;
 

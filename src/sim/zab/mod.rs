@@ -11,6 +11,6 @@ pub mod sync;
 pub use config::{EnsembleConfig, Variant};
 pub use message::{ConnId, Message, Packet, PeerState, Request, RequestOp, Vote};
 pub use server::{
-    AbandonReason, Awaited, Input, Observation, Output, Role, Server, SyncMode, TickLimit,
+    AbandonReason, Awaited, Core, Input, Observation, Output, Role, Server, SyncMode, TickLimit,
     TimerKind,
 };

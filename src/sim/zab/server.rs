@@ -5,14 +5,16 @@
 //!
 //! The roles live in their own files: `election.rs` (LOOKING, Fast Leader Election),
 //! `leader.rs` (LEADING: discovery, sync, broadcast, heartbeats), `learner.rs` (FOLLOWING and
-//! OBSERVING).
+//! OBSERVING). A `Server` is a `Core`, the state all roles share, and a `Role`: each role's
+//! handlers borrow the core next to their own state and answer with a `Next`, which
+//! `Server::apply` carries out, the one place where the role changes.
 
 use super::config::{EnsembleConfig, Variant};
 use super::election::Election;
 use super::leader::Leader;
 use super::leader::LeaderPhase;
 use super::learner::{Learner, LearnerStage};
-use super::message::{ConnId, Message, Packet, PeerState, Request, Vote};
+use super::message::{ConnId, Message, Notification, Packet, PeerState, Request, Vote};
 use crate::sim::data::{DataTree, Disk, RequestId, Txn};
 use crate::sim::net::Network;
 use crate::sim::node::{self, TimerKinds};
@@ -192,6 +194,21 @@ impl std::fmt::Display for AbandonReason {
     }
 }
 
+/// What a role handler tells its server to do next. Only `Server::apply` changes the role, so
+/// every transition between LOOKING, LEADING and FOLLOWING/OBSERVING happens in one place.
+#[must_use]
+#[derive(Debug)]
+pub(crate) enum Next {
+    /// Keep the current role.
+    Stay,
+    /// FLE decided on this server: lead.
+    Lead,
+    /// FLE decided on another server: follow it (observe it, for an observer).
+    Learn(Sid),
+    /// Give up the current role and go LOOKING.
+    Look(AbandonReason),
+}
+
 /// Things a server reports about itself: the checker's evidence and the feed's sentences.
 #[derive(Clone, Debug, Hash)]
 pub enum Observation {
@@ -291,15 +308,16 @@ pub enum Role {
     Learning(Box<Learner>),
 }
 
-/// A running ZooKeeper server. Dropping it is a crash: only `disk` survives.
+/// The state every role shares: identity, configuration, disk and tree, the election's
+/// round and vote, and the outputs being gathered (raft-rs's RaftCore). Role handlers borrow it
+/// next to their own state, so neither has to reach into the other through `Server`.
 #[derive(Debug, Hash)]
-pub struct Server {
+pub struct Core {
     pub id: Sid,
     pub cfg: Rc<EnsembleConfig>,
     pub disk: Disk,
     /// The in-memory data tree (volatile: rebuilt from disk on restart).
     pub tree: DataTree,
-    pub role: Role,
     /// FLE's logicalclock: the election round. Volatile, as in ZooKeeper.
     pub round: u64,
     /// The vote this server settled on (ZooKeeper's currentVote), with its round.
@@ -316,6 +334,29 @@ pub struct Server {
     pub(crate) out: Vec<Output>,
 }
 
+/// A running ZooKeeper server: the shared core and the current role. Dropping it is a crash:
+/// only `disk` survives. It derefs to its `Core` (as raft-rs's Raft does to RaftCore), so
+/// readers say `server.disk`, `server.tree`, `server.id`.
+#[derive(Debug, Hash)]
+pub struct Server {
+    core: Core,
+    pub role: Role,
+}
+
+impl std::ops::Deref for Server {
+    type Target = Core;
+
+    fn deref(&self) -> &Core {
+        &self.core
+    }
+}
+
+impl std::ops::DerefMut for Server {
+    fn deref_mut(&mut self) -> &mut Core {
+        &mut self.core
+    }
+}
+
 impl Server {
     /// Boots a server from its disk: replays the log into the tree (committed or not).
     pub fn boot(id: Sid, cfg: Rc<EnsembleConfig>, mut disk: Disk) -> Server {
@@ -330,19 +371,21 @@ impl Server {
             peer_epoch: 0,
         };
         Server {
-            id,
-            cfg,
-            disk,
-            tree,
+            core: Core {
+                id,
+                cfg,
+                disk,
+                tree,
+                round: 0,
+                current_vote: (vote, 0),
+                committed: Zxid::ZERO,
+                last_sync: None,
+                pending_clients: BTreeSet::new(),
+                conn_attempts: 0,
+                now: 0,
+                out: Vec::new(),
+            },
             role: Role::Looking(Election::idle()),
-            round: 0,
-            current_vote: (vote, 0),
-            committed: Zxid::ZERO,
-            last_sync: None,
-            pending_clients: BTreeSet::new(),
-            conn_attempts: 0,
-            now: 0,
-            out: Vec::new(),
         }
     }
 
@@ -370,13 +413,33 @@ impl Server {
         into.append(&mut self.out);
     }
 
+    fn on_notification(&mut self, from: Sid, n: Notification) {
+        let state = self.peer_state();
+        match &mut self.role {
+            Role::Looking(e) => {
+                let next = e.on_notification(&mut self.core, from, n);
+                self.apply(next);
+            }
+            // A settled server answers anyone still looking with its final vote.
+            _ if n.state == PeerState::Looking => {
+                let (vote, round) = self.core.current_vote;
+                let answer = Notification { vote, round, state };
+                self.core.send(from, Message::Notification(answer));
+            }
+            _ => {}
+        }
+    }
+
     fn on_packet(&mut self, from: Sid, conn: ConnId, packet: Packet) {
         match &mut self.role {
-            Role::Leading(_) => self.leader_on_packet(from, conn, packet),
-            Role::Learning(l) if l.conn == conn => self.learner_on_packet(packet),
+            Role::Leading(l) => l.on_packet(&mut self.core, from, conn, packet),
+            Role::Learning(l) if l.conn == conn => {
+                let next = l.on_packet(&mut self.core, packet);
+                self.apply(next);
+            }
             // A learner connecting to a server that is not leading: nothing listens on its
             // quorum port, so the connect is refused (an RST comes back).
-            _ if conn.leader == self.id
+            _ if conn.leader == self.core.id
                 && matches!(
                     packet,
                     Packet::FollowerInfo { .. } | Packet::ObserverInfo { .. }
@@ -390,36 +453,38 @@ impl Server {
     }
 
     fn on_timer(&mut self, kind: TimerKind) {
-        match (kind, &self.role) {
-            (TimerKind::ElectionWait | TimerKind::Finalize, Role::Looking(_)) => {
-                self.election_on_timer(kind)
+        match (kind, &mut self.role) {
+            (TimerKind::ElectionWait | TimerKind::Finalize, Role::Looking(e)) => {
+                let next = e.on_timer(&mut self.core, kind);
+                self.apply(next);
             }
-            (TimerKind::LeaderHalfTick, Role::Leading(_)) => self.leader_on_half_tick(),
-            (TimerKind::LearnerRead | TimerKind::LearnerConnect, Role::Learning(_)) => {
-                self.learner_on_timer(kind)
+            (TimerKind::LeaderHalfTick, Role::Leading(l)) => {
+                let next = l.on_half_tick(&mut self.core);
+                self.apply(next);
+            }
+            (TimerKind::LearnerRead | TimerKind::LearnerConnect, Role::Learning(l)) => {
+                let next = l.on_timer(&mut self.core, kind);
+                self.apply(next);
             }
             _ => {}
         }
     }
 
     fn on_conn_closed(&mut self, conn: ConnId) {
-        match &self.role {
-            Role::Leading(_) => self.leader_on_conn_closed(conn),
-            Role::Learning(l) if l.conn == conn && l.stage == LearnerStage::Connecting => {
-                self.learner_on_refused()
-            }
+        match &mut self.role {
+            Role::Leading(l) => l.on_conn_closed(conn),
             Role::Learning(l) if l.conn == conn => {
-                let leader = l.leader;
-                self.abandon(AbandonReason::ConnectionClosed { leader });
+                let next = l.on_conn_closed(&mut self.core);
+                self.apply(next);
             }
             _ => {}
         }
     }
 
     fn on_client(&mut self, request: Request) {
-        match &self.role {
-            Role::Leading(_) => self.leader_on_request(Rc::new(request)),
-            Role::Learning(_) => self.learner_on_client(request),
+        match &mut self.role {
+            Role::Leading(l) => l.on_request(&mut self.core, Rc::new(request)),
+            Role::Learning(l) => l.on_client(&mut self.core, request),
             Role::Looking(_) => self.observe(Observation::ClientReply {
                 request: request.id,
                 zxid: None,
@@ -428,8 +493,65 @@ impl Server {
         }
     }
 
-    // ---- helpers shared by the roles ----
+    pub fn peer_state(&self) -> PeerState {
+        match &self.role {
+            Role::Looking(_) => PeerState::Looking,
+            Role::Leading(_) => PeerState::Leading,
+            Role::Learning(l) if l.observer => PeerState::Observing,
+            Role::Learning(_) => PeerState::Following,
+        }
+    }
 
+    pub fn leader(&self) -> Option<Sid> {
+        match &self.role {
+            Role::Looking(_) => None,
+            Role::Leading(_) => Some(self.id),
+            Role::Learning(l) => Some(l.leader),
+        }
+    }
+
+    /// Carries out a role handler's decision: the one place where the role changes.
+    fn apply(&mut self, next: Next) {
+        match next {
+            Next::Stay => {}
+            Next::Lead => self.become_leader(),
+            Next::Learn(leader) => self.become_learner(leader),
+            Next::Look(reason) => self.abandon(reason),
+        }
+    }
+
+    /// LEADING: discovery begins.
+    fn become_leader(&mut self) {
+        self.role = Role::Leading(Box::new(Leader::lead(&mut self.core)));
+    }
+
+    /// FOLLOWING or OBSERVING `leader`: connect to it.
+    pub(super) fn become_learner(&mut self, leader: Sid) {
+        self.role = Role::Learning(Box::new(Learner::connect(&mut self.core, leader)));
+    }
+
+    /// LOOKING: a new round of Fast Leader Election.
+    fn start_election(&mut self) {
+        self.role = Role::Looking(Election::start(&mut self.core));
+    }
+
+    /// Leave the current role and go back to LOOKING, closing its connections.
+    fn abandon(&mut self, reason: AbandonReason) {
+        let role = self.peer_state();
+        match &self.role {
+            Role::Leading(l) => l.shut_down(&mut self.core),
+            Role::Learning(l) => l.shut_down(&mut self.core),
+            Role::Looking(_) => {}
+        }
+        self.observe(Observation::Abandoned { role, reason });
+        self.fast_forward_tree();
+        self.pending_clients.clear();
+        self.start_election();
+    }
+}
+
+/// The helpers every role uses: outputs, persistence, the log and the tree.
+impl Core {
     pub(crate) fn send(&mut self, to: Sid, msg: Message) {
         self.out.push(Output::Send { to, msg });
     }
@@ -467,23 +589,6 @@ impl Server {
     /// What `srvr` reports as Zxid: the last processed zxid.
     pub fn last_processed(&self) -> Zxid {
         self.tree.last_processed
-    }
-
-    pub fn peer_state(&self) -> PeerState {
-        match &self.role {
-            Role::Looking(_) => PeerState::Looking,
-            Role::Leading(_) => PeerState::Leading,
-            Role::Learning(l) if l.observer => PeerState::Observing,
-            Role::Learning(_) => PeerState::Following,
-        }
-    }
-
-    pub fn leader(&self) -> Option<Sid> {
-        match &self.role {
-            Role::Looking(_) => None,
-            Role::Leading(_) => Some(self.id),
-            Role::Learning(l) => Some(l.leader),
-        }
     }
 
     pub(crate) fn persist_accepted_epoch(&mut self, epoch: Epoch) {
@@ -532,6 +637,15 @@ impl Server {
         self.committed = self.committed.max(zxid.min(self.disk.last_logged_zxid()));
     }
 
+    /// ZooKeeperServer.shutdown fast-forwards the tree over the whole log, committed or not,
+    /// so the next vote stands on the last logged zxid (as after a restart).
+    fn fast_forward_tree(&mut self) {
+        let start = self.disk.index_after(self.tree.last_processed);
+        for txn in &self.disk.log[start..] {
+            self.tree.apply(txn);
+        }
+    }
+
     pub(crate) fn next_conn(&mut self, leader: Sid) -> ConnId {
         self.conn_attempts += 1;
         ConnId {
@@ -539,36 +653,6 @@ impl Server {
             leader,
             serial: (self.disk.incarnation << 32) | self.conn_attempts,
         }
-    }
-
-    /// Leave the current role and go back to LOOKING, closing its connections.
-    pub(crate) fn abandon(&mut self, reason: AbandonReason) {
-        let role = self.peer_state();
-        match &self.role {
-            Role::Leading(l) => {
-                let conns: Vec<ConnId> = l.learners.values().map(|h| h.conn).collect();
-                self.out.extend(conns.into_iter().map(Output::Close));
-                self.out
-                    .push(Output::CancelTimer(TimerKind::LeaderHalfTick));
-            }
-            Role::Learning(l) => {
-                let conn = l.conn;
-                self.out.push(Output::Close(conn));
-                self.out.push(Output::CancelTimer(TimerKind::LearnerRead));
-                self.out
-                    .push(Output::CancelTimer(TimerKind::LearnerConnect));
-            }
-            Role::Looking(_) => {}
-        }
-        self.observe(Observation::Abandoned { role, reason });
-        // ZooKeeperServer.shutdown fast-forwards the tree over the whole log, committed or not,
-        // so the next vote stands on the last logged zxid (as after a restart).
-        for i in self.disk.index_after(self.tree.last_processed)..self.disk.log.len() {
-            let txn = self.disk.log[i].clone();
-            self.tree.apply(&txn);
-        }
-        self.pending_clients.clear();
-        self.start_election();
     }
 }
 
@@ -598,7 +682,7 @@ impl node::Node for Server {
     }
 
     fn into_disk(self) -> Disk {
-        self.disk
+        self.core.disk
     }
 
     /// A wiped server keeps counting its incarnations (connection serials stay unique).
