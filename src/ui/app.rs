@@ -16,8 +16,8 @@ use super::layout::Layout;
 use super::params::{Params, DEFAULT_SPEED, REDUCED_SPEED};
 use super::theme::{apply_theme, prefers_reduced_motion, store_theme, stored_theme, Theme};
 use super::{
-    ClientBox, Controls, Feed, Help, Inspector, Invariants, Legend, LinkMenu, Partition, Ring,
-    ServerMenu,
+    ClientBox, Controls, Feed, Help, Inspector, Invariants, Legend, LinkMenu, LogGrid, Partition,
+    Ring, ServerMenu,
 };
 use crate::sim::world::Protocol;
 use crate::sim::{Command, Sid};
@@ -322,6 +322,7 @@ impl Component for App {
                         { banner }
                         <div class="stage-wrap">{ ring }{ menu }</div>
                         { status }
+                        <LogGrid grid={f.grid.clone()} />
                         <Legend paxos={self.paxos()} />
                         <div class="tools">
                             <ClientBox n={p.server_count()}

@@ -8,6 +8,7 @@ use std::rc::Rc;
 
 use super::banner::{banner, Banner};
 use super::feed::{FeedLine, Story};
+use super::grid::Grid;
 use super::inspector::{inspect, InspectorData};
 use super::requests::{request_lines, RequestLine};
 use super::scene::Scene;
@@ -20,6 +21,8 @@ pub struct Frame {
     /// The leader clients are served by, if any (the client box offers it).
     pub leader: Option<Sid>,
     pub scene: Rc<Scene>,
+    /// Every server's log side by side (follows every change, like the scene).
+    pub grid: Rc<Grid>,
     pub banner: Rc<Banner>,
     pub feed: Rc<VecDeque<FeedLine>>,
     pub requests: Rc<Vec<RequestLine>>,
@@ -54,6 +57,7 @@ impl Frame {
             protocol: Protocol::Zab,
             leader: None,
             scene: Rc::new(Scene::empty()),
+            grid: Rc::new(Grid::default()),
             banner: Rc::new(Banner {
                 stage: "electing",
                 text: String::new(),
@@ -72,10 +76,12 @@ impl Frame {
         } else {
             Rc::new(world.violations().to_vec())
         };
+        let grid = share(Grid::build(world, &prev.grid), &prev.grid);
         let mut frame = Frame {
             protocol: world.protocol(),
             leader: world.serving_leader(),
             scene,
+            grid,
             violations,
             ..prev.clone()
         };

@@ -5,6 +5,7 @@
 //!   play, pause, step and speed mean on both pages.
 //! - `driver`: virtual time, speed, steady writes and the panel throttle, for one world or a
 //!   comparison of two (both pages use it).
+//! - `grid`: the log grid, every server's log (or Paxos slots) side by side.
 //! - `frame`: one `Frame` per change, from the world and the previous frame.
 //! - `page`: the single-ensemble page's state and its reducer (`Page::reduce(Action)`).
 //! - `compare`: the same for the side-by-side comparison (`ComparePage::reduce(Action)`).
@@ -24,6 +25,7 @@ pub mod compare;
 pub mod driver;
 pub mod feed;
 pub mod frame;
+pub mod grid;
 pub mod inspector;
 pub mod page;
 pub mod requests;

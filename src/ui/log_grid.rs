@@ -1,0 +1,115 @@
+//! The log grid: a table, rows = servers, columns = the newest txns (or Paxos slots), each
+//! cell tinted by what that server holds of it; the leader's commit point marked. A screen
+//! reader reads it as the table it is. Hooks: `data-cell="SID:ZXID"` and `data-status`.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::view::grid::{Cell, Grid};
+
+#[derive(Properties, PartialEq, Clone)]
+pub struct LogGridProps {
+    pub grid: Rc<Grid>,
+}
+
+/// What a cell says in its tooltip and to a screen reader.
+fn cell_words(cell: Cell) -> String {
+    match cell {
+        Cell::Absent => "not held".into(),
+        Cell::Logged => "logged, not known committed".into(),
+        Cell::Proposed => "proposed, waiting for a quorum of ACKs".into(),
+        Cell::Committed => "committed and applied".into(),
+        Cell::Snapshot => "in its snapshot (from a SNAP)".into(),
+        Cell::Truncated => "removed by TRUNC or SNAP".into(),
+        Cell::Accepted(b) => format!("accepted under ballot {b}"),
+        Cell::Chosen => "learned: chosen".into(),
+    }
+}
+
+/// The short head of a column: a zxid's counter (its epoch is the group above), a slot number.
+fn short(grid: &Grid, key: u64) -> String {
+    if grid.paxos {
+        key.to_string()
+    } else {
+        format!("{:x}", key & 0xffff_ffff)
+    }
+}
+
+#[function_component(LogGrid)]
+pub fn log_grid(p: &LogGridProps) -> Html {
+    let g = &*p.grid;
+    let commit = g.commit_column();
+    let caption = if g.paxos {
+        "Slots: what each server accepted and learned"
+    } else {
+        "Logs: every server's txns by zxid"
+    };
+    if g.columns.is_empty() {
+        return html! {
+            <section class="panel log-grid empty" aria-label="Logs">
+                <p class="muted">{ if g.paxos { "No slot accepted yet: write a value." } else { "No txn logged yet: write a value." } }</p>
+            </section>
+        };
+    }
+    let epochs = g.epochs().into_iter().map(|(e, _, n)| {
+        let label = if g.paxos {
+            "slot".to_string()
+        } else {
+            format!("epoch {e}")
+        };
+        html! { <th colspan={n.to_string()} scope="colgroup" class="epoch">{ label }</th> }
+    });
+    let heads = g.columns.iter().enumerate().map(|(i, c)| {
+        let title = if c.what.is_empty() { c.name.clone() } else { format!("{}: {}", c.name, c.what) };
+        html! {
+            <th scope="col" class={classes!("zxid", (commit == Some(i)).then_some("commit"))} {title}>
+                { short(g, c.key) }
+            </th>
+        }
+    });
+    let rows = g.rows.iter().map(|r| {
+        let role = if r.leads {
+            " ♛"
+        } else if r.observer {
+            " (obs)"
+        } else {
+            ""
+        };
+        let cells = r.cells.iter().zip(&g.columns).enumerate().map(|(i, (cell, c))| {
+            let words = cell_words(*cell);
+            html! {
+                <td class={classes!("cell", cell.as_str(), (commit == Some(i)).then_some("commit"))}
+                    data-cell={format!("{}:{}", r.sid, c.name)} data-status={cell.as_str()}
+                    title={format!("s{} · {} · {}", r.sid, c.name, words)}>
+                    <span class="sr">{ words }</span>
+                </td>
+            }
+        });
+        html! {
+            <tr class={classes!((!r.up).then_some("down"))}>
+                <th scope="row">{ format!("s{}{role}", r.sid) }</th>
+                { for cells }
+            </tr>
+        }
+    });
+    let earlier = (g.earlier > 0).then(|| {
+        html! {
+            <span class="muted">{ format!(" · {} older not shown", g.earlier) }</span>
+        }
+    });
+    html! {
+        <section class="panel log-grid" aria-label="Logs">
+            <div class="grid-scroll">
+                <table>
+                    <caption>{ caption }{ for earlier }</caption>
+                    <thead>
+                        <tr><td></td>{ for epochs }</tr>
+                        <tr><td></td>{ for heads }</tr>
+                    </thead>
+                    <tbody>{ for rows }</tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
