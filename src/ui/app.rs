@@ -325,11 +325,6 @@ impl Component for App {
                         <LogGrid grid={f.grid.clone()} />
                         <Legend paxos={self.paxos()} />
                         <div class="tools">
-                            <ClientBox n={p.server_count()}
-                                selected={p.selected.filter(|s| f.scene.servers.get(*s as usize - 1).is_some_and(|v| v.mode != crate::sim::view::Mode::Down))}
-                                leader={f.leader} requests={f.requests.clone()}
-                                writes={p.driver.writes.rate()} on_command={self.cb.command.clone()}
-                                on_writes={self.cb.writes.clone()} />
                             <Partition n={p.server_count()} focus={p.partition_focus}
                                 any_cut={!f.scene.cuts.is_empty()} on_partition={self.cb.partition.clone()}
                                 on_command={self.cb.command.clone()} />
@@ -337,6 +332,11 @@ impl Component for App {
                     </section>
                     <aside class="side-col">
                         <Invariants violations={f.violations.clone()} paxos={self.paxos()} />
+                        <ClientBox n={p.server_count()}
+                                selected={p.selected.filter(|s| f.scene.servers.get(*s as usize - 1).is_some_and(|v| v.mode != crate::sim::view::Mode::Down))}
+                                leader={f.leader} requests={f.requests.clone()}
+                                writes={p.driver.writes.rate()} on_command={self.cb.command.clone()}
+                                on_writes={self.cb.writes.clone()} />
                         <Inspector data={f.inspector.clone()} on_close={self.cb.deselect.clone()} />
                         <Feed lines={f.feed.clone()} />
                     </aside>

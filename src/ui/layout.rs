@@ -81,6 +81,22 @@ impl Layout {
         (x0 + dx * t + nx, y0 + dy * t + ny)
     }
 
+    /// Like `along`, but from the edge of the sender's card to the edge of the receiver's, so
+    /// that a message travels in the open space between them, never under a card.
+    pub fn between(&self, from: Sid, to: Sid, t: f64) -> (f64, f64) {
+        let (x0, y0) = self.at(from);
+        let (x1, y1) = self.at(to);
+        let (dx, dy) = ((x1 - x0).abs().max(1e-9), (y1 - y0).abs().max(1e-9));
+        // Where the centre-to-centre line leaves a card (plus a margin), as a share of it.
+        let (hw, hh) = (self.w / 2.0 + 6.0, self.h / 2.0 + 6.0);
+        let edge = (hw / dx).min(hh / dy);
+        let (t0, t1) = (edge, 1.0 - edge);
+        if t1 - t0 < 0.1 {
+            return self.along(from, to, t); // cards (almost) touch: centre to centre
+        }
+        self.along(from, to, t0 + (t1 - t0) * t)
+    }
+
     /// The font size that fits the cards.
     pub fn font(&self) -> f64 {
         (self.h / 6.2).clamp(12.0, 30.0)

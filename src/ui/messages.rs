@@ -24,8 +24,8 @@ pub struct MessagesProps {
 
 /// Above this many messages in flight only the dots are drawn; below the lower mark the labels
 /// come back (two marks, so that they do not flicker around one).
-const LABELS_OFF_ABOVE: usize = 48;
-const LABELS_ON_BELOW: usize = 36;
+const LABELS_OFF_ABOVE: usize = 24;
+const LABELS_ON_BELOW: usize = 16;
 
 #[function_component(Messages)]
 pub fn messages(p: &MessagesProps) -> Html {
@@ -49,18 +49,19 @@ pub fn messages(p: &MessagesProps) -> Html {
             let span = m.deliver_at.saturating_sub(m.sent_at).max(1) as f64;
             ((p.now - m.sent_at as f64) / span).clamp(0.0, 1.0)
         };
-        let (x, y) = l.along(m.from, m.to, t);
+        let (x, y) = l.between(m.from, m.to, t);
         html! {
-            <g key={m.id} class={classes!("msg", m.kind)} data-kind={m.kind} style={style_translate(x, y)}>
-                <circle r="7" />
-                if labels {
-                    <text x="10" y="4">{ AttrValue::from(m.label.clone()) }</text>
+            <g key={m.id} class={classes!("msg", m.kind)} data-kind={m.kind} data-msg={m.id.to_string()} style={style_translate(x, y)}>
+                <circle r="11" />
+                // A heartbeat says nothing its colour does not (the legend names it).
+                if labels && m.kind != "PING" {
+                    <text x="15" y="8">{ AttrValue::from(m.label.clone()) }</text>
                 }
             </g>
         }
     });
     let losses = p.losses.iter().filter(|m| m.from <= n && m.to <= n).map(|m| {
-        let (x, y) = l.along(m.from, m.to, m.at);
+        let (x, y) = l.between(m.from, m.to, m.at);
         html! {
             <g key={m.id} class={classes!("lost", m.kind)} data-lost={m.kind} style={style_translate(x, y)}>
                 <circle class="burst" r="9" />

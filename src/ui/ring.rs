@@ -1,5 +1,6 @@
 //! The ensemble as a ring, in SVG that scales to its container (a square viewBox): links
-//! underneath, messages travelling on them, the servers' cards on top, then the countdown rings.
+//! underneath, the servers' cards, then the messages travelling between the cards' edges (above
+//! every card, so none is hidden), then the countdown rings.
 
 use std::rc::Rc;
 
@@ -59,12 +60,12 @@ pub fn ring(p: &RingProps) -> Html {
             <svg class="layer links-layer" viewBox={view_box.clone()} preserveAspectRatio="xMidYMid meet">
                 <Links layout={l.clone()} cuts={p.scene.cuts.clone()} on_link={p.on_link.clone()} />
             </svg>
+            <svg class="layer cards" viewBox={view_box.clone()} preserveAspectRatio="xMidYMid meet">
+                <g class="servers">{ for servers }</g>
+            </svg>
             <svg class="layer moving" viewBox={view_box.clone()} preserveAspectRatio="xMidYMid meet" aria-hidden="true">
                 <Messages layout={l.clone()} messages={p.scene.messages.clone()}
                     losses={p.scene.losses.clone()} now={p.now} reduced={p.reduced} />
-            </svg>
-            <svg class="layer cards" viewBox={view_box.clone()} preserveAspectRatio="xMidYMid meet">
-                <g class="servers">{ for servers }</g>
             </svg>
             <svg class="layer moving" viewBox={view_box} preserveAspectRatio="xMidYMid meet" aria-hidden="true">
                 <Timers layout={l.clone()} timers={p.scene.timers.clone()} pings={p.scene.pings.clone()}

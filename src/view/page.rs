@@ -11,7 +11,7 @@ use super::driver::{Driver, STEADY_RATE};
 use super::feed::Story;
 use super::frame::{Frame, FrameInput};
 use crate::sim::narrate::Kind;
-use crate::sim::world::WorldConfig;
+use crate::sim::world::{Protocol, WorldConfig};
 use crate::sim::{Command, Sid, World};
 
 /// Which popover is open.
@@ -85,6 +85,20 @@ impl Page {
         page
     }
 
+    /// Single-decree Paxos decides once, among competing proposers: two clients propose at
+    /// once, at the first and the last server, so the page starts with the duel it is about.
+    fn propose_rivals(&mut self) {
+        let last = self.server_count();
+        for (at, data) in [(1, "red"), (last, "blue")] {
+            let cmd = Command::Write {
+                at: Some(at),
+                path: "/decree".into(),
+                data: data.into(),
+            };
+            let _ = self.story.apply(&mut self.driver.sim, cmd);
+        }
+    }
+
     pub fn world(&self) -> &World {
         &self.driver.sim
     }
@@ -107,6 +121,9 @@ impl Page {
         self.frame = Rc::new(Frame::empty());
         self.story = Story::new();
         self.story.push(0, Kind::You, introduce(&self.config));
+        if self.config.protocol == Protocol::PaxosSingle {
+            self.propose_rivals();
+        }
         self.menu = Menu::None;
         self.status = None;
         let n = self.server_count();
@@ -320,6 +337,39 @@ mod tests {
             }));
         }
         p
+    }
+
+    /// Real seconds of play at the default speed, paced, until `done`.
+    fn seconds_until(p: &mut Page, done: impl Fn(&World) -> bool) -> f64 {
+        let frame = 1000.0 / 60.0;
+        for i in 0..60 * 120 {
+            if done(p.world()) {
+                return i as f64 * frame / 1000.0;
+            }
+            p.reduce(Action::Play(Transport::Tick {
+                real_ms: frame,
+                at: i as f64 * frame,
+            }));
+        }
+        f64::INFINITY
+    }
+
+    #[test]
+    fn paxos_starts_by_itself_at_the_default_speed() {
+        let speed = crate::view::driver::DEFAULT_SPEED;
+        let mut cfg = WorldConfig::new(5, 0, 1);
+        cfg.protocol = Protocol::PaxosSingle;
+        let mut p = Page::new(cfg.clone(), speed, 0);
+        let single = seconds_until(&mut p, |w| w.stable_leader().is_some());
+        let chosen = p.world().paxos_chosen().get(&0).map(|(v, _)| v.to_string());
+        assert!(
+            matches!(chosen.as_deref(), Some("/decree=red" | "/decree=blue")),
+            "{chosen:?}"
+        );
+        cfg.protocol = Protocol::Paxos;
+        let mut p = Page::new(cfg, speed, 0);
+        let multi = seconds_until(&mut p, |w| w.serving_leader().is_some());
+        assert!(single < 10.0 && multi < 8.0, "{single} s, {multi} s");
     }
 
     #[test]

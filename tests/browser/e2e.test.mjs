@@ -77,7 +77,7 @@ async function noTrouble(page, errors) {
 test('leader crash, a cut server, writes on the majority, heal and catch up', async () => {
   const errors = [];
   // Fast enough for a test, slow enough that messages still travel.
-  const page = await open('./?servers=5&seed=3&speed=0.5', errors);
+  const page = await open('./?servers=5&seed=3&speed=0.5&pace=0', errors);
 
   // 1. A leader appears, serving.
   await page.waitForSelector('.banner.broadcast', { timeout: 30_000 });
@@ -168,7 +168,7 @@ test('leader crash, a cut server, writes on the majority, heal and catch up', as
 
 test('URL parameters, bad values, play / pause and the keyboard', async () => {
   const errors = [];
-  const page = await open('./?servers=3&seed=7&speed=1&observers=zz&bogus=1', errors);
+  const page = await open('./?servers=3&seed=7&speed=1&observers=zz&bogus=1&pace=0', errors);
   await page.waitForSelector('[data-mode="leader"]', { timeout: 30_000 });
   assert.equal(await page.locator('[data-server]').count(), 3);
   // Bad values are reported by name and replaced by defaults.
@@ -238,7 +238,7 @@ test('URL parameters, bad values, play / pause and the keyboard', async () => {
 
 test('a deliberately broken protocol turns the invariant panel red, with the explanation', async () => {
   const errors = [];
-  const page = await open('./?servers=3&speed=1&writes=20&variant=commit-without-quorum', errors);
+  const page = await open('./?servers=3&speed=1&writes=20&variant=commit-without-quorum&pace=0', errors);
   assert.match(await page.locator('.variant-tag').textContent(), /commit-without-quorum/);
   await page.waitForSelector('.invariants.broken', { timeout: 30_000 });
   const panel = await page.locator('.invariants').textContent();
@@ -252,7 +252,7 @@ test('a deliberately broken protocol turns the invariant panel red, with the exp
 
 test('embed, dark theme, phone size and reduced motion', async () => {
   const errors = [];
-  const embed = await open('./?embed=1&servers=7&speed=1', errors);
+  const embed = await open('./?embed=1&servers=7&speed=1&pace=0', errors);
   await embed.waitForSelector('[data-mode="leader"]', { timeout: 30_000 });
   assert.equal(await embed.locator('[data-server]').count(), 7);
   assert.equal(await embed.locator('.feed').count(), 0, 'embed hides the feed');
@@ -270,7 +270,7 @@ test('embed, dark theme, phone size and reduced motion', async () => {
   await dark.screenshot({ path: join(ARTIFACTS, 'e2e-dark-7.png'), fullPage: true });
   await dark.close();
 
-  const phone = await open('./?speed=0.5', errors, async (p) => {
+  const phone = await open('./?speed=0.5&pace=0', errors, async (p) => {
     await p.setViewportSize({ width: 390, height: 844 });
     await p.emulateMedia({ reducedMotion: 'reduce' });
   });
@@ -290,7 +290,7 @@ test('embed, dark theme, phone size and reduced motion', async () => {
 
 test('protocol=paxos: the same ring runs Multi-Paxos; a write gets chosen', async () => {
   const errors = [];
-  const page = await open('./?protocol=paxos&servers=5&seed=3&speed=0.5', errors);
+  const page = await open('./?protocol=paxos&servers=5&seed=3&speed=0.5&pace=0', errors);
   await page.waitForSelector('[data-protocol="paxos"] [data-mode="leader"]', { timeout: 30_000 });
   assert.equal(await page.locator('[data-server]').count(), 5);
   const leader = await leaderId(page);
@@ -335,7 +335,7 @@ test('protocol=paxos: the same ring runs Multi-Paxos; a write gets chosen', asyn
 
 test('compare=1: Zab and Multi-Paxos side by side, one crash acts on both', async () => {
   const errors = [];
-  const page = await open('./?compare=1&servers=5&seed=3&speed=0.5', errors);
+  const page = await open('./?compare=1&servers=5&seed=3&speed=0.5&pace=0', errors);
   const zab = '[data-protocol="zab"]';
   const paxos = '[data-protocol="paxos"]';
   await page.waitForSelector(`${zab} [data-mode="leader"]`, { timeout: 30_000 });
@@ -396,21 +396,55 @@ test('compare=1: Zab and Multi-Paxos side by side, one crash acts on both', asyn
   await page.close();
 });
 
-test('protocol=paxos-single: one decree, chosen once and learned', async () => {
+test('paced at the default speed, every vote of the first election stays on screen >= 0.6 s', async () => {
   const errors = [];
-  const page = await open('./?protocol=paxos-single&servers=3&seed=2&speed=1', errors);
+  const page = await open('./?servers=5&seed=3', errors);
+  await page.waitForSelector('[data-server="1"]');
+  // Sample in the page, every animation frame, when each vote first and last showed.
+  const seen = await page.evaluate(
+    () =>
+      new Promise((done) => {
+        const spans = {};
+        const start = performance.now();
+        const tick = (now) => {
+          for (const g of document.querySelectorAll('[data-kind="NOTIFICATION"]')) {
+            const id = g.getAttribute('data-msg');
+            spans[id] ??= [now, now];
+            spans[id][1] = now;
+          }
+          if (now - start < 12_000) requestAnimationFrame(tick);
+          else done({ spans, end: now });
+        };
+        requestAnimationFrame(tick);
+      }),
+  );
+  // Votes that arrived within the window (not still flying at its end), and were sent in it.
+  const votes = Object.values(seen.spans).filter(([a, b]) => b < seen.end - 200 && a > 0);
+  assert.ok(votes.length >= 10, `only ${votes.length} votes seen`);
+  const short = votes.filter(([a, b]) => b - a < 550);
+  assert.deepEqual(short, [], `votes on screen less than 0.6 s: ${JSON.stringify(short)}`);
+  await noTrouble(page, errors);
+  await page.close();
+});
+
+test('protocol=paxos-single: it starts by itself, one decree chosen once and learned', async () => {
+  const errors = [];
+  const page = await open('./?protocol=paxos-single&servers=3&seed=2&speed=1&pace=0', errors);
   await page.waitForSelector('[data-protocol="paxos-single"] [data-server="1"]');
   assert.match(await page.locator('.protocol-tag').textContent(), /single-decree/);
-  await page.selectOption('#client-at', '1');
-  await page.fill('#client-path', '/decree');
-  await page.fill('#client-data', 'one');
-  await page.getByRole('button', { name: 'Write', exact: true }).click();
-  await page.waitForSelector('.req.committed', { timeout: 30_000 });
+  // No user action: two clients propose at once (the duel the mode is about) and one wins.
   await page.waitForFunction(
     () => document.querySelectorAll('[data-server][data-chosen="1"]').length === 3,
     null,
     { timeout: 30_000 },
   );
+  await page.waitForSelector('.req.committed', { timeout: 30_000 });
+  // A later proposal is refused: the single decree is decided.
+  await page.selectOption('#client-at', '1');
+  await page.fill('#client-path', '/decree');
+  await page.fill('#client-data', 'late');
+  await page.getByRole('button', { name: 'Write', exact: true }).click();
+  await page.waitForSelector('.req.refused', { timeout: 30_000 });
   // The comparison is one link away.
   assert.match(await page.locator('.compare-link').getAttribute('href'), /compare=1/);
   await page.screenshot({ path: join(ARTIFACTS, 'e2e-paxos-single.png'), fullPage: true });
