@@ -122,8 +122,8 @@ pub fn controls(p: &ControlsProps) -> Html {
     let pacing = p.pacing;
     let tempo = match (pacing, p.tempo) {
         (false, _) | (true, Tempo::AsSet) => "",
-        (true, Tempo::Slowed) => "slowed while messages travel",
-        (true, Tempo::FastForward) => "fast-forward: only heartbeats",
+        (true, Tempo::Slowed) => "slowed for messages",
+        (true, Tempo::FastForward) => "fast-forward: heartbeats only",
     };
     let pace = html! {
         <span class="pace">

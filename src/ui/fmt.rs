@@ -58,7 +58,7 @@ pub fn translate(x: f64, y: f64) -> String {
 
 /// A speed (virtual ms per real ms) with two significant digits: `0.05`, `0.0031`, `1.5`, `12`.
 pub fn speed(v: f64) -> String {
-    if !(v > 0.0) {
+    if v.is_nan() || v <= 0.0 {
         return "0".into();
     }
     if v >= 10.0 {
