@@ -195,7 +195,14 @@ pub fn controls(p: &ControlsProps) -> Html {
                         </select>
                     </label>
                     { number("seed", "Seed", "The random seed: the same seed gives the same run", pr.seed, 0, u64::MAX, p, |p, v| p.seed = v) }
-                    <button class="dice" onclick={new_seed} aria-label="New random seed" title="New random seed">{ "🎲" }</button>
+                    <button class="dice" onclick={new_seed} aria-label="New random seed" title="New random seed">
+                        <svg class="icon" viewBox="0 0 16 16" width="16" height="16" aria-hidden="true">
+                            <rect x="1.5" y="1.5" width="13" height="13" rx="3" fill="none" stroke="currentColor" stroke-width="1.5" />
+                            <circle cx="5" cy="5" r="1.3" fill="currentColor" />
+                            <circle cx="8" cy="8" r="1.3" fill="currentColor" />
+                            <circle cx="11" cy="11" r="1.3" fill="currentColor" />
+                        </svg>
+                    </button>
                     { number("servers", "Servers", "Voting servers (participants), 1 to 15", pr.voters as u64, 1, MAX_VOTERS as u64, p, |p, v| p.voters = v as usize) }
                     { number("observers", "Observers", "Observers: they learn commits but never vote", pr.observers as u64, 0, MAX_OBSERVERS as u64, p, |p, v| p.observers = v as usize) }
                     { number("tick", "tickTime ms", "ZooKeeper's tickTime (initLimit 10 and syncLimit 5 ticks)", pr.tick_ms, 20, 5000, p, |p, v| p.tick_ms = v) }
