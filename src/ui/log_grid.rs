@@ -100,9 +100,10 @@ pub fn log_grid(p: &LogGridProps) -> Html {
     });
     html! {
         <section class="panel log-grid" aria-label="Logs">
+            <p class="grid-title" aria-hidden="true">{ caption }{ for earlier.clone() }</p>
             <div class="grid-scroll">
                 <table>
-                    <caption>{ caption }{ for earlier }</caption>
+                    <caption class="sr">{ caption }{ for earlier }</caption>
                     <thead>
                         <tr><td></td>{ for epochs }</tr>
                         <tr><td></td>{ for heads }</tr>

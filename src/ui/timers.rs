@@ -43,7 +43,7 @@ pub fn timers(p: &TimersProps) -> Html {
             .map(|at| (p.now - at as f64) / PULSE_MS)
             .filter(|age| (0.0..1.0).contains(age));
         html! {
-            <g key={i} transform={translate(x + bx, y + by)}>
+            <g key={i} transform={translate(x + bx, y + by)} data-countdown={t.kind.name()}>
                 <circle class={classes!("countdown", (left < 0.25).then_some("low"))} r={f1(r)}
                     stroke-dasharray={format!("{} 999", (circumference * left).round() as u32)} />
                 if let Some(age) = pulse {

@@ -6,6 +6,7 @@
 use std::rc::Rc;
 
 use crate::sim::net::Network;
+use crate::sim::paxos::server::PaxosTimer;
 use crate::sim::view::server_views;
 use crate::sim::world::{Flight, Loss, World};
 use crate::sim::zab::leader::LeaderPhase;
@@ -40,11 +41,34 @@ pub struct LossView {
     pub why: &'static str,
 }
 
+/// Which protocol's timer a countdown stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Clock {
+    Zab(TimerKind),
+    Paxos(PaxosTimer),
+}
+
+impl Clock {
+    /// The timeout's name, as ZooKeeper or Paxos calls it (the `data-countdown` hook).
+    pub fn name(self) -> &'static str {
+        match self {
+            Clock::Zab(TimerKind::ElectionWait) => "notification-wait",
+            Clock::Zab(TimerKind::Finalize) => "finalizeWait",
+            Clock::Zab(TimerKind::LeaderHalfTick) => "leader-tick",
+            Clock::Zab(TimerKind::LearnerRead) => "read-timeout",
+            Clock::Zab(TimerKind::LearnerConnect) => "connect-retry",
+            Clock::Paxos(PaxosTimer::Election) => "election-timeout",
+            Clock::Paxos(PaxosTimer::Retry) => "retry",
+            Clock::Paxos(PaxosTimer::Heartbeat) => "heartbeat",
+        }
+    }
+}
+
 /// The timeout a server will act on next: which armed timer decides it, when it is due, and
 /// the full period (the ring shows `due - now` as a share of it).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Countdown {
-    pub kind: TimerKind,
+    pub kind: Clock,
     pub due: Millis,
     pub period: Millis,
 }
@@ -177,12 +201,42 @@ pub fn cuts(net: &Network, n: Sid) -> Vec<(Sid, Sid)> {
 /// packet moved its deadline and arms it again. For those the ring shows the deadline the
 /// server will act on (never earlier than the armed timer), read from its role.
 pub fn countdown(world: &World, sid: Sid) -> Option<Countdown> {
+    match world.paxos() {
+        Some(_) => paxos_countdown(world, sid),
+        None => zab_countdown(world, sid),
+    }
+}
+
+/// A Paxos server's next timeout: a follower's election timer (polled like ZooKeeper's: the
+/// leader's heartbeats move the deadline), a proposer's retry, a leader's heartbeat.
+fn paxos_countdown(world: &World, sid: Sid) -> Option<Countdown> {
+    let s = world.paxos_server(sid)?;
+    let (kind, armed) = *world.paxos()?.timers(sid).first()?;
+    let cfg = &s.cfg.ensemble;
+    // Election and retry timers wait a timeout plus a random back-off of up to another.
+    let timeout = cfg.sync_timeout_ms();
+    let longest = timeout + if s.cfg.backoff { timeout } else { 0 };
+    let (due, period) = match kind {
+        PaxosTimer::Heartbeat => (armed, (cfg.tick_ms / 2).max(1)),
+        PaxosTimer::Election if s.leader.is_some() => {
+            ((s.last_heard + timeout).max(armed), longest)
+        }
+        PaxosTimer::Election | PaxosTimer::Retry => (armed, longest),
+    };
+    Some(Countdown {
+        kind: Clock::Paxos(kind),
+        due,
+        period,
+    })
+}
+
+fn zab_countdown(world: &World, sid: Sid) -> Option<Countdown> {
     let s = world.server(sid)?;
     let at = |kind: TimerKind| world.timer(sid, kind);
     let cfg = &s.cfg;
     let polled = |kind: TimerKind, deadline: Millis, period: Millis| {
         at(kind).map(|armed| Countdown {
-            kind,
+            kind: Clock::Zab(kind),
             due: deadline.max(armed),
             period,
         })
@@ -190,7 +244,7 @@ pub fn countdown(world: &World, sid: Sid) -> Option<Countdown> {
     match &s.role {
         Role::Looking(e) => match at(TimerKind::Finalize) {
             Some(due) if e.finalizing => Some(Countdown {
-                kind: TimerKind::Finalize,
+                kind: Clock::Zab(TimerKind::Finalize),
                 due,
                 period: cfg.finalize_wait_ms,
             }),
@@ -238,7 +292,7 @@ pub fn countdown(world: &World, sid: Sid) -> Option<Countdown> {
                 }
             };
             at(TimerKind::LeaderHalfTick).map(|_| Countdown {
-                kind: TimerKind::LeaderHalfTick,
+                kind: Clock::Zab(TimerKind::LeaderHalfTick),
                 due,
                 period,
             })
@@ -269,10 +323,10 @@ mod tests {
                     Some(c) => {
                         let (_, at) = armed
                             .iter()
-                            .find(|(k, _)| *k == c.kind)
+                            .find(|(k, _)| Clock::Zab(*k) == c.kind)
                             .expect("the countdown's timer is armed");
                         assert!(c.due >= *at, "s{sid} at {t}: {c:?} before {at}");
-                        if c.kind == TimerKind::Finalize {
+                        if c.kind == Clock::Zab(TimerKind::Finalize) {
                             // Finalize is never polled: the ring is the armed timer itself.
                             assert_eq!(c.due, *at);
                             finalize_seen = true;
@@ -283,6 +337,24 @@ mod tests {
             }
         }
         assert!(finalize_seen, "an election finalizes in six seconds");
+    }
+
+    #[test]
+    fn paxos_servers_have_countdown_rings_too() {
+        let mut cfg = WorldConfig::new(3, 0, 7);
+        cfg.protocol = crate::sim::world::Protocol::Paxos;
+        let mut w = World::new(cfg);
+        w.apply(Command::StartAll).unwrap();
+        w.run_until(5_000);
+        let leader = w.serving_leader().expect("a Paxos leader");
+        let scene = Scene::build(&w, &Scene::empty(), 1000);
+        let ring = scene.timers[leader as usize - 1].expect("the leader's heartbeat");
+        assert_eq!(ring.kind, Clock::Paxos(PaxosTimer::Heartbeat));
+        for sid in (1..=3).filter(|s| *s != leader) {
+            let c = scene.timers[sid as usize - 1].expect("a follower's election timer");
+            assert_eq!(c.kind, Clock::Paxos(PaxosTimer::Election));
+            assert!(c.due > w.now() && c.due - w.now() <= c.period, "{c:?}");
+        }
     }
 
     #[test]
