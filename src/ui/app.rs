@@ -299,7 +299,7 @@ impl Component for App {
             <div class="app">
                 <header class="bar">
                     <h1>{ "ZabScope" }</h1>
-                    <span class="sub">{ "ZooKeeper's leader election and Zab, simulated" }</span>
+                    <span class="sub">{ if self.paxos() { "Paxos, simulated on the same network and faults, to compare with ZooKeeper's Zab" } else { "ZooKeeper's leader election and Zab, simulated" } }</span>
                     if self.paxos() {
                         <span class="variant-tag protocol-tag" title="ZooKeeper itself does not run Paxos: this is the comparison protocol">
                             { if f.protocol == Protocol::Paxos { "Multi-Paxos mode" } else { "single-decree Paxos mode" } }
@@ -338,7 +338,7 @@ impl Component for App {
                                 writes={p.driver.writes.rate()} on_command={self.cb.command.clone()}
                                 on_writes={self.cb.writes.clone()} />
                         <Inspector data={f.inspector.clone()} on_close={self.cb.deselect.clone()} />
-                        <Feed lines={f.feed.clone()} />
+                        <Feed lines={f.feed.clone()} paxos={self.paxos()} />
                     </aside>
                 </main>
                 <Help open={p.help} on_close={self.cb.close_help.clone()} />

@@ -13,6 +13,9 @@ use crate::view::feed::FeedLine;
 #[derive(Properties, PartialEq, Clone)]
 pub struct FeedProps {
     pub lines: Rc<VecDeque<FeedLine>>,
+    /// The Paxos modes name the kinds in Paxos's words.
+    #[prop_or_default]
+    pub paxos: bool,
 }
 
 /// Lines drawn at most (the newest that pass the filter).
@@ -22,7 +25,17 @@ fn bit(k: Kind) -> u16 {
     1 << (k as u16)
 }
 
-fn label(k: Kind) -> &'static str {
+fn label(k: Kind, paxos: bool) -> &'static str {
+    match (k, paxos) {
+        (Kind::Election, true) => "phase 1",
+        (Kind::Epoch, true) => "promises",
+        (Kind::Commit, true) => "chosen",
+        (Kind::Log, true) => "accept & learn",
+        _ => zab_label(k),
+    }
+}
+
+fn zab_label(k: Kind) -> &'static str {
     match k {
         Kind::Election => "election",
         Kind::Epoch => "epochs",
@@ -43,7 +56,9 @@ pub fn feed(p: &FeedProps) -> Html {
             .filter(|k| k.shown_by_default())
             .fold(0u16, |m, k| m | bit(*k))
     });
-    let chips = Kind::ALL.iter().map(|k| {
+    // Paxos has no synchronisation phase: that chip would never light.
+    let kinds = Kind::ALL.iter().filter(|k| !(p.paxos && **k == Kind::Sync));
+    let chips = kinds.map(|k| {
         let on = *shown & bit(*k) != 0;
         let onclick = {
             let shown = shown.clone();
@@ -52,7 +67,7 @@ pub fn feed(p: &FeedProps) -> Html {
         };
         html! {
             <button class={classes!("chip", k.as_str(), on.then_some("on"))} aria-pressed={on.to_string()}
-                {onclick}>{ label(*k) }</button>
+                {onclick}>{ label(*k, p.paxos) }</button>
         }
     });
     let lines = p
