@@ -250,6 +250,28 @@ test('a deliberately broken protocol turns the invariant panel red, with the exp
   await page.close();
 });
 
+test('the embed fills 320x240, 640x420 and 800x580 frames without overflowing', async () => {
+  for (const [width, height] of [[320, 240], [640, 420], [800, 580]]) {
+    const errors = [];
+    const page = await open('./?embed=1&servers=5', errors, (p) => p.setViewportSize({ width, height }));
+    await page.waitForSelector('[data-server="5"]');
+    await page.waitForTimeout(1500);
+    const box = await page.evaluate(() => ({
+      w: document.documentElement.scrollWidth,
+      h: document.documentElement.scrollHeight,
+    }));
+    assert.ok(box.w <= width && box.h <= height, `${width}x${height}: the page is ${box.w}x${box.h}`);
+    // Play, step and speed, and the way out to the full page, are in the frame.
+    for (const name of ['Pause', 'Step to the next event']) {
+      const b = await page.getByRole('button', { name }).boundingBox();
+      assert.ok(b && b.y + b.height <= height && b.x + b.width <= width, `${name} at ${width}x${height}`);
+    }
+    await page.screenshot({ path: join(ARTIFACTS, `e2e-embed-${width}x${height}.png`) });
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+});
+
 test('embed, dark theme, phone size and reduced motion', async () => {
   const errors = [];
   const embed = await open('./?embed=1&servers=7&speed=1&pace=0', errors);
