@@ -16,11 +16,12 @@ use super::layout::Layout;
 use super::params::{Params, DEFAULT_SPEED, REDUCED_SPEED};
 use super::theme::{apply_theme, prefers_reduced_motion, store_theme, stored_theme, Theme};
 use super::{
-    ClientBox, Controls, Feed, Help, Inspector, Invariants, Legend, LinkMenu, LogGrid, Partition,
-    Ring, ServerMenu,
+    ClientBox, Controls, Feed, Help, Inspector, Invariants, Legend, LinkMenu, LogGrid, MessageCard,
+    Partition, Ring, ServerMenu,
 };
 use crate::sim::world::Protocol;
 use crate::sim::{Command, Sid};
+use crate::view::driver::Tempo;
 use crate::view::page::{Action, Menu, Page, Transport};
 
 /// What the page hears: a frame of the clock, or an action for the page's reducer.
@@ -43,6 +44,7 @@ struct Callbacks {
     partition: Callback<Vec<Sid>>,
     server: Callback<Sid>,
     link: Callback<(Sid, Sid)>,
+    message: Callback<u64>,
     background: Callback<()>,
     close_menu: Callback<()>,
     close_help: Callback<()>,
@@ -60,6 +62,7 @@ impl Callbacks {
             partition: link.callback(|g| Msg::Do(Action::Partition(g))),
             server: link.callback(|s| Msg::Do(Action::OpenServer(s))),
             link: link.callback(|(a, b)| Msg::Do(Action::OpenLink(a, b))),
+            message: link.callback(|id| Msg::Do(Action::OpenMessage(id))),
             background: link.callback(|_| Msg::Do(Action::CloseMenu)),
             close_menu: link.callback(|_| Msg::Do(Action::CloseMenu)),
             close_help: link.callback(|_| Msg::Do(Action::Help(false))),
@@ -222,6 +225,7 @@ impl Component for App {
             <Ring layout={self.layout.clone()} scene={f.scene.clone()} now={p.driver.vt()}
                 selected={p.selected} reduced={self.reduced} paused={!p.playing}
                 on_server={self.cb.server.clone()} on_link={self.cb.link.clone()}
+                on_message={self.cb.message.clone()}
                 on_background={self.cb.background.clone()}
                 protocol={AttrValue::Static(f.protocol.name())} />
         };
@@ -238,6 +242,14 @@ impl Component for App {
                 }
                 None => html! {},
             },
+            Menu::Message(id) => {
+                let m = f.scene.messages.iter().find(|m| m.id == id);
+                let (x, y) = m.map_or((500.0, 500.0), |m| self.layout.between(m.from, m.to, 0.5));
+                html! {
+                    <MessageCard message={m.cloned()} {x} {y} now={p.driver.vt()}
+                        on_close={self.cb.close_menu.clone()} />
+                }
+            }
             Menu::Link(a, b) => {
                 let (xa, ya) = self.layout.at(a);
                 let (xb, yb) = self.layout.at(b);
@@ -273,7 +285,7 @@ impl Component for App {
         };
         let controls = html! {
             <Controls playing={p.playing} speed={p.driver.speed()} pacing={p.driver.pacing}
-                tempo={p.driver.tempo()} params={self.params.clone()}
+                tempo={if p.playing { p.driver.tempo() } else { Tempo::AsSet }} params={self.params.clone()}
                 embed={self.params.embed} theme={self.theme} on_control={self.cb.control.clone()} />
         };
         if self.params.embed {

@@ -18,6 +18,9 @@ pub struct MessagesProps {
     pub losses: Rc<Vec<LossView>>,
     /// Virtual time, fractional.
     pub now: f64,
+    /// A click on a message (its id): the page shows its fields.
+    #[prop_or_default]
+    pub on_message: Callback<u64>,
     /// prefers-reduced-motion: messages stay put near their sender instead of travelling.
     pub reduced: bool,
 }
@@ -50,8 +53,14 @@ pub fn messages(p: &MessagesProps) -> Html {
             ((p.now - m.sent_at as f64) / span).clamp(0.0, 1.0)
         };
         let (x, y) = l.between(m.from, m.to, t);
+        let id = m.id;
+        let onclick = p.on_message.reform(move |e: MouseEvent| {
+            e.stop_propagation();
+            id
+        });
         html! {
-            <g key={m.id} class={classes!("msg", m.kind)} data-kind={m.kind} data-msg={m.id.to_string()} style={style_translate(x, y)}>
+            <g key={m.id} class={classes!("msg", m.kind)} data-kind={m.kind} data-msg={m.id.to_string()}
+                style={style_translate(x, y)} {onclick}>
                 <circle r="11" />
                 // A heartbeat says nothing its colour does not (the legend names it).
                 if labels && m.kind != "PING" {

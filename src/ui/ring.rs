@@ -21,6 +21,9 @@ pub struct RingProps {
     pub paused: bool,
     pub on_server: Callback<Sid>,
     pub on_link: Callback<(Sid, Sid)>,
+    /// A click on a message in flight.
+    #[prop_or_default]
+    pub on_message: Callback<u64>,
     /// A click on the empty background.
     pub on_background: Callback<()>,
     /// The protocol's name (a stable hook: `data-protocol`).
@@ -65,7 +68,8 @@ pub fn ring(p: &RingProps) -> Html {
             </svg>
             <svg class="layer moving" viewBox={view_box.clone()} preserveAspectRatio="xMidYMid meet" aria-hidden="true">
                 <Messages layout={l.clone()} messages={p.scene.messages.clone()}
-                    losses={p.scene.losses.clone()} now={p.now} reduced={p.reduced} />
+                    losses={p.scene.losses.clone()} now={p.now} reduced={p.reduced}
+                    on_message={p.on_message.clone()} />
             </svg>
             <svg class="layer moving" viewBox={view_box} preserveAspectRatio="xMidYMid meet" aria-hidden="true">
                 <Timers layout={l.clone()} timers={p.scene.timers.clone()} pings={p.scene.pings.clone()}

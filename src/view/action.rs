@@ -63,6 +63,8 @@ pub enum Action {
     Select(Option<Sid>),
     OpenServer(Sid),
     OpenLink(Sid, Sid),
+    /// A click on a message in flight: its fields, paused so it can be read.
+    OpenMessage(u64),
     CloseMenu,
     Help(bool),
     Key(Shortcut),

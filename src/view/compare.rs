@@ -180,9 +180,11 @@ impl ComparePage {
             }
             Action::OpenLink(a, b) => self.toggle_link(a, b),
             Action::Key(k) => return self.key(k),
-            Action::Partition(_) | Action::Select(None) | Action::CloseMenu | Action::Help(_) => {
-                return false
-            }
+            Action::Partition(_)
+            | Action::Select(None)
+            | Action::CloseMenu
+            | Action::Help(_)
+            | Action::OpenMessage(_) => return false,
         }
         true
     }

@@ -20,6 +20,8 @@ pub enum Menu {
     None,
     Server(Sid),
     Link(Sid, Sid),
+    /// A message's fields (by id; it may be delivered meanwhile).
+    Message(u64),
 }
 
 pub struct Page {
@@ -283,6 +285,10 @@ impl Page {
                 self.select(Some(s));
             }
             Action::OpenLink(a, b) => self.menu = Menu::Link(a.min(b), a.max(b)),
+            Action::OpenMessage(id) => {
+                self.menu = Menu::Message(id);
+                self.playing = false;
+            }
             Action::CloseMenu => {
                 return std::mem::replace(&mut self.menu, Menu::None) != Menu::None;
             }
@@ -370,6 +376,17 @@ mod tests {
         let mut p = Page::new(cfg, speed, 0);
         let multi = seconds_until(&mut p, |w| w.serving_leader().is_some());
         assert!(single < 10.0 && multi < 8.0, "{single} s, {multi} s");
+    }
+
+    #[test]
+    fn clicking_a_message_opens_its_fields_and_pauses() {
+        let mut p = page();
+        let id = p.frame.scene.messages.first().map(|m| m.id).unwrap_or(1);
+        assert!(p.playing);
+        assert!(p.reduce(Action::OpenMessage(id)));
+        assert_eq!((p.menu, p.playing), (Menu::Message(id), false));
+        assert!(p.reduce(Action::Key(Shortcut::Escape)));
+        assert_eq!(p.menu, Menu::None);
     }
 
     #[test]

@@ -24,6 +24,8 @@ pub struct MsgView {
     pub kind: &'static str,
     /// What is drawn beside it (short); shared, so a frame copies a pointer, not the text.
     pub label: Rc<str>,
+    /// Everything it carries, for the message's popover.
+    pub text: Rc<str>,
     pub sent_at: Millis,
     pub deliver_at: Millis,
 }
@@ -157,6 +159,7 @@ pub fn messages(flights: Vec<Flight>, old: &[MsgView]) -> Vec<MsgView> {
             to: m.to,
             kind: m.msg.kind(),
             label: Rc::from(m.msg.label()),
+            text: Rc::from(m.msg.text()),
             sent_at: m.sent_at,
             deliver_at: m.deliver_at,
         });

@@ -250,6 +250,23 @@ test('a deliberately broken protocol turns the invariant panel red, with the exp
   await page.close();
 });
 
+test('clicking a message shows its fields and pauses', async () => {
+  const errors = [];
+  const page = await open('./?servers=3&seed=2', errors);
+  await page.waitForSelector('[data-msg]');
+  await page.evaluate(() =>
+    document.querySelector('[data-msg]').dispatchEvent(new MouseEvent('click', { bubbles: true })),
+  );
+  const card = page.getByRole('dialog', { name: /: its fields$/ });
+  await card.waitFor();
+  assert.match(await card.textContent(), /from → to\s*s\d → s\d/);
+  await page.getByRole('button', { name: 'Play' }).waitFor();
+  await page.keyboard.press('Escape');
+  await card.waitFor({ state: 'detached' });
+  await noTrouble(page, errors);
+  await page.close();
+});
+
 test('the embed fills 320x240, 640x420 and 800x580 frames without overflowing', async () => {
   for (const [width, height] of [[320, 240], [640, 420], [800, 580]]) {
     const errors = [];
