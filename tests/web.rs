@@ -204,6 +204,7 @@ async fn ring_draws_servers_links_cuts_and_messages() {
         paused: true,
         on_server: Callback::noop(),
         on_link: Callback::noop(),
+        on_message: Callback::noop(),
         on_background: Callback::noop(),
         protocol: "zab".into(),
     };
@@ -288,6 +289,7 @@ async fn a_paxos_ring_shows_promises_and_chosen_slots() {
         paused: true,
         on_server: Callback::noop(),
         on_link: Callback::noop(),
+        on_message: Callback::noop(),
         on_background: Callback::noop(),
         protocol: "paxos".into(),
     };
