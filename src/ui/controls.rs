@@ -100,7 +100,7 @@ pub fn controls(p: &ControlsProps) -> Html {
     };
     let step = html! {
         <button class="step" onclick={send.reform(|_| Control::Step)} aria-label="Step to the next event"
-            title="Step to the next event (n or →)">{ "Step ▸" }</button>
+            title="Step to the next narrated event (n or →; . steps one engine event)">{ "Step ▸" }</button>
     };
     let oninput = send.reform(|e: InputEvent| {
         let v = e

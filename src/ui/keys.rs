@@ -53,7 +53,14 @@ pub const KEYMAP: &[Key] = &[
         &["n", "ArrowRight"],
         "n / →",
         Shortcut::Step,
-        "step to the next event",
+        "step to the next narrated event",
+        true,
+    ),
+    key(
+        &["."],
+        ".",
+        Shortcut::StepEvent,
+        "step one engine event (narrated or not)",
         true,
     ),
     key(

@@ -9,7 +9,10 @@ use crate::sim::{Command, Sid};
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Shortcut {
     Play,
+    /// To the next narrated event.
     Step,
+    /// One engine event, narrated or not.
+    StepEvent,
     Faster,
     Slower,
     Reset,
@@ -40,7 +43,10 @@ pub enum Transport {
         at: f64,
     },
     TogglePlay,
+    /// Runs to the next event the feed narrates (shown by default), and stands there.
     Step,
+    /// Runs one engine event, whatever it is.
+    StepEvent,
     /// Virtual ms per real ms.
     Speed(f64),
     /// Pacing on or off (see `Driver::pacing`).
@@ -103,6 +109,11 @@ pub trait Player {
                 *playing = !*playing;
             }
             Transport::Step => {
+                *self.playing() = false;
+                self.driver().step_narrated();
+                self.refresh(true, None);
+            }
+            Transport::StepEvent => {
                 *self.playing() = false;
                 self.driver().step();
                 self.refresh(true, None);

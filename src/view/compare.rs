@@ -135,6 +135,7 @@ impl ComparePage {
         match k {
             Shortcut::Play => return self.reduce(Action::Play(Transport::TogglePlay)),
             Shortcut::Step => return self.reduce(Action::Play(Transport::Step)),
+            Shortcut::StepEvent => return self.reduce(Action::Play(Transport::StepEvent)),
             Shortcut::Faster => {
                 return self.reduce(Action::Play(Transport::Speed(self.driver.speed() * 1.5)))
             }

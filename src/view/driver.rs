@@ -4,6 +4,7 @@
 //! runs, at once after a click).
 
 use crate::sim::compare::Comparison;
+use crate::sim::narrate::narrate;
 use crate::sim::world::World;
 use crate::sim::{Command, Millis, Sid};
 
@@ -17,6 +18,9 @@ pub const REDUCED_SPEED: f64 = 0.02;
 pub const PANEL_MS: f64 = 250.0;
 /// The steady writes a toggle switches on, per virtual second.
 pub const STEADY_RATE: u32 = 10;
+/// A narrated step gives up after this many silent steps (each one instant's events: only
+/// heartbeats, say).
+pub const STEP_EVENTS: usize = 5_000;
 /// Pacing: the least real time a message (other than a heartbeat) spends on screen.
 pub const MIN_ON_SCREEN_MS: f64 = 600.0;
 /// Pacing: how much faster than the set speed an idle stretch (only heartbeats) plays.
@@ -48,6 +52,17 @@ pub trait Sim {
     /// The shortest flight (sent to delivered, virtual ms) of the messages in flight that are
     /// not heartbeats; `None` when nothing but heartbeats travels.
     fn busy_span(&self) -> Option<Millis>;
+    /// Where its narrated feed stands (a cursor: `World::feed_end`, summed over a comparison).
+    fn feed_end(&self) -> u64;
+    /// Whether the feed has, since `from` (an earlier `feed_end`), a sentence shown by default.
+    fn news_since(&self, from: u64) -> bool;
+}
+
+fn news_since(world: &World, from: u64) -> bool {
+    let cfg = world.ensemble();
+    world
+        .feed_since(from)
+        .any(|e| narrate(e, cfg).kind.shown_by_default())
 }
 
 fn busy_span(world: &World) -> Option<Millis> {
@@ -82,6 +97,12 @@ impl Sim for World {
     fn busy_span(&self) -> Option<Millis> {
         busy_span(self)
     }
+    fn feed_end(&self) -> u64 {
+        World::feed_end(self)
+    }
+    fn news_since(&self, from: u64) -> bool {
+        news_since(self, from)
+    }
 }
 
 impl Sim for Comparison {
@@ -115,6 +136,13 @@ impl Sim for Comparison {
             .into_iter()
             .flatten()
             .min()
+    }
+    /// Both feeds' cursors in one number: Paxos's in the high half.
+    fn feed_end(&self) -> u64 {
+        self.zab.feed_end() | (self.paxos.feed_end() << 32)
+    }
+    fn news_since(&self, from: u64) -> bool {
+        news_since(&self.zab, from & 0xffff_ffff) || news_since(&self.paxos, from >> 32)
     }
 }
 
@@ -323,6 +351,21 @@ impl<S: Sim> Driver<S> {
         }
     }
 
+    /// Runs event by event until the feed says something shown by default (a vote, a sync, a
+    /// commit…), at most `STEP_EVENTS` instants; stands at the last one's time.
+    pub fn step_narrated(&mut self) {
+        let from = self.sim.feed_end();
+        for _ in 0..STEP_EVENTS {
+            if self.sim.next_event_at().is_none() {
+                return;
+            }
+            self.step();
+            if self.sim.news_since(from) {
+                return;
+            }
+        }
+    }
+
     /// Runs to the next event and stands exactly at its time (nothing if none is due).
     pub fn step(&mut self) {
         if let Some(at) = self.sim.next_event_at() {
@@ -526,6 +569,41 @@ mod tests {
         let vt = d.vt();
         d.play(1000.0);
         assert!((d.vt() - vt - 1000.0).abs() < 1.0);
+    }
+
+    #[test]
+    fn a_narrated_step_stops_at_the_next_sentence_and_a_single_step_at_the_next_event() {
+        let mut w = world(3, 6);
+        w.enable_feed();
+        let mut d = Driver::new(w, DEFAULT_SPEED, 0);
+        d.play(50.0);
+        let cfg = d.sim.ensemble().clone();
+        let mut steps = 0;
+        while d.sim.stable_leader().is_none() {
+            let from = d.sim.feed_end();
+            d.step_narrated();
+            steps += 1;
+            let said: Vec<_> = d.sim.feed_since(from).map(|e| narrate(e, &cfg)).collect();
+            assert!(said.iter().any(|n| n.kind.shown_by_default()), "{said:?}");
+            assert_eq!(d.vt(), d.sim.now() as f64, "it stands at the event's time");
+        }
+        assert!(steps >= 5, "the election in {steps} narrated steps");
+        // Then only heartbeats: a narrated step gives up after STEP_EVENTS silent events.
+        let (from, events) = (d.sim.feed_end(), d.sim.events_processed());
+        d.step_narrated();
+        assert!(!d.sim.news_since(from));
+        // (A step runs every event due at one instant: at least STEP_EVENTS events.)
+        let ran = d.sim.events_processed() - events;
+        assert!(
+            (STEP_EVENTS as u64..2 * STEP_EVENTS as u64).contains(&ran),
+            "{ran}"
+        );
+        let (events, next) = (d.sim.events_processed(), d.sim.next_event_at().unwrap());
+        d.step();
+        assert_eq!(
+            (d.sim.events_processed() > events, d.vt()),
+            (true, next as f64)
+        );
     }
 
     #[test]

@@ -213,6 +213,7 @@ impl Page {
         Ok(match k {
             Shortcut::Play => Action::Play(Transport::TogglePlay),
             Shortcut::Step => Action::Play(Transport::Step),
+            Shortcut::StepEvent => Action::Play(Transport::StepEvent),
             Shortcut::Faster => Action::Play(Transport::Speed(self.driver.speed() * 1.5)),
             Shortcut::Slower => Action::Play(Transport::Speed(self.driver.speed() / 1.5)),
             Shortcut::Reset => Action::Reset,
@@ -507,7 +508,7 @@ mod tests {
             .unwrap()
             .starts_with("Pick some servers"));
         let next = p.world().next_event_at().unwrap();
-        p.reduce(Action::Key(Shortcut::Step));
+        p.reduce(Action::Key(Shortcut::StepEvent));
         assert!(!p.playing);
         assert_eq!(p.driver.vt(), next as f64);
         assert!(
