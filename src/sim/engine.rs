@@ -395,6 +395,21 @@ impl<N: Node> Engine<N> {
         self.recent_losses.iter()
     }
 
+    /// The shortest flight (sent to delivered) of the messages on the wire that are not
+    /// heartbeats: the page's pacing asks after every event, so no list is built.
+    pub fn busy_span(&self) -> Option<Millis> {
+        (self.queue.iter())
+            .filter_map(|Reverse(e)| match &e.kind {
+                EventKind::Deliver(m)
+                    if !m.msg.is_heartbeat() && self.net.survives(m.from, m.to, m.generation) =>
+                {
+                    Some(m.deliver_at - m.sent_at)
+                }
+                _ => None,
+            })
+            .min()
+    }
+
     /// Messages on the wire now, oldest first, protocol-neutral.
     pub fn flights(&self) -> Vec<Flight<'_>> {
         self.in_flight().into_iter().map(Flight::from).collect()

@@ -115,8 +115,6 @@ pub trait Label: Debug {
     fn label(&self) -> String;
     /// Everything it says (`Display`).
     fn text(&self) -> String;
-    /// A heartbeat (`Wire::is_heartbeat`).
-    fn heartbeat(&self) -> bool;
 }
 
 impl<M: Wire> Label for M {
@@ -128,9 +126,6 @@ impl<M: Wire> Label for M {
     }
     fn text(&self) -> String {
         self.to_string()
-    }
-    fn heartbeat(&self) -> bool {
-        self.is_heartbeat()
     }
 }
 

@@ -266,6 +266,11 @@ impl World {
         each!(&self.run, e => e.is_up(sid))
     }
 
+    /// The shortest flight of the messages on the wire other than heartbeats (for pacing).
+    pub fn busy_span(&self) -> Option<Millis> {
+        each!(&self.run, e => e.busy_span())
+    }
+
     /// Messages on the wire now, oldest first.
     pub fn in_flight(&self) -> Vec<Flight<'_>> {
         each!(&self.run, e => e.flights())

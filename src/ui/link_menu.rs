@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use super::server_menu::place;
+use super::server_menu::{close_on_escape, place};
 use crate::sim::{Command, Sid};
 
 #[derive(Properties, PartialEq, Clone)]
@@ -59,15 +59,7 @@ pub fn link_menu(p: &LinkMenuProps) -> Html {
             <button ref={node.unwrap_or_default()} class={classes!((!cut).then_some("danger"))} onclick={cmd(c)}>{ label }</button>
         }
     };
-    let onkeydown = {
-        let close = p.on_close.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Escape" {
-                e.stop_propagation();
-                close.emit(());
-            }
-        })
-    };
+    let onkeydown = close_on_escape(&p.on_close);
     let state = match (p.cut_ab, p.cut_ba) {
         (false, false) => "up both ways".to_string(),
         (true, true) => "cut both ways".to_string(),

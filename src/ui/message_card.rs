@@ -4,7 +4,7 @@
 use yew::prelude::*;
 
 use super::fmt::seconds_2;
-use super::server_menu::place;
+use super::server_menu::{close_on_escape, place};
 use crate::view::scene::MsgView;
 
 #[derive(Properties, PartialEq, Clone)]
@@ -30,15 +30,7 @@ pub fn message_card(p: &MessageCardProps) -> Html {
             }
         });
     }
-    let onkeydown = {
-        let close = p.on_close.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Escape" {
-                e.stop_propagation();
-                close.emit(());
-            }
-        })
-    };
+    let onkeydown = close_on_escape(&p.on_close);
     let body = match &p.message {
         None => {
             html! { <p class="muted">{ "Delivered (or lost) meanwhile: play on, or pick another." }</p> }

@@ -23,6 +23,17 @@ pub struct ServerMenuProps {
 }
 
 /// `left/top` in percent of the (square) stage, placed beside the card, inside the stage.
+/// A popover's keydown handler: Escape closes it (and goes no further).
+pub fn close_on_escape(close: &Callback<()>) -> Callback<KeyboardEvent> {
+    let close = close.clone();
+    Callback::from(move |e: KeyboardEvent| {
+        if e.key() == "Escape" {
+            e.stop_propagation();
+            close.emit(());
+        }
+    })
+}
+
 pub fn place(x: f64, y: f64, dy: f64) -> String {
     let left = (x / VIEW * 100.0).clamp(2.0, 98.0) as u32;
     let (top, anchor) = if y < VIEW * 0.55 {
@@ -93,15 +104,7 @@ pub fn server_menu(p: &ServerMenuProps) -> Html {
         let send = p.on_link.clone();
         Callback::from(move |_: MouseEvent| send.emit((sid, peer)))
     };
-    let onkeydown = {
-        let close = p.on_close.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Escape" {
-                e.stop_propagation();
-                close.emit(());
-            }
-        })
-    };
+    let onkeydown = close_on_escape(&p.on_close);
     let peers = (1..=p.n).filter(|s| *s != sid).map(|s| {
         html! { <option value={s.to_string()} selected={s == peer}>{ format!("s{s}") }</option> }
     });

@@ -65,13 +65,6 @@ fn news_since(world: &World, from: u64) -> bool {
         .any(|e| narrate(e, cfg).kind.shown_by_default())
 }
 
-fn busy_span(world: &World) -> Option<Millis> {
-    (world.in_flight().iter())
-        .filter(|m| !m.msg.heartbeat())
-        .map(|m| m.deliver_at - m.sent_at)
-        .min()
-}
-
 impl Sim for World {
     fn run_until(&mut self, t: Millis) {
         World::run_until(self, t)
@@ -95,7 +88,7 @@ impl Sim for World {
         self.events_processed()
     }
     fn busy_span(&self) -> Option<Millis> {
-        busy_span(self)
+        World::busy_span(self)
     }
     fn feed_end(&self) -> u64 {
         World::feed_end(self)
@@ -132,7 +125,7 @@ impl Sim for Comparison {
         self.zab.events_processed() + self.paxos.events_processed()
     }
     fn busy_span(&self) -> Option<Millis> {
-        [busy_span(&self.zab), busy_span(&self.paxos)]
+        [self.zab.busy_span(), self.paxos.busy_span()]
             .into_iter()
             .flatten()
             .min()
@@ -489,7 +482,7 @@ mod tests {
                 .sim
                 .in_flight()
                 .into_iter()
-                .filter(|m| !m.msg.heartbeat())
+                .filter(|m| m.msg.kind() != "PING")
                 .collect();
             for m in &moving {
                 seen.entry(m.id).or_insert((m.deliver_at - m.sent_at, 0)).1 += 1;
