@@ -17,12 +17,12 @@ use super::params::{Params, DEFAULT_SPEED, REDUCED_SPEED};
 use super::theme::{apply_theme, prefers_reduced_motion, store_theme, stored_theme, Theme};
 use super::{
     ClientBox, Controls, Feed, Help, Inspector, Invariants, Legend, LinkMenu, LogGrid, MessageCard,
-    Partition, Ring, ServerMenu,
+    Partition, Ring, ServerMenu, SideTabs,
 };
 use crate::sim::world::Protocol;
 use crate::sim::{Command, Sid};
 use crate::view::driver::Tempo;
-use crate::view::page::{Action, Menu, Page, Transport};
+use crate::view::page::{Action, Menu, Page, Tab, Transport};
 
 /// What the page hears: a frame of the clock, or an action for the page's reducer.
 pub enum Msg {
@@ -49,6 +49,7 @@ struct Callbacks {
     close_menu: Callback<()>,
     close_help: Callback<()>,
     deselect: Callback<()>,
+    tab: Callback<Tab>,
 }
 
 impl Callbacks {
@@ -67,6 +68,7 @@ impl Callbacks {
             close_menu: link.callback(|_| Msg::Do(Action::CloseMenu)),
             close_help: link.callback(|_| Msg::Do(Action::Help(false))),
             deselect: link.callback(|_| Msg::Do(Action::Select(None))),
+            tab: link.callback(|t| Msg::Do(Action::Tab(t))),
         }
     }
 }
@@ -92,6 +94,25 @@ fn window() -> web_sys::Window {
 impl App {
     fn paxos(&self) -> bool {
         self.page.frame.protocol != Protocol::Zab
+    }
+
+    /// What the side column's tab on show holds.
+    fn tab_panel(&self) -> Html {
+        let (p, f) = (&self.page, &*self.page.frame);
+        match p.tab {
+            Tab::Feed => html! { <Feed lines={f.feed.clone()} paxos={self.paxos()} /> },
+            Tab::Inspector => html! {
+                <Inspector data={f.inspector.clone()} on_close={self.cb.deselect.clone()} />
+            },
+            Tab::Partition => html! {
+                <div class="tools">
+                    <Partition n={p.server_count()} focus={p.partition_focus}
+                        any_cut={!f.scene.cuts.is_empty()} on_partition={self.cb.partition.clone()}
+                        on_command={self.cb.command.clone()} />
+                </div>
+            },
+            Tab::Legend => html! { <Legend paxos={self.paxos()} /> },
+        }
     }
 
     fn update_url(&self) {
@@ -236,7 +257,7 @@ impl Component for App {
                     let (x, y) = self.layout.at(s);
                     html! {
                         <ServerMenu key={s} view={v.clone()} n={p.server_count()} {x} {y}
-                            card_h={self.layout.h} on_command={self.cb.menu_command.clone()}
+                            card_h={2.0 * self.layout.r} on_command={self.cb.menu_command.clone()}
                             on_link={self.cb.link.clone()} on_close={self.cb.close_menu.clone()} />
                     }
                 }
@@ -301,7 +322,8 @@ impl Component for App {
                     <div class="stage-wrap">{ ring }{ menu }</div>
                     <div class="embed-bar">
                         { controls }
-                        <a class="open-full" href={full} target="_blank" rel="noopener">{ "Open in ZabScope ↗" }</a>
+                        <a class="open-full" href={full} target="_blank" rel="noopener" aria-label="Open in ZabScope"
+                            title="Open this run in the full page"><span class="word">{ "Open in ZabScope " }</span>{ "↗" }</a>
                     </div>
                     { status }
                 </div>
@@ -332,15 +354,9 @@ impl Component for App {
                 <main class="layout">
                     <section class="stage-col" aria-label="The ensemble">
                         { banner }
-                        <div class="stage-wrap">{ ring }{ menu }</div>
+                        <div class="stage-room"><div class="stage-wrap">{ ring }{ menu }</div></div>
                         { status }
                         <LogGrid grid={f.grid.clone()} />
-                        <Legend paxos={self.paxos()} />
-                        <div class="tools">
-                            <Partition n={p.server_count()} focus={p.partition_focus}
-                                any_cut={!f.scene.cuts.is_empty()} on_partition={self.cb.partition.clone()}
-                                on_command={self.cb.command.clone()} />
-                        </div>
                     </section>
                     <aside class="side-col">
                         <Invariants violations={f.violations.clone()} paxos={self.paxos()} />
@@ -349,8 +365,9 @@ impl Component for App {
                                 leader={f.leader} requests={f.requests.clone()}
                                 writes={p.driver.writes.rate()} on_command={self.cb.command.clone()}
                                 on_writes={self.cb.writes.clone()} />
-                        <Inspector data={f.inspector.clone()} on_close={self.cb.deselect.clone()} />
-                        <Feed lines={f.feed.clone()} paxos={self.paxos()} />
+                        <SideTabs tab={p.tab} on_tab={self.cb.tab.clone()}>
+                            { self.tab_panel() }
+                        </SideTabs>
                     </aside>
                 </main>
                 <Help open={p.help} on_close={self.cb.close_help.clone()} />

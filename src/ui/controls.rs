@@ -95,12 +95,15 @@ pub fn controls(p: &ControlsProps) -> Html {
     let play = html! {
         <button class="play" onclick={send.reform(|_| Control::TogglePlay)} aria-pressed={(!p.playing).to_string()}
             aria-label={if p.playing { "Pause" } else { "Play" }} title="Play / pause (space)">
-            { if p.playing { "❚❚ Pause" } else { "▶ Play" } }
+            <span class="icon" aria-hidden="true">{ if p.playing { "❚❚" } else { "▶" } }</span>
+            <span class="word">{ if p.playing { " Pause" } else { " Play" } }</span>
         </button>
     };
     let step = html! {
         <button class="step" onclick={send.reform(|_| Control::Step)} aria-label="Step to the next event"
-            title="Step to the next narrated event (n or →; . steps one engine event)">{ "Step ▸" }</button>
+            title="Step to the next narrated event (n or →; . steps one engine event)">
+            <span class="word">{ "Step " }</span><span class="icon" aria-hidden="true">{ "▸" }</span>
+        </button>
     };
     let oninput = send.reform(|e: InputEvent| {
         let v = e

@@ -11,20 +11,27 @@ const CENTER: f64 = VIEW / 2.0;
 pub struct Layout {
     /// Centre of server `sid` at index `sid - 1`.
     pub pos: Vec<(f64, f64)>,
-    /// Card width and height.
-    pub w: f64,
-    pub h: f64,
+    /// The radius of a server's node (a circle).
+    pub r: f64,
+    /// The distance between neighbouring nodes' centres (the room a caption may take).
+    pub gap: f64,
 }
 
+/// The caption under a node takes up to this share of the node's radius.
+const CAPTION: f64 = 0.75;
+
 impl Layout {
-    /// `n` servers evenly on a circle, the first at the top, clockwise.
+    /// `n` servers evenly on a circle, the first at the top, clockwise: nodes as large as the
+    /// gap to their neighbours allows (within readable bounds), the ring as large as its nodes
+    /// and their captions allow inside the square, centred on its bounding box so an odd
+    /// count leaves no gap at the bottom.
     pub fn ring(n: usize) -> Layout {
         let n = n.max(1);
         if n == 1 {
             return Layout {
                 pos: vec![(CENTER, CENTER)],
-                w: 300.0,
-                h: 192.0,
+                r: 130.0,
+                gap: VIEW,
             };
         }
         let pi = std::f64::consts::PI;
@@ -42,25 +49,26 @@ impl Layout {
         let (x_lo, x_hi) = span(|p| p.0);
         let (y_lo, y_hi) = span(|p| p.1);
         let sin = js_sys::Math::sin(pi / n as f64);
-        // Neighbours are 2r·sin(π/n) apart: cards take most of that, within readable bounds,
-        // and the ring is as large as its cards allow inside the square (centred on its
-        // bounding box, so an odd count does not leave a gap at the bottom).
-        let room = VIEW - 20.0;
-        let (mut r, mut w) = (420.0, 0.0);
+        let margin = 12.0;
+        let (mut ring, mut r) = (400.0, 0.0);
         for _ in 0..6 {
-            w = (2.0 * r * sin * 0.84).clamp(96.0, 300.0);
-            let h = w * 0.64;
-            r = ((room - w) / (x_hi - x_lo).max(1e-9)).min((room - h) / (y_hi - y_lo).max(1e-9));
+            r = (2.0 * ring * sin * 0.3).clamp(24.0, 125.0);
+            let wide = VIEW - 2.0 * (r + margin);
+            let tall = VIEW - 2.0 * (r + margin) - CAPTION * r;
+            ring = (wide / (x_hi - x_lo).max(1e-9)).min(tall / (y_hi - y_lo).max(1e-9));
         }
         let (cx, cy) = (
-            CENTER - r * (x_lo + x_hi) / 2.0,
-            CENTER - r * (y_lo + y_hi) / 2.0,
+            CENTER - ring * (x_lo + x_hi) / 2.0,
+            CENTER - ring * (y_lo + y_hi) / 2.0 - CAPTION * r / 2.0,
         );
-        let pos = unit.iter().map(|(c, s)| (cx + r * c, cy + r * s)).collect();
+        let pos = unit
+            .iter()
+            .map(|(c, s)| (cx + ring * c, cy + ring * s))
+            .collect();
         Layout {
             pos,
-            w,
-            h: w * 0.64,
+            r,
+            gap: 2.0 * ring * sin,
         }
     }
 
@@ -81,24 +89,75 @@ impl Layout {
         (x0 + dx * t + nx, y0 + dy * t + ny)
     }
 
-    /// Like `along`, but from the edge of the sender's card to the edge of the receiver's, so
-    /// that a message travels in the open space between them, never under a card.
+    /// The unit right-hand normal of travel from `from` to `to`: the side its lane is on.
+    pub fn normal(&self, from: Sid, to: Sid) -> (f64, f64) {
+        let (x0, y0) = self.at(from);
+        let (x1, y1) = self.at(to);
+        let (dx, dy) = (x1 - x0, y1 - y0);
+        let len = (dx * dx + dy * dy).sqrt().max(1.0);
+        (-dy / len, dx / len)
+    }
+
+    /// Like `along`, but from the edge of the sender's node to the edge of the receiver's, so
+    /// that a message travels in the open space between them, never under a node.
     pub fn between(&self, from: Sid, to: Sid, t: f64) -> (f64, f64) {
         let (x0, y0) = self.at(from);
         let (x1, y1) = self.at(to);
-        let (dx, dy) = ((x1 - x0).abs().max(1e-9), (y1 - y0).abs().max(1e-9));
-        // Where the centre-to-centre line leaves a card (plus a margin), as a share of it.
-        let (hw, hh) = (self.w / 2.0 + 6.0, self.h / 2.0 + 6.0);
-        let edge = (hw / dx).min(hh / dy);
+        let len = ((x1 - x0).powi(2) + (y1 - y0).powi(2)).sqrt().max(1e-9);
+        // Where the centre-to-centre line leaves a node (plus a margin), as a share of it.
+        let edge = (self.r + 8.0) / len;
         let (t0, t1) = (edge, 1.0 - edge);
         if t1 - t0 < 0.1 {
-            return self.along(from, to, t); // cards (almost) touch: centre to centre
+            return self.along(from, to, t); // nodes (almost) touch: centre to centre
         }
         self.along(from, to, t0 + (t1 - t0) * t)
     }
+}
 
-    /// The font size that fits the cards.
-    pub fn font(&self) -> f64 {
-        (self.h / 6.2).clamp(12.0, 30.0)
+/// Nothing drawn on the ring is smaller than this many CSS pixels; what would be is left out
+/// (and stays in the node's tooltip and the inspector).
+pub const MIN_PX: f64 = 11.0;
+
+/// The sizes of what the ring draws, in user units, chosen from how many pixels a unit is on
+/// screen: the same layout reads at 320 × 240 and at 1280 × 800 because text is sized in
+/// pixels and detail is dropped, not shrunk, when it does not fit.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Sizes {
+    /// Pixels per user unit.
+    pub scale: f64,
+    /// The sid inside a node.
+    pub sid: f64,
+    /// The epoch and short zxid under the sid, when the node holds them at `MIN_PX`.
+    pub detail: Option<f64>,
+    /// The role line under a node, when the gap to its neighbours holds it.
+    pub caption: Option<f64>,
+    /// The role badge on the node's rim.
+    pub badge: f64,
+    /// A message's dot (radius) and its label, when the ring is large enough for labels.
+    pub dot: f64,
+    pub label: Option<f64>,
+}
+
+impl Sizes {
+    pub fn new(l: &Layout, scale: f64) -> Sizes {
+        let scale = scale.max(0.05);
+        let px = |units: f64| units * scale;
+        let units = |pixels: f64| pixels / scale;
+        let node = px(l.r);
+        let detail = (node * 0.3).min(15.0);
+        let caption = (node * 0.28).clamp(MIN_PX, 13.0);
+        // A caption is about a dozen characters of ~0.6 em.
+        let caption_fits = px(l.gap) >= caption * 0.6 * 12.0 && node >= 20.0;
+        let label = (px(24.0)).clamp(MIN_PX, 14.0);
+        Sizes {
+            scale,
+            sid: units((node * 0.5).clamp(MIN_PX, 22.0)),
+            detail: (detail >= MIN_PX).then(|| units(detail)),
+            caption: caption_fits.then(|| units(caption)),
+            // Its icon is 1.15 radii tall: never below MIN_PX.
+            badge: units((node * 0.28).max(MIN_PX / 1.15)),
+            dot: units(5.5).max(11.0),
+            label: (px(VIEW) >= 420.0).then(|| units(label)),
+        }
     }
 }

@@ -102,8 +102,7 @@ pub fn legend(p: &LegendProps) -> Html {
         ("down", "× down"),
     ];
     html! {
-        <details class="legend" open=true>
-            <summary>{ "Legend" }</summary>
+        <section class="legend" aria-label="Legend">
             <div class="legend-group">
                 <span class="legend-title">{ "Roles" }</span>
                 { for roles.iter().map(|(m, label)| html! {
@@ -111,18 +110,22 @@ pub fn legend(p: &LegendProps) -> Html {
                 }) }
             </div>
             { for groups }
-            if p.paxos {
-                <div class="legend-group">
-                    <span class="legend-title">{ "Cards" }</span>
-                    <span class="legend-item">{ "p(round,sid): promised ballot · #slot (ballot) value: accepted · ✓ chosen" }</span>
-                </div>
-            }
+            <div class="legend-group">
+                <span class="legend-title">{ "Nodes" }</span>
+                if p.paxos {
+                    <span class="legend-item">{ "p(round,sid): the highest ballot promised · N ✓: slots learned as chosen" }</span>
+                } else {
+                    <span class="legend-item">{ "e1: currentEpoch (e1/2: acceptedEpoch 2 not yet current)" }</span>
+                    <span class="legend-item">{ "1:3: last processed zxid, epoch:counter in hex (srvr's 0x100000003)" }</span>
+                }
+                <span class="legend-item">{ "outer arc: the timeout that fires next" }</span>
+            </div>
             <div class="legend-group">
                 <span class="legend-title">{ "Links" }</span>
                 <span class="legend-item"><svg viewBox="0 0 24 8" width="24" height="8" aria-hidden="true"><line class="wire" x1="0" y1="4" x2="24" y2="4" /></svg>{ "up" }</span>
                 <span class="legend-item"><svg viewBox="0 0 24 8" width="24" height="8" aria-hidden="true"><line class="wire cut" x1="0" y1="4" x2="9" y2="4" /><line class="wire cut" x1="15" y1="4" x2="24" y2="4" /></svg>{ "cut (arrow: the one direction cut)" }</span>
                 <span class="legend-item"><svg viewBox="-8 -8 16 16" width="12" height="12" aria-hidden="true"><path class="lost-x" d="M-6,-6L6,6M6,-6L-6,6" /></svg>{ "message lost" }</span>
             </div>
-        </details>
+        </section>
     }
 }

@@ -7,8 +7,9 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::fmt::style_translate;
-use super::layout::Layout;
+use super::fmt::{f1, style_translate};
+use super::layout::{Layout, Sizes, VIEW};
+use crate::view::labels::{place, Dot, Placed};
 use crate::view::scene::{LossView, MsgView};
 
 #[derive(Properties, PartialEq, Clone)]
@@ -23,12 +24,20 @@ pub struct MessagesProps {
     pub on_message: Callback<u64>,
     /// prefers-reduced-motion: messages stay put near their sender instead of travelling.
     pub reduced: bool,
+    pub sizes: Sizes,
 }
 
 /// Above this many messages in flight only the dots are drawn; below the lower mark the labels
 /// come back (two marks, so that they do not flicker around one).
-const LABELS_OFF_ABOVE: usize = 24;
-const LABELS_ON_BELOW: usize = 16;
+const LABELS_OFF_ABOVE: usize = 48;
+const LABELS_ON_BELOW: usize = 36;
+
+/// A label the placer gave a message.
+fn label(p: &Placed) -> Html {
+    html! {
+        <text x={f1(p.dx)} y={f1(p.dy)} text-anchor={p.anchor.as_str()}>{ p.text.clone() }</text>
+    }
+}
 
 #[function_component(Messages)]
 pub fn messages(p: &MessagesProps) -> Html {
@@ -42,17 +51,52 @@ pub fn messages(p: &MessagesProps) -> Html {
         } else {
             count < LABELS_ON_BELOW
         };
-        *on
+        *on && p.sizes.label.is_some()
     };
+    let dot = f1(p.sizes.dot);
+    let font = p.sizes.label.unwrap_or(0.0);
     let n = l.pos.len() as u32;
-    let msgs = p.messages.iter().filter(|m| m.from <= n && m.to <= n).map(|m| {
-        let t = if p.reduced {
-            0.3
-        } else {
-            let span = m.deliver_at.saturating_sub(m.sent_at).max(1) as f64;
-            ((p.now - m.sent_at as f64) / span).clamp(0.0, 1.0)
-        };
-        let (x, y) = l.between(m.from, m.to, t);
+    let shown: Vec<(&MsgView, f64, (f64, f64))> = p
+        .messages
+        .iter()
+        .filter(|m| m.from <= n && m.to <= n)
+        .map(|m| {
+            let t = if p.reduced {
+                0.3
+            } else {
+                let span = m.deliver_at.saturating_sub(m.sent_at).max(1) as f64;
+                ((p.now - m.sent_at as f64) / span).clamp(0.0, 1.0)
+            };
+            (m, t, l.between(m.from, m.to, t))
+        })
+        .collect();
+    let placed = if labels {
+        // A heartbeat says nothing its colour does not (the legend names it): no label.
+        let dots: Vec<Dot> = shown
+            .iter()
+            .filter(|(m, ..)| m.kind != "PING")
+            .map(|(m, t, at)| Dot {
+                text: &m.label,
+                at: *at,
+                normal: l.normal(m.from, m.to),
+                progress: *t,
+            })
+            .collect();
+        let mut placed = place(&dots, p.sizes.dot, font, (0.0, 0.0, VIEW, VIEW)).into_iter();
+        shown
+            .iter()
+            .map(|(m, ..)| {
+                if m.kind == "PING" {
+                    None
+                } else {
+                    placed.next().flatten()
+                }
+            })
+            .collect()
+    } else {
+        vec![None; shown.len()]
+    };
+    let msgs = shown.iter().zip(placed).map(|((m, _, (x, y)), placed)| {
         let id = m.id;
         let onclick = p.on_message.reform(move |e: MouseEvent| {
             e.stop_propagation();
@@ -60,12 +104,10 @@ pub fn messages(p: &MessagesProps) -> Html {
         });
         html! {
             <g key={m.id} class={classes!("msg", m.kind)} data-kind={m.kind} data-msg={m.id.to_string()}
-                style={style_translate(x, y)} {onclick}>
-                <circle r="11" />
-                // A heartbeat says nothing its colour does not (the legend names it).
-                if labels && m.kind != "PING" {
-                    <text x="15" y="8">{ AttrValue::from(m.label.clone()) }</text>
-                }
+                style={style_translate(*x, *y)} {onclick}>
+                <title>{ AttrValue::from(m.label.clone()) }</title>
+                <circle r={dot.clone()} />
+                { for placed.as_ref().map(label) }
             </g>
         }
     });
@@ -78,9 +120,10 @@ pub fn messages(p: &MessagesProps) -> Html {
             </g>
         }
     });
+    let font = p.sizes.label.map(f1);
     html! {
         <>
-            <g class="messages">{ for msgs }</g>
+            <g class="messages" font-size={font}>{ for msgs }</g>
             <g class="losses">{ for losses }</g>
         </>
     }

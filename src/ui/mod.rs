@@ -33,6 +33,7 @@ mod ring;
 mod root;
 mod server_menu;
 mod server_node;
+mod tabs;
 pub mod theme;
 mod timers;
 
@@ -57,5 +58,6 @@ pub use ring::{Ring, RingProps};
 pub use root::Root;
 pub use server_menu::ServerMenu;
 pub use server_node::ServerNode;
+pub use tabs::SideTabs;
 pub use theme::Theme;
 pub use timers::Timers;

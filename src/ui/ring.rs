@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::layout::{Layout, VIEW};
+use super::layout::{Layout, Sizes, VIEW};
 use super::{Links, Messages, ServerNode, Timers};
 use crate::sim::Sid;
 use crate::view::scene::Scene;
@@ -31,10 +31,50 @@ pub struct RingProps {
     pub protocol: AttrValue,
 }
 
+/// Pixels per user unit of the ring as it is on screen, kept up to date by a ResizeObserver
+/// (the ring changes size with the window, an embed's frame, a drawer opening).
+#[hook]
+fn use_scale(ring: NodeRef) -> f64 {
+    let scale = use_state_eq(|| 0.45);
+    {
+        let scale = scale.clone();
+        use_effect_with(ring, move |ring| {
+            let measure = {
+                let ring = ring.clone();
+                move || {
+                    if let Some(el) = ring.cast::<web_sys::Element>() {
+                        let side = el.client_width().min(el.client_height());
+                        if side > 0 {
+                            // Rounded, so that sub-pixel jitter does not re-render every node.
+                            scale.set((side as f64 / VIEW * 200.0).round() / 200.0);
+                        }
+                    }
+                }
+            };
+            measure();
+            let closure = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(measure);
+            let observer =
+                web_sys::ResizeObserver::new(wasm_bindgen::JsCast::unchecked_ref(closure.as_ref()))
+                    .ok();
+            if let (Some(o), Some(el)) = (&observer, ring.cast::<web_sys::Element>()) {
+                o.observe(&el);
+            }
+            move || {
+                if let Some(o) = observer {
+                    o.disconnect();
+                }
+                drop(closure);
+            }
+        });
+    }
+    *scale
+}
+
 #[function_component(Ring)]
 pub fn ring(p: &RingProps) -> Html {
     let l = &p.layout;
-    let font = l.font();
+    let node = use_node_ref();
+    let sizes = Sizes::new(l, use_scale(node.clone()));
     let n = p.scene.servers.len();
     let servers = p
         .scene
@@ -44,7 +84,7 @@ pub fn ring(p: &RingProps) -> Html {
         .map(|v| {
             let (x, y) = l.at(v.id);
             html! {
-                <ServerNode key={v.id} view={v.clone()} {x} {y} w={l.w} h={l.h} {font}
+                <ServerNode key={v.id} view={v.clone()} {x} {y} r={l.r} {sizes}
                     selected={p.selected == Some(v.id)} on_open={p.on_server.clone()} />
             }
         });
@@ -56,7 +96,7 @@ pub fn ring(p: &RingProps) -> Html {
     // Four stacked SVGs with the same viewBox, so that what moves every frame (messages,
     // countdowns) is painted apart from what changes only on events (links, cards).
     html! {
-        <div class={classes!("ring", p.paused.then_some("paused"), p.reduced.then_some("reduced"))}
+        <div ref={node} class={classes!("ring", p.paused.then_some("paused"), p.reduced.then_some("reduced"))}
             role="group" data-protocol={p.protocol.clone()}
             aria-label={format!("The ensemble: {n} servers on a ring, with the messages between them")}
             {onclick}>
@@ -69,11 +109,11 @@ pub fn ring(p: &RingProps) -> Html {
             <svg class="layer moving" viewBox={view_box.clone()} preserveAspectRatio="xMidYMid meet" aria-hidden="true">
                 <Messages layout={l.clone()} messages={p.scene.messages.clone()}
                     losses={p.scene.losses.clone()} now={p.now} reduced={p.reduced}
-                    on_message={p.on_message.clone()} />
+                    on_message={p.on_message.clone()} {sizes} />
             </svg>
             <svg class="layer moving" viewBox={view_box} preserveAspectRatio="xMidYMid meet" aria-hidden="true">
                 <Timers layout={l.clone()} timers={p.scene.timers.clone()} pings={p.scene.pings.clone()}
-                    now={p.now} reduced={p.reduced} />
+                    now={p.now} reduced={p.reduced} {sizes} />
             </svg>
         </div>
     }

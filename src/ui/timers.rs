@@ -7,8 +7,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::fmt::{f1, translate, unit};
-use super::layout::Layout;
-use super::server_node::badge_geometry;
+use super::layout::{Layout, Sizes};
 use crate::sim::Millis;
 use crate::view::scene::Countdown;
 
@@ -19,6 +18,7 @@ pub struct TimersProps {
     pub pings: Rc<Vec<Option<Millis>>>,
     pub now: f64,
     pub reduced: bool,
+    pub sizes: Sizes,
 }
 
 /// How long a PING pulse lasts, in virtual ms.
@@ -27,9 +27,8 @@ const PULSE_MS: f64 = 60.0;
 #[function_component(Timers)]
 pub fn timers(p: &TimersProps) -> Html {
     let l = &*p.layout;
-    let f = l.font();
-    let (bx, by, br) = badge_geometry(l.w, l.h, f);
-    let r = br + 4.0;
+    // Around the node, just outside its outline.
+    let r = l.r + (6.0 / p.sizes.scale).max(8.0);
     let circumference = 2.0 * std::f64::consts::PI * r;
     let rings = p.timers.iter().enumerate().map(|(i, t)| {
         let Some(t) = t else { return html! {} };
@@ -43,7 +42,7 @@ pub fn timers(p: &TimersProps) -> Html {
             .map(|at| (p.now - at as f64) / PULSE_MS)
             .filter(|age| (0.0..1.0).contains(age));
         html! {
-            <g key={i} transform={translate(x + bx, y + by)} data-countdown={t.kind.name()}>
+            <g key={i} transform={translate(x, y)} data-countdown={t.kind.name()}>
                 <circle class={classes!("countdown", (left < 0.25).then_some("low"))} r={f1(r)}
                     stroke-dasharray={format!("{} 999", (circumference * left).round() as u32)} />
                 if let Some(age) = pulse {

@@ -53,6 +53,43 @@ pub enum Transport {
     Pace(bool),
 }
 
+/// The side column's tabs (later issues add clients, the tree, info).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Tab {
+    /// The narrated feed: what happens, in words.
+    #[default]
+    Feed,
+    /// The selected server's disk and memory.
+    Inspector,
+    /// Split the ensemble into groups.
+    Partition,
+    /// What each colour and mark means.
+    Legend,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 4] = [Tab::Feed, Tab::Inspector, Tab::Partition, Tab::Legend];
+
+    /// The tab's label (and its `data-tab` hook, lower-cased).
+    pub fn label(self) -> &'static str {
+        match self {
+            Tab::Feed => "What happens",
+            Tab::Inspector => "Inspector",
+            Tab::Partition => "Partition",
+            Tab::Legend => "Legend",
+        }
+    }
+
+    pub fn hook(self) -> &'static str {
+        match self {
+            Tab::Feed => "feed",
+            Tab::Inspector => "inspector",
+            Tab::Partition => "partition",
+            Tab::Legend => "legend",
+        }
+    }
+}
+
 /// Everything that changes the page.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
@@ -72,6 +109,8 @@ pub enum Action {
     /// A click on a message in flight: its fields, paused so it can be read.
     OpenMessage(u64),
     CloseMenu,
+    /// Shows one of the side column's tabs.
+    Tab(Tab),
     Help(bool),
     Key(Shortcut),
 }

@@ -1,8 +1,9 @@
-//! The words on a server's card: its icon letter, its role, its phase line, and while LOOKING
-//! its vote. Typed on `Mode` and `Phase`; the page only lays them out.
+//! The words on a server's node: its icon letter, its role, its phase line, while LOOKING its
+//! vote, the short zxid a small node has room for, and the full text of its tooltip. Typed on
+//! `Mode` and `Phase`; the page only lays them out.
 
 use crate::sim::view::{Mode, Phase};
-use crate::sim::ServerView;
+use crate::sim::{ServerView, Zxid};
 
 /// The role's one-letter icon (the leader gets a crown, drawn as a path).
 pub fn icon_letter(mode: Mode) -> &'static str {
@@ -65,6 +66,47 @@ pub fn vote_lines(v: &ServerView) -> Option<(String, String)> {
     })
 }
 
+/// A zxid where a node has no room for srvr's hex: the epoch and the counter, in hex as in
+/// srvr, apart (`0x100000003` is `1` and `3`), so the page can tint the epoch half.
+pub fn short_zxid(z: Zxid) -> (String, String) {
+    (format!("{:x}", z.epoch()), format!("{:x}", z.counter()))
+}
+
+/// The line under a node: while LOOKING whom it votes for and in which round, else its role.
+pub fn caption(v: &ServerView) -> String {
+    if v.paxos.is_some() {
+        return paxos_role_word(v);
+    }
+    match vote_lines(v) {
+        Some(_) => match v.vote {
+            Some(vote) if vote.leader != 0 => format!("votes s{} · r{}", vote.leader, v.round),
+            _ => format!("no vote · r{}", v.round),
+        },
+        None => role_word(v),
+    }
+}
+
+/// Everything a Zab node stands for, for its tooltip and its screen-reader label: what the
+/// node shows in short, in full and named.
+pub fn zab_title(v: &ServerView) -> String {
+    let mut s = format!("s{} · {} · {}", v.id, role_word(v), phase_line(v));
+    if v.observer && v.mode != Mode::Observer {
+        s.push_str(" (an observer)");
+    }
+    s.push_str(&format!("\ncurrentEpoch {}", v.epoch));
+    if v.accepted_epoch != v.epoch {
+        s.push_str(&format!(", acceptedEpoch {}", v.accepted_epoch));
+    }
+    s.push_str(&format!(
+        "\nlast processed {} · last logged {}",
+        v.zxid, v.last_logged
+    ));
+    if let Some((vote, at)) = vote_lines(v) {
+        s.push_str(&format!("\n{vote} {at}"));
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -79,6 +121,7 @@ mod tests {
         assert_eq!(icon_letter(looking.mode), "?");
         let (vote, zxid) = vote_lines(looking).expect("LOOKING shows its vote");
         assert!(vote.starts_with("vote s1 e0 r1"), "{vote}");
+        assert_eq!(caption(looking), "votes s1 · r1");
         assert_eq!(zxid, "@0x0");
         w.run_until(3_000);
         let leader = w.stable_leader().unwrap();
@@ -105,6 +148,20 @@ mod tests {
                 );
             }
         }
+        let follower = views.iter().find(|v| v.mode == Mode::Follower).unwrap();
+        assert_eq!(caption(follower), format!("follows s{leader}"));
+        assert_eq!(
+            short_zxid(follower.zxid),
+            (
+                format!("{:x}", follower.zxid.epoch()),
+                format!("{:x}", follower.zxid.counter())
+            )
+        );
+        let title = zab_title(follower);
+        assert!(
+            title.contains(&format!("last processed {}", follower.zxid)),
+            "{title}"
+        );
         w.apply(Command::Crash(leader)).unwrap();
         let down = &w.view().servers[leader as usize - 1];
         assert_eq!(

@@ -185,6 +185,7 @@ impl ComparePage {
             | Action::Select(None)
             | Action::CloseMenu
             | Action::Help(_)
+            | Action::Tab(_)
             | Action::OpenMessage(_) => return false,
         }
         true

@@ -9,7 +9,8 @@
 //! - `frame`: one `Frame` per change, from the world and the previous frame.
 //! - `page`: the single-ensemble page's state and its reducer (`Page::reduce(Action)`).
 //! - `compare`: the same for the side-by-side comparison (`ComparePage::reduce(Action)`).
-//! - `card`: the words on a server's card (role, phase, vote).
+//! - `card`: the words on a server's node (role, phase, vote, short zxid, tooltip).
+//! - `labels`: where message labels go so that none overlaps (shared labels, "ACK … ×4").
 //! - `scene`: servers, messages in flight, losses, cuts, countdowns, PINGs.
 //! - `banner`: the phase banner for every protocol.
 //! - `inspector`: the data for the one selected server.
@@ -27,6 +28,7 @@ pub mod feed;
 pub mod frame;
 pub mod grid;
 pub mod inspector;
+pub mod labels;
 pub mod page;
 pub mod requests;
 pub mod scene;

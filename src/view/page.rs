@@ -6,7 +6,7 @@
 use std::rc::Rc;
 
 use super::action::Player;
-pub use super::action::{Action, Shortcut, Transport};
+pub use super::action::{Action, Shortcut, Tab, Transport};
 use super::driver::{Driver, STEADY_RATE};
 use super::feed::Story;
 use super::frame::{Frame, FrameInput};
@@ -32,6 +32,8 @@ pub struct Page {
     pub playing: bool,
     pub selected: Option<Sid>,
     pub menu: Menu,
+    /// The side column's tab on show.
+    pub tab: Tab,
     pub help: bool,
     /// The outcome of the last action, when it needs saying ("Could not do that: …").
     pub status: Option<String>,
@@ -78,6 +80,7 @@ impl Page {
             playing: true,
             selected: None,
             menu: Menu::None,
+            tab: Tab::default(),
             help: false,
             status: None,
             partition_focus: 0,
@@ -175,6 +178,10 @@ impl Page {
     }
 
     fn select(&mut self, s: Option<Sid>) {
+        // Selecting a server is asking about it: its inspector comes to the front.
+        if s.is_some() && self.selected != s {
+            self.tab = Tab::Inspector;
+        }
         self.selected = s;
         if let Menu::Server(m) = self.menu {
             if Some(m) != s {
@@ -250,6 +257,7 @@ impl Page {
                 STEADY_RATE
             }),
             Shortcut::Partition => {
+                self.tab = Tab::Partition;
                 self.partition_focus += 1;
                 return Err(true);
             }
@@ -293,6 +301,7 @@ impl Page {
             Action::CloseMenu => {
                 return std::mem::replace(&mut self.menu, Menu::None) != Menu::None;
             }
+            Action::Tab(t) => self.tab = t,
             Action::Help(open) => self.help = open,
             Action::Key(k) => {
                 return match self.action_of(k) {

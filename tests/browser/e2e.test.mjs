@@ -117,6 +117,7 @@ test('leader crash, a cut server, writes on the majority, heal and catch up', as
   await page.waitForSelector(`[data-link="${a}-${b}"][data-cut="both"]`);
   await linkMenu.getByRole('button', { name: 'Heal both' }).waitFor();
   await page.keyboard.press('Escape');
+  await page.getByRole('tab', { name: 'Partition' }).click();
   await page.locator('.partition').getByText(`s${away}`, { exact: true }).click();
   await page.getByRole('button', { name: `Split s${away} from the rest` }).click();
   for (const other of [1, 2, 3, 4, 5].filter((s) => s !== away)) {
@@ -267,6 +268,26 @@ test('clicking a message shows its fields and pauses', async () => {
   await page.close();
 });
 
+/** The smallest font size on screen, in CSS pixels, of any visible text (SVG text scaled by its
+ *  transform to the screen), and which text it is. */
+async function smallestText(page) {
+  return page.evaluate(() => {
+    let best = { px: Infinity, text: '' };
+    const all = document.querySelectorAll('body *');
+    for (const el of all) {
+      const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim() !== '');
+      if (!own || el.closest('.sr, title, [hidden], [aria-hidden="true"] title') || el.tagName === 'TITLE') continue;
+      const r = el.getBoundingClientRect();
+      const style = getComputedStyle(el);
+      if (r.width === 0 || r.height === 0 || style.visibility === 'hidden' || style.display === 'none') continue;
+      const fs = parseFloat(style.fontSize);
+      const px = el instanceof SVGElement ? fs * el.getScreenCTM().a : fs;
+      if (px < best.px) best = { px, text: el.textContent.trim().slice(0, 40) };
+    }
+    return best;
+  });
+}
+
 test('the embed fills 320x240, 640x420 and 800x580 frames without overflowing', async () => {
   for (const [width, height] of [[320, 240], [640, 420], [800, 580]]) {
     const errors = [];
@@ -278,6 +299,9 @@ test('the embed fills 320x240, 640x420 and 800x580 frames without overflowing', 
       h: document.documentElement.scrollHeight,
     }));
     assert.ok(box.w <= width && box.h <= height, `${width}x${height}: the page is ${box.w}x${box.h}`);
+    // No text drawn smaller than 11 px, in the ring (SVG, scaled) or around it.
+    const small = await smallestText(page);
+    assert.ok(small.px >= 10.9, `${width}x${height}: "${small.text}" is drawn at ${small.px.toFixed(1)} px`);
     // Play, step and speed, and the way out to the full page, are in the frame.
     for (const name of ['Pause', 'Step to the next event']) {
       const b = await page.getByRole('button', { name }).boundingBox();
@@ -335,7 +359,8 @@ test('protocol=paxos: the same ring runs Multi-Paxos; a write gets chosen', asyn
   const leader = await leaderId(page);
   // Every card shows the ballot it promised.
   assert.match(await page.getAttribute(`[data-server="${leader}"]`, 'data-promised'), /^\(\d+,\d+\)$/);
-  // Paxos kinds in the legend.
+  // Paxos kinds in the legend (a tab of the side column).
+  await page.getByRole('tab', { name: 'Legend' }).click();
   assert.match(await page.locator('.legend').textContent(), /PREPARE.*PROMISE.*ACCEPT/s);
   await page.selectOption('#client-at', String(leader));
   await page.fill('#client-path', '/px');
@@ -491,5 +516,35 @@ test('protocol=paxos-single: it starts by itself, one decree chosen once and lea
   assert.match(await page.locator('.compare-link').getAttribute('href'), /compare=1/);
   await page.screenshot({ path: join(ARTIFACTS, 'e2e-paxos-single.png'), fullPage: true });
   await noTrouble(page, errors);
+  await page.close();
+});
+
+test('message labels never overlap: 10 s at 7 servers under steady writes', async () => {
+  const errors = [];
+  const page = await open('./?servers=7&seed=4&writes=20&speed=0.3', errors);
+  await page.waitForSelector('[data-mode="leader"]', { timeout: 30_000 });
+  let samples = 0;
+  let labelled = 0;
+  for (let i = 0; i < 40; i++) {
+    await page.waitForTimeout(250);
+    const boxes = await page.locator('.ring .msg text').evaluateAll((els) =>
+      els.map((e) => {
+        const r = e.getBoundingClientRect();
+        return { l: r.left, t: r.top, r: r.right, b: r.bottom, text: e.textContent };
+      }),
+    );
+    samples++;
+    labelled += boxes.length;
+    for (let a = 0; a < boxes.length; a++) {
+      for (let b = a + 1; b < boxes.length; b++) {
+        const [p, q] = [boxes[a], boxes[b]];
+        const overlap = p.l < q.r - 0.5 && q.l < p.r - 0.5 && p.t < q.b - 0.5 && q.t < p.b - 0.5;
+        assert.ok(!overlap, `"${p.text}" and "${q.text}" overlap`);
+      }
+    }
+  }
+  assert.ok(labelled > samples, `labels were drawn (${labelled} over ${samples} samples)`);
+  await page.screenshot({ path: join(ARTIFACTS, 'e2e-labels-7.png') });
+  assert.deepEqual(errors, []);
   await page.close();
 });
