@@ -58,6 +58,8 @@ const EXPECTATIONS: &[&str] = &[
     "mode",
     "epoch",
     "violation",
+    "nodes",
+    "node",
     "no-violations",
 ];
 const MODES: &[&str] = &["leader", "follower", "observer", "looking", "down"];
@@ -175,6 +177,8 @@ impl Stmt {
             | Stmt::ExpectEpoch(..)
             | Stmt::ExpectSync(..)
             | Stmt::ExpectChosen(..)
+            | Stmt::ExpectNodes(..)
+            | Stmt::ExpectNode(..)
             | Stmt::ExpectViolation(_)
             | Stmt::ExpectNoViolations => "expect",
         }
@@ -221,6 +225,9 @@ impl fmt::Display for Stmt {
             Stmt::ExpectEpoch(sid, epoch) => write!(f, "expect epoch {sid} {epoch}"),
             Stmt::ExpectSync(sid, mode) => write!(f, "expect sync {sid} {mode}"),
             Stmt::ExpectChosen(sid, n) => write!(f, "expect chosen {sid} {n}"),
+            Stmt::ExpectNodes(sid, n) => write!(f, "expect nodes {sid} {n}"),
+            Stmt::ExpectNode(sid, path, Some(data)) => write!(f, "expect node {sid} {path} {data}"),
+            Stmt::ExpectNode(sid, path, None) => write!(f, "expect node {sid} {path} absent"),
             Stmt::ExpectViolation(n) => write!(f, "expect violation {}", n.number()),
             Stmt::ExpectNoViolations => write!(f, "expect no-violations"),
         }
@@ -379,7 +386,7 @@ fn parse_stmt(text: &str, toks: &[Tok<'_>]) -> Result<Stmt, String> {
             args("status", "status").end()?;
             Stmt::Status
         }
-        "expect" => parse_expect(rest)?,
+        "expect" => parse_expect(text, rest)?,
         other => match commands::parse_action(text, toks) {
             Some(action) => Stmt::Act(action?),
             None => return Err(unknown("command", other, &keywords())),
@@ -395,7 +402,7 @@ fn keywords() -> Vec<&'static str> {
     all
 }
 
-fn parse_expect(rest: &[Tok<'_>]) -> Result<Stmt, String> {
+fn parse_expect(text: &str, rest: &[Tok<'_>]) -> Result<Stmt, String> {
     let Some(kind) = rest.first() else {
         return Err(format!(
             "`expect` needs something to check: one of {}",
@@ -452,6 +459,29 @@ fn parse_expect(rest: &[Tok<'_>]) -> Result<Stmt, String> {
             let n: u64 = a.number("a server id and a number of slots")?;
             a.end()?;
             Stmt::ExpectChosen(sid, n)
+        }
+        "nodes" => {
+            let mut a = args("expect nodes", "expect nodes 1 5");
+            let sid = a.id()?;
+            let n: usize = a.number("a server id and a node count (5 for a fresh server)")?;
+            a.end()?;
+            Stmt::ExpectNodes(sid, n)
+        }
+        "node" => {
+            let mut a = args("expect node", "expect node 1 /a hello");
+            let sid = a.id()?;
+            let path = a.need("a server id, a path, and its data or `absent`")?;
+            if !path.starts_with('/') {
+                return Err(format!(
+                    "a znode path starts with `/`, like `/a`; {} does not (like `expect node 1 /a hello` or `expect node 1 /a absent`)",
+                    quoted(path)
+                ));
+            }
+            let data = a.rest_of_line(text).ok_or_else(|| {
+                format!("`expect node` needs the data after the path, or `absent`, like `expect node {sid} {path} hello`")
+            })?;
+            let data = (data != "absent").then(|| data.to_string());
+            Stmt::ExpectNode(sid, path.to_string(), data)
         }
         "violation" => {
             let mut a = args("expect violation", "expect violation 5");
