@@ -143,6 +143,45 @@ fn a_leader_that_never_checks_its_quorum_is_caught() {
     );
 }
 
+/// Followers that keep a closed session's ephemerals: their trees differ from the leader's
+/// after the same history (inv 10) and hold ephemerals of a dead session (inv 13).
+#[test]
+fn keeping_expired_ephemerals_is_caught() {
+    use zabscope::sim::zab::{CreateMode, RequestOp};
+    for variant in [Variant::Correct, Variant::KeepExpiredEphemerals] {
+        let mut cfg = WorldConfig::new(3, 0, 4);
+        cfg.ensemble.variant = variant;
+        let mut world = World::new(cfg);
+        world.apply(Command::StartAll).unwrap();
+        world.run_until(10_000);
+        world.apply(Command::SessionOpen { at: Some(1) }).unwrap();
+        world.run_until(world.now() + 500);
+        let (session, _) = world.open_sessions().next().expect("a session");
+        let create = RequestOp::Create {
+            path: "/lock".into(),
+            data: "me".into(),
+            mode: CreateMode::Ephemeral,
+            session,
+        };
+        world.submit(1, create).unwrap();
+        world.run_until(world.now() + 500);
+        world.apply(Command::SessionClose { at: Some(1) }).unwrap();
+        world.run_until(world.now() + 1_000);
+        let found: Vec<u8> = world
+            .violations()
+            .iter()
+            .map(|v| v.invariant.number())
+            .collect();
+        match variant {
+            Variant::Correct => assert!(found.is_empty(), "{:?}", world.violations()),
+            _ => assert!(
+                found.contains(&13) && found.contains(&10),
+                "expected invariants 13 (ephemerals of live sessions) and 10 (equal trees), got {found:?}"
+            ),
+        }
+    }
+}
+
 /// Every broken variant is caught by random exploration too, and the printed replay script
 /// reproduces the failure on its own.
 #[test]

@@ -154,7 +154,10 @@ impl fmt::Display for TxnOp {
                 data,
                 ephemeral_owner,
                 ..
-            } => write!(f, "create {path} {data:?} (ephemeral of 0x{ephemeral_owner:x})"),
+            } => write!(
+                f,
+                "create {path} {data:?} (ephemeral of 0x{ephemeral_owner:x})"
+            ),
             TxnOp::Delete { path } => write!(f, "delete {path}"),
             TxnOp::SetData { path, data, .. } => write!(f, "setData {path} {data:?}"),
             TxnOp::Multi(ops) => {

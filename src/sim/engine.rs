@@ -594,7 +594,9 @@ impl<N: Node> Engine<N> {
     /// it cannot be replayed from its log; it is mixed into the trace hash all the same.
     pub fn submit(&mut self, at: Sid, op: RequestOp) -> Result<(), String> {
         if !N::SESSIONS {
-            return Err("typed requests are a ZooKeeper feature: the Paxos modes take writes only".into());
+            return Err(
+                "typed requests are a ZooKeeper feature: the Paxos modes take writes only".into(),
+            );
         }
         if !(1..=self.slots.len() as Sid).contains(&at) || !self.is_up(at) {
             return Err(format!("server {at} is not up"));

@@ -105,7 +105,11 @@ fn op_words(op: &TxnOp) -> String {
                 TxnOp::Error { code } => Some(*code),
                 _ => None,
             });
-            format!("failed multi ({} ops): error {}", ops.len(), code.expect("failed"))
+            format!(
+                "failed multi ({} ops): error {}",
+                ops.len(),
+                code.expect("failed")
+            )
         }
         TxnOp::Multi(ops) => {
             let ops: Vec<String> = ops.iter().map(op_words).collect();

@@ -202,7 +202,10 @@ impl DataTree {
         self.insert(path, node);
         self.link_child(path);
         if owner != 0 {
-            self.ephemerals.entry(owner).or_default().insert(path.to_string());
+            self.ephemerals
+                .entry(owner)
+                .or_default()
+                .insert(path.to_string());
         }
     }
 
@@ -330,7 +333,11 @@ mod tests {
         let tree = DataTree::default();
         assert_eq!(tree.node_count(), 5, "srvr's Node count of a fresh server");
         assert!(tree.get("/zookeeper/config").is_some());
-        assert_eq!(tree.stat("/").unwrap().cversion, 0, "/zookeeper is not counted");
+        assert_eq!(
+            tree.stat("/").unwrap().cversion,
+            0,
+            "/zookeeper is not counted"
+        );
         assert_eq!(tree.stat("/").unwrap().num_children, 1);
     }
 
@@ -341,7 +348,10 @@ mod tests {
         tree.apply(&txn(2, create("/a/b", 0, 1)));
         assert_eq!(tree.node_count(), 7);
         let a = tree.stat("/a").unwrap();
-        assert_eq!((a.czxid, a.pzxid, a.cversion, a.num_children), (Zxid(1), Zxid(2), 1, 1));
+        assert_eq!(
+            (a.czxid, a.pzxid, a.cversion, a.num_children),
+            (Zxid(1), Zxid(2), 1, 1)
+        );
         tree.apply(&txn(
             3,
             TxnOp::SetData {
@@ -351,8 +361,16 @@ mod tests {
             },
         ));
         let a = tree.get("/a").unwrap();
-        assert_eq!((a.data.as_str(), a.stat.version, a.stat.mzxid), ("y", 1, Zxid(3)));
-        tree.apply(&txn(4, TxnOp::Delete { path: "/a/b".into() }));
+        assert_eq!(
+            (a.data.as_str(), a.stat.version, a.stat.mzxid),
+            ("y", 1, Zxid(3))
+        );
+        tree.apply(&txn(
+            4,
+            TxnOp::Delete {
+                path: "/a/b".into(),
+            },
+        ));
         let a = tree.stat("/a").unwrap();
         assert_eq!((a.cversion, a.pzxid, a.num_children), (1, Zxid(4), 0));
         assert_eq!(tree.node_count(), 6);
@@ -378,7 +396,10 @@ mod tests {
         assert_eq!(tree.ephemerals_of(7).count(), 0);
         assert!(tree.sessions.is_empty());
         kept.apply_as(&txn(5, TxnOp::CloseSession { session: 7 }), false);
-        assert_ne!(kept.digest, tree.digest, "the broken variant shows in the digest");
+        assert_ne!(
+            kept.digest, tree.digest,
+            "the broken variant shows in the digest"
+        );
     }
 
     #[test]
@@ -393,7 +414,10 @@ mod tests {
         ]);
         tree.apply(&txn(1, failed));
         assert_eq!((tree.digest, tree.node_count()), (before.digest, 5));
-        tree.apply(&txn(2, TxnOp::Multi(vec![create("/a", 0, 1), create("/b", 0, 2)])));
+        tree.apply(&txn(
+            2,
+            TxnOp::Multi(vec![create("/a", 0, 1), create("/b", 0, 2)]),
+        ));
         assert_eq!(tree.node_count(), 7);
     }
 
@@ -403,7 +427,11 @@ mod tests {
         let mut b = DataTree::default();
         a.apply(&txn(1, create("/a", 0, 1)));
         a.apply(&txn(2, TxnOp::Delete { path: "/a".into() }));
-        assert_ne!(a.digest, DataTree::default().digest, "the root's pzxid moved");
+        assert_ne!(
+            a.digest,
+            DataTree::default().digest,
+            "the root's pzxid moved"
+        );
         b.apply(&txn(1, create("/a", 0, 1)));
         b.apply(&txn(2, TxnOp::Delete { path: "/a".into() }));
         assert_eq!(a, b);

@@ -7,9 +7,9 @@
 
 use super::{record, Invariant, Violation};
 use crate::sim::data::{Txn, TxnOp};
-use crate::sim::tree::split_path;
 use crate::sim::net::Network;
 use crate::sim::node::Monitor;
+use crate::sim::tree::split_path;
 use crate::sim::types::{Epoch, Millis, Sid, Zxid};
 use crate::sim::zab::leader::LeaderPhase;
 use crate::sim::zab::learner::LearnerStage;
@@ -527,7 +527,13 @@ impl Checker {
             _ => None,
         };
         if let Some(explanation) = breach {
-            self.violate(event, at, Invariant::EphemeralsOfLiveSessions, vec![sid], explanation);
+            self.violate(
+                event,
+                at,
+                Invariant::EphemeralsOfLiveSessions,
+                vec![sid],
+                explanation,
+            );
         }
     }
 

@@ -566,6 +566,9 @@ expect mode 3 looking
 expect epoch 1 2
 expect sync 3 TRUNC
 expect chosen 2 4
+expect nodes 1 6
+expect node 2 /a/b hello  world
+expect node 3 /gone absent
 expect violation 12
 expect no-violations
 ";
@@ -638,6 +641,9 @@ expect no-violations
             ExpectEpoch(1, 2),
             ExpectSync(3, "TRUNC".into()),
             ExpectChosen(2, 4),
+            ExpectNodes(1, 6),
+            ExpectNode(2, "/a/b".into(), Some("hello  world".into())),
+            ExpectNode(3, "/gone".into(), None),
             ExpectViolation(Invariant::ObserversNeverCount),
             ExpectNoViolations,
         ];
@@ -673,9 +679,12 @@ expect no-violations
         assert!(err("write /a   # only a comment").contains("needs data"));
         assert!(err("expect violation 15").contains("not `15`"));
         assert!(
-            err("expect violation 13").contains("1, 2, 3"),
-            "13 is not checked yet"
+            err("expect violation 14").contains("1, 2, 3"),
+            "14 is not checked yet"
         );
+        assert!(err("expect nodes 1").contains("`expect nodes 1 5`"));
+        assert!(err("expect node 1 a x").contains("starts with `/`"));
+        assert!(err("expect node 1 /a").contains("or `absent`"));
         assert!(err("expect zxid 1 100").contains("0x100000002"));
         assert!(err("expect mode 1 leadr").contains("did you mean `leader`"));
         assert!(err("latency 30ms 10ms").contains("minimum first"));
@@ -720,7 +729,7 @@ expect no-violations
         let src = "servers 5 # c\nobservers 2\nseed 18446744073709551615\ntick 1s\nlatency 0 90s\ninit-limit 3\nsync-limit 2\n\
                    variant correct\nstart 3,1\nstart all\nrun 61500ms\nuntil leader 2m\nuntil stable\ncut 4 > 5\nheal 1 2\n\
                    heal all\nsession open at 1\nsession close\nwrite /x   a b   c\nwrite at 3 /y/z ü日本\nslow 1 100\n\
-                   expect zxid 1 0x0\nexpect mode 2 down\nexpect no-violations\nexpect violation 1\nwipe 2\nisolate 1\nstatus\n";
+                   expect zxid 1 0x0\nexpect nodes 2 5\nexpect node 1 /a/b  two words\nexpect node 3 /c absent\nexpect mode 2 down\nexpect no-violations\nexpect violation 1\nwipe 2\nisolate 1\nstatus\n";
         let first = parse(src).unwrap();
         let text = first.to_string();
         let second = parse(&text).unwrap();

@@ -402,7 +402,10 @@ fn expect(world: &World, stmt: &Stmt) -> Result<(), String> {
                 let was = nodes.map_or("it is not a running ZooKeeper server".to_string(), |c| {
                     format!("it reports {c}")
                 });
-                return Err(format!("expected server {sid} to report a node count of {n}, but {was} (status: {})", status()));
+                return Err(format!(
+                    "expected server {sid} to report a node count of {n}, but {was} (status: {})",
+                    status()
+                ));
             }
         }
         Stmt::ExpectNode(sid, path, data) => expect_node(world, *sid, path, data.as_deref())?,

@@ -564,5 +564,9 @@ fn sync_op(core: &Core, mode: SyncMode, zxid: Zxid) -> Packet {
 /// but not yet applied (ZooKeeper's outstandingChanges).
 fn prep_txn(core: &Core, zxid: Zxid, request: &Request) -> TxnOp {
     let outstanding = &core.disk.log[core.disk.index_after(core.tree.last_processed)..];
-    prep(&mut LeaderView::new(&core.tree, outstanding), zxid, &request.op)
+    prep(
+        &mut LeaderView::new(&core.tree, outstanding),
+        zxid,
+        &request.op,
+    )
 }

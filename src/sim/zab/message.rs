@@ -87,11 +87,17 @@ pub enum CreateMode {
 
 impl CreateMode {
     pub fn is_ephemeral(self) -> bool {
-        matches!(self, CreateMode::Ephemeral | CreateMode::EphemeralSequential)
+        matches!(
+            self,
+            CreateMode::Ephemeral | CreateMode::EphemeralSequential
+        )
     }
 
     pub fn is_sequential(self) -> bool {
-        matches!(self, CreateMode::Sequential | CreateMode::EphemeralSequential)
+        matches!(
+            self,
+            CreateMode::Sequential | CreateMode::EphemeralSequential
+        )
     }
 }
 

@@ -390,30 +390,131 @@ mod tests {
             session: DEAD,
         };
         let rows: Vec<(RequestOp, TxnOp, &str)> = vec![
-            (create("/x", Persistent), created("/x", 0, 4), "a new top-level znode: root cversion 3 -> 4"),
-            (create("/x", Ephemeral), created("/x", S, 4), "an ephemeral is owned by its session"),
-            (create("/a/b", Persistent), err(Code::NoNode), "missing parent"),
-            (create("/p", Persistent), err(Code::NodeExists), "already there"),
-            (create("/e/child", Persistent), err(Code::NoChildrenForEphemerals), "under an ephemeral"),
-            (create("/lock/n-", Sequential), created("/lock/n-0000000003", 0, 4), "after three creates and three deletes: n-3"),
-            (create("/lock/", EphemeralSequential), created("/lock/0000000003", S, 4), "a sequential name may end in /"),
-            (create("bad", Persistent), err(Code::BadArguments), "not an absolute path"),
-            (create("/", Persistent), err(Code::NodeExists), "the root exists"),
+            (
+                create("/x", Persistent),
+                created("/x", 0, 4),
+                "a new top-level znode: root cversion 3 -> 4",
+            ),
+            (
+                create("/x", Ephemeral),
+                created("/x", S, 4),
+                "an ephemeral is owned by its session",
+            ),
+            (
+                create("/a/b", Persistent),
+                err(Code::NoNode),
+                "missing parent",
+            ),
+            (
+                create("/p", Persistent),
+                err(Code::NodeExists),
+                "already there",
+            ),
+            (
+                create("/e/child", Persistent),
+                err(Code::NoChildrenForEphemerals),
+                "under an ephemeral",
+            ),
+            (
+                create("/lock/n-", Sequential),
+                created("/lock/n-0000000003", 0, 4),
+                "after three creates and three deletes: n-3",
+            ),
+            (
+                create("/lock/", EphemeralSequential),
+                created("/lock/0000000003", S, 4),
+                "a sequential name may end in /",
+            ),
+            (
+                create("bad", Persistent),
+                err(Code::BadArguments),
+                "not an absolute path",
+            ),
+            (
+                create("/", Persistent),
+                err(Code::NodeExists),
+                "the root exists",
+            ),
             (dead, err(Code::SessionExpired), "a closed session"),
-            (delete("/p/c", -1), TxnOp::Delete { path: "/p/c".into() }, "any version"),
-            (delete("/p/c", 0), TxnOp::Delete { path: "/p/c".into() }, "the right version"),
-            (delete("/p/c", 5), err(Code::BadVersion), "the wrong version"),
-            (delete("/p", -1), err(Code::NotEmpty), "a znode with children"),
+            (
+                delete("/p/c", -1),
+                TxnOp::Delete {
+                    path: "/p/c".into(),
+                },
+                "any version",
+            ),
+            (
+                delete("/p/c", 0),
+                TxnOp::Delete {
+                    path: "/p/c".into(),
+                },
+                "the right version",
+            ),
+            (
+                delete("/p/c", 5),
+                err(Code::BadVersion),
+                "the wrong version",
+            ),
+            (
+                delete("/p", -1),
+                err(Code::NotEmpty),
+                "a znode with children",
+            ),
             (delete("/nope", -1), err(Code::NoNode), "no such znode"),
             (delete("/nope/x", -1), err(Code::NoNode), "no such parent"),
-            (delete("/zookeeper", -1), err(Code::BadArguments), "ZooKeeper's own znode"),
-            (set("/p", 1), TxnOp::SetData { path: "/p".into(), data: "new".into(), version: 2 }, "version 1 -> 2"),
-            (set("/p", -1), TxnOp::SetData { path: "/p".into(), data: "new".into(), version: 2 }, "any version"),
+            (
+                delete("/zookeeper", -1),
+                err(Code::BadArguments),
+                "ZooKeeper's own znode",
+            ),
+            (
+                set("/p", 1),
+                TxnOp::SetData {
+                    path: "/p".into(),
+                    data: "new".into(),
+                    version: 2,
+                },
+                "version 1 -> 2",
+            ),
+            (
+                set("/p", -1),
+                TxnOp::SetData {
+                    path: "/p".into(),
+                    data: "new".into(),
+                    version: 2,
+                },
+                "any version",
+            ),
             (set("/p", 0), err(Code::BadVersion), "a stale version"),
-            (set("/nope", -1), err(Code::NoNode), "setData needs the znode"),
-            (write("/p"), TxnOp::SetData { path: "/p".into(), data: "w".into(), version: 2 }, "write to an existing znode: setData(-1)"),
-            (write("/w"), TxnOp::Create { path: "/w".into(), data: "w".into(), ephemeral_owner: 0, parent_cversion: 4 }, "write to a new znode: create"),
-            (write("/a/b"), err(Code::NoNode), "write under a missing parent: NONODE, as ZooKeeper's create"),
+            (
+                set("/nope", -1),
+                err(Code::NoNode),
+                "setData needs the znode",
+            ),
+            (
+                write("/p"),
+                TxnOp::SetData {
+                    path: "/p".into(),
+                    data: "w".into(),
+                    version: 2,
+                },
+                "write to an existing znode: setData(-1)",
+            ),
+            (
+                write("/w"),
+                TxnOp::Create {
+                    path: "/w".into(),
+                    data: "w".into(),
+                    ephemeral_owner: 0,
+                    parent_cversion: 4,
+                },
+                "write to a new znode: create",
+            ),
+            (
+                write("/a/b"),
+                err(Code::NoNode),
+                "write under a missing parent: NONODE, as ZooKeeper's create",
+            ),
         ];
         for (request, want, why) in rows {
             let got = prep(&mut LeaderView::new(&tree, &[]), Zxid(100), &request);
@@ -431,23 +532,41 @@ mod tests {
                 op,
             })
         };
-        let first = prep(&mut LeaderView::new(&tree, &[]), Zxid(50), &create("/q", Persistent));
+        let first = prep(
+            &mut LeaderView::new(&tree, &[]),
+            Zxid(50),
+            &create("/q", Persistent),
+        );
         let outstanding = [pending(first, 50)];
         let mut view = LeaderView::new(&tree, &outstanding);
         assert_eq!(
             prep(&mut view, Zxid(51), &create("/q", Persistent)),
-            TxnOp::Error { code: Code::NodeExists },
+            TxnOp::Error {
+                code: Code::NodeExists
+            },
             "a create still in flight counts"
         );
         let seq = prep(&mut view, Zxid(52), &create("/n-", Sequential));
-        assert!(matches!(seq, TxnOp::Create { ref path, .. } if path == "/n-0000000004"), "{seq}");
+        assert!(
+            matches!(seq, TxnOp::Create { ref path, .. } if path == "/n-0000000004"),
+            "{seq}"
+        );
         // A closeSession in flight takes the session's ephemerals with it.
         let close = pending(TxnOp::CloseSession { session: S }, 53);
         let mut view = LeaderView::new(&tree, &[close]);
-        assert!(matches!(prep(&mut view, Zxid(54), &create("/e", Persistent)), TxnOp::Create { .. }));
+        let outside_the_session = RequestOp::Create {
+            path: "/e".into(),
+            data: "d".into(),
+            mode: Persistent,
+            session: 0,
+        };
+        let recreated = prep(&mut view, Zxid(54), &outside_the_session);
+        assert!(matches!(recreated, TxnOp::Create { .. }), "{recreated}");
         assert_eq!(
             prep(&mut view, Zxid(55), &create("/f", Ephemeral)),
-            TxnOp::Error { code: Code::SessionExpired }
+            TxnOp::Error {
+                code: Code::SessionExpired
+            }
         );
     }
 
@@ -455,14 +574,37 @@ mod tests {
     fn a_failed_multi_is_all_or_none() {
         let tree = tree();
         let mut view = LeaderView::new(&tree, &[]);
-        let ops = vec![create("/m1", Persistent), create("/p", Persistent), create("/m2", Persistent)];
+        let ops = vec![
+            create("/m1", Persistent),
+            create("/p", Persistent),
+            create("/m2", Persistent),
+        ];
         let got = prep(&mut view, Zxid(60), &RequestOp::Multi(ops));
-        let TxnOp::Multi(txns) = &got else { panic!("{got}") };
-        assert!(matches!(txns[0], TxnOp::Create { .. }), "logged as prepared");
-        assert_eq!(txns[1], TxnOp::Error { code: Code::NodeExists });
-        assert_eq!(txns[2], TxnOp::Error { code: Code::RuntimeInconsistency });
+        let TxnOp::Multi(txns) = &got else {
+            panic!("{got}")
+        };
+        assert!(
+            matches!(txns[0], TxnOp::Create { .. }),
+            "logged as prepared"
+        );
+        assert_eq!(
+            txns[1],
+            TxnOp::Error {
+                code: Code::NodeExists
+            }
+        );
+        assert_eq!(
+            txns[2],
+            TxnOp::Error {
+                code: Code::RuntimeInconsistency
+            }
+        );
         assert!(view.stat("/m1").is_none(), "rolled back");
-        let ok = vec![create("/m1", Persistent), create("/m1/c", Persistent), delete("/m1/c", -1)];
+        let ok = vec![
+            create("/m1", Persistent),
+            create("/m1/c", Persistent),
+            delete("/m1/c", -1),
+        ];
         let got = prep(&mut view, Zxid(61), &RequestOp::Multi(ok));
         assert!(!got.is_failed_multi(), "{got}");
         assert!(view.stat("/m1").is_some() && view.stat("/m1/c").is_none());
