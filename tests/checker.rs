@@ -23,6 +23,11 @@ fn flagged(script: &str, variant: Variant) -> Vec<u8> {
             "the script failed for another reason: {e}"
         );
     }
+    numbers(&world)
+}
+
+/// The numbers of the invariants the checker flagged so far.
+fn numbers(world: &World) -> Vec<u8> {
     world
         .violations()
         .iter()
@@ -78,15 +83,21 @@ fn diff_where_trunc_is_due_is_caught() {
     );
 }
 
+/// A started world of three voters running `variant`.
+fn started(seed: u64, variant: Variant) -> World {
+    let mut cfg = WorldConfig::new(3, 0, seed);
+    cfg.ensemble.variant = variant;
+    let mut world = World::new(cfg);
+    world.apply(Command::StartAll).unwrap();
+    world
+}
+
 #[test]
 fn forgetting_accepted_epoch_is_caught() {
     // Step until a follower has accepted a new epoch it has not yet made current (between
     // LEADERINFO and NEWLEADER), crash it there, restart it.
     for variant in [Variant::Correct, Variant::ForgetAcceptedEpoch] {
-        let mut cfg = WorldConfig::new(3, 0, 9);
-        cfg.ensemble.variant = variant;
-        let mut world = World::new(cfg);
-        world.apply(Command::StartAll).unwrap();
+        let mut world = started(9, variant);
         let caught_in_between = loop {
             assert!(
                 world.step(),
@@ -105,11 +116,7 @@ fn forgetting_accepted_epoch_is_caught() {
         world.apply(Command::Crash(caught_in_between)).unwrap();
         world.apply(Command::Restart(caught_in_between)).unwrap();
         world.run_until(world.now() + 5_000);
-        let found: Vec<u8> = world
-            .violations()
-            .iter()
-            .map(|v| v.invariant.number())
-            .collect();
+        let found = numbers(&world);
         match variant {
             Variant::Correct => assert!(
                 found.is_empty(),
@@ -149,10 +156,7 @@ fn a_leader_that_never_checks_its_quorum_is_caught() {
 fn keeping_expired_ephemerals_is_caught() {
     use zabscope::sim::zab::{CreateMode, RequestOp};
     for variant in [Variant::Correct, Variant::KeepExpiredEphemerals] {
-        let mut cfg = WorldConfig::new(3, 0, 4);
-        cfg.ensemble.variant = variant;
-        let mut world = World::new(cfg);
-        world.apply(Command::StartAll).unwrap();
+        let mut world = started(4, variant);
         world.run_until(10_000);
         world.apply(Command::SessionOpen { at: Some(1) }).unwrap();
         world.run_until(world.now() + 500);
@@ -167,11 +171,7 @@ fn keeping_expired_ephemerals_is_caught() {
         world.run_until(world.now() + 500);
         world.apply(Command::SessionClose { at: Some(1) }).unwrap();
         world.run_until(world.now() + 1_000);
-        let found: Vec<u8> = world
-            .violations()
-            .iter()
-            .map(|v| v.invariant.number())
-            .collect();
+        let found = numbers(&world);
         match variant {
             Variant::Correct => assert!(found.is_empty(), "{:?}", world.violations()),
             _ => assert!(

@@ -9,7 +9,7 @@
 use super::commands;
 pub use super::lex::parse_duration;
 pub use super::lex::MAX_SERVERS;
-use super::lex::{quoted, tokens, unknown, Args, Tok};
+use super::lex::{quoted, tokens, unknown, znode_path, Args, Tok};
 use super::{Line, Script, Stmt, UntilGoal};
 use crate::sim::check::Invariant;
 pub use crate::sim::command::format_duration;
@@ -470,13 +470,10 @@ fn parse_expect(text: &str, rest: &[Tok<'_>]) -> Result<Stmt, String> {
         "node" => {
             let mut a = args("expect node", "expect node 1 /a hello");
             let sid = a.id()?;
-            let path = a.need("a server id, a path, and its data or `absent`")?;
-            if !path.starts_with('/') {
-                return Err(format!(
-                    "a znode path starts with `/`, like `/a`; {} does not (like `expect node 1 /a hello` or `expect node 1 /a absent`)",
-                    quoted(path)
-                ));
-            }
+            let path = znode_path(
+                a.need("a server id, a path, and its data or `absent`")?,
+                "like `expect node 1 /a hello` or `expect node 1 /a absent`",
+            )?;
             let data = a.rest_of_line(text).ok_or_else(|| {
                 format!("`expect node` needs the data after the path, or `absent`, like `expect node {sid} {path} hello`")
             })?;
