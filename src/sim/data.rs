@@ -2,7 +2,6 @@
 //! (txn log, latest snapshot, acceptedEpoch, currentEpoch) that survives a crash.
 
 use super::types::{Epoch, Zxid};
-use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::rc::Rc;
 
@@ -13,29 +12,122 @@ pub type SessionId = u64;
 /// txn distinct, so two leaders issuing the same zxid for different requests are caught.
 pub type RequestId = u64;
 
-/// The change a transaction makes. Full znode semantics (versions, ACLs, sequential nodes,
-/// watches) grow from here; every op already goes through the whole Zab path.
+/// ZooKeeper's error vocabulary (KeeperException.Code), with its names and numbers: what an
+/// error txn records and what a client is told.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Hash, PartialOrd, Ord)]
+pub enum Code {
+    Ok,
+    RuntimeInconsistency,
+    ConnectionLoss,
+    BadArguments,
+    NoNode,
+    BadVersion,
+    NoChildrenForEphemerals,
+    NodeExists,
+    NotEmpty,
+    SessionExpired,
+}
+
+impl Code {
+    pub const ALL: [Code; 10] = [
+        Code::Ok,
+        Code::RuntimeInconsistency,
+        Code::ConnectionLoss,
+        Code::BadArguments,
+        Code::NoNode,
+        Code::BadVersion,
+        Code::NoChildrenForEphemerals,
+        Code::NodeExists,
+        Code::NotEmpty,
+        Code::SessionExpired,
+    ];
+
+    /// Its number, as `Code.intValue()` gives it and an ErrorTxn logs it.
+    pub fn number(self) -> i32 {
+        match self {
+            Code::Ok => 0,
+            Code::RuntimeInconsistency => -2,
+            Code::ConnectionLoss => -4,
+            Code::BadArguments => -8,
+            Code::NoNode => -101,
+            Code::BadVersion => -103,
+            Code::NoChildrenForEphemerals => -108,
+            Code::NodeExists => -110,
+            Code::NotEmpty => -111,
+            Code::SessionExpired => -112,
+        }
+    }
+
+    /// Its name in the Code enum (what `Display` prints).
+    pub fn name(self) -> &'static str {
+        match self {
+            Code::Ok => "OK",
+            Code::RuntimeInconsistency => "RUNTIMEINCONSISTENCY",
+            Code::ConnectionLoss => "CONNECTIONLOSS",
+            Code::BadArguments => "BADARGUMENTS",
+            Code::NoNode => "NONODE",
+            Code::BadVersion => "BADVERSION",
+            Code::NoChildrenForEphemerals => "NOCHILDRENFOREPHEMERALS",
+            Code::NodeExists => "NODEEXISTS",
+            Code::NotEmpty => "NOTEMPTY",
+            Code::SessionExpired => "SESSIONEXPIRED",
+        }
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The change a transaction makes, as ZooKeeper logs it (CreateTxn, DeleteTxn, SetDataTxn,
+/// MultiTxn, ErrorTxn, CreateSessionTxn, CloseSessionTxn): already decided by the leader's
+/// PrepRequestProcessor, so applying it needs no choice and every server gets the same tree.
 #[derive(Clone, PartialEq, Eq, Debug, Hash)]
 pub enum TxnOp {
     CreateSession {
         session: SessionId,
         timeout_ms: u64,
     },
+    /// Ends the session and deletes every ephemeral it owns, in this one txn.
     CloseSession {
         session: SessionId,
     },
+    /// `path` is final (a sequential create's suffix is already added); `ephemeral_owner` is
+    /// 0 for a persistent znode; `parent_cversion` is the parent's cversion after the create.
     Create {
         path: String,
         data: String,
+        ephemeral_owner: SessionId,
+        parent_cversion: i32,
     },
+    Delete {
+        path: String,
+    },
+    /// `version` is the znode's new data version.
     SetData {
         path: String,
         data: String,
+        version: i32,
     },
+    /// Applied all or none. A multi that failed at the leader is still logged as one, its ops
+    /// up to the failing one as prepared, the failing one an `Error` with its code, the rest
+    /// `Error(RUNTIMEINCONSISTENCY)`; any `Error` inside makes the whole multi change nothing
+    /// (DataTree.processTxn turns the others into errors when it applies it).
+    Multi(Vec<TxnOp>),
     /// A request that failed at the leader still takes a zxid in ZooKeeper (an error txn).
+    /// `Code::Ok` marks a txn that only stands for a zxid (tests, fillers).
     Error {
-        code: i32,
+        code: Code,
     },
+}
+
+impl TxnOp {
+    /// True if this is a multi that failed (it changes nothing).
+    pub fn is_failed_multi(&self) -> bool {
+        matches!(self, TxnOp::Multi(ops) if ops.iter().any(|op| matches!(op, TxnOp::Error { .. })))
+    }
 }
 
 /// A logged transaction: its zxid, the request it came from, and the change.
@@ -51,65 +143,39 @@ impl fmt::Display for TxnOp {
         match self {
             TxnOp::CreateSession { session, .. } => write!(f, "createSession 0x{session:x}"),
             TxnOp::CloseSession { session } => write!(f, "closeSession 0x{session:x}"),
-            TxnOp::Create { path, data } => write!(f, "create {path} {data:?}"),
-            TxnOp::SetData { path, data } => write!(f, "setData {path} {data:?}"),
+            TxnOp::Create {
+                path,
+                data,
+                ephemeral_owner: 0,
+                ..
+            } => write!(f, "create {path} {data:?}"),
+            TxnOp::Create {
+                path,
+                data,
+                ephemeral_owner,
+                ..
+            } => write!(
+                f,
+                "create {path} {data:?} (ephemeral of 0x{ephemeral_owner:x})"
+            ),
+            TxnOp::Delete { path } => write!(f, "delete {path}"),
+            TxnOp::SetData { path, data, .. } => write!(f, "setData {path} {data:?}"),
+            TxnOp::Multi(ops) => {
+                f.write_str("multi [")?;
+                for (i, op) in ops.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str("; ")?;
+                    }
+                    write!(f, "{op}")?;
+                }
+                f.write_str("]")
+            }
             TxnOp::Error { code } => write!(f, "error {code}"),
         }
     }
 }
 
-/// The in-memory znode tree and session table, built by applying committed txns in order.
-/// `digest` is an order-independent hash of the content, so equal histories give equal digests
-/// (invariant 10) and comparing two trees is O(1).
-#[derive(Clone, Default, Debug, PartialEq, Eq)]
-pub struct DataTree {
-    pub nodes: BTreeMap<String, String>,
-    pub sessions: BTreeSet<SessionId>,
-    pub last_processed: Zxid,
-    pub digest: u64,
-}
-
-/// A tree hashes as its digest and last processed zxid: the digest already stands for the
-/// whole content, so hashing a tree (in a SNAP, in a server) stays O(1).
-impl std::hash::Hash for DataTree {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.digest.hash(state);
-        self.last_processed.hash(state);
-    }
-}
-
-impl DataTree {
-    pub fn apply(&mut self, txn: &Txn) {
-        match &txn.op {
-            TxnOp::CreateSession { session, .. } => {
-                if self.sessions.insert(*session) {
-                    self.digest = self.digest.wrapping_add(session_hash(*session));
-                }
-            }
-            TxnOp::CloseSession { session } => {
-                if self.sessions.remove(session) {
-                    self.digest = self.digest.wrapping_sub(session_hash(*session));
-                }
-            }
-            TxnOp::Create { path, data } | TxnOp::SetData { path, data } => {
-                if let Some(old) = self.nodes.insert(path.clone(), data.clone()) {
-                    self.digest = self.digest.wrapping_sub(node_hash(path, &old));
-                }
-                self.digest = self.digest.wrapping_add(node_hash(path, data));
-            }
-            TxnOp::Error { .. } => {}
-        }
-        self.last_processed = self.last_processed.max(txn.zxid);
-    }
-}
-
-fn session_hash(session: SessionId) -> u64 {
-    fnv1a(&session.to_le_bytes(), 0x5e55_1011)
-}
-
-fn node_hash(path: &str, data: &str) -> u64 {
-    fnv1a(data.as_bytes(), fnv1a(path.as_bytes(), 0x2d0d_e000))
-}
+pub use super::tree::{DataTree, Stat, Znode};
 
 /// FNV-1a: tiny, portable (same result natively and in wasm), good enough for digests and the
 /// trace hash, which only need to tell histories apart.
@@ -285,6 +351,8 @@ mod tests {
             op: TxnOp::Create {
                 path: path.into(),
                 data: "x".into(),
+                ephemeral_owner: 0,
+                parent_cversion: zxid as i32,
             },
         })
     }
@@ -318,26 +386,6 @@ mod tests {
     }
 
     #[test]
-    fn digest_depends_on_content_not_order_of_distinct_nodes() {
-        let mut a = DataTree::default();
-        let mut b = DataTree::default();
-        a.apply(&txn(1, "/a"));
-        a.apply(&txn(2, "/b"));
-        b.apply(&txn(1, "/b"));
-        b.apply(&txn(2, "/a"));
-        assert_eq!(a.digest, b.digest);
-        b.apply(&Txn {
-            zxid: Zxid(3),
-            request: 3,
-            op: TxnOp::SetData {
-                path: "/a".into(),
-                data: "y".into(),
-            },
-        });
-        assert_ne!(a.digest, b.digest);
-    }
-
-    #[test]
     fn truncate_and_replay() {
         let mut disk = Disk::default();
         for z in 1..=4 {
@@ -348,7 +396,7 @@ mod tests {
         assert_eq!(disk.last_logged_zxid(), Zxid(2));
         assert!(disk.holds(Zxid(2)) && !disk.holds(Zxid(3)));
         let tree = disk.replay();
-        assert_eq!(tree.nodes.len(), 2);
+        assert_eq!(tree.node_count(), 5 + 2);
         assert_eq!(tree.last_processed, Zxid(2));
     }
 }

@@ -588,6 +588,26 @@ impl<N: Node> Engine<N> {
         Ok(())
     }
 
+    /// A client request of any kind, submitted now at server `at`: the typed way in for the
+    /// creates, deletes, setData and multis that no command says yet (clients as actors are
+    /// a later increment). Unlike `apply`, it is not in the command log, so a run that uses
+    /// it cannot be replayed from its log; it is mixed into the trace hash all the same.
+    pub fn submit(&mut self, at: Sid, op: RequestOp) -> Result<(), String> {
+        if !N::SESSIONS {
+            return Err(
+                "typed requests are a ZooKeeper feature: the Paxos modes take writes only".into(),
+            );
+        }
+        if !(1..=self.slots.len() as Sid).contains(&at) || !self.is_up(at) {
+            return Err(format!("server {at} is not up"));
+        }
+        self.run_until(self.now);
+        self.mix(&[6, fnv_hash(&op)]);
+        self.client_request(at, op);
+        self.sample_checker();
+        Ok(())
+    }
+
     fn check_command(&self, cmd: &Command) -> Result<(), String> {
         let n = self.slots.len() as Sid;
         let known = |sid: Sid| {

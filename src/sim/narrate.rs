@@ -81,9 +81,40 @@ fn sids(list: &[Sid]) -> String {
 }
 
 fn op_summary(txn: &Txn) -> String {
-    match &txn.op {
-        TxnOp::Create { path, data } => format!("create {path} = {data:?}"),
-        TxnOp::SetData { path, data } => format!("setData {path} = {data:?}"),
+    op_words(&txn.op)
+}
+
+/// A txn's op in words: what it creates, deletes or sets, and what failed.
+fn op_words(op: &TxnOp) -> String {
+    match op {
+        TxnOp::Create {
+            path,
+            data,
+            ephemeral_owner: 0,
+            ..
+        } => format!("create {path} = {data:?}"),
+        TxnOp::Create {
+            path,
+            data,
+            ephemeral_owner,
+            ..
+        } => format!("create {path} = {data:?} (ephemeral of 0x{ephemeral_owner:x})"),
+        TxnOp::SetData { path, data, .. } => format!("setData {path} = {data:?}"),
+        TxnOp::Multi(ops) if op.is_failed_multi() => {
+            let code = ops.iter().find_map(|op| match op {
+                TxnOp::Error { code } => Some(*code),
+                _ => None,
+            });
+            format!(
+                "failed multi ({} ops): error {}",
+                ops.len(),
+                code.expect("failed")
+            )
+        }
+        TxnOp::Multi(ops) => {
+            let ops: Vec<String> = ops.iter().map(op_words).collect();
+            format!("multi [{}]", ops.join("; "))
+        }
         op => op.to_string(),
     }
 }

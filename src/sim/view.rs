@@ -110,6 +110,16 @@ pub struct ServerView {
     pub last_sync: Option<&'static str>,
     /// Set for the servers of a Paxos ensemble.
     pub paxos: Option<PaxosServerView>,
+    /// A running ZooKeeper server's tree: `srvr`'s Node count and the digest.
+    pub tree: Option<TreeSummary>,
+}
+
+/// What a running server's tree amounts to, in two numbers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TreeSummary {
+    /// What `srvr` reports as "Node count" (znodes + 1; 5 when fresh).
+    pub nodes: usize,
+    pub digest: u64,
 }
 
 /// What a Paxos server shows: its promise, what it accepted, what it learned.
@@ -244,6 +254,10 @@ fn server_view(s: &Server) -> ServerView {
         log_len: s.disk.log.len(),
         last_sync: s.last_sync.map(|m| m.as_str()),
         paxos: None,
+        tree: Some(TreeSummary {
+            nodes: s.tree.node_count(),
+            digest: s.tree.digest,
+        }),
     }
 }
 
@@ -264,6 +278,7 @@ fn down_view(world: &World, sid: Sid) -> ServerView {
         log_len: disk.log.len(),
         last_sync: None,
         paxos: None,
+        tree: None,
     }
 }
 
@@ -332,6 +347,7 @@ fn blank(id: Sid, observer: bool, mode: Mode, phase: Phase) -> ServerView {
         log_len: 0,
         last_sync: None,
         paxos: None,
+        tree: None,
     }
 }
 
@@ -362,8 +378,12 @@ pub fn status_json(view: &View) -> String {
                     leader
                 );
             }
+            // A running server adds its tree: srvr's node count and the digest.
+            let tree = s.tree.map_or(String::new(), |t| {
+                format!(", \"nodes\": {}, \"digest\": \"{:016x}\"", t.nodes, t.digest)
+            });
             format!(
-                "\"{}\": {{\"mode\": {}, \"zxid\": \"{}\", \"epoch\": {}, \"accepted_epoch\": {}, \"leader\": {}}}",
+                "\"{}\": {{\"mode\": {}, \"zxid\": \"{}\", \"epoch\": {}, \"accepted_epoch\": {}, \"leader\": {}{tree}}}",
                 s.id,
                 json!(s.mode.as_str()),
                 s.zxid,

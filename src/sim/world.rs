@@ -371,6 +371,12 @@ impl World {
 
     // ---- ZooKeeper ----
 
+    /// Submits a typed client request at server `at` now (`Engine::submit`: not a command,
+    /// not in the command log). ZooKeeper only.
+    pub fn submit(&mut self, at: Sid, op: super::zab::RequestOp) -> Result<(), String> {
+        each!(&mut self.run, e => e.submit(at, op))
+    }
+
     pub fn server(&self, sid: Sid) -> Option<&Server> {
         self.zab()?.node(sid)
     }

@@ -318,7 +318,7 @@ pub fn inspect(world: &World, sid: Sid) -> InspectorData {
         round: server.map_or(0, |s| s.round),
         last_processed: server.map_or(Zxid::ZERO, |s| s.tree.last_processed),
         committed: server.map_or(Zxid::ZERO, |s| s.committed),
-        znodes: server.map_or(0, |s| s.tree.nodes.len()),
+        znodes: server.map_or(0, |s| s.tree.znodes()),
         sessions: server.map_or(0, |s| s.tree.sessions.len()),
         role,
         paxos: None,

@@ -29,6 +29,7 @@ pub enum Invariant {
     EqualHistoriesEqualTrees,
     LeaderStepsDown,
     ObserversNeverCount,
+    EphemeralsOfLiveSessions,
     OneValuePerSlot,
     ChosenNeverChanges,
     LearnOnlyChosen,
@@ -36,7 +37,7 @@ pub enum Invariant {
 }
 
 impl Invariant {
-    pub const ALL: [Invariant; 16] = [
+    pub const ALL: [Invariant; 17] = [
         Invariant::OneLeaderPerEpoch,
         Invariant::EpochsNeverGoBack,
         Invariant::OneTxnPerZxid,
@@ -49,6 +50,7 @@ impl Invariant {
         Invariant::EqualHistoriesEqualTrees,
         Invariant::LeaderStepsDown,
         Invariant::ObserversNeverCount,
+        Invariant::EphemeralsOfLiveSessions,
         Invariant::OneValuePerSlot,
         Invariant::ChosenNeverChanges,
         Invariant::LearnOnlyChosen,
@@ -71,6 +73,7 @@ impl Invariant {
             EqualHistoriesEqualTrees => 10,
             LeaderStepsDown => 11,
             ObserversNeverCount => 12,
+            EphemeralsOfLiveSessions => 13,
             OneValuePerSlot => 21,
             ChosenNeverChanges => 22,
             LearnOnlyChosen => 23,
@@ -99,6 +102,7 @@ impl Invariant {
             EqualHistoriesEqualTrees => "equal histories, equal trees",
             LeaderStepsDown => "leader without quorum steps down",
             ObserversNeverCount => "observers never count",
+            EphemeralsOfLiveSessions => "ephemerals belong to live sessions",
             OneValuePerSlot => "one value per slot (Paxos)",
             ChosenNeverChanges => "a chosen value never changes (Paxos)",
             LearnOnlyChosen => "learners learn only chosen values (Paxos)",
@@ -122,6 +126,7 @@ impl Invariant {
             EqualHistoriesEqualTrees => "equal committed prefixes give equal znode trees",
             LeaderStepsDown => "a leader that lost its synced quorum steps down within about syncLimit + 1 ticks",
             ObserversNeverCount => "observers never appear in an ACK or vote quorum",
+            EphemeralsOfLiveSessions => "every ephemeral znode's owner session is live in the tree's session table; ephemerals have no children",
             OneValuePerSlot => "at most one value is chosen per slot",
             ChosenNeverChanges => "no later ballot gets a different value chosen in a slot",
             LearnOnlyChosen => "learners learn only chosen values",
@@ -198,6 +203,6 @@ mod tests {
             assert_eq!(Invariant::from_number(i.number()), Some(i));
             assert!(!i.name().is_empty() && !i.meaning().is_empty());
         }
-        assert_eq!(Invariant::from_number(13), None, "13 is not checked yet");
+        assert_eq!(Invariant::from_number(14), None, "14 is not checked yet");
     }
 }

@@ -6,9 +6,10 @@
 //! It is proven by the broken variants in `zab::config::Variant`: each one must trip it.
 
 use super::{record, Invariant, Violation};
-use crate::sim::data::Txn;
+use crate::sim::data::{Txn, TxnOp};
 use crate::sim::net::Network;
 use crate::sim::node::Monitor;
+use crate::sim::tree::split_path;
 use crate::sim::types::{Epoch, Millis, Sid, Zxid};
 use crate::sim::zab::leader::LeaderPhase;
 use crate::sim::zab::learner::LearnerStage;
@@ -237,7 +238,8 @@ impl Checker {
                 ..
             } => self.on_leader_commit(event, at, server, *zxid, *prev_committed),
             Observation::Applied { txn, prev, digest } => {
-                self.on_applied(event, at, sid, txn, *prev, *digest)
+                self.on_applied(event, at, sid, txn, *prev, *digest);
+                self.check_ephemerals(event, at, server, &txn.op);
             }
             Observation::Synced { upto, leader } => {
                 // Its NEWLEADER ACK reached the leader before UPTODATE came back: from then
@@ -490,6 +492,48 @@ impl Checker {
             None => {
                 self.digest_at.insert(z, digest);
             }
+        }
+    }
+
+    /// Inv 13, where a txn just touched it: a closeSession leaves none of the session's
+    /// ephemerals, and an ephemeral created (and still there) has a live owner and an owner
+    /// that is not itself an ephemeral. Checked on the tree as the step left it, so a later
+    /// txn of the same step may already have removed what the first one made.
+    fn check_ephemerals(&mut self, event: u64, at: Millis, server: &Server, op: &TxnOp) {
+        let sid = server.id;
+        let tree = &server.tree;
+        let breach = match op {
+            TxnOp::CloseSession { session } => tree.ephemerals_of(*session).next().map(|path| {
+                format!("s{sid} applied closeSession 0x{session:x} and still holds its ephemeral {path}")
+            }),
+            TxnOp::Create { path, .. } => {
+                let stat = tree.stat(path);
+                let owner = stat.map_or(0, |s| s.ephemeral_owner);
+                let parent = tree.stat(split_path(path).0).map_or(0, |s| s.ephemeral_owner);
+                if owner != 0 && !tree.sessions.contains(&owner) {
+                    Some(format!("s{sid} holds ephemeral {path} of session 0x{owner:x}, which is not live"))
+                } else if stat.is_some() && parent != 0 {
+                    Some(format!("s{sid} holds {path}, a child of an ephemeral"))
+                } else {
+                    None
+                }
+            }
+            TxnOp::Multi(ops) if !op.is_failed_multi() => {
+                for op in ops {
+                    self.check_ephemerals(event, at, server, op);
+                }
+                None
+            }
+            _ => None,
+        };
+        if let Some(explanation) = breach {
+            self.violate(
+                event,
+                at,
+                Invariant::EphemeralsOfLiveSessions,
+                vec![sid],
+                explanation,
+            );
         }
     }
 

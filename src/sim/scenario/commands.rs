@@ -3,7 +3,7 @@
 //! every parsed action prints back to a line that parses to it again (tested below).
 //! Adding a command means one row here; the compiler points at the rest (see command.rs).
 
-use super::lex::{parse_id, quoted, unknown, Args, Tok};
+use super::lex::{parse_id, quoted, unknown, znode_path, Args, Tok};
 use crate::sim::command::Command;
 use crate::sim::types::Sid;
 
@@ -207,13 +207,10 @@ fn session(a: &mut Args<'_, '_>, _: &str) -> Result<Command, String> {
 /// `write [at ID] PATH DATA…` (the data is the rest of the line).
 fn write(a: &mut Args<'_, '_>, line: &str) -> Result<Command, String> {
     let at = a.at()?;
-    let path = a.need("a path and data")?;
-    if !path.starts_with('/') {
-        return Err(format!(
-            "a znode path starts with `/`, like `/a`; {} does not (`write` is written like `write at 2 /a hello`)",
-            quoted(path)
-        ));
-    }
+    let path = znode_path(
+        a.need("a path and data")?,
+        "`write` is written like `write at 2 /a hello`",
+    )?;
     let data = a
         .rest_of_line(line)
         .ok_or_else(|| format!("`write` needs data after the path, like `write {path} hello`"))?;

@@ -190,6 +190,18 @@ impl<'t, 'a> Args<'t, 'a> {
     }
 }
 
+/// A znode path as a script gives it: it must start with `/` (ZooKeeper checks the rest, and
+/// refuses a bad path with an error txn). `usage` is how the statement is written.
+pub fn znode_path<'a>(path: &'a str, usage: &str) -> Result<&'a str, String> {
+    if path.starts_with('/') {
+        return Ok(path);
+    }
+    Err(format!(
+        "a znode path starts with `/`, like `/a`; {} does not ({usage})",
+        quoted(path)
+    ))
+}
+
 pub fn parse_id(tok: &str) -> Result<Sid, String> {
     match tok.parse::<u64>() {
         Ok(n) if (1..=MAX_SERVERS as u64).contains(&n) => Ok(n as Sid),

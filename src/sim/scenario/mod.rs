@@ -75,6 +75,11 @@ pub enum Stmt {
     ExpectSync(Sid, String),
     /// Paxos: the server has learned this many chosen slots.
     ExpectChosen(Sid, u64),
+    /// The server's node count, as `srvr` reports it (znodes + 1: 5 when fresh).
+    ExpectNodes(Sid, usize),
+    /// The server's tree holds the znode with this data (`None`: it holds no such znode,
+    /// written `absent`).
+    ExpectNode(Sid, String, Option<String>),
     /// The checker must have found a violation of this invariant (for broken variants).
     ExpectViolation(crate::sim::check::Invariant),
     /// The checker must have found nothing so far.

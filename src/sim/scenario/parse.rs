@@ -9,7 +9,7 @@
 use super::commands;
 pub use super::lex::parse_duration;
 pub use super::lex::MAX_SERVERS;
-use super::lex::{quoted, tokens, unknown, Args, Tok};
+use super::lex::{quoted, tokens, unknown, znode_path, Args, Tok};
 use super::{Line, Script, Stmt, UntilGoal};
 use crate::sim::check::Invariant;
 pub use crate::sim::command::format_duration;
@@ -58,6 +58,8 @@ const EXPECTATIONS: &[&str] = &[
     "mode",
     "epoch",
     "violation",
+    "nodes",
+    "node",
     "no-violations",
 ];
 const MODES: &[&str] = &["leader", "follower", "observer", "looking", "down"];
@@ -175,6 +177,8 @@ impl Stmt {
             | Stmt::ExpectEpoch(..)
             | Stmt::ExpectSync(..)
             | Stmt::ExpectChosen(..)
+            | Stmt::ExpectNodes(..)
+            | Stmt::ExpectNode(..)
             | Stmt::ExpectViolation(_)
             | Stmt::ExpectNoViolations => "expect",
         }
@@ -221,6 +225,9 @@ impl fmt::Display for Stmt {
             Stmt::ExpectEpoch(sid, epoch) => write!(f, "expect epoch {sid} {epoch}"),
             Stmt::ExpectSync(sid, mode) => write!(f, "expect sync {sid} {mode}"),
             Stmt::ExpectChosen(sid, n) => write!(f, "expect chosen {sid} {n}"),
+            Stmt::ExpectNodes(sid, n) => write!(f, "expect nodes {sid} {n}"),
+            Stmt::ExpectNode(sid, path, Some(data)) => write!(f, "expect node {sid} {path} {data}"),
+            Stmt::ExpectNode(sid, path, None) => write!(f, "expect node {sid} {path} absent"),
             Stmt::ExpectViolation(n) => write!(f, "expect violation {}", n.number()),
             Stmt::ExpectNoViolations => write!(f, "expect no-violations"),
         }
@@ -379,7 +386,7 @@ fn parse_stmt(text: &str, toks: &[Tok<'_>]) -> Result<Stmt, String> {
             args("status", "status").end()?;
             Stmt::Status
         }
-        "expect" => parse_expect(rest)?,
+        "expect" => parse_expect(text, rest)?,
         other => match commands::parse_action(text, toks) {
             Some(action) => Stmt::Act(action?),
             None => return Err(unknown("command", other, &keywords())),
@@ -395,7 +402,7 @@ fn keywords() -> Vec<&'static str> {
     all
 }
 
-fn parse_expect(rest: &[Tok<'_>]) -> Result<Stmt, String> {
+fn parse_expect(text: &str, rest: &[Tok<'_>]) -> Result<Stmt, String> {
     let Some(kind) = rest.first() else {
         return Err(format!(
             "`expect` needs something to check: one of {}",
@@ -452,6 +459,26 @@ fn parse_expect(rest: &[Tok<'_>]) -> Result<Stmt, String> {
             let n: u64 = a.number("a server id and a number of slots")?;
             a.end()?;
             Stmt::ExpectChosen(sid, n)
+        }
+        "nodes" => {
+            let mut a = args("expect nodes", "expect nodes 1 5");
+            let sid = a.id()?;
+            let n: usize = a.number("a server id and a node count (5 for a fresh server)")?;
+            a.end()?;
+            Stmt::ExpectNodes(sid, n)
+        }
+        "node" => {
+            let mut a = args("expect node", "expect node 1 /a hello");
+            let sid = a.id()?;
+            let path = znode_path(
+                a.need("a server id, a path, and its data or `absent`")?,
+                "like `expect node 1 /a hello` or `expect node 1 /a absent`",
+            )?;
+            let data = a.rest_of_line(text).ok_or_else(|| {
+                format!("`expect node` needs the data after the path, or `absent`, like `expect node {sid} {path} hello`")
+            })?;
+            let data = (data != "absent").then(|| data.to_string());
+            Stmt::ExpectNode(sid, path.to_string(), data)
         }
         "violation" => {
             let mut a = args("expect violation", "expect violation 5");
@@ -536,6 +563,9 @@ expect mode 3 looking
 expect epoch 1 2
 expect sync 3 TRUNC
 expect chosen 2 4
+expect nodes 1 6
+expect node 2 /a/b hello  world
+expect node 3 /gone absent
 expect violation 12
 expect no-violations
 ";
@@ -608,6 +638,9 @@ expect no-violations
             ExpectEpoch(1, 2),
             ExpectSync(3, "TRUNC".into()),
             ExpectChosen(2, 4),
+            ExpectNodes(1, 6),
+            ExpectNode(2, "/a/b".into(), Some("hello  world".into())),
+            ExpectNode(3, "/gone".into(), None),
             ExpectViolation(Invariant::ObserversNeverCount),
             ExpectNoViolations,
         ];
@@ -643,9 +676,12 @@ expect no-violations
         assert!(err("write /a   # only a comment").contains("needs data"));
         assert!(err("expect violation 15").contains("not `15`"));
         assert!(
-            err("expect violation 13").contains("1, 2, 3"),
-            "13 is not checked yet"
+            err("expect violation 14").contains("1, 2, 3"),
+            "14 is not checked yet"
         );
+        assert!(err("expect nodes 1").contains("`expect nodes 1 5`"));
+        assert!(err("expect node 1 a x").contains("starts with `/`"));
+        assert!(err("expect node 1 /a").contains("or `absent`"));
         assert!(err("expect zxid 1 100").contains("0x100000002"));
         assert!(err("expect mode 1 leadr").contains("did you mean `leader`"));
         assert!(err("latency 30ms 10ms").contains("minimum first"));
@@ -690,7 +726,7 @@ expect no-violations
         let src = "servers 5 # c\nobservers 2\nseed 18446744073709551615\ntick 1s\nlatency 0 90s\ninit-limit 3\nsync-limit 2\n\
                    variant correct\nstart 3,1\nstart all\nrun 61500ms\nuntil leader 2m\nuntil stable\ncut 4 > 5\nheal 1 2\n\
                    heal all\nsession open at 1\nsession close\nwrite /x   a b   c\nwrite at 3 /y/z ü日本\nslow 1 100\n\
-                   expect zxid 1 0x0\nexpect mode 2 down\nexpect no-violations\nexpect violation 1\nwipe 2\nisolate 1\nstatus\n";
+                   expect zxid 1 0x0\nexpect nodes 2 5\nexpect node 1 /a/b  two words\nexpect node 3 /c absent\nexpect mode 2 down\nexpect no-violations\nexpect violation 1\nwipe 2\nisolate 1\nstatus\n";
         let first = parse(src).unwrap();
         let text = first.to_string();
         let second = parse(&text).unwrap();

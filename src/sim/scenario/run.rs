@@ -206,7 +206,9 @@ pub fn execute_tapped(
             | Stmt::ExpectMode(sid, _)
             | Stmt::ExpectEpoch(sid, _)
             | Stmt::ExpectSync(sid, _)
-            | Stmt::ExpectChosen(sid, _) => {
+            | Stmt::ExpectChosen(sid, _)
+            | Stmt::ExpectNodes(sid, _)
+            | Stmt::ExpectNode(sid, ..) => {
                 known(world, *sid).map_err(err)?;
                 expectations += 1;
                 expect(world, &line.stmt).map_err(err)?;
@@ -304,6 +306,25 @@ fn leaders(view: &View) -> String {
     format!("[{}]", leaders.join(", "))
 }
 
+/// `expect node`: what server `sid`'s tree holds at `path`.
+fn expect_node(world: &World, sid: Sid, path: &str, want: Option<&str>) -> Result<(), String> {
+    let Some(server) = world.server(sid) else {
+        return Err(format!(
+            "expected server {sid}'s tree to be read, but it is not a running ZooKeeper server"
+        ));
+    };
+    let held = server.tree.get(path).map(|n| n.data.as_str());
+    if held == want {
+        return Ok(());
+    }
+    let say = |d: Option<&str>| d.map_or("no such znode".to_string(), |d| format!("{d:?}"));
+    Err(format!(
+        "expected server {sid} to hold {path} = {}, but it holds {}",
+        say(want),
+        say(held)
+    ))
+}
+
 fn expect(world: &World, stmt: &Stmt) -> Result<(), String> {
     let view = world.view();
     let status = || status_json(&view);
@@ -375,6 +396,19 @@ fn expect(world: &World, stmt: &Stmt) -> Result<(), String> {
                 return Err(format!("expected server {sid} to have learned {n} chosen slots, but {was} (status: {})", status()));
             }
         }
+        Stmt::ExpectNodes(sid, n) => {
+            let nodes = server(*sid).tree.map(|t| t.nodes);
+            if nodes != Some(*n) {
+                let was = nodes.map_or("it is not a running ZooKeeper server".to_string(), |c| {
+                    format!("it reports {c}")
+                });
+                return Err(format!(
+                    "expected server {sid} to report a node count of {n}, but {was} (status: {})",
+                    status()
+                ));
+            }
+        }
+        Stmt::ExpectNode(sid, path, data) => expect_node(world, *sid, path, data.as_deref())?,
         Stmt::ExpectViolation(n) => {
             let found = world.violations();
             if !found.iter().any(|v| v.invariant == *n) {

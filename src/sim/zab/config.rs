@@ -23,10 +23,25 @@ pub enum Variant {
     /// The leader never checks that its synced voters still make a quorum (Leader.lead's
     /// syncedAckSet check left out): cut off, it goes on leading a minority.
     SkipQuorumCheck,
+    /// Followers and observers (not the leader) apply a closeSession without deleting the
+    /// session's ephemerals: their trees keep znodes whose owner is gone (invariants 10, 13).
+    KeepExpiredEphemerals,
 }
 
 impl Variant {
-    pub const ALL_BROKEN: [Variant; 5] = [
+    pub const ALL_BROKEN: [Variant; 6] = [
+        Variant::CommitWithoutQuorum,
+        Variant::DiffInsteadOfTrunc,
+        Variant::ForgetAcceptedEpoch,
+        Variant::AckNewLeaderBeforeLogging,
+        Variant::SkipQuorumCheck,
+        Variant::KeepExpiredEphemerals,
+    ];
+
+    /// The broken variants random exploration can reach. Its schedules create no ephemerals
+    /// (clients are a later increment), so keep-expired-ephemerals is shown caught by
+    /// tests/checker.rs alone.
+    pub const EXPLORABLE: [Variant; 5] = [
         Variant::CommitWithoutQuorum,
         Variant::DiffInsteadOfTrunc,
         Variant::ForgetAcceptedEpoch,
@@ -42,6 +57,7 @@ impl Variant {
             Variant::ForgetAcceptedEpoch => "forget-accepted-epoch",
             Variant::AckNewLeaderBeforeLogging => "ack-newleader-before-logging",
             Variant::SkipQuorumCheck => "skip-quorum-check",
+            Variant::KeepExpiredEphemerals => "keep-expired-ephemerals",
         }
     }
 

@@ -8,7 +8,8 @@
 //! half tick, and a step-down when the synced voters no longer make a quorum.
 
 use super::config::Variant;
-use super::message::{prep_request, ConnId, Packet, Request};
+use super::message::{ConnId, Packet, Request};
+use super::prep::{prep, LeaderView};
 use super::server::{AbandonReason, Awaited, Core, Next, Observation, Output, SyncMode, TimerKind};
 use super::sync::{choose_sync, LeaderHistory};
 use crate::sim::data::{Snapshot, Txn, TxnOp};
@@ -399,7 +400,7 @@ impl Leader {
         let txn = Rc::new(Txn {
             zxid,
             request: request.id,
-            op: prep(core, &request),
+            op: prep_txn(core, zxid, &request),
         });
         core.log_txn(txn.clone(), None);
         self.outstanding.insert(zxid, BTreeSet::from([core.id]));
@@ -559,23 +560,13 @@ fn sync_op(core: &Core, mode: SyncMode, zxid: Zxid) -> Packet {
     }
 }
 
-/// PrepRequestProcessor: the txn a request becomes against the tree and the proposals not yet
-/// applied.
-fn prep(core: &Core, request: &Request) -> TxnOp {
-    let pending = &core.disk.log[core.disk.index_after(core.tree.last_processed)..];
-    let pending_creates = pending_creates(pending);
-    prep_request(request, |path| {
-        core.tree.nodes.contains_key(path) || pending_creates.contains(path)
-    })
-}
-
-/// Paths created by proposals not yet applied, so a second write to one becomes a setData.
-fn pending_creates(outstanding: &[Rc<Txn>]) -> BTreeSet<String> {
-    outstanding
-        .iter()
-        .filter_map(|t| match &t.op {
-            TxnOp::Create { path, .. } => Some(path.clone()),
-            _ => None,
-        })
-        .collect()
+/// PrepRequestProcessor: the txn a request becomes against the tree and the proposals logged
+/// but not yet applied (ZooKeeper's outstandingChanges).
+fn prep_txn(core: &Core, zxid: Zxid, request: &Request) -> TxnOp {
+    let outstanding = &core.disk.log[core.disk.index_after(core.tree.last_processed)..];
+    prep(
+        &mut LeaderView::new(&core.tree, outstanding),
+        zxid,
+        &request.op,
+    )
 }

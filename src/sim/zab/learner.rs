@@ -294,7 +294,7 @@ impl Learner {
     fn apply_sync_point(&self, core: &mut Core) -> Zxid {
         let s = &self.sync;
         let upto = s.committed.max(s.base).min(core.disk.last_logged_zxid());
-        core.apply_committed_upto(upto);
+        core.learner_apply_committed_upto(upto);
         upto
     }
 
@@ -336,7 +336,7 @@ impl Learner {
             // ZooKeeper exits the process here ("Committing zxid but next pending txn is ...").
             return Next::Look(AbandonReason::CommitOfUnknownTxn { zxid });
         }
-        core.apply_committed_upto(zxid);
+        core.learner_apply_committed_upto(zxid);
         Next::Stay
     }
 
@@ -345,7 +345,7 @@ impl Learner {
         let zxid = txn.zxid;
         self.log_new(core, txn);
         if self.stage == LearnerStage::Broadcast {
-            core.apply_committed_upto(zxid);
+            core.learner_apply_committed_upto(zxid);
         } else {
             self.sync.committed = self.sync.committed.max(zxid);
         }
@@ -455,6 +455,8 @@ mod tests {
             op: TxnOp::Create {
                 path: format!("/t{counter}"),
                 data: "x".into(),
+                ephemeral_owner: 0,
+                parent_cversion: counter as i32,
             },
         })
     }

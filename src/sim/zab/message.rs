@@ -1,6 +1,6 @@
 //! The wire: FLE notifications and Zab quorum packets, with ZooKeeper's own names and fields.
 
-use crate::sim::data::{RequestId, Snapshot, Txn, TxnOp};
+use crate::sim::data::{RequestId, SessionId, Snapshot, Txn};
 use crate::sim::types::{Epoch, Sid, Zxid};
 use std::fmt;
 use std::rc::Rc;
@@ -72,21 +72,85 @@ pub struct Request {
     pub op: RequestOp,
 }
 
-/// What a client asks for. The leader's prep step turns it into a `TxnOp`.
+/// The version a delete or setData gives to match any version (ZooKeeper's -1).
+pub const ANY_VERSION: i32 = -1;
+
+/// How a znode is created (ZooKeeper's CreateMode, without containers and TTLs).
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Hash)]
+pub enum CreateMode {
+    Persistent,
+    Ephemeral,
+    /// The parent's cversion is added to the name as `%010d`.
+    Sequential,
+    EphemeralSequential,
+}
+
+impl CreateMode {
+    pub fn is_ephemeral(self) -> bool {
+        matches!(
+            self,
+            CreateMode::Ephemeral | CreateMode::EphemeralSequential
+        )
+    }
+
+    pub fn is_sequential(self) -> bool {
+        matches!(
+            self,
+            CreateMode::Sequential | CreateMode::EphemeralSequential
+        )
+    }
+}
+
+/// What a client asks for. The leader's PrepRequestProcessor (prep.rs) turns it into a `TxnOp`.
 #[derive(Clone, PartialEq, Eq, Debug, Hash)]
 pub enum RequestOp {
+    /// The scenario's `write`: create the znode if absent, else setData with any version.
     Write {
         path: String,
         data: String,
     },
+    /// `session` owns an ephemeral; 0 is a request outside any session.
+    Create {
+        path: String,
+        data: String,
+        mode: CreateMode,
+        session: SessionId,
+    },
+    /// `version` must match the znode's, or be `ANY_VERSION`.
+    Delete {
+        path: String,
+        version: i32,
+    },
+    SetData {
+        path: String,
+        data: String,
+        version: i32,
+    },
+    /// Creates, deletes and setData applied all or none, in one txn.
+    Multi(Vec<RequestOp>),
     /// The session id is chosen by the server the client connects to, as in ZooKeeper.
     OpenSession {
-        session: u64,
+        session: SessionId,
         timeout_ms: u64,
     },
     CloseSession {
-        session: u64,
+        session: SessionId,
     },
+}
+
+impl RequestOp {
+    /// ZooKeeper's name for the request (its OpCode), as a REQUEST packet shows it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            RequestOp::Write { .. } => "write",
+            RequestOp::Create { .. } => "create",
+            RequestOp::Delete { .. } => "delete",
+            RequestOp::SetData { .. } => "setData",
+            RequestOp::Multi(_) => "multi",
+            RequestOp::OpenSession { .. } => "createSession",
+            RequestOp::CloseSession { .. } => "closeSession",
+        }
+    }
 }
 
 /// Quorum packets (Leader.java's packet types), learner <-> leader on one connection.
@@ -265,31 +329,13 @@ impl fmt::Display for Packet {
             }
             Packet::Request { request } => match &request.op {
                 RequestOp::Write { path, .. } => write!(f, "{kind} {path}"),
-                RequestOp::OpenSession { .. } => write!(f, "{kind} createSession"),
-                RequestOp::CloseSession { .. } => write!(f, "{kind} closeSession"),
+                RequestOp::Create { path, .. }
+                | RequestOp::Delete { path, .. }
+                | RequestOp::SetData { path, .. } => {
+                    write!(f, "{kind} {} {path}", request.op.name())
+                }
+                op => write!(f, "{kind} {}", op.name()),
             },
         }
-    }
-}
-
-/// Turns a request into the op the leader logs (ZooKeeper's PrepRequestProcessor, reduced).
-pub fn prep_request(request: &Request, exists: impl Fn(&str) -> bool) -> TxnOp {
-    match &request.op {
-        RequestOp::Write { path, data } if exists(path) => TxnOp::SetData {
-            path: path.clone(),
-            data: data.clone(),
-        },
-        RequestOp::Write { path, data } => TxnOp::Create {
-            path: path.clone(),
-            data: data.clone(),
-        },
-        RequestOp::OpenSession {
-            session,
-            timeout_ms,
-        } => TxnOp::CreateSession {
-            session: *session,
-            timeout_ms: *timeout_ms,
-        },
-        RequestOp::CloseSession { session } => TxnOp::CloseSession { session: *session },
     }
 }

@@ -5,11 +5,14 @@ pub mod election;
 pub mod leader;
 pub mod learner;
 pub mod message;
+pub mod prep;
 pub mod server;
 pub mod sync;
 
 pub use config::{EnsembleConfig, Variant};
-pub use message::{ConnId, Message, Packet, PeerState, Request, RequestOp, Vote};
+pub use message::{
+    ConnId, CreateMode, Message, Packet, PeerState, Request, RequestOp, Vote, ANY_VERSION,
+};
 pub use server::{
     AbandonReason, Awaited, Core, Input, Observation, Output, Role, Server, SyncMode, TickLimit,
     TimerKind,

@@ -615,12 +615,23 @@ impl Core {
     /// Applies every logged txn above what the tree has processed, up to `zxid`, in order,
     /// and marks them committed.
     pub(crate) fn apply_committed_upto(&mut self, zxid: Zxid) {
+        self.apply_upto(zxid, true);
+    }
+
+    /// A learner's apply: as the leader's, except under the broken variant
+    /// keep-expired-ephemerals.
+    pub(crate) fn learner_apply_committed_upto(&mut self, zxid: Zxid) {
+        let delete_ephemerals = self.cfg.variant != Variant::KeepExpiredEphemerals;
+        self.apply_upto(zxid, delete_ephemerals);
+    }
+
+    fn apply_upto(&mut self, zxid: Zxid, delete_ephemerals: bool) {
         let start = self.disk.index_after(self.tree.last_processed);
         let end = self.disk.index_after(zxid);
         for i in start..end {
             let txn = self.disk.log[i].clone();
             let prev = self.tree.last_processed;
-            self.tree.apply(&txn);
+            self.tree.apply_as(&txn, delete_ephemerals);
             if self.pending_clients.remove(&txn.request) {
                 self.observe(Observation::ClientReply {
                     request: txn.request,

@@ -148,7 +148,7 @@ fn queue_committed(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::data::TxnOp;
+    use crate::sim::data::{Code, TxnOp};
 
     fn log(zxids: &[u64]) -> Vec<Rc<Txn>> {
         zxids
@@ -157,7 +157,7 @@ mod tests {
                 Rc::new(Txn {
                     zxid: Zxid(*z),
                     request: *z,
-                    op: TxnOp::Error { code: 0 },
+                    op: TxnOp::Error { code: Code::Ok },
                 })
             })
             .collect()
