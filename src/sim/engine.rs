@@ -102,6 +102,7 @@ enum EventKind<M, T> {
     ConnClosed {
         to: Sid,
         conn: ConnId,
+        refused: bool,
     },
     /// The next of the steady writes (`Command::Writes`), if they still run.
     SteadyWrite {
@@ -511,7 +512,7 @@ impl<N: Node> Engine<N> {
                     self.step_server(sid, Input::Timer(kind));
                 }
             }
-            EventKind::ConnClosed { to, conn } => {
+            EventKind::ConnClosed { to, conn, refused } => {
                 let closer = if conn.learner == to {
                     conn.leader
                 } else {
@@ -519,7 +520,7 @@ impl<N: Node> Engine<N> {
                 };
                 if self.net.is_up(closer, to) {
                     self.mix(&[3, to as u64, conn.serial]);
-                    self.step_server(to, Input::ConnClosed { conn });
+                    self.step_server(to, Input::ConnClosed { conn, refused });
                 }
             }
             EventKind::SteadyWrite { generation } => self.steady_write(generation),
@@ -796,7 +797,7 @@ impl<N: Node> Engine<N> {
         // The dead process's OS resets its sockets: peers that can still hear it find out now.
         for other in (1..=self.slots.len() as Sid).filter(|o| *o != sid) {
             for conn in self.net.close_all_with(sid, other) {
-                self.notify_closed(sid, other, conn);
+                self.notify_closed(sid, other, conn, false);
             }
         }
     }
@@ -827,9 +828,16 @@ impl<N: Node> Engine<N> {
         }
     }
 
-    fn notify_closed(&mut self, closer: Sid, peer: Sid, conn: ConnId) {
+    fn notify_closed(&mut self, closer: Sid, peer: Sid, conn: ConnId, refused: bool) {
         let (at, _) = self.net.schedule(closer, peer, self.now, &mut self.rng);
-        self.push(at, EventKind::ConnClosed { to: peer, conn });
+        self.push(
+            at,
+            EventKind::ConnClosed {
+                to: peer,
+                conn,
+                refused,
+            },
+        );
     }
 
     fn client_request(&mut self, at: Sid, op: RequestOp) {
@@ -844,6 +852,12 @@ impl<N: Node> Engine<N> {
 
     fn deliver(&mut self, m: InFlight<N::Msg>) {
         let why = if !self.is_up(m.to) {
+            // Nothing listens on a dead process's port: its OS answers the connect with an RST.
+            if let Some(conn) = m.msg.conn().filter(|_| m.msg.opens_conn()) {
+                if self.net.is_up(m.to, m.from) && self.net.close_conn(conn) {
+                    self.notify_closed(m.to, m.from, conn, true);
+                }
+            }
             "server down"
         } else if !self.net.survives(m.from, m.to, m.generation) {
             if let Some(conn) = m.msg.conn() {
@@ -915,19 +929,22 @@ impl<N: Node> Engine<N> {
                 self.timer_tokens[i][kind.index()] += 1;
                 self.timer_due[i][kind.index()] = None;
             }
-            Output::Close(conn) => {
-                // Even a connection a cut already broke gets its FIN: the peer still holds
-                // the socket, and hears of the close if the link lets it through.
-                if self.net.close_conn(conn) {
-                    let peer = if conn.learner == sid {
-                        conn.leader
-                    } else {
-                        conn.learner
-                    };
-                    self.notify_closed(sid, peer, conn);
-                }
-            }
+            Output::Close(conn) => self.close(sid, conn, false),
+            Output::Refuse(conn) => self.close(sid, conn, true),
             Output::Observe(o) => self.observe(sid, o),
+        }
+    }
+
+    /// `sid` closes (or refuses) `conn`. Even a connection a cut already broke gets its FIN:
+    /// the peer still holds the socket, and hears of the close if the link lets it through.
+    fn close(&mut self, sid: Sid, conn: ConnId, refused: bool) {
+        if self.net.close_conn(conn) {
+            let peer = if conn.learner == sid {
+                conn.leader
+            } else {
+                conn.learner
+            };
+            self.notify_closed(sid, peer, conn, refused);
         }
     }
 

@@ -6,6 +6,7 @@ use super::data::{Txn, TxnOp};
 use super::paxos::server::PaxosObservation;
 use super::types::Sid;
 use super::world::{Fact, FeedItem, World};
+use super::zab::learner::CONNECT_TRIES;
 use super::zab::{AbandonReason, EnsembleConfig, Observation, PeerState, SyncMode, Vote};
 use std::fmt::Write;
 
@@ -197,6 +198,16 @@ fn zab(s: Sid, o: &Observation, cfg: &EnsembleConfig) -> (Kind, String) {
         Observation::LeaderServing { epoch, zxid } => (
             Kind::Sync,
             format!("s{s} serves epoch {epoch} from {zxid}: a quorum ACKed NEWLEADER"),
+        ),
+        Observation::ConnectRefused {
+            leader,
+            next_try,
+            retry_ms,
+        } => (
+            Kind::Epoch,
+            format!(
+                "s{s}'s connect to s{leader} is refused: nothing listens on s{leader}'s quorum port (it is not leading, not yet or no longer); s{s} tries again in {retry_ms} ms (try {next_try} of {CONNECT_TRIES})"
+            ),
         ),
         Observation::LearnerConnected {
             learner,

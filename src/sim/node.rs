@@ -56,9 +56,11 @@ pub enum Input<M, T> {
     },
     Timer(T),
     /// The other end closed this connection, or it broke in a way TCP reports at once
-    /// (the peer's process died and its OS reset the socket).
+    /// (the peer's process died and its OS reset the socket). `refused`: it never opened,
+    /// nothing listened where it was opened (the RST that answers a SYN: ECONNREFUSED).
     ConnClosed {
         conn: ConnId,
+        refused: bool,
     },
     /// A client connected to this server submits a request.
     Client(Request),
@@ -85,6 +87,8 @@ pub enum Output<M, T, O> {
     },
     CancelTimer(T),
     Close(ConnId),
+    /// Refuse a connection this node never accepted: nothing listens where it was opened.
+    Refuse(ConnId),
     Observe(O),
 }
 
@@ -96,6 +100,11 @@ pub trait Wire: Clone + Debug + Hash + Display {
     /// loss must be noticed (Zab's learner-leader sockets); `None` for datagram-like traffic.
     fn conn(&self) -> Option<ConnId> {
         None
+    }
+    /// The packet that opens its connection (the model sends the first packet with the SYN):
+    /// if it reaches a server that is down, that server's OS refuses the connect.
+    fn opens_conn(&self) -> bool {
+        false
     }
     /// A heartbeat: the page pulses the receiver when one arrives.
     fn is_heartbeat(&self) -> bool {

@@ -570,3 +570,97 @@ fn prep_txn(core: &Core, zxid: Zxid, request: &Request) -> TxnOp {
         &request.op,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    //! The leader's side of the handshake (Leader.lead, LearnerHandler.run / ping), driven
+    //! through the sans-IO interface.
+    use super::*;
+    use crate::sim::data::Disk;
+    use crate::sim::zab::{EnsembleConfig, Input, Message, Server};
+
+    const ME: Sid = 3;
+
+    fn conn(learner: Sid) -> ConnId {
+        ConnId {
+            learner,
+            leader: ME,
+            serial: 1,
+        }
+    }
+
+    fn receive(s: &mut Server, now: Millis, from: Sid, packet: Packet) {
+        let msg = Message::Quorum {
+            conn: conn(from),
+            packet,
+        };
+        s.step(now, Input::Receive { from, msg });
+    }
+
+    /// (to, packet) for every packet sent since the last call.
+    fn sent(s: &mut Server) -> Vec<(Sid, Packet)> {
+        let mut out = Vec::new();
+        s.take_outputs(&mut out);
+        out.into_iter()
+            .filter_map(|o| match o {
+                Output::Send {
+                    to,
+                    msg: Message::Quorum { packet, .. },
+                } => Some((to, packet)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn pinged(s: &mut Server, now: Millis) -> Vec<Sid> {
+        s.step(now, Input::Timer(TimerKind::LeaderHalfTick));
+        sent(s)
+            .into_iter()
+            .filter(|(_, p)| matches!(p, Packet::Ping { .. }))
+            .map(|(to, _)| to)
+            .collect()
+    }
+
+    /// LearnerHandler.ping does nothing until the handler's sending thread runs, and that
+    /// starts once NEWLEADER is queued: a learner still in discovery is not pinged, even by a
+    /// leader that already serves; and the lead() loop pings nobody before it serves.
+    #[test]
+    fn no_ping_before_newleader_is_queued() {
+        let mut s = Server::boot(ME, Rc::new(EnsembleConfig::new(3, 0)), Disk::default());
+        s.become_leader();
+        receive(&mut s, 10, 1, Packet::FollowerInfo { accepted_epoch: 0 });
+        receive(&mut s, 11, 2, Packet::FollowerInfo { accepted_epoch: 0 });
+        let epoch = Zxid::epoch_start(1);
+        let last_zxid = Zxid::ZERO;
+        let ack_epoch = Packet::AckEpoch {
+            last_zxid,
+            current_epoch: Some(0),
+        };
+        receive(&mut s, 30, 1, ack_epoch.clone());
+        let to_s1: Vec<&'static str> = sent(&mut s)
+            .into_iter()
+            .filter(|(to, _)| *to == 1)
+            .map(|(_, p)| p.kind())
+            .collect();
+        assert_eq!(to_s1, ["LEADERINFO", "DIFF", "NEWLEADER"]);
+        assert!(pinged(&mut s, 100).is_empty(), "not serving yet: no PING");
+        receive(&mut s, 110, 1, Packet::Ack { zxid: epoch });
+        assert_eq!(s.peer_state(), crate::sim::zab::PeerState::Leading);
+        assert!(sent(&mut s)
+            .iter()
+            .any(|(to, p)| *to == 1 && p.kind() == "UPTODATE"));
+        assert_eq!(pinged(&mut s, 200), [1], "s2 has only had LEADERINFO");
+        receive(&mut s, 210, 2, ack_epoch);
+        let to_s2: Vec<&'static str> = sent(&mut s).iter().map(|(_, p)| p.kind()).collect();
+        assert_eq!(
+            to_s2,
+            ["SNAP", "NEWLEADER"],
+            "late: the leader serves e<<32"
+        );
+        assert_eq!(
+            pinged(&mut s, 300),
+            [1, 2],
+            "NEWLEADER queued: s2 is pinged too"
+        );
+    }
+}

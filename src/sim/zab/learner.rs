@@ -102,9 +102,11 @@ impl Learner {
             .push(Output::CancelTimer(TimerKind::LearnerConnect));
     }
 
-    /// Our connection to the leader closed: refused while connecting, lost after.
-    pub(crate) fn on_conn_closed(&mut self, core: &mut Core) -> Next {
-        if self.stage == LearnerStage::Connecting {
+    /// Our connection to the leader ended. A refused connect is retried; a connection the
+    /// leader had accepted and then closed (even before LEADERINFO) ends following at once:
+    /// registerWithLeader's read fails and followLeader gives up (Follower.followLeader).
+    pub(crate) fn on_conn_closed(&mut self, core: &mut Core, refused: bool) -> Next {
+        if refused && self.stage == LearnerStage::Connecting {
             return self.on_refused(core);
         }
         Next::Look(AbandonReason::ConnectionClosed {
@@ -125,12 +127,20 @@ impl Learner {
             });
         }
         core.set_timer(TimerKind::LearnerConnect, CONNECT_RETRY_MS);
+        core.observe(Observation::ConnectRefused {
+            leader: self.leader,
+            next_try: self.connect_tries + 1,
+            retry_ms: CONNECT_RETRY_MS,
+        });
         Next::Stay
     }
 
+    /// A new socket, a new connect. The read timeout (initLimit) counts from this attempt:
+    /// createSocket sets it on each new socket, and reads start once it is connected.
     fn reconnect(&mut self, core: &mut Core) {
         self.conn = core.next_conn(self.leader);
         self.connect_tries += 1;
+        self.last_heard = core.now;
         self.send_learner_info(core);
     }
 
@@ -267,9 +277,22 @@ impl Learner {
             core.persist_current_epoch(self.new_epoch);
             return;
         }
-        self.sync.to_ack = self.log_buffered(core);
+        let logged = self.log_buffered(core);
+        self.sync.to_ack = self.requests_to_ack(logged);
         core.persist_current_epoch(self.new_epoch);
         self.reply(core, Packet::Ack { zxid });
+    }
+
+    /// requestsToAck: the proposals still in packetsNotCommitted at NEWLEADER. After a DIFF
+    /// every proposal stays there, committed or not, and each is ACKed. After a SNAP or TRUNC
+    /// (snapshotNeeded) a COMMIT during the sync applies its proposal at once and takes it out
+    /// (NEWLEADER's snapshot makes it durable), so only the uncommitted ones are ACKed.
+    fn requests_to_ack(&self, logged: Vec<Zxid>) -> Vec<Zxid> {
+        if self.sync.mode == Some(SyncMode::Diff) {
+            return logged;
+        }
+        let committed = self.sync.committed;
+        logged.into_iter().filter(|z| *z > committed).collect()
     }
 
     /// Logs (fsyncs) every proposal buffered during the sync; returns their zxids.
@@ -469,7 +492,11 @@ mod tests {
         for attempt in 1..=5 {
             now += 20;
             let refused = conn(&s);
-            s.step(now, Input::ConnClosed { conn: refused });
+            let closed = Input::ConnClosed {
+                conn: refused,
+                refused: true,
+            };
+            s.step(now, closed);
             if attempt == 5 {
                 break;
             }
@@ -538,5 +565,52 @@ mod tests {
             matches!(sent(&mut s)[..], [Packet::Ping { .. }]),
             "serving: PINGs answered"
         );
+    }
+
+    fn acks_at_uptodate(s: &mut Server, now: Millis) -> Vec<Zxid> {
+        receive(s, now, Packet::UpToDate);
+        sent(s)
+            .into_iter()
+            .map(|p| match p {
+                Packet::Ack { zxid } => zxid,
+                other => panic!("expected only ACKs, got {other:?}"),
+            })
+            .collect()
+    }
+
+    /// After TRUNC (or SNAP) a COMMIT during the sync applies its proposal at once and takes
+    /// it out of packetsNotCommitted, so only the still uncommitted proposal is ACKed after
+    /// UPTODATE (3.8.6's requestsToAck); a DIFF ACKs every proposal (the test above).
+    #[test]
+    fn after_trunc_only_uncommitted_sync_proposals_are_acked() {
+        let mut s = learner();
+        sent(&mut s);
+        receive(&mut s, 10, Packet::LeaderInfo { new_epoch: 1 });
+        receive(&mut s, 20, Packet::Trunc { zxid: Zxid::ZERO });
+        receive(&mut s, 21, Packet::Proposal { txn: txn(1) });
+        receive(&mut s, 22, Packet::Commit { zxid: txn(1).zxid });
+        receive(&mut s, 23, Packet::Proposal { txn: txn(2) });
+        let newleader = Zxid::epoch_start(1);
+        receive(&mut s, 30, Packet::NewLeader { zxid: newleader });
+        sent(&mut s);
+        assert_eq!(acks_at_uptodate(&mut s, 40), vec![newleader, txn(2).zxid]);
+        assert_eq!(s.disk.last_logged_zxid(), txn(2).zxid, "both are durable");
+    }
+
+    /// A connection the leader accepted and then closed, before LEADERINFO even, is not a
+    /// refused connect: registerWithLeader's read fails and the learner goes LOOKING at once.
+    #[test]
+    fn a_closed_connection_is_not_retried() {
+        let mut s = learner();
+        sent(&mut s);
+        let conn = conn(&s);
+        s.step(
+            30,
+            Input::ConnClosed {
+                conn,
+                refused: false,
+            },
+        );
+        assert_eq!(s.peer_state(), PeerState::Looking);
     }
 }

@@ -260,6 +260,17 @@ impl crate::sim::node::Wire for Message {
         Message::conn(self)
     }
 
+    /// FOLLOWERINFO / OBSERVERINFO is the first packet a learner writes on a new socket.
+    fn opens_conn(&self) -> bool {
+        matches!(
+            self,
+            Message::Quorum {
+                packet: Packet::FollowerInfo { .. } | Packet::ObserverInfo { .. },
+                ..
+            }
+        )
+    }
+
     fn is_heartbeat(&self) -> bool {
         matches!(
             self,

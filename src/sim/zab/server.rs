@@ -242,6 +242,13 @@ pub enum Observation {
         epoch: Epoch,
         zxid: Zxid,
     },
+    /// A learner's connect to its leader was refused (nothing listens on the leader's quorum
+    /// port yet): Learner.connectToLeader tries again `retry_ms` later, try `next_try` of 5.
+    ConnectRefused {
+        leader: Sid,
+        next_try: u32,
+        retry_ms: Millis,
+    },
     /// The leader opened a LearnerHandler for a learner's FOLLOWERINFO (OBSERVERINFO): until
     /// it ACKs NEWLEADER, that handler counts as synced for initLimit + syncLimit ticks.
     LearnerConnected {
@@ -403,7 +410,7 @@ impl Server {
                 msg: Message::Quorum { conn, packet },
             } => self.on_packet(from, conn, packet),
             Input::Timer(kind) => self.on_timer(kind),
-            Input::ConnClosed { conn } => self.on_conn_closed(conn),
+            Input::ConnClosed { conn, refused } => self.on_conn_closed(conn, refused),
             Input::Client(request) => self.on_client(request),
         }
     }
@@ -438,14 +445,14 @@ impl Server {
                 self.apply(next);
             }
             // A learner connecting to a server that is not leading: nothing listens on its
-            // quorum port, so the connect is refused (an RST comes back).
+            // quorum port (only Leader's constructor binds it), so the connect is refused.
             _ if conn.leader == self.core.id
                 && matches!(
                     packet,
                     Packet::FollowerInfo { .. } | Packet::ObserverInfo { .. }
                 ) =>
             {
-                self.out.push(Output::Close(conn))
+                self.out.push(Output::Refuse(conn))
             }
             // A packet for a connection this server no longer has: the socket is gone.
             _ => {}
@@ -470,11 +477,11 @@ impl Server {
         }
     }
 
-    fn on_conn_closed(&mut self, conn: ConnId) {
+    fn on_conn_closed(&mut self, conn: ConnId, refused: bool) {
         match &mut self.role {
             Role::Leading(l) => l.on_conn_closed(conn),
             Role::Learning(l) if l.conn == conn => {
-                let next = l.on_conn_closed(&mut self.core);
+                let next = l.on_conn_closed(&mut self.core, refused);
                 self.apply(next);
             }
             _ => {}
@@ -521,7 +528,7 @@ impl Server {
     }
 
     /// LEADING: discovery begins.
-    fn become_leader(&mut self) {
+    pub(super) fn become_leader(&mut self) {
         self.role = Role::Leading(Box::new(Leader::lead(&mut self.core)));
     }
 
