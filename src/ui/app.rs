@@ -14,15 +14,19 @@ use super::controls::Control;
 use super::keys::{self, Shortcut};
 use super::layout::Layout;
 use super::params::{Params, DEFAULT_SPEED, REDUCED_SPEED};
-use super::theme::{apply_theme, prefers_reduced_motion, store_theme, stored_theme, Theme};
+use super::theme::{
+    apply_theme, bare_url, prefers_reduced_motion, remember_tour_ended, store_theme, stored_theme,
+    tour_ended, Theme,
+};
 use super::{
     ClientBox, Controls, Feed, Help, Inspector, Invariants, Legend, LinkMenu, LogGrid, MessageCard,
-    Partition, Ring, ServerMenu, SideTabs,
+    Partition, Ring, ServerMenu, SideTabs, TourCard,
 };
 use crate::sim::world::Protocol;
 use crate::sim::{Command, Sid};
 use crate::view::driver::Tempo;
-use crate::view::page::{Action, Menu, Page, Tab, Transport};
+use crate::view::page::{Action, Menu, Page, Tab, TourStep, Transport};
+use crate::view::tour::{Tour, FIRST_RUN};
 
 /// What the page hears: a frame of the clock, or an action for the page's reducer.
 pub enum Msg {
@@ -50,6 +54,7 @@ struct Callbacks {
     close_help: Callback<()>,
     deselect: Callback<()>,
     tab: Callback<Tab>,
+    tour: Callback<TourStep>,
 }
 
 impl Callbacks {
@@ -69,6 +74,7 @@ impl Callbacks {
             close_help: link.callback(|_| Msg::Do(Action::Help(false))),
             deselect: link.callback(|_| Msg::Do(Action::Select(None))),
             tab: link.callback(|t| Msg::Do(Action::Tab(t))),
+            tour: link.callback(|t| Msg::Do(Action::Tour(t))),
         }
     }
 }
@@ -178,6 +184,9 @@ impl App {
             self.theme = self.theme.next();
             store_theme(self.theme);
         }
+        if std::mem::take(&mut self.page.tour_closed) {
+            remember_tour_ended();
+        }
     }
 }
 
@@ -198,6 +207,10 @@ impl Component for App {
         let link = ctx.link();
         let mut page = Page::new(params.world_config(), speed, params.writes);
         page.driver.pacing = params.pace;
+        // The first-run hint: by itself only on a bare URL (a shared link means someone
+        // already knows what to show), never in an embed; `tour=` overrides both ways.
+        let tour = !params.embed && params.tour.unwrap_or_else(|| bare_url() && !tour_ended());
+        page.tour = tour.then(|| Tour::new(FIRST_RUN));
         let mut clock = FrameClock::new(
             link.callback(Msg::Frame),
             link.callback(|_| Msg::Visibility),
@@ -359,6 +372,9 @@ impl Component for App {
                         <LogGrid grid={f.grid.clone()} />
                     </section>
                     <aside class="side-col">
+                        if let Some(t) = &p.tour {
+                            <TourCard tour={t.clone()} on_step={self.cb.tour.clone()} />
+                        }
                         <Invariants violations={f.violations.clone()} paxos={self.paxos()} />
                         <ClientBox n={p.server_count()}
                                 selected={p.selected.filter(|s| f.scene.servers.get(*s as usize - 1).is_some_and(|v| v.mode != crate::sim::view::Mode::Down))}

@@ -52,7 +52,7 @@ fn bump(data: &str) -> String {
 pub fn client_box(p: &ClientBoxProps) -> Html {
     // The server chosen here; "auto" follows the selection, else the leader.
     let at = use_state(|| None::<Sid>);
-    let path = use_state(|| "/app/config".to_string());
+    let path = use_state(|| "/config".to_string());
     let data = use_state(|| "v1".to_string());
     let target = at
         .filter(|s| *s <= p.n)

@@ -206,7 +206,7 @@ pub fn controls(p: &ControlsProps) -> Html {
                             <circle cx="11" cy="11" r="1.3" fill="currentColor" />
                         </svg>
                     </button>
-                    { number("servers", "Servers", "Voting servers (participants), 1 to 15", pr.voters as u64, 1, MAX_VOTERS as u64, p, |p, v| p.voters = v as usize) }
+                    { number("servers", "Servers", "Voting servers (participants), 1 to 25", pr.voters as u64, 1, MAX_VOTERS as u64, p, |p, v| p.voters = v as usize) }
                     { number("observers", "Observers", "Observers: they learn commits but never vote", pr.observers as u64, 0, MAX_OBSERVERS as u64, p, |p, v| p.observers = v as usize) }
                     { number("tick", "tickTime ms", "ZooKeeper's tickTime (initLimit 10 and syncLimit 5 ticks)", pr.tick_ms, 20, 5000, p, |p, v| p.tick_ms = v) }
                     { number("latency", "Latency ms", "Smallest one-way network latency", pr.latency, 1, 1000, p, |p, v| p.latency = v) }

@@ -52,7 +52,7 @@ impl Layout {
         let margin = 12.0;
         let (mut ring, mut r) = (400.0, 0.0);
         for _ in 0..6 {
-            r = (2.0 * ring * sin * 0.3).clamp(24.0, 125.0);
+            r = (2.0 * ring * sin * 0.38).clamp(24.0, 125.0);
             let wide = VIEW - 2.0 * (r + margin);
             let tall = VIEW - 2.0 * (r + margin) - CAPTION * r;
             ring = (wide / (x_hi - x_lo).max(1e-9)).min(tall / (y_hi - y_lo).max(1e-9));
@@ -131,8 +131,9 @@ pub struct Sizes {
     pub detail: Option<f64>,
     /// The role line under a node, when the gap to its neighbours holds it.
     pub caption: Option<f64>,
-    /// The role badge on the node's rim.
-    pub badge: f64,
+    /// The role badge on the node's rim, when the node is large enough to carry it beside
+    /// its sid (a small node shows its role by its colour and outline only).
+    pub badge: Option<f64>,
     /// A message's dot (radius) and its label, when the ring is large enough for labels.
     pub dot: f64,
     pub label: Option<f64>,
@@ -155,7 +156,7 @@ impl Sizes {
             detail: (detail >= MIN_PX).then(|| units(detail)),
             caption: caption_fits.then(|| units(caption)),
             // Its icon is 1.15 radii tall: never below MIN_PX.
-            badge: units((node * 0.28).max(MIN_PX / 1.15)),
+            badge: (node >= 15.0).then(|| units((node * 0.28).max(MIN_PX / 1.15))),
             dot: units(5.5).max(11.0),
             label: (px(VIEW) >= 420.0).then(|| units(label)),
         }

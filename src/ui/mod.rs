@@ -36,6 +36,7 @@ mod server_node;
 mod tabs;
 pub mod theme;
 mod timers;
+mod tour;
 
 pub use app::App;
 pub use client_box::ClientBox;
@@ -61,3 +62,4 @@ pub use server_node::ServerNode;
 pub use tabs::SideTabs;
 pub use theme::Theme;
 pub use timers::Timers;
+pub use tour::TourCard;

@@ -8,7 +8,7 @@ use crate::sim::world::Protocol;
 use crate::sim::zab::Variant;
 use crate::sim::{Millis, WorldConfig};
 
-pub const MAX_VOTERS: usize = 15;
+pub const MAX_VOTERS: usize = 25;
 pub const MAX_OBSERVERS: usize = 5;
 /// The speeds live with the driver that uses them (src/view/driver.rs).
 pub use crate::view::driver::{DEFAULT_SPEED, MAX_SPEED, MIN_SPEED, REDUCED_SPEED};
@@ -37,6 +37,9 @@ pub struct Params {
     pub protocol: Protocol,
     /// Zab and Multi-Paxos side by side, under the same faults.
     pub compare: bool,
+    /// The first-run tour: `tour=1` shows it, `tour=0` never; unset, a bare URL shows it
+    /// until the person ends it.
+    pub tour: Option<bool>,
 }
 
 impl Default for Params {
@@ -55,6 +58,7 @@ impl Default for Params {
             variant: Variant::Correct,
             protocol: Protocol::Zab,
             compare: false,
+            tour: None,
         }
     }
 }
@@ -130,6 +134,13 @@ impl Params {
                         "`pace={value}` is not allowed: pace must be 1 or 0. Pacing stays on."
                     )),
                 },
+                "tour" => match value {
+                    "1" | "true" | "" => p.tour = Some(true),
+                    "0" | "false" => p.tour = Some(false),
+                    _ => pr.push(format!(
+                        "`tour={value}` is not allowed: tour must be 1 or 0. No tour."
+                    )),
+                },
                 "embed" => match value {
                     "1" | "true" | "" => p.embed = true,
                     "0" | "false" => p.embed = false,
@@ -178,7 +189,7 @@ impl Params {
                 },
                 "theme" => {} // read by the theme toggle
                 _ => pr.push(format!(
-                    "Unknown parameter `{key}`: the page knows servers, observers, seed, speed, tick, latency, jitter, writes, pace, protocol, compare, variant, embed and theme."
+                    "Unknown parameter `{key}`: the page knows servers, observers, seed, speed, tick, latency, jitter, writes, pace, protocol, compare, variant, embed, tour and theme."
                 )),
             }
         }
@@ -236,6 +247,9 @@ impl Params {
         }
         if self.compare {
             add("compare", "1".into());
+        }
+        if let Some(t) = self.tour {
+            add("tour", if t { "1" } else { "0" }.into());
         }
         if self.embed {
             add("embed", "1".into());

@@ -91,8 +91,8 @@ fn paxos_title(v: &ServerView, px: &PaxosServerView) -> String {
 }
 
 fn badge(v: &ServerView, r: f64, s: &Sizes) -> Html {
+    let Some(br) = s.badge else { return html! {} };
     let (bx, by) = badge_at(r);
-    let br = s.badge;
     html! {
         <g class="badge" transform={translate(bx, by)}>
             <circle r={f1(br)} />

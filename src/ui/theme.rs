@@ -80,3 +80,28 @@ pub fn store_theme(theme: Theme) {
         let _ = s.set_item("zabscope-theme", theme.name());
     }
 }
+
+const TOUR_KEY: &str = "zabscope-tour";
+
+/// Whether the person ended the tour before, in this browser. Storage that throws (a
+/// sandboxed iframe, a privacy mode) counts as never: the bare page then shows the tour.
+pub fn tour_ended() -> bool {
+    window()
+        .local_storage()
+        .ok()
+        .flatten()
+        .and_then(|s| s.get_item(TOUR_KEY).ok().flatten())
+        .is_some_and(|v| v == "ended")
+}
+
+pub fn remember_tour_ended() {
+    if let Ok(Some(s)) = window().local_storage() {
+        let _ = s.set_item(TOUR_KEY, "ended");
+    }
+}
+
+/// A bare URL: no query and no fragment (how a newcomer arrives; a shared link is not bare).
+pub fn bare_url() -> bool {
+    let l = window().location();
+    l.search().is_ok_and(|q| q.is_empty()) && l.hash().is_ok_and(|h| h.is_empty())
+}

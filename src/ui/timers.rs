@@ -1,4 +1,4 @@
-//! Per-server overlays that move with virtual time: a countdown ring around each badge for the
+//! Per-server overlays that move with virtual time: a countdown ring around each node for the
 //! timeout that fires next (refilled by every packet from the leader, which is the heartbeat
 //! made visible), and a short pulse when a PING arrives.
 

@@ -90,6 +90,15 @@ impl Tab {
     }
 }
 
+/// What the tour card's buttons ask.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TourStep {
+    /// Skip the step on show.
+    Next,
+    /// End the tour (it stays off on this browser).
+    End,
+}
+
 /// Everything that changes the page.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
@@ -111,6 +120,7 @@ pub enum Action {
     CloseMenu,
     /// Shows one of the side column's tabs.
     Tab(Tab),
+    Tour(TourStep),
     Help(bool),
     Key(Shortcut),
 }

@@ -186,6 +186,7 @@ impl ComparePage {
             | Action::CloseMenu
             | Action::Help(_)
             | Action::Tab(_)
+            | Action::Tour(_)
             | Action::OpenMessage(_) => return false,
         }
         true

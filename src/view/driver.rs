@@ -200,7 +200,8 @@ impl SteadyWrites {
         // A refusal (no leader yet) is part of the picture, not an error.
         let _ = sim.apply(Command::Write {
             at: Some(at),
-            path: format!("/auto/k{}", self.made % 8),
+            // Top-level znodes: a write under a missing parent is an error txn (NONODE).
+            path: format!("/k{}", self.made % 8),
             data: self.made.to_string(),
         });
     }

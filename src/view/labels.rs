@@ -218,7 +218,7 @@ mod tests {
             normal: (-1.0, 0.0),
             progress: 0.5,
         };
-        let p = place(&[d.clone()], 11.0, 24.0, ROOM)[0]
+        let p = place(std::slice::from_ref(&d), 11.0, 24.0, ROOM)[0]
             .clone()
             .expect("placed");
         assert_eq!(p.anchor, Anchor::Start);

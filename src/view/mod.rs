@@ -16,6 +16,7 @@
 //! - `inspector`: the data for the one selected server.
 //! - `requests`: the client requests the page follows, and their lines.
 //! - `feed`: the page's feed, read from the world by sequence number.
+//! - `tour`: cards that each ask for one action and move on when it is done (the first-run hint).
 //!
 //! src/sim never imports this module.
 
@@ -32,6 +33,7 @@ pub mod labels;
 pub mod page;
 pub mod requests;
 pub mod scene;
+pub mod tour;
 
 pub use driver::{Driver, Sim};
 pub use frame::{Frame, FrameInput};

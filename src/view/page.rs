@@ -6,10 +6,11 @@
 use std::rc::Rc;
 
 use super::action::Player;
-pub use super::action::{Action, Shortcut, Tab, Transport};
+pub use super::action::{Action, Shortcut, Tab, TourStep, Transport};
 use super::driver::{Driver, STEADY_RATE};
 use super::feed::Story;
 use super::frame::{Frame, FrameInput};
+use super::tour::Tour;
 use crate::sim::narrate::Kind;
 use crate::sim::world::{Protocol, WorldConfig};
 use crate::sim::{Command, Sid, World};
@@ -41,6 +42,10 @@ pub struct Page {
     pub partition_focus: u32,
     /// Set by the `t` shortcut for the root to apply (a theme needs the browser).
     pub theme_asked: bool,
+    /// The tour on show (the first-run hint), if any.
+    pub tour: Option<Tour>,
+    /// Set when the person ends the tour, for the root to remember (storage needs the browser).
+    pub tour_closed: bool,
 }
 
 fn boot(config: &WorldConfig) -> World {
@@ -85,6 +90,8 @@ impl Page {
             status: None,
             partition_focus: 0,
             theme_asked: false,
+            tour: None,
+            tour_closed: false,
         };
         page.reset();
         page
@@ -138,12 +145,48 @@ impl Page {
         self.refresh(true, None);
     }
 
+    /// The leader as the ring shows it (crowned): the serving one, else one still syncing.
+    fn shown_leader(&self) -> Option<Sid> {
+        self.world().serving_leader().or_else(|| {
+            let servers = &self.frame.scene.servers;
+            servers
+                .iter()
+                .find(|v| v.mode == crate::sim::view::Mode::Leader)
+                .map(|v| v.id)
+        })
+    }
+
     fn apply(&mut self, cmd: Command) {
-        self.status = match self.story.apply(&mut self.driver.sim, cmd) {
-            Ok(()) => None,
+        let leader = self.shown_leader();
+        self.status = match self.story.apply(&mut self.driver.sim, cmd.clone()) {
+            Ok(()) => {
+                self.observe(&cmd, leader);
+                None
+            }
             Err(e) => Some(format!("Could not do that: {e}")),
         };
         self.refresh(true, None);
+    }
+
+    /// The tour hears of every command the person gave (it never gives one).
+    fn observe(&mut self, cmd: &Command, leader: Option<Sid>) {
+        if let Some(t) = &mut self.tour {
+            t.observe(cmd, leader);
+        }
+    }
+
+    fn tour(&mut self, step: TourStep) {
+        match step {
+            TourStep::Next => {
+                if let Some(t) = &mut self.tour {
+                    t.next();
+                }
+            }
+            TourStep::End => {
+                self.tour = None;
+                self.tour_closed = true;
+            }
+        }
     }
 
     fn partition(&mut self, group: Vec<Sid>) {
@@ -153,10 +196,9 @@ impl Page {
             return;
         }
         // One engine command: the run's log says `partition 1,2`, not a dozen cuts.
-        let _ = self
-            .driver
-            .sim
-            .apply(Command::Partition(vec![group.clone()]));
+        let cmd = Command::Partition(vec![group.clone()]);
+        let _ = self.driver.sim.apply(cmd.clone());
+        self.observe(&cmd, None);
         let names: Vec<String> = group.iter().map(|s| format!("s{s}")).collect();
         let now = self.world().now();
         let text = format!("You split {} from the rest", names.join(", "));
@@ -226,16 +268,7 @@ impl Page {
             Shortcut::Reset => Action::Reset,
             Shortcut::Select(s) if (1..=n).contains(&s) => Action::Select(Some(s)),
             Shortcut::Select(_) => return Err(false),
-            Shortcut::SelectLeader => {
-                let l = self.world().serving_leader().or_else(|| {
-                    let servers = &self.frame.scene.servers;
-                    servers
-                        .iter()
-                        .find(|v| v.mode == crate::sim::view::Mode::Leader)
-                        .map(|v| v.id)
-                });
-                Action::Select(l)
-            }
+            Shortcut::SelectLeader => Action::Select(self.shown_leader()),
             Shortcut::Prev => {
                 Action::Select(Some(sel.map_or(n, |s| if s <= 1 { n } else { s - 1 })))
             }
@@ -302,6 +335,7 @@ impl Page {
                 return std::mem::replace(&mut self.menu, Menu::None) != Menu::None;
             }
             Action::Tab(t) => self.tab = t,
+            Action::Tour(step) => self.tour(step),
             Action::Help(open) => self.help = open,
             Action::Key(k) => {
                 return match self.action_of(k) {
@@ -527,5 +561,42 @@ mod tests {
             })),
             "paused"
         );
+    }
+
+    #[test]
+    fn the_first_run_tour_follows_what_the_person_does_and_ends_for_good() {
+        let mut p = page();
+        p.tour = Some(Tour::new(crate::view::tour::FIRST_RUN));
+        let leader = p.world().serving_leader().unwrap();
+        let other = if leader == 1 { 2 } else { 1 };
+        // Crashing a follower is not what the first step asks.
+        p.reduce(Action::MenuCommand(Command::Crash(other)));
+        assert_eq!(p.tour.as_ref().unwrap().progress(), (0, 3));
+        p.reduce(Action::MenuCommand(Command::Crash(leader)));
+        assert_eq!(p.tour.as_ref().unwrap().progress(), (1, 3));
+        p.reduce(Action::Partition(vec![other]));
+        assert_eq!(p.tour.as_ref().unwrap().progress(), (2, 3));
+        p.reduce(Action::Tour(TourStep::Next));
+        assert!(p.tour.as_ref().unwrap().is_over());
+        assert_eq!(p.tour.as_ref().unwrap().done, vec![true, true, false]);
+        p.reduce(Action::Tour(TourStep::End));
+        assert!(p.tour.is_none() && p.tour_closed);
+    }
+
+    #[test]
+    fn selecting_a_server_brings_its_inspector_forward() {
+        let mut p = page();
+        assert_eq!(p.tab, Tab::Feed);
+        p.reduce(Action::Select(Some(2)));
+        assert_eq!(p.tab, Tab::Inspector);
+        p.reduce(Action::Tab(Tab::Legend));
+        p.reduce(Action::Select(Some(2)));
+        assert_eq!(
+            p.tab,
+            Tab::Legend,
+            "the same server again leaves the tab alone"
+        );
+        p.reduce(Action::Key(Shortcut::Partition));
+        assert_eq!(p.tab, Tab::Partition);
     }
 }

@@ -548,3 +548,56 @@ test('message labels never overlap: 10 s at 7 servers under steady writes', asyn
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('the first-run hint: on a bare URL only, follows what you do, ends for good', async () => {
+  const errors = [];
+  const page = await open('./', errors);
+  const tour = page.getByRole('region', { name: 'Tour' });
+  await tour.waitFor();
+  assert.match(await tour.textContent(), /Crash the leader/);
+  // Never over the ring or the controls.
+  const [t, ring, bar] = await Promise.all(
+    ['.tour', '.ring', '.controls'].map((s) => page.locator(s).boundingBox()),
+  );
+  for (const other of [ring, bar]) {
+    const apart = t.x >= other.x + other.width || other.x >= t.x + t.width
+      || t.y >= other.y + other.height || other.y >= t.y + t.height;
+    assert.ok(apart, 'the tour card overlaps the ring or the controls');
+  }
+  await page.waitForSelector('[data-mode="leader"]', { timeout: 30_000 });
+  const leader = await leaderId(page);
+  await page.click(`[data-server="${leader}"]`);
+  await page.getByRole('dialog').getByRole('button', { name: /^Crash/ }).click();
+  await page.waitForSelector('.tour[data-tour-step="1"]');
+  assert.match(await tour.textContent(), /Cut a link/);
+  await page.getByRole('button', { name: 'End the tour' }).click();
+  assert.equal(await page.locator('.tour').count(), 0);
+  // Ended: the bare URL shows it no more, in this browser.
+  await page.goto(page.url());
+  await page.waitForSelector('[data-server="1"]');
+  assert.equal(await page.locator('.tour').count(), 0);
+  assert.deepEqual(errors, []);
+  await page.close();
+  // Not on a shared link, not in an embed, unless tour=1; tour=0 never.
+  for (const [query, shown] of [['./?seed=3', 0], ['./?embed=1&tour=1', 0], ['./?seed=3&tour=1', 1]]) {
+    const p = await open(query, []);
+    await p.waitForSelector('[data-server="1"]');
+    assert.equal(await p.locator('.tour').count(), shown, query);
+    await p.close();
+  }
+});
+
+test('1280x800: nothing scrolls; the ring, grid, banner, controls and client box are in view', async () => {
+  const errors = [];
+  const page = await open('./?seed=2&servers=25&observers=5', errors, (p) => p.setViewportSize({ width: 1280, height: 800 }));
+  await page.waitForSelector('[data-server="30"]');
+  await page.waitForTimeout(1500);
+  const h = await page.evaluate(() => document.documentElement.scrollHeight);
+  assert.ok(h <= 800, `the page is ${h} px tall`);
+  for (const sel of ['.ring', '.log-grid', '.banner', '.controls', '.client']) {
+    const b = await page.locator(sel).first().boundingBox();
+    assert.ok(b && b.y >= 0 && b.y + b.height <= 800, `${sel} out of view: ${JSON.stringify(b)}`);
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+});
