@@ -1,5 +1,7 @@
 //! The event feed: what happens, in plain language (the lines `crate::view::feed` keeps),
-//! newest first, filterable by kind.
+//! filterable by kind. Newest last, like a log, and kept scrolled to the newest while the
+//! reader is there: a new line then moves nothing on screen (prepending would shift every
+//! line below it, a layout shift on every event).
 
 use std::collections::VecDeque;
 use std::rc::Rc;
@@ -70,27 +72,49 @@ pub fn feed(p: &FeedProps) -> Html {
                 {onclick}>{ label(*k, p.paxos) }</button>
         }
     });
-    let lines = p
+    let mut newest: Vec<&FeedLine> = p
         .lines
         .iter()
         .rev()
         .filter(|l| *shown & bit(l.kind) != 0)
         .take(SHOWN)
-        .map(|l| {
-            html! {
-                <li key={l.seq} class={l.kind.as_str()}>
-                    <time>{ secs_compact(l.at) }</time>
-                    <span class="text">{ AttrValue::from(l.text.clone()) }</span>
-                </li>
+        .collect();
+    newest.reverse();
+    let list = use_node_ref();
+    // Whether the reader is at the newest line (the list follows the run only then).
+    let at_end = use_mut_ref(|| true);
+    {
+        let (list, at_end) = (list.clone(), at_end.clone());
+        use_effect(move || {
+            if let (true, Some(el)) = (*at_end.borrow(), list.cast::<web_sys::Element>()) {
+                el.set_scroll_top(el.scroll_height());
             }
         });
+    }
+    let onscroll = {
+        let (list, at_end) = (list.clone(), at_end.clone());
+        Callback::from(move |_: Event| {
+            if let Some(el) = list.cast::<web_sys::Element>() {
+                *at_end.borrow_mut() =
+                    el.scroll_top() + el.client_height() >= el.scroll_height() - 8;
+            }
+        })
+    };
+    let lines = newest.into_iter().map(|l| {
+        html! {
+            <li key={l.seq} class={l.kind.as_str()}>
+                <time>{ secs_compact(l.at) }</time>
+                <span class="text">{ AttrValue::from(l.text.clone()) }</span>
+            </li>
+        }
+    });
     html! {
         <section class="panel feed" aria-label="Event feed">
             <div class="panel-head">
                 <h2>{ "What happens" }</h2>
             </div>
             <div class="chips" role="group" aria-label="Show these kinds of events">{ for chips }</div>
-            <ol class="lines" reversed=true>{ for lines }</ol>
+            <ol class="lines" ref={list} {onscroll}>{ for lines }</ol>
         </section>
     }
 }

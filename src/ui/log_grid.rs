@@ -45,41 +45,45 @@ pub fn log_grid(p: &LogGridProps) -> Html {
     } else {
         "Logs: every server's txns by zxid"
     };
-    if g.columns.is_empty() {
-        return html! {
-            <section class="panel log-grid empty" aria-label="Logs">
-                <p class="muted">{ if g.paxos { "No slot accepted yet: write a value." } else { "No txn logged yet: write a value." } }</p>
-            </section>
-        };
-    }
     let epochs = g.epochs().into_iter().map(|(e, _, n)| {
-        let label = if g.paxos {
-            "slot".to_string()
-        } else {
-            format!("epoch {e}")
+        // A group of one or two columns has room for the short name only. The name sits in
+        // an absolutely placed span so that it never widens a column (no layout shift).
+        let label = match (g.paxos, n) {
+            (true, _) => "slot".to_string(),
+            (false, 1 | 2) => format!("e{e}"),
+            (false, _) => format!("epoch {e}"),
         };
-        html! { <th colspan={n.to_string()} scope="colgroup" class="epoch">{ label }</th> }
+        html! {
+            <th key={e} colspan={n.to_string()} scope="colgroup" class="epoch" title={format!("epoch {e}")}>
+                <span>{ label }</span>
+            </th>
+        }
     });
     let heads = g.columns.iter().enumerate().map(|(i, c)| {
         let title = if c.what.is_empty() { c.name.clone() } else { format!("{}: {}", c.name, c.what) };
         html! {
-            <th scope="col" class={classes!("zxid", (commit == Some(i)).then_some("commit"))} {title}>
+            <th key={i} scope="col" class={classes!("zxid", (commit == Some(i)).then_some("commit"))} {title}>
                 { short(g, c.key) }
             </th>
         }
     });
     let rows = g.rows.iter().map(|r| {
-        let role = if r.leads {
-            " ♛"
-        } else if r.observer {
-            " (obs)"
+        // The crown is always there, shown only on the leader's row: a change of leader then
+        // changes no text and moves nothing.
+        let mark = if r.observer {
+            html! { <span class="mark">{ " (obs)" }</span> }
         } else {
-            ""
+            html! {
+                <span class={classes!("mark", "crown", (!r.leads).then_some("off"))}
+                    aria-hidden={(!r.leads).to_string()}>{ " ♛" }</span>
+            }
         };
         let cells = r.cells.iter().zip(&g.columns).enumerate().map(|(i, (cell, c))| {
             let words = cell_words(*cell);
             html! {
-                <td class={classes!("cell", cell.as_str(), (commit == Some(i)).then_some("commit"))}
+                // Keyed by column, not by zxid: a cell keeps its box while the window slides
+                // (unkeyed, Yew would match children from the end and move every box).
+                <td key={i} class={classes!("cell", cell.as_str(), (commit == Some(i)).then_some("commit"))}
                     data-cell={format!("{}:{}", r.sid, c.name)} data-status={cell.as_str()}
                     title={format!("s{} · {} · {}", r.sid, c.name, words)}>
                     <span class="sr">{ words }</span>
@@ -88,10 +92,20 @@ pub fn log_grid(p: &LogGridProps) -> Html {
         });
         html! {
             <tr class={classes!((!r.up).then_some("down"))}>
-                <th scope="row">{ format!("s{}{role}", r.sid) }</th>
+                <th key="sid" scope="row">{ format!("s{}", r.sid) }{ mark }</th>
                 { for cells }
             </tr>
         }
+    });
+    // Empty, the grid keeps its rows: it is as tall before the first txn as after it, so
+    // nothing around it moves when the first column appears.
+    let empty = g.columns.is_empty().then(|| {
+        let what = if g.paxos {
+            " · no slot accepted yet: write a value"
+        } else {
+            " · no txn logged yet: write a value"
+        };
+        html! { <span class="muted">{ what }</span> }
     });
     let earlier = (g.earlier > 0).then(|| {
         html! {
@@ -100,13 +114,13 @@ pub fn log_grid(p: &LogGridProps) -> Html {
     });
     html! {
         <section class="panel log-grid" aria-label="Logs">
-            <p class="grid-title" aria-hidden="true">{ caption }{ for earlier.clone() }</p>
+            <p class="grid-title" aria-hidden="true">{ caption }{ for earlier.clone() }{ for empty.clone() }</p>
             <div class="grid-scroll">
                 <table>
-                    <caption class="sr">{ caption }{ for earlier }</caption>
+                    <caption class="sr">{ caption }{ for earlier }{ for empty }</caption>
                     <thead>
-                        <tr><td></td>{ for epochs }</tr>
-                        <tr><td></td>{ for heads }</tr>
+                        <tr><td></td>{ for epochs }<th class="epoch spacer" aria-hidden="true"></th></tr>
+                        <tr><td></td>{ for heads }<th class="zxid spacer" aria-hidden="true"></th></tr>
                     </thead>
                     <tbody>{ for rows }</tbody>
                 </table>

@@ -601,3 +601,89 @@ test('1280x800: nothing scrolls; the ring, grid, banner, controls and client box
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('paint order: messages are drawn after every node, and a click on one reaches it', async () => {
+  const errors = [];
+  const page = await open('./?seed=5&servers=7&writes=10', errors, (p) => p.setViewportSize({ width: 1280, height: 800 }));
+  await page.waitForSelector('[data-mode="leader"]', { timeout: 30_000 });
+  // The messages' layer follows the nodes' layer in the document, so it paints above it.
+  const order = await page.evaluate(() => {
+    const cards = document.querySelector('.ring .layer.cards');
+    const moving = document.querySelector('.ring .layer.moving');
+    return Boolean(cards.compareDocumentPosition(moving) & Node.DOCUMENT_POSITION_FOLLOWING);
+  });
+  assert.ok(order, 'the messages layer must come after the nodes layer');
+  // Whatever a message's dot is over, it is the topmost thing at its centre.
+  let checked = 0;
+  for (let i = 0; i < 20 && checked < 30; i++) {
+    await page.getByRole('button', { name: 'Pause' }).click();
+    checked += await page.evaluate(() => {
+      let n = 0;
+      for (const c of document.querySelectorAll('.ring .msg circle')) {
+        const r = c.getBoundingClientRect();
+        const top = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+        if (!top || !top.closest('.msg')) throw new Error(`a message is under ${top?.outerHTML.slice(0, 80)}`);
+        n++;
+      }
+      return n;
+    });
+    await page.getByRole('button', { name: 'Play' }).click();
+    await page.waitForTimeout(200);
+  }
+  assert.ok(checked >= 10, `only ${checked} messages seen`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('no layout shift over 20 s of play, and a paused page asks for no animation frames', async () => {
+  const errors = [];
+  const page = await open('./?seed=6&writes=10', errors, async (p) => {
+    await p.setViewportSize({ width: 1280, height: 800 });
+    await p.addInitScript(() => {
+      window.__cls = 0;
+      window.__shifts = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) {
+          if (e.hadRecentInput) continue;
+          window.__cls += e.value;
+          window.__shifts.push(e.sources?.map((s) => s.node?.className?.baseVal ?? s.node?.className ?? s.node?.nodeName).join(' '));
+        }
+      }).observe({ type: 'layout-shift', buffered: true });
+      window.__frames = 0;
+      const raf = window.requestAnimationFrame.bind(window);
+      window.requestAnimationFrame = (cb) => { window.__frames++; return raf(cb); };
+    });
+  });
+  await page.waitForSelector('[data-server="5"]');
+  await page.waitForTimeout(1000);
+  const start = await page.evaluate(() => window.__cls);
+  await page.waitForTimeout(20_000);
+  const { cls, shifts } = await page.evaluate(() => ({ cls: window.__cls, shifts: window.__shifts }));
+  assert.equal(cls - start, 0, `layout shifted by ${cls - start}: ${shifts.join(' | ')}`);
+  await page.keyboard.press('Space');
+  await page.getByRole('button', { name: 'Play' }).waitFor();
+  await page.waitForTimeout(300);
+  const before = await page.evaluate(() => window.__frames);
+  await page.waitForTimeout(2000);
+  const after = await page.evaluate(() => window.__frames);
+  assert.ok(after - before <= 1, `${after - before} animation frames requested while paused`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a phone: tap a server, tap Crash, it goes down', async () => {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
+  const page = await phone.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(new URL('./?seed=1&tour=0', baseUrl).href);
+  await page.waitForSelector('[data-mode="leader"]', { timeout: 30_000 });
+  const leader = await leaderId(page);
+  await page.tap(`[data-server="${leader}"] .card`);
+  await page.getByRole('dialog').getByRole('button', { name: /^Crash/ }).tap();
+  await page.waitForSelector(`[data-server="${leader}"][data-mode="down"]`);
+  await page.screenshot({ path: join(ARTIFACTS, 'e2e-phone-crash.png') });
+  assert.deepEqual(errors, []);
+  await browser.close();
+});
