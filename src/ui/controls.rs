@@ -57,14 +57,14 @@ fn input_value(e: &Event) -> String {
         .unwrap_or_default()
 }
 
-/// A whole-number setting that restarts the world when changed.
+/// A setting's element id, its label and its tooltip.
+type Named = (&'static str, &'static str, &'static str);
+
+/// A whole-number setting within `(min, max)` that restarts the world when changed.
 fn number(
-    id: &'static str,
-    label: &'static str,
-    title: &'static str,
+    (id, label, title): Named,
     value: u64,
-    min: u64,
-    max: u64,
+    (min, max): (u64, u64),
     p: &ControlsProps,
     set: fn(&mut Params, u64),
 ) -> Html {
@@ -197,7 +197,7 @@ pub fn controls(p: &ControlsProps) -> Html {
                             }) }
                         </select>
                     </label>
-                    { number("seed", "Seed", "The random seed: the same seed gives the same run", pr.seed, 0, u64::MAX, p, |p, v| p.seed = v) }
+                    { number(("seed", "Seed", "The random seed: the same seed gives the same run"), pr.seed, (0, u64::MAX), p, |p, v| p.seed = v) }
                     <button class="dice" onclick={new_seed} aria-label="New random seed" title="New random seed">
                         <svg class="icon" viewBox="0 0 16 16" width="16" height="16" aria-hidden="true">
                             <rect x="1.5" y="1.5" width="13" height="13" rx="3" fill="none" stroke="currentColor" stroke-width="1.5" />
@@ -206,11 +206,11 @@ pub fn controls(p: &ControlsProps) -> Html {
                             <circle cx="11" cy="11" r="1.3" fill="currentColor" />
                         </svg>
                     </button>
-                    { number("servers", "Servers", "Voting servers (participants), 1 to 25", pr.voters as u64, 1, MAX_VOTERS as u64, p, |p, v| p.voters = v as usize) }
-                    { number("observers", "Observers", "Observers: they learn commits but never vote", pr.observers as u64, 0, MAX_OBSERVERS as u64, p, |p, v| p.observers = v as usize) }
-                    { number("tick", "tickTime ms", "ZooKeeper's tickTime (initLimit 10 and syncLimit 5 ticks)", pr.tick_ms, 20, 5000, p, |p, v| p.tick_ms = v) }
-                    { number("latency", "Latency ms", "Smallest one-way network latency", pr.latency, 1, 1000, p, |p, v| p.latency = v) }
-                    { number("jitter", "Jitter ms", "Extra random latency, 0 to this", pr.jitter, 0, 1000, p, |p, v| p.jitter = v) }
+                    { number(("servers", "Servers", "Voting servers (participants), 1 to 25"), pr.voters as u64, (1, MAX_VOTERS as u64), p, |p, v| p.voters = v as usize) }
+                    { number(("observers", "Observers", "Observers: they learn commits but never vote"), pr.observers as u64, (0, MAX_OBSERVERS as u64), p, |p, v| p.observers = v as usize) }
+                    { number(("tick", "tickTime ms", "ZooKeeper's tickTime (initLimit 10 and syncLimit 5 ticks)"), pr.tick_ms, (20, 5000), p, |p, v| p.tick_ms = v) }
+                    { number(("latency", "Latency ms", "Smallest one-way network latency"), pr.latency, (1, 1000), p, |p, v| p.latency = v) }
+                    { number(("jitter", "Jitter ms", "Extra random latency, 0 to this"), pr.jitter, (0, 1000), p, |p, v| p.jitter = v) }
                 </div>
             </details>
             <a class="compare-link" href={compare_href}
