@@ -12,6 +12,10 @@
 //
 //   trunk build --release && node scripts/bench-page.mjs            (or: BENCH_SECONDS=20 ...)
 //   node scripts/bench-page.mjs 7 15 --speed=0.25 --writes=40       (other settings)
+//   node scripts/bench-page.mjs 7 25 --speed=1 --writes=200 --observers=5 --pace=0
+//                                  (the heavy case: 25 voters + 5 observers, > 300 in flight)
+// Every figure is printed beside the same figure for a bare requestAnimationFrame loop measured
+// in the same run, and as a ratio to it: machines here differ by 2x, ratios do not.
 import { chromium } from 'playwright-core';
 import { access } from 'node:fs/promises';
 import { serve } from '../tests/browser/serve.mjs';
@@ -25,6 +29,7 @@ const sizes = args.filter((a) => /^\d+$/.test(a)).map(Number);
 const SERVERS = sizes.length ? sizes : [7, 15];
 const DURATION = Number(process.env.BENCH_SECONDS ?? opt('seconds', 10));
 // Settings: the page's default speed with steady writes, and a busier one.
+const EXTRA = `${opt('observers', null) ? `&observers=${opt('observers')}` : ''}${opt('pace', null) === '0' ? '&pace=0' : ''}`;
 const SETTINGS = opt('speed', null)
   ? [{ speed: opt('speed'), writes: opt('writes', '20') }]
   : [
@@ -57,7 +62,8 @@ function quantile(sorted, q) {
 
 async function measure(servers, { speed, writes }) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  const url = new URL(`./?servers=${servers}&seed=1&speed=${speed}&writes=${writes}`, server.url).href;
+  const query = `./?servers=${servers}&seed=1&speed=${speed}&writes=${writes}${EXTRA}&tour=0`;
+  const url = new URL(query, server.url).href;
   await page.goto(url);
   await page.waitForSelector('.banner.broadcast', { timeout: 120_000 });
   await page.waitForTimeout(1000);
@@ -114,34 +120,44 @@ async function measure(servers, { speed, writes }) {
     inFlight: inFlight.reduce((a, b) => a + b, 0) / Math.max(1, inFlight.length),
     clock,
     violations,
+    query,
   };
 }
 
-/** The floor: what a bare requestAnimationFrame loop moving one SVG circle costs here. */
+/** The floor: what a bare requestAnimationFrame loop moving one SVG circle costs here, and
+ *  its frame intervals. */
 async function reference() {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await page.setContent(`<!doctype html><svg viewBox="0 0 1000 1000" width="600" height="600">
     <circle id="c" r="8" cx="10" cy="10"/></svg><script>
-    let x = 0; (function f() { x = (x + 1) % 900; document.getElementById('c').setAttribute('cx', x);
-    requestAnimationFrame(f); })();</script>`);
+    window.__frames = [];
+    let x = 0; (function f(t) { x = (x + 1) % 900; document.getElementById('c').setAttribute('cx', x);
+    if (t) window.__frames.push(t); requestAnimationFrame(f); })();</script>`);
   await page.waitForTimeout(1000);
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable', { timeDomain: 'timeTicks' });
   const task = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration').value;
+  await page.evaluate(() => { window.__frames = []; });
   const t0 = await task();
   const w0 = performance.now();
   await page.waitForTimeout(DURATION * 1000);
   const busy = (await task() - t0) / ((performance.now() - w0) / 1000);
+  const frames = await page.evaluate(() => window.__frames);
+  const intervals = frames.slice(1).map((t, i) => t - frames[i]).sort((a, b) => a - b);
   await page.close();
-  return busy;
+  return { busy, p50: quantile(intervals, 0.5), p95: quantile(intervals, 0.95) };
 }
 
 const pct = (x) => `${(100 * x).toFixed(1)} %`;
 const ms = (x) => `${x.toFixed(1)} ms`;
 console.log(`ZabScope page benchmark: ${DURATION} s per run, headless Chromium, ${new Date().toISOString()}`);
-console.log(`reference: a bare requestAnimationFrame loop moving one SVG circle keeps the main thread ${pct(await reference())} busy`);
+const ref = await reference();
 console.log(
-  'servers  speed  writes/vs  busy     (script  style  layout)  fps    p50 frame  p95 frame  max frame  dropped  in flight',
+  `reference: a bare requestAnimationFrame loop moving one SVG circle: main thread ${pct(ref.busy)} busy, ` +
+    `frames p50 ${ms(ref.p50)}, p95 ${ms(ref.p95)}`,
+);
+console.log(
+  'servers  speed  writes/vs  busy     (script  style  layout)  fps    p50 frame  p95 frame  max frame  dropped  in flight  busy/ref  p95-ref',
 );
 for (const setting of SETTINGS) {
   for (const n of SERVERS) {
@@ -160,9 +176,12 @@ for (const setting of SETTINGS) {
         ms(r.p95).padEnd(10),
         ms(r.max).padEnd(10),
         String(r.dropped).padEnd(8),
-        r.inFlight.toFixed(1),
+        r.inFlight.toFixed(1).padEnd(10),
+        `${(r.busy / ref.busy).toFixed(2)}x`.padEnd(9),
+        `${(r.p95 - ref.p95 >= 0 ? '+' : '')}${ms(r.p95 - ref.p95)}`,
       ].join(' '),
     );
+    console.log(`   ${r.query}`);
     if (r.violations !== '0') console.log(`   (invariant violations shown: ${r.violations})`);
   }
 }
