@@ -205,6 +205,7 @@ async fn ring_draws_servers_links_cuts_and_messages() {
         on_server: Callback::noop(),
         on_link: Callback::noop(),
         on_message: Callback::noop(),
+        alarm: Default::default(),
         on_background: Callback::noop(),
         protocol: "zab".into(),
     };
@@ -290,6 +291,7 @@ async fn a_paxos_ring_shows_promises_and_chosen_slots() {
         on_server: Callback::noop(),
         on_link: Callback::noop(),
         on_message: Callback::noop(),
+        alarm: Default::default(),
         on_background: Callback::noop(),
         protocol: "paxos".into(),
     };

@@ -55,6 +55,8 @@ struct Callbacks {
     deselect: Callback<()>,
     tab: Callback<Tab>,
     tour: Callback<TourStep>,
+    select: Callback<Sid>,
+    pause_on_violation: Callback<bool>,
 }
 
 impl Callbacks {
@@ -75,6 +77,8 @@ impl Callbacks {
             deselect: link.callback(|_| Msg::Do(Action::Select(None))),
             tab: link.callback(|t| Msg::Do(Action::Tab(t))),
             tour: link.callback(|t| Msg::Do(Action::Tour(t))),
+            select: link.callback(|s| Msg::Do(Action::Select(Some(s)))),
+            pause_on_violation: link.callback(|on| Msg::Do(Action::PauseOnViolation(on))),
         }
     }
 }
@@ -95,6 +99,17 @@ pub struct App {
 
 fn window() -> web_sys::Window {
     web_sys::window().expect("a window")
+}
+
+/// Every server an invariant violation names, once each.
+fn alarm(violations: &[crate::sim::Violation]) -> Rc<Vec<Sid>> {
+    let mut servers: Vec<Sid> = violations
+        .iter()
+        .flat_map(|v| v.servers.iter().copied())
+        .collect();
+    servers.sort_unstable();
+    servers.dedup();
+    Rc::new(servers)
 }
 
 impl App {
@@ -261,6 +276,7 @@ impl Component for App {
                 on_server={self.cb.server.clone()} on_link={self.cb.link.clone()}
                 on_message={self.cb.message.clone()}
                 on_background={self.cb.background.clone()}
+                alarm={alarm(&f.violations)}
                 protocol={AttrValue::Static(f.protocol.name())} />
         };
         let menu = match p.menu {
@@ -375,7 +391,9 @@ impl Component for App {
                         if let Some(t) = &p.tour {
                             <TourCard tour={t.clone()} on_step={self.cb.tour.clone()} />
                         }
-                        <Invariants violations={f.violations.clone()} paxos={self.paxos()} />
+                        <Invariants violations={f.violations.clone()} paxos={self.paxos()}
+                            on_select={Some(self.cb.select.clone())}
+                            pause={Some((p.pause_on_violation, self.cb.pause_on_violation.clone()))} />
                         <ClientBox n={p.server_count()}
                                 selected={p.selected.filter(|s| f.scene.servers.get(*s as usize - 1).is_some_and(|v| v.mode != crate::sim::view::Mode::Down))}
                                 leader={f.leader} requests={f.requests.clone()}

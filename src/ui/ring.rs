@@ -26,6 +26,9 @@ pub struct RingProps {
     pub on_message: Callback<u64>,
     /// A click on the empty background.
     pub on_background: Callback<()>,
+    /// Servers an invariant violation names: ringed in red.
+    #[prop_or_default]
+    pub alarm: Rc<Vec<Sid>>,
     /// The protocol's name (a stable hook: `data-protocol`).
     #[prop_or(AttrValue::Static("zab"))]
     pub protocol: AttrValue,
@@ -113,7 +116,7 @@ pub fn ring(p: &RingProps) -> Html {
             </svg>
             <svg class="layer moving" viewBox={view_box} preserveAspectRatio="xMidYMid meet" aria-hidden="true">
                 <Timers layout={l.clone()} timers={p.scene.timers.clone()} pings={p.scene.pings.clone()}
-                    now={p.now} reduced={p.reduced} {sizes} />
+                    now={p.now} reduced={p.reduced} {sizes} alarm={p.alarm.clone()} />
             </svg>
         </div>
     }

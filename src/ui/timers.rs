@@ -19,6 +19,9 @@ pub struct TimersProps {
     pub now: f64,
     pub reduced: bool,
     pub sizes: Sizes,
+    /// Servers an invariant violation names.
+    #[prop_or_default]
+    pub alarm: Rc<Vec<crate::sim::Sid>>,
 }
 
 /// How long a PING pulse lasts, in virtual ms.
@@ -51,5 +54,17 @@ pub fn timers(p: &TimersProps) -> Html {
             </g>
         }
     });
-    html! { <g class="timers" aria-hidden="true">{ for rings }</g> }
+    let halo = l.r + (12.0 / p.sizes.scale).max(16.0);
+    let alarms = p.alarm.iter().filter_map(|&s| {
+        let &(x, y) = l.pos.get(s as usize - 1)?;
+        Some(html! {
+            <circle key={s} class="alarm" data-alarm={s.to_string()} cx={f1(x)} cy={f1(y)} r={f1(halo)} />
+        })
+    });
+    html! {
+        <g class="timers" aria-hidden="true">
+            { for rings }
+            <g class="alarms">{ for alarms }</g>
+        </g>
+    }
 }

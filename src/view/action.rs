@@ -121,6 +121,8 @@ pub enum Action {
     /// Shows one of the side column's tabs.
     Tab(Tab),
     Tour(TourStep),
+    /// Whether the run pauses when an invariant first breaks.
+    PauseOnViolation(bool),
     Help(bool),
     Key(Shortcut),
 }

@@ -187,6 +187,7 @@ impl ComparePage {
             | Action::Help(_)
             | Action::Tab(_)
             | Action::Tour(_)
+            | Action::PauseOnViolation(_)
             | Action::OpenMessage(_) => return false,
         }
         true

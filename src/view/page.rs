@@ -42,6 +42,8 @@ pub struct Page {
     pub partition_focus: u32,
     /// Set by the `t` shortcut for the root to apply (a theme needs the browser).
     pub theme_asked: bool,
+    /// Pause the run when an invariant first breaks (on by default), so its moment can be read.
+    pub pause_on_violation: bool,
     /// The tour on show (the first-run hint), if any.
     pub tour: Option<Tour>,
     /// Set when the person ends the tour, for the root to remember (storage needs the browser).
@@ -90,6 +92,7 @@ impl Page {
             status: None,
             partition_focus: 0,
             theme_asked: false,
+            pause_on_violation: true,
             tour: None,
             tour_closed: false,
         };
@@ -336,6 +339,7 @@ impl Page {
             }
             Action::Tab(t) => self.tab = t,
             Action::Tour(step) => self.tour(step),
+            Action::PauseOnViolation(on) => self.pause_on_violation = on,
             Action::Help(open) => self.help = open,
             Action::Key(k) => {
                 return match self.action_of(k) {
@@ -368,7 +372,16 @@ impl Player for Page {
             story: Some(&self.story),
             panels,
         };
+        let before = self.frame.violations.len();
         self.frame = Rc::new(Frame::build(&self.driver.sim, &self.frame, &input));
+        if before == 0 && !self.frame.violations.is_empty() && self.pause_on_violation {
+            self.playing = false;
+            self.status = Some(
+                "Paused: an invariant broke just now. The invariant panel says which and why; \
+                 its servers are ringed in red. Press Play to go on."
+                    .into(),
+            );
+        }
     }
 }
 
@@ -598,5 +611,37 @@ mod tests {
         );
         p.reduce(Action::Key(Shortcut::Partition));
         assert_eq!(p.tab, Tab::Partition);
+    }
+
+    #[test]
+    fn the_first_violation_pauses_the_run_unless_asked_not_to() {
+        let broken = |pause: bool| {
+            let mut cfg = WorldConfig::new(3, 0, 1);
+            cfg.ensemble.variant = crate::sim::zab::Variant::CommitWithoutQuorum;
+            let mut p = Page::new(cfg, 1.0, 20);
+            p.driver.pacing = false;
+            p.reduce(Action::PauseOnViolation(pause));
+            let mut frames = 0;
+            while p.playing && frames < 60 * 60 {
+                p.reduce(Action::Play(Transport::Tick {
+                    real_ms: 1000.0 / 60.0,
+                    at: frames as f64 * 1000.0 / 60.0,
+                }));
+                frames += 1;
+                if !pause && !p.frame.violations.is_empty() {
+                    break;
+                }
+            }
+            p
+        };
+        let p = broken(true);
+        assert!(!p.playing && !p.frame.violations.is_empty());
+        assert!(p
+            .status
+            .as_deref()
+            .unwrap()
+            .starts_with("Paused: an invariant broke"));
+        let p = broken(false);
+        assert!(p.playing && !p.frame.violations.is_empty());
     }
 }

@@ -245,6 +245,15 @@ test('a deliberately broken protocol turns the invariant panel red, with the exp
   const panel = await page.locator('.invariants').textContent();
   assert.match(panel, /#5 commit needs a quorum/);
   assert.notEqual(await page.getAttribute('.invariants', 'data-violations'), '0');
+  // The run paused at the first violation, its servers ringed in red; a server it names
+  // can be selected from the panel.
+  await page.getByRole('button', { name: 'Play' }).waitFor();
+  assert.match(await page.locator('.status').textContent(), /Paused: an invariant broke/);
+  assert.ok((await page.locator('[data-alarm]').count()) >= 1, 'no server ringed');
+  const named = page.locator('.invariants .sid-link').first();
+  const sid = (await named.textContent()).slice(1);
+  await named.click();
+  assert.equal(await page.getAttribute(`[data-server="${sid}"]`, 'aria-pressed'), 'true');
   await page.screenshot({ path: join(ARTIFACTS, 'e2e-broken.png'), fullPage: true });
   assert.equal(await page.locator('#error-banner').count(), 0);
   assert.deepEqual(errors, []);
