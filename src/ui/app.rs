@@ -123,7 +123,7 @@ impl App {
         match p.tab {
             Tab::Feed => html! { <Feed lines={f.feed.clone()} paxos={self.paxos()} /> },
             Tab::Inspector => html! {
-                <Inspector data={f.inspector.clone()} on_close={self.cb.deselect.clone()} />
+                <Inspector data={f.inspector.clone()} on_close={Some(self.cb.deselect.clone())} />
             },
             Tab::Partition => html! {
                 <div class="tools">

@@ -9,19 +9,24 @@ use gloo_events::EventListener;
 use yew::prelude::*;
 
 use super::clock::FrameClock;
+use super::controls::Control;
 use super::keys::{self, Shortcut};
 use super::layout::Layout;
 use super::params::{Params, DEFAULT_SPEED, REDUCED_SPEED};
 use super::theme::{apply_theme, prefers_reduced_motion, store_theme, stored_theme, Theme};
-use super::{Invariants, Legend, Ring};
+use super::{Controls, Inspector, Invariants, Legend, LinkMenu, Ring};
 use crate::sim::world::Protocol;
 use crate::sim::{Command, Sid};
 use crate::view::compare::ComparePage;
+use crate::view::driver::Tempo;
 use crate::view::frame::Frame;
 use crate::view::page::{Action, Transport};
 
 pub enum CMsg {
     Frame(f64),
+    Control(Control),
+    /// A link clicked on one side: its menu opens on that side.
+    Link(Protocol, Sid, Sid),
     Visibility,
     Do(Action),
     DismissNotices,
@@ -37,8 +42,14 @@ pub struct Compare {
     clock: FrameClock,
     _keys: EventListener,
     on_server: Callback<Sid>,
-    on_link: Callback<(Sid, Sid)>,
+    on_link_zab: Callback<(Sid, Sid)>,
+    on_link_paxos: Callback<(Sid, Sid)>,
     on_background: Callback<()>,
+    on_command: Callback<Command>,
+    on_close: Callback<()>,
+    /// The side whose link menu is open.
+    menu_side: Protocol,
+    on_control: Callback<Control>,
 }
 
 impl Compare {
@@ -75,11 +86,39 @@ impl Compare {
                 <div class="stage-wrap">
                     <Ring layout={self.layout.clone()} scene={frame.scene.clone()} now={self.page.driver.vt()}
                         selected={Some(self.page.selected)} reduced={self.reduced} paused={!self.page.playing}
-                        on_server={self.on_server.clone()} on_link={self.on_link.clone()}
+                        on_server={self.on_server.clone()}
+                        on_link={if protocol == Protocol::Zab { self.on_link_zab.clone() } else { self.on_link_paxos.clone() }}
                         on_background={self.on_background.clone()}
                         protocol={AttrValue::Static(match protocol { Protocol::Zab => "zab", _ => "paxos" })} />
+                    { self.link_menu(protocol, frame) }
                 </div>
             </section>
+        }
+    }
+}
+
+impl Compare {
+    /// The open link's menu, on the side it was clicked on: each direction cut or healed on
+    /// both ensembles at once.
+    fn link_menu(&self, side: Protocol, frame: &Frame) -> Html {
+        let Some((a, b)) = self.page.link_menu.filter(|_| side == self.menu_side) else {
+            return html! {};
+        };
+        let ((xa, ya), (xb, yb)) = (self.layout.at(a), self.layout.at(b));
+        html! {
+            <LinkMenu {a} {b} x={(xa + xb) / 2.0} y={(ya + yb) / 2.0}
+                cut_ab={frame.scene.cuts.contains(&(a, b))} cut_ba={frame.scene.cuts.contains(&(b, a))}
+                on_command={self.on_command.clone()} on_close={self.on_close.clone()} />
+        }
+    }
+
+    /// The transport controls, the same component as the main page's (its compact form).
+    fn controls(&self) -> Html {
+        let p = &self.page;
+        html! {
+            <Controls playing={p.playing} speed={p.driver.speed()} pacing={p.driver.pacing}
+                tempo={if p.playing { p.driver.tempo() } else { Tempo::AsSet }} params={self.params.clone()}
+                embed=true theme={self.theme} on_control={self.on_control.clone()} />
         }
     }
 }
@@ -117,8 +156,13 @@ impl Component for Compare {
             clock,
             _keys: keys::listen(true, link.callback(|k| CMsg::Do(Action::Key(k)))),
             on_server: link.callback(|s| CMsg::Do(Action::Select(Some(s)))),
-            on_link: link.callback(|(a, b)| CMsg::Do(Action::OpenLink(a, b))),
-            on_background: Callback::noop(),
+            on_link_zab: link.callback(|(a, b)| CMsg::Link(Protocol::Zab, a, b)),
+            on_link_paxos: link.callback(|(a, b)| CMsg::Link(Protocol::Paxos, a, b)),
+            on_background: link.callback(|_| CMsg::Do(Action::CloseMenu)),
+            on_command: link.callback(|c| CMsg::Do(Action::Command(c))),
+            on_close: link.callback(|_| CMsg::Do(Action::CloseMenu)),
+            menu_side: Protocol::Zab,
+            on_control: link.callback(CMsg::Control),
         }
     }
 
@@ -136,6 +180,20 @@ impl Component for Compare {
                 false
             }
             CMsg::Do(action) => self.act(action),
+            CMsg::Link(side, a, b) => {
+                self.menu_side = side;
+                self.act(Action::OpenLink(a, b))
+            }
+            CMsg::Control(c) => match c {
+                Control::TogglePlay => self.act(Action::Play(Transport::TogglePlay)),
+                Control::Step => self.act(Action::Play(Transport::Step)),
+                Control::Speed(v) => self.act(Action::Play(Transport::Speed(v))),
+                Control::Pace(on) => self.act(Action::Play(Transport::Pace(on))),
+                Control::Reset => self.act(Action::Reset),
+                Control::Theme => self.act(Action::Key(Shortcut::Theme)),
+                // The comparison has no settings form: its URL sets the ensemble.
+                Control::Configure(_) => false,
+            },
             CMsg::DismissNotices => {
                 self.notices.clear();
                 true
@@ -188,13 +246,7 @@ impl Component for Compare {
                 { for notices }
                 <div class="controls compare-controls" role="toolbar" aria-label="Controls for both ensembles">
                     <div class="group">
-                        <button class="play" onclick={link.callback(|_| CMsg::Do(Action::Key(Shortcut::Play)))}
-                            aria-label={if p.playing { "Pause" } else { "Play" }}>
-                            { if p.playing { "❚❚ Pause" } else { "▶ Play" } }
-                        </button>
-                        <button onclick={link.callback(|_| CMsg::Do(Action::Key(Shortcut::Slower)))} aria-label="Slower">{ "−" }</button>
-                        <span class="speed-value">{ format!("{}×", super::fmt::speed(p.driver.speed())) }</span>
-                        <button onclick={link.callback(|_| CMsg::Do(Action::Key(Shortcut::Faster)))} aria-label="Faster">{ "+" }</button>
+                        { self.controls() }
                         <button class="reset" onclick={link.callback(|_| CMsg::Do(Action::Key(Shortcut::Reset)))} aria-label="Reset">{ "↺ Reset" }</button>
                     </div>
                     <div class="group shared" role="group" aria-label="Server (on both sides)">
@@ -217,7 +269,7 @@ impl Component for Compare {
                 <p class={classes!("status", p.status.as_ref().is_some_and(|s| s.0).then_some("ok"))} role="status">
                     { p.status.as_ref().map(|s| s.1.clone()).unwrap_or_default() }
                 </p>
-                <p class="compare-hint muted">{ "Every action applies to both ensembles at the same virtual time. Click a server (either side) to pick it; click a link to cut or heal it on both sides." }</p>
+                <p class="compare-hint muted">{ "Every action applies to both ensembles at the same virtual time. Click a server (either side) to pick it and see both inspectors; click a link to cut or heal it, one way or both, on both sides." }</p>
                 <main class="compare-rings">
                     { self.side(Protocol::Zab, &p.zab) }
                     { self.side(Protocol::Paxos, &p.paxos) }
@@ -234,6 +286,10 @@ impl Component for Compare {
                             <ol class="explanation-list" reversed=true>{ for explanations }</ol>
                         }
                     </section>
+                    <div class="compare-inspectors">
+                        <Inspector data={p.zab.inspector.clone()} />
+                        <Inspector data={p.paxos.inspector.clone()} />
+                    </div>
                     <div class="compare-checks">
                         <div class="check-side"><h3>{ "Zab invariants" }</h3><Invariants violations={p.zab.violations.clone()} /></div>
                         <div class="check-side"><h3>{ "Paxos invariants" }</h3><Invariants violations={p.paxos.violations.clone()} paxos=true /></div>

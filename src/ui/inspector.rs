@@ -97,7 +97,18 @@ fn paxos_html(d: &InspectorData, x: &PaxosData) -> Html {
 #[derive(Properties, PartialEq, Clone)]
 pub struct InspectorProps {
     pub data: Option<Rc<InspectorData>>,
-    pub on_close: Callback<()>,
+    /// Deselects (the main page); the comparison always has a server selected: no close.
+    #[prop_or_default]
+    pub on_close: Option<Callback<()>>,
+}
+
+fn close(p: &InspectorProps) -> Html {
+    let Some(cb) = &p.on_close else {
+        return html! {};
+    };
+    html! {
+        <button class="close" aria-label="Close the inspector" onclick={cb.reform(|_: MouseEvent| ())}>{ "×" }</button>
+    }
 }
 
 fn sids(list: &[Sid]) -> String {
@@ -246,7 +257,7 @@ pub fn inspector(p: &InspectorProps) -> Html {
                     <span class={classes!("mode-tag", d.mode.as_str())}>{ d.mode.as_str() }</span>
                     <span class="phase">{ d.phase.as_str() }</span>
                     if d.observer { <span class="muted">{ "learner only" }</span> }
-                    <button class="close" aria-label="Close the inspector" onclick={p.on_close.reform(|_: MouseEvent| ())}>{ "×" }</button>
+                    { close(p) }
                 </div>
                 { paxos_html(d, x) }
             </section>
@@ -274,7 +285,7 @@ pub fn inspector(p: &InspectorProps) -> Html {
                 <span class={classes!("mode-tag", d.mode.as_str())}>{ d.mode.as_str() }</span>
                 <span class="phase">{ d.phase.as_str() }</span>
                 if d.observer { <span class="muted">{ "observer" }</span> }
-                <button class="close" aria-label="Close the inspector" onclick={p.on_close.reform(|_: MouseEvent| ())}>{ "×" }</button>
+                { close(p) }
             </div>
             <div class="durable">
                 <h3>{ "Durable — on disk, survives a crash" }</h3>

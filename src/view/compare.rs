@@ -27,6 +27,17 @@ pub struct ComparePage {
     pub status: Option<(bool, String)>,
     /// Set by the `t` shortcut for the root to apply.
     pub theme_asked: bool,
+    /// The link whose menu is open (its cuts, each way, act on both sides).
+    pub link_menu: Option<(Sid, Sid)>,
+}
+
+/// A link both ways, or one.
+fn arrow(both: bool) -> &'static str {
+    if both {
+        "–"
+    } else {
+        "→"
+    }
 }
 
 /// What the status line says after a command applied to both sides.
@@ -35,8 +46,12 @@ fn describe(cmd: &Command) -> String {
         Command::Crash(s) => format!("Crashed s{s} on both sides"),
         Command::Restart(s) => format!("Restarted s{s} on both sides"),
         Command::Isolate(s) => format!("Cut s{s} off on both sides"),
-        Command::Cut { from, to, .. } => format!("Cut s{from}–s{to} on both sides"),
-        Command::Heal { from, to, .. } => format!("Healed s{from}–s{to} on both sides"),
+        Command::Cut { from, to, both } => {
+            format!("Cut s{from}{}s{to} on both sides", arrow(*both))
+        }
+        Command::Heal { from, to, both } => {
+            format!("Healed s{from}{}s{to} on both sides", arrow(*both))
+        }
         Command::HealAll => "Healed every link on both sides".into(),
         Command::Write {
             at: Some(at),
@@ -48,9 +63,15 @@ fn describe(cmd: &Command) -> String {
 }
 
 /// The next frame of one side (no feed, no inspector on this page).
-fn side_frame(world: &World, prev: &Frame, loss_window: Millis, panels: bool) -> Frame {
+fn side_frame(
+    world: &World,
+    prev: &Frame,
+    selected: Sid,
+    loss_window: Millis,
+    panels: bool,
+) -> Frame {
     let input = FrameInput {
-        selected: None,
+        selected: Some(selected),
         loss_window,
         story: None,
         panels,
@@ -78,6 +99,7 @@ impl ComparePage {
             selected: 1,
             status: None,
             theme_asked: false,
+            link_menu: None,
         };
         page.refresh(true, None);
         page
@@ -111,25 +133,6 @@ impl ComparePage {
         self.refresh(true, None);
     }
 
-    /// A click on a link: cut it both ways on both sides, or heal it if it was cut.
-    fn toggle_link(&mut self, a: Sid, b: Sid) {
-        let cut = self.zab.scene.cuts.contains(&(a, b)) || self.paxos.scene.cuts.contains(&(a, b));
-        let (from, to) = (a.min(b), a.max(b));
-        self.apply(if cut {
-            Command::Heal {
-                from,
-                to,
-                both: true,
-            }
-        } else {
-            Command::Cut {
-                from,
-                to,
-                both: true,
-            }
-        });
-    }
-
     fn key(&mut self, k: Shortcut) -> bool {
         let (s, n) = (self.selected, self.server_count());
         match k {
@@ -143,9 +146,10 @@ impl ComparePage {
                 return self.reduce(Action::Play(Transport::Speed(self.driver.speed() / 1.5)))
             }
             Shortcut::Reset => self.reset(),
-            Shortcut::Select(v) if (1..=n).contains(&v) => self.selected = v,
-            Shortcut::Prev => self.selected = if s <= 1 { n } else { s - 1 },
-            Shortcut::Next => self.selected = if s >= n { 1 } else { s + 1 },
+            // A new selection: both inspectors show it at once.
+            Shortcut::Select(v) if (1..=n).contains(&v) => self.select(v),
+            Shortcut::Prev => self.select(if s <= 1 { n } else { s - 1 }),
+            Shortcut::Next => self.select(if s >= n { 1 } else { s + 1 }),
             Shortcut::Crash => self.apply(Command::Crash(s)),
             Shortcut::Restart => self.apply(Command::Restart(s)),
             Shortcut::Isolate => self.apply(Command::Isolate(s)),
@@ -169,21 +173,31 @@ impl ComparePage {
         true
     }
 
+    fn select(&mut self, s: Sid) {
+        self.selected = s;
+        self.refresh(true, None);
+    }
+
     /// Applies one action; true if the page must be drawn again.
     pub fn reduce(&mut self, action: Action) -> bool {
         match action {
             Action::Play(t) => return self.transport(t),
             Action::Reset => self.reset(),
-            Action::Command(cmd) | Action::MenuCommand(cmd) => self.apply(cmd),
+            Action::Command(cmd) => self.apply(cmd),
+            // The link menu stays open after a cut (as on the main page), to cut the other way.
+            Action::MenuCommand(cmd) => {
+                self.link_menu = None;
+                self.apply(cmd)
+            }
             Action::Writes(rate) => self.driver.set_writes(rate),
             Action::Select(Some(s)) | Action::OpenServer(s) => {
                 return self.key(Shortcut::Select(s))
             }
-            Action::OpenLink(a, b) => self.toggle_link(a, b),
+            Action::OpenLink(a, b) => self.link_menu = Some((a.min(b), a.max(b))),
+            Action::CloseMenu => return self.link_menu.take().is_some(),
             Action::Key(k) => return self.key(k),
             Action::Partition(_)
             | Action::Select(None)
-            | Action::CloseMenu
             | Action::Help(_)
             | Action::Tab(_)
             | Action::Tour(_)
@@ -209,8 +223,9 @@ impl Player for ComparePage {
     fn rebuild(&mut self, panels: bool) {
         let window = self.driver.loss_window();
         let cmp = &self.driver.sim;
-        self.zab = Rc::new(side_frame(&cmp.zab, &self.zab, window, panels));
-        self.paxos = Rc::new(side_frame(&cmp.paxos, &self.paxos, window, panels));
+        let s = self.selected;
+        self.zab = Rc::new(side_frame(&cmp.zab, &self.zab, s, window, panels));
+        self.paxos = Rc::new(side_frame(&cmp.paxos, &self.paxos, s, window, panels));
         if panels && cmp.explanations().len() != self.explanations.len() {
             self.explanations = Rc::new(cmp.explanations().to_vec());
         }
@@ -271,8 +286,22 @@ mod tests {
         assert!(!p.driver.sim.paxos.paxos_chosen().is_empty());
         assert!(p.driver.sim.zab.max_logged_zxid().counter() > 50);
         p.reduce(Action::OpenLink(2, 1));
-        assert!(p.zab.scene.cuts.contains(&(1, 2)) && p.paxos.scene.cuts.contains(&(2, 1)));
-        p.reduce(Action::OpenLink(1, 2));
+        assert_eq!(p.link_menu, Some((1, 2)));
+        // One way, as the link menu does: only 1 -> 2, on both sides.
+        let one_way = Command::Cut {
+            from: 1,
+            to: 2,
+            both: false,
+        };
+        p.reduce(Action::Command(one_way));
+        assert_eq!(*p.zab.scene.cuts, vec![(1, 2)]);
+        assert_eq!(*p.paxos.scene.cuts, vec![(1, 2)]);
+        assert!(p.reduce(Action::CloseMenu) && p.link_menu.is_none());
+        p.reduce(Action::Command(Command::HealAll));
         assert!(p.zab.scene.cuts.is_empty() && p.paxos.scene.cuts.is_empty());
+        // Both frames carry the selected server's inspector.
+        p.reduce(Action::Select(Some(3)));
+        assert_eq!(p.zab.inspector.as_ref().map(|i| i.sid), Some(3));
+        assert_eq!(p.paxos.inspector.as_ref().map(|i| i.sid), Some(3));
     }
 }

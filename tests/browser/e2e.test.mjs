@@ -696,3 +696,26 @@ test('a phone: tap a server, tap Crash, it goes down', async () => {
   assert.deepEqual(errors, []);
   await browser.close();
 });
+
+test('compare=1 has the main page controls: slider, step, one-way cuts on both sides, inspectors', async () => {
+  const errors = [];
+  const page = await open('./?compare=1&servers=3&seed=2', errors);
+  const [zab, paxos] = ['[data-protocol="zab"]', '[data-protocol="paxos"]'];
+  await page.waitForSelector(`${zab} [data-server="1"]`);
+  // The same slider as the main page, with its spoken value.
+  assert.match(await page.getAttribute('#speed', 'aria-valuetext'), /×/);
+  await page.getByRole('button', { name: 'Step to the next event' }).waitFor();
+  // A click on a link on the Paxos side opens its menu there; one direction is cut on both.
+  await page.locator(`${paxos} [data-link="1-2"]`).dispatchEvent('click');
+  const menu = page.getByRole('dialog', { name: 'Link s1–s2' });
+  await menu.getByRole('button', { name: 'Cut s1→s2' }).click();
+  await page.waitForSelector(`${zab} [data-link="1-2"][data-cut="a-b"]`);
+  await page.waitForSelector(`${paxos} [data-link="1-2"][data-cut="a-b"]`);
+  await page.keyboard.press('Escape');
+  // Picking a server shows it in both inspectors.
+  await page.locator(`${zab} [data-server="2"]`).click();
+  await page.getByRole('region', { name: 'Inspector: s2' }).first().waitFor();
+  assert.equal(await page.getByRole('region', { name: 'Inspector: s2' }).count(), 2);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
