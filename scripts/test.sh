@@ -44,7 +44,8 @@ trunk build --release
 
 STAGE=e2e; stage "$STAGE" "node --test tests/browser/e2e.test.mjs tests/browser/a11y.test.mjs"
 mkdir -p test-artifacts
-node --test tests/browser/e2e.test.mjs tests/browser/a11y.test.mjs
+# One file at a time: two Chromiums at once on two cores would skew the timed tests.
+node --test --test-concurrency=1 tests/browser/e2e.test.mjs tests/browser/a11y.test.mjs
 
 STAGE=size; stage "$STAGE" "gzip -9 size of dist/ (wasm + js + css)"
 total=0
