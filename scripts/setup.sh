@@ -38,9 +38,10 @@ if [ "$(installed_version wasm-bindgen)" != "$WASM_BINDGEN_VERSION" ] ||
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
 fi
 
-# wasm-opt (binaryen 132) and playwright-core come from npm, pinned by package-lock.json.
-if [ ! -x node_modules/.bin/wasm-opt ] || { [ "${1:-}" = browser ] && [ ! -d node_modules/playwright-core ]; }; then
-  say "installing npm tools (binaryen, playwright-core)"
+# wasm-opt (binaryen 132), playwright-core and axe-core come from npm, pinned by package-lock.json.
+if [ ! -x node_modules/.bin/wasm-opt ] || { [ "${1:-}" = browser ] &&
+   { [ ! -d node_modules/playwright-core ] || [ ! -f node_modules/axe-core/axe.min.js ]; }; }; then
+  say "installing npm tools (binaryen, playwright-core, axe-core)"
   npm ci --no-audit --no-fund --loglevel=error
 fi
 

@@ -3,7 +3,8 @@
 #   1. native: the engine's tests (cargo test --release)
 #   2. wasm:   tests/web.rs in headless Chromium (wasm-bindgen-test)
 #   3. build:  trunk build --release (the page, with wasm-opt)
-#   4. e2e:    tests/browser/e2e.test.mjs against dist/ in Chromium (playwright-core)
+#   4. e2e:    tests/browser/e2e.test.mjs and a11y.test.mjs (axe-core, the keyboard) against
+#              dist/ in Chromium (playwright-core)
 # Then prints the gzip size of the page's wasm + js + css. Screenshots go to test-artifacts/.
 #   scripts/test.sh              everything (what CI runs)
 #   scripts/test.sh wasm e2e     only some stages: native, wasm, e2e (e2e includes the build)
@@ -41,9 +42,10 @@ if ! want e2e; then STAGE=done; printf '\n\033[1;32mstages passed: %s\033[0m\n' 
 STAGE=build; stage "$STAGE" "trunk build --release"
 trunk build --release
 
-STAGE=e2e; stage "$STAGE" "node --test tests/browser/e2e.test.mjs"
+STAGE=e2e; stage "$STAGE" "node --test tests/browser/e2e.test.mjs tests/browser/a11y.test.mjs"
 mkdir -p test-artifacts
-node --test tests/browser/e2e.test.mjs
+# One file at a time: two Chromiums at once on two cores would skew the timed tests.
+node --test --test-concurrency=1 tests/browser/e2e.test.mjs tests/browser/a11y.test.mjs
 
 STAGE=size; stage "$STAGE" "gzip -9 size of dist/ (wasm + js + css)"
 total=0

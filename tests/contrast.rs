@@ -78,7 +78,20 @@ fn check(theme: &str, t: &BTreeMap<String, String>) -> Vec<String> {
             need(mark, bg, 3.0);
         }
     }
-    need("--on-accent", "--accent", 4.5);
+    // Words on a filled background: the selected server's button, the variant and protocol tags.
+    for bg in ["--accent", "--cut", "--k-proposal"] {
+        need("--on-accent", bg, 4.5);
+    }
+    // The role's icon on its badge.
+    for role in [
+        "--leader",
+        "--follower",
+        "--observer",
+        "--looking",
+        "--down",
+    ] {
+        need("--on-accent", role, 3.0);
+    }
     bad
 }
 
@@ -103,6 +116,16 @@ fn both_themes_meet_aa_contrast() {
     let mut bad = check("light", &light);
     bad.extend(check("dark", &dark));
     assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+/// The system's dark theme (the media query) is the forced one (`data-theme="dark"`), token
+/// for token: only the forced one is checked above.
+#[test]
+fn both_dark_blocks_agree() {
+    let css = stylesheet();
+    let forced = tokens(&css, ":root[data-theme=\"dark\"] {");
+    let system = tokens(&css, ":root:not([data-theme=\"light\"]) {");
+    assert_eq!(forced, system);
 }
 
 #[test]

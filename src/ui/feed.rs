@@ -114,7 +114,8 @@ pub fn feed(p: &FeedProps) -> Html {
                 <h2>{ "What happens" }</h2>
             </div>
             <div class="chips" role="group" aria-label="Show these kinds of events">{ for chips }</div>
-            <ol class="lines" ref={list} {onscroll}>{ for lines }</ol>
+            // It scrolls: a tab stop of its own lets the keyboard scroll it too.
+            <ol class="lines" ref={list} {onscroll} tabindex="0" aria-label="Events, newest last">{ for lines }</ol>
         </section>
     }
 }

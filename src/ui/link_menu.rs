@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use super::server_menu::{close_on_escape, place};
+use super::popover::{close_on_escape, place, use_popover_focus};
 use crate::sim::{Command, Sid};
 
 #[derive(Properties, PartialEq, Clone)]
@@ -22,15 +22,13 @@ pub struct LinkMenuProps {
 #[function_component(LinkMenu)]
 pub fn link_menu(p: &LinkMenuProps) -> Html {
     let (a, b) = (p.a, p.b);
-    let first = use_node_ref();
-    {
-        let first = first.clone();
-        use_effect_with((a, b), move |_| {
-            if let Some(el) = first.cast::<web_sys::HtmlElement>() {
-                let _ = el.focus();
-            }
-        });
-    }
+    let (root, first) = (use_node_ref(), use_node_ref());
+    use_popover_focus(
+        (a, b),
+        root.clone(),
+        first.clone(),
+        Some(format!("[data-link=\"{a}-{b}\"]")),
+    );
     let cmd = |c: Command| {
         let send = p.on_command.clone();
         Callback::from(move |_: MouseEvent| send.emit(c.clone()))
@@ -67,7 +65,7 @@ pub fn link_menu(p: &LinkMenuProps) -> Html {
         (false, true) => format!("s{b}→s{a} cut, s{a}→s{b} up"),
     };
     html! {
-        <div class="popover link-menu" role="dialog" aria-label={format!("Link s{a}–s{b}")}
+        <div ref={root} class="popover link-menu" role="dialog" aria-label={format!("Link s{a}–s{b}")}
             style={place(p.x, p.y, 14.0)} {onkeydown}
             onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>
             <div class="popover-head">

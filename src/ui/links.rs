@@ -1,15 +1,16 @@
 //! The links between every pair of servers. A healthy link is one thin line; a cut one is red
 //! and dashed with a gap and a cross in the middle; a one-way cut shows its two lanes, the cut
 //! one with an arrow in the direction that no longer gets through. One click handler for all
-//! (event delegation), reading `data-link="A-B"`.
+//! (event delegation), reading `data-link="A-B"`. The links are one tab stop, after the
+//! servers': arrow keys move among them in order (1–2, 1–3, …), Enter or Space opens one's menu.
 
 use std::rc::Rc;
 
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::fmt::f1;
 use super::layout::Layout;
+use super::roving::{self, item_of, tabindex};
 use crate::sim::Sid;
 
 #[derive(Properties, PartialEq, Clone)]
@@ -54,15 +55,37 @@ fn cut_lane(l: &Layout, a: Sid, b: Sid, with_arrow: bool) -> Html {
     }
 }
 
+/// A link's state in words, for its label and tooltip.
+fn state_words(a: Sid, b: Sid, ab: bool, ba: bool) -> String {
+    match (ab, ba) {
+        (false, false) => "up".into(),
+        (true, true) => "cut both ways".into(),
+        (true, false) => format!("s{a}→s{b} cut, s{b}→s{a} up"),
+        (false, true) => format!("s{b}→s{a} cut, s{a}→s{b} up"),
+    }
+}
+
+/// The two ends of a link named `A-B` (its `data-link`).
+fn parse_link(name: &str) -> Option<(Sid, Sid)> {
+    let (a, b) = name.split_once('-')?;
+    Some((a.parse().ok()?, b.parse().ok()?))
+}
+
 #[function_component(Links)]
 pub fn links(p: &LinksProps) -> Html {
     let l = &*p.layout;
     let n = l.pos.len() as Sid;
     let is_cut = |a: Sid, b: Sid| p.cuts.contains(&(a, b));
     let mut items = Vec::with_capacity((n * n) as usize / 2);
+    let mut names = Vec::with_capacity(items.capacity());
+    // The link that holds the links' one tab stop: the one focused last, else s1–s2.
+    let focused = use_state_eq(|| None::<(Sid, Sid)>);
+    let stop = focused.filter(|(_, b)| *b <= n).unwrap_or((1, 2));
     for a in 1..=n {
         for b in a + 1..=n {
             let (ab, ba) = (is_cut(a, b), is_cut(b, a));
+            let name = format!("{a}-{b}");
+            names.push(name.clone());
             let (x0, y0) = l.at(a);
             let (x1, y1) = l.at(b);
             let state = match (ab, ba) {
@@ -96,44 +119,42 @@ pub fn links(p: &LinksProps) -> Html {
                     }
                 }
             };
-            let title = match (ab, ba) {
-                (false, false) => format!("link s{a}–s{b}: up (click to cut)"),
-                (true, true) => format!("link s{a}–s{b}: cut both ways"),
-                (true, false) => format!("link s{a}–s{b}: s{a}→s{b} cut, s{b}→s{a} up"),
-                (false, true) => format!("link s{a}–s{b}: s{b}→s{a} cut, s{a}→s{b} up"),
-            };
+            let words = state_words(a, b, ab, ba);
+            let hint = if state == "up" { " (click to cut)" } else { "" };
+            let is_stop = (a, b) == stop;
             items.push(html! {
-                <g key={format!("{a}-{b}")} class={classes!("link", (state != "up").then_some("is-cut"))}
-                    data-link={format!("{a}-{b}")} data-cut={state}>
-                    <title>{ title }</title>
+                <g key={name.clone()} class={classes!("link", (state != "up").then_some("is-cut"))}
+                    data-link={name} data-cut={state} role="button" tabindex={tabindex(is_stop)}
+                    aria-label={format!("link s{a}–s{b}: {words}")}>
+                    <title>{ format!("link s{a}–s{b}: {words}{hint}") }</title>
                     <line class="hit" x1={f1(x0)} y1={f1(y0)} x2={f1(x1)} y2={f1(y1)} />
+                    if is_stop {
+                        // Hollows the hit line out into a dashed band on :focus-visible (CSS).
+                        <line class="focus-gap" x1={f1(x0)} y1={f1(y0)} x2={f1(x1)} y2={f1(y1)} />
+                    }
                     { body }
                 </g>
             });
         }
     }
-    let onclick = {
+    let open = {
         let cb = p.on_link.clone();
-        Callback::from(move |e: MouseEvent| {
-            let Some(target) = e
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            else {
-                return;
-            };
-            let Ok(Some(link)) = target.closest("[data-link]") else {
-                return;
-            };
-            let Some(name) = link.get_attribute("data-link") else {
-                return;
-            };
-            if let Some((a, b)) = name.split_once('-') {
-                if let (Ok(a), Ok(b)) = (a.parse(), b.parse()) {
-                    e.stop_propagation();
-                    cb.emit((a, b));
-                }
+        Callback::from(move |name: String| {
+            if let Some(link) = parse_link(&name) {
+                cb.emit(link);
             }
         })
     };
-    html! { <g class="links" {onclick}>{ for items }</g> }
+    let onkeydown = roving::keydown("data-link", names, open.clone());
+    let onclick = Callback::from(move |e: MouseEvent| {
+        if let Some((_, name)) = item_of(&e, "data-link") {
+            e.stop_propagation();
+            open.emit(name);
+        }
+    });
+    let onfocusin = roving::focusin(
+        "data-link",
+        Callback::from(move |name: String| focused.set(parse_link(&name))),
+    );
+    html! { <g class="links" {onclick} {onkeydown} {onfocusin}>{ for items }</g> }
 }

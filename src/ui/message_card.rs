@@ -4,7 +4,7 @@
 use yew::prelude::*;
 
 use super::fmt::seconds_2;
-use super::server_menu::{close_on_escape, place};
+use super::popover::{close_on_escape, place, use_popover_focus};
 use crate::view::scene::MsgView;
 
 #[derive(Properties, PartialEq, Clone)]
@@ -21,15 +21,9 @@ pub struct MessageCardProps {
 
 #[function_component(MessageCard)]
 pub fn message_card(p: &MessageCardProps) -> Html {
-    let close = use_node_ref();
-    {
-        let close = close.clone();
-        use_effect_with((), move |_| {
-            if let Some(el) = close.cast::<web_sys::HtmlElement>() {
-                let _ = el.focus();
-            }
-        });
-    }
+    let (root, close) = (use_node_ref(), use_node_ref());
+    // A message is clicked, never focused: its card gives the focus back to whatever had it.
+    use_popover_focus((), root.clone(), close.clone(), None);
     let onkeydown = close_on_escape(&p.on_close);
     let body = match &p.message {
         None => {
@@ -53,7 +47,7 @@ pub fn message_card(p: &MessageCardProps) -> Html {
     };
     let kind = p.message.as_ref().map_or("Message", |m| m.kind);
     html! {
-        <div class="popover message-card" role="dialog" aria-label={format!("{kind}: its fields")}
+        <div ref={root} class="popover message-card" role="dialog" aria-label={format!("{kind}: its fields")}
             style={place(p.x, p.y, 14.0)} {onkeydown}
             onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>
             <div class="popover-head">

@@ -7,6 +7,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::layout::{Layout, Sizes, VIEW};
+use super::roving;
 use super::{Links, Messages, ServerNode, Timers};
 use crate::sim::Sid;
 use crate::view::scene::Scene;
@@ -73,12 +74,36 @@ fn use_scale(ring: NodeRef) -> f64 {
     *scale
 }
 
+/// The server that holds the servers' one tab stop: the one focused last, else the selected
+/// one, else s1; and the callback that tells it which one got the focus. Selecting a server (a
+/// click, a digit, `[` or `]`) hands it the stop.
+#[hook]
+fn use_server_stop(selected: Option<Sid>, n: usize) -> (Sid, Callback<String>) {
+    let focused = use_state_eq(|| None::<Sid>);
+    {
+        let focused = focused.clone();
+        use_effect_with(selected, move |_| focused.set(None));
+    }
+    let valid = |s: &Sid| (1..=n as Sid).contains(s);
+    let stop = focused
+        .filter(valid)
+        .or(selected.filter(valid))
+        .unwrap_or(1);
+    let on_focus = Callback::from(move |name: String| {
+        if let Ok(s) = name.parse() {
+            focused.set(Some(s));
+        }
+    });
+    (stop, on_focus)
+}
+
 #[function_component(Ring)]
 pub fn ring(p: &RingProps) -> Html {
     let l = &p.layout;
     let node = use_node_ref();
     let sizes = Sizes::new(l, use_scale(node.clone()));
     let n = p.scene.servers.len();
+    let (stop, on_focus) = use_server_stop(p.selected, l.pos.len());
     let servers = p
         .scene
         .servers
@@ -88,26 +113,39 @@ pub fn ring(p: &RingProps) -> Html {
             let (x, y) = l.at(v.id);
             html! {
                 <ServerNode key={v.id} view={v.clone()} {x} {y} r={l.r} {sizes}
-                    selected={p.selected == Some(v.id)} on_open={p.on_server.clone()} />
+                    selected={p.selected == Some(v.id)} tab_stop={v.id == stop} on_open={p.on_server.clone()} />
             }
         });
+    let names = (1..=l.pos.len()).map(|s| s.to_string()).collect();
+    let open = {
+        let cb = p.on_server.clone();
+        Callback::from(move |name: String| {
+            if let Ok(s) = name.parse() {
+                cb.emit(s);
+            }
+        })
+    };
+    let server_keys = roving::keydown("data-server", names, open);
+    let server_focus = roving::focusin("data-server", on_focus);
     let onclick = {
         let cb = p.on_background.clone();
         Callback::from(move |_: MouseEvent| cb.emit(()))
     };
     let view_box = format!("0 0 {} {}", VIEW as u32, VIEW as u32);
     // Four stacked SVGs with the same viewBox, so that what moves every frame (messages,
-    // countdowns) is painted apart from what changes only on events (links, cards).
+    // countdowns) is painted apart from what changes only on events (links, cards). The cards
+    // come first in the document, so that Tab reaches the servers before the links; CSS
+    // z-index paints the links underneath.
     html! {
         <div ref={node} class={classes!("ring", p.paused.then_some("paused"), p.reduced.then_some("reduced"))}
             role="group" data-protocol={p.protocol.clone()}
             aria-label={format!("The ensemble: {n} servers on a ring, with the messages between them")}
             {onclick}>
+            <svg class="layer cards" viewBox={view_box.clone()} preserveAspectRatio="xMidYMid meet">
+                <g class="servers" onkeydown={server_keys} onfocusin={server_focus}>{ for servers }</g>
+            </svg>
             <svg class="layer links-layer" viewBox={view_box.clone()} preserveAspectRatio="xMidYMid meet">
                 <Links layout={l.clone()} cuts={p.scene.cuts.clone()} on_link={p.on_link.clone()} />
-            </svg>
-            <svg class="layer cards" viewBox={view_box.clone()} preserveAspectRatio="xMidYMid meet">
-                <g class="servers">{ for servers }</g>
             </svg>
             <svg class="layer moving" viewBox={view_box.clone()} preserveAspectRatio="xMidYMid meet" aria-hidden="true">
                 <Messages layout={l.clone()} messages={p.scene.messages.clone()}

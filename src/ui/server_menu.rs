@@ -4,7 +4,7 @@
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::layout::VIEW;
+use super::popover::{close_on_escape, place, use_popover_focus};
 use crate::sim::{Command, ServerView, Sid};
 
 #[derive(Properties, PartialEq, Clone)]
@@ -22,41 +22,17 @@ pub struct ServerMenuProps {
     pub on_close: Callback<()>,
 }
 
-/// `left/top` in percent of the (square) stage, placed beside the card, inside the stage.
-/// A popover's keydown handler: Escape closes it (and goes no further).
-pub fn close_on_escape(close: &Callback<()>) -> Callback<KeyboardEvent> {
-    let close = close.clone();
-    Callback::from(move |e: KeyboardEvent| {
-        if e.key() == "Escape" {
-            e.stop_propagation();
-            close.emit(());
-        }
-    })
-}
-
-pub fn place(x: f64, y: f64, dy: f64) -> String {
-    let left = (x / VIEW * 100.0).clamp(2.0, 98.0) as u32;
-    let (top, anchor) = if y < VIEW * 0.55 {
-        (((y + dy) / VIEW * 100.0) as u32, "translate(-50%, 0)")
-    } else {
-        (((y - dy) / VIEW * 100.0) as u32, "translate(-50%, -100%)")
-    };
-    format!("left:{left}%;top:{top}%;transform:{anchor}")
-}
-
 #[function_component(ServerMenu)]
 pub fn server_menu(p: &ServerMenuProps) -> Html {
     let v = &p.view;
     let sid = v.id;
-    let first = use_node_ref();
-    {
-        let first = first.clone();
-        use_effect_with(sid, move |_| {
-            if let Some(el) = first.cast::<web_sys::HtmlElement>() {
-                let _ = el.focus();
-            }
-        });
-    }
+    let (root, first) = (use_node_ref(), use_node_ref());
+    use_popover_focus(
+        sid,
+        root.clone(),
+        first.clone(),
+        Some(format!("[data-server=\"{sid}\"]")),
+    );
     let chosen = use_state(|| if sid == 1 { 2 } else { 1 });
     // The peer picked for the link menu (never the server itself, nor one that is gone).
     let peer_of = |c: Sid| {
@@ -109,7 +85,7 @@ pub fn server_menu(p: &ServerMenuProps) -> Html {
         html! { <option value={s.to_string()} selected={s == peer}>{ format!("s{s}") }</option> }
     });
     html! {
-        <div class="popover server-menu" role="dialog" aria-label={format!("Server s{sid}")}
+        <div ref={root} class="popover server-menu" role="dialog" aria-label={format!("Server s{sid}")}
             style={place(p.x, p.y, p.card_h / 2.0 + 6.0)} {onkeydown}
             onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>
             <div class="popover-head">

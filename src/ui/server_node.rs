@@ -7,6 +7,7 @@ use yew::prelude::*;
 
 use super::fmt::{f1, translate};
 use super::layout::Sizes;
+use super::roving::tabindex;
 use crate::sim::view::{Mode, PaxosServerView};
 use crate::sim::{ServerView, Sid};
 use crate::view::card::{caption, icon_letter, paxos_role_word, short_zxid, zab_title};
@@ -20,7 +21,9 @@ pub struct ServerNodeProps {
     pub r: f64,
     pub sizes: Sizes,
     pub selected: bool,
-    /// Clicked, or Enter / Space while focused.
+    /// Holds the servers' one tab stop (the others are reached by the arrow keys: see Ring).
+    pub tab_stop: bool,
+    /// Clicked (the ring's servers handle Enter and Space for all).
     pub on_open: Callback<Sid>,
 }
 
@@ -94,7 +97,7 @@ fn badge(v: &ServerView, r: f64, s: &Sizes) -> Html {
     let Some(br) = s.badge else { return html! {} };
     let (bx, by) = badge_at(r);
     html! {
-        <g class="badge" transform={translate(bx, by)}>
+        <g class="badge" transform={translate(bx, by)} aria-hidden="true">
             <circle r={f1(br)} />
             if v.mode == Mode::Leader {
                 <path d={crown(br)} />
@@ -105,11 +108,22 @@ fn badge(v: &ServerView, r: f64, s: &Sizes) -> Html {
     }
 }
 
+/// The ring drawn around a node focused from the keyboard (CSS shows it on :focus-visible only):
+/// dashed and outside the card, beyond the countdown ring (6 px out, see Timers), so that it
+/// never reads as the selection, which thickens the card's own stroke.
+fn focus_ring(r: f64, s: &Sizes) -> Html {
+    let px = 1.0 / s.scale;
+    html! {
+        <circle class="focus-ring" r={f1(r + (6.0 * px).max(8.0) + 8.0 * px)} stroke-width={f1(3.0 * px)}
+            stroke-dasharray={format!("{} {}", f1(8.0 * px), f1(5.0 * px))} />
+    }
+}
+
 fn detail_lines(d: Detail, s: &Sizes) -> Html {
     let Some(f) = s.detail else { return html! {} };
     let (a, b) = (s.sid * 0.05 + f * 0.95, s.sid * 0.05 + f * 2.05);
     html! {
-        <>
+        <g class="detail" aria-hidden="true">
             <text class="epoch" y={f1(a)} font-size={f1(f)}>
                 <title>{ d.titles.0 }</title>
                 { d.first.0 }<tspan class="accepted">{ d.first.1 }</tspan>
@@ -118,7 +132,7 @@ fn detail_lines(d: Detail, s: &Sizes) -> Html {
                 <title>{ d.titles.1 }</title>
                 <tspan class="zx-epoch">{ d.second.0 }</tspan>{ d.second.1 }
             </text>
-        </>
+        </g>
     }
 }
 
@@ -136,16 +150,6 @@ pub fn server_node(p: &ServerNodeProps) -> Html {
         e.stop_propagation();
         sid
     });
-    let onkeydown = {
-        let cb = p.on_open.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            if e.key() == "Enter" || e.key() == " " {
-                e.prevent_default();
-                e.stop_propagation();
-                cb.emit(sid);
-            }
-        })
-    };
     // The sid sits above the centre when the detail lines are drawn, at the centre otherwise.
     let sid_y = match s.detail {
         Some(_) => -s.sid * 0.12,
@@ -153,9 +157,12 @@ pub fn server_node(p: &ServerNodeProps) -> Html {
     };
     let caption_line = s.caption.map(|f| {
         html! {
-            <text class="role" y={f1(p.r + f * 1.15)} font-size={f1(f)}>{ caption(v) }</text>
+            <text class="role" y={f1(p.r + f * 1.15)} font-size={f1(f)} aria-hidden="true">{ caption(v) }</text>
         }
     });
+    // The button is the card and its sid, named by the label (which starts with the sid, as a
+    // speech user would say it). The short texts around it (epoch, zxid, icon, caption) are
+    // outside it and aria-hidden: the label says them in full.
     html! {
         <g class={classes!("server", paxos.map(|_| "paxos"), v.mode.as_str(), p.selected.then_some("selected"), v.observer.then_some("is-observer"))}
             data-server={sid.to_string()} data-mode={v.mode.as_str()} data-zxid={data_zxid}
@@ -163,12 +170,15 @@ pub fn server_node(p: &ServerNodeProps) -> Html {
             data-promised={paxos.map(|px| px.promised.to_string())}
             data-chosen={paxos.map(|px| px.chosen.len().to_string())}
             data-accepted={paxos.map(|px| px.accepted.len().to_string())}
-            transform={translate(p.x, p.y)}
-            role="button" tabindex="0" aria-label={label.replace('\n', "; ")} aria-pressed={p.selected.to_string()}
-            {onclick} {onkeydown}>
-            <title>{ label }</title>
-            <circle class="card" r={f1(p.r)} />
-            <text class="sid" y={f1(sid_y)} font-size={f1(s.sid)}>{ format!("s{sid}") }</text>
+            transform={translate(p.x, p.y)} role="none" {onclick}>
+            // The tooltip, for the whole node; out of the button, whose visible text is its sid.
+            <title>{ label.clone() }</title>
+            <g class="node" role="button" tabindex={tabindex(p.tab_stop)} aria-label={label.replace('\n', "; ")}
+                aria-pressed={p.selected.to_string()}>
+                { focus_ring(p.r, s) }
+                <circle class="card" r={f1(p.r)} />
+                <text class="sid" y={f1(sid_y)} font-size={f1(s.sid)}>{ format!("s{sid}") }</text>
+            </g>
             { detail_lines(detail, s) }
             { badge(v, p.r, s) }
             { for caption_line }

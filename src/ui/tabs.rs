@@ -4,7 +4,7 @@
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::view::action::Tab;
+use crate::view::action::{roving_step, Tab};
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct SideTabsProps {
@@ -16,16 +16,8 @@ pub struct SideTabsProps {
 
 /// The tab an arrow key, Home or End moves to from `at`.
 fn moved(at: Tab, key: &str) -> Option<Tab> {
-    let all = Tab::ALL;
-    let i = all.iter().position(|t| *t == at)?;
-    let n = all.len();
-    Some(match key {
-        "ArrowRight" | "ArrowDown" => all[(i + 1) % n],
-        "ArrowLeft" | "ArrowUp" => all[(i + n - 1) % n],
-        "Home" => all[0],
-        "End" => all[n - 1],
-        _ => return None,
-    })
+    let i = Tab::ALL.iter().position(|t| *t == at)?;
+    roving_step(i, Tab::ALL.len(), key).map(|j| Tab::ALL[j])
 }
 
 fn focus_tab(t: Tab) {

@@ -53,6 +53,22 @@ pub enum Transport {
     Pace(bool),
 }
 
+/// Where an arrow key, Home or End moves the focus from item `i` of `n` in a group that is one
+/// tab stop (WAI-ARIA "roving tabindex": the side tabs, the ring's servers, its links): Left and
+/// Up to the previous, Right and Down to the next, wrapping around. `None` for any other key.
+pub fn roving_step(i: usize, n: usize, key: &str) -> Option<usize> {
+    if n == 0 {
+        return None;
+    }
+    Some(match key {
+        "ArrowRight" | "ArrowDown" => (i + 1) % n,
+        "ArrowLeft" | "ArrowUp" => (i + n - 1) % n,
+        "Home" => 0,
+        "End" => n - 1,
+        _ => return None,
+    })
+}
+
 /// The side column's tabs (later issues add clients, the tree, info).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Tab {
@@ -175,5 +191,24 @@ pub trait Player {
             Transport::Pace(on) => self.driver().pacing = on,
         }
         true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::roving_step;
+
+    #[test]
+    fn arrows_home_and_end_move_around_a_group() {
+        assert_eq!(roving_step(0, 3, "ArrowRight"), Some(1));
+        assert_eq!(roving_step(2, 3, "ArrowDown"), Some(0), "wraps forwards");
+        assert_eq!(roving_step(0, 3, "ArrowLeft"), Some(2), "wraps backwards");
+        assert_eq!(roving_step(1, 3, "ArrowUp"), Some(0));
+        assert_eq!(
+            (roving_step(1, 3, "Home"), roving_step(1, 3, "End")),
+            (Some(0), Some(2))
+        );
+        assert_eq!(roving_step(1, 3, "Enter"), None);
+        assert_eq!(roving_step(0, 0, "ArrowRight"), None, "an empty group");
     }
 }
