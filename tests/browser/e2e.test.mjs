@@ -253,7 +253,7 @@ test('a deliberately broken protocol turns the invariant panel red, with the exp
   const named = page.locator('.invariants .sid-link').first();
   const sid = (await named.textContent()).slice(1);
   await named.click();
-  assert.equal(await page.getAttribute(`[data-server="${sid}"]`, 'aria-pressed'), 'true');
+  assert.equal(await page.getAttribute(`[data-server="${sid}"] [aria-pressed]`, 'aria-pressed'), 'true');
   await page.screenshot({ path: join(ARTIFACTS, 'e2e-broken.png'), fullPage: true });
   assert.equal(await page.locator('#error-banner').count(), 0);
   assert.deepEqual(errors, []);
