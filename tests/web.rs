@@ -317,7 +317,10 @@ async fn a_paxos_ring_shows_promises_and_chosen_slots() {
         Some("leader")
     );
     // The leader learned the write: its node counts one chosen slot.
-    assert_eq!(leader_card.get_attribute("data-chosen").as_deref(), Some("1"));
+    assert_eq!(
+        leader_card.get_attribute("data-chosen").as_deref(),
+        Some("1")
+    );
 }
 
 #[wasm_bindgen_test]

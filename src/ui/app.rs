@@ -345,7 +345,8 @@ impl Component for App {
                 format!("./{}", p.to_query())
             };
             return html! {
-                <div class="app embed">
+                <main class="app embed" aria-label="ZabScope, embedded">
+                    <h1 class="sr">{ "ZabScope" }</h1>
                     { for notices }
                     <div class="topline">{ banner }{ clock }</div>
                     <div class="stage-wrap">{ ring }{ menu }</div>
@@ -355,7 +356,7 @@ impl Component for App {
                             title="Open this run in the full page"><span class="word">{ "Open in ZabScope " }</span>{ "↗" }</a>
                     </div>
                     { status }
-                </div>
+                </main>
             };
         }
         html! {
@@ -378,8 +379,10 @@ impl Component for App {
                     <button class="help-button" onclick={self.cb.send.reform(|_| Msg::Do(Action::Help(true)))}
                         aria-label="Keyboard shortcuts and help" title="Help (?)">{ "?" }</button>
                 </header>
-                { for notices }
-                { controls }
+                <section class="controls-region" aria-label="Controls">
+                    { for notices }
+                    { controls }
+                </section>
                 <main class="layout">
                     <section class="stage-col" aria-label="The ensemble">
                         { banner }

@@ -243,6 +243,7 @@ impl Component for Compare {
                     <span class="clock" title="virtual time (one clock for both)">{ format!("t = {}", super::fmt::seconds_2(p.driver.vt() as u64)) }</span>
                     <a class="compare-link" href={single}>{ "One ensemble" }</a>
                 </header>
+                <section class="controls-region" aria-label="Controls for both ensembles">
                 { for notices }
                 <div class="controls compare-controls" role="toolbar" aria-label="Controls for both ensembles">
                     <div class="group">
@@ -270,6 +271,7 @@ impl Component for Compare {
                     { p.status.as_ref().map(|s| s.1.clone()).unwrap_or_default() }
                 </p>
                 <p class="compare-hint muted">{ "Every action applies to both ensembles at the same virtual time. Click a server (either side) to pick it and see both inspectors; click a link to cut or heal it, one way or both, on both sides." }</p>
+                </section>
                 <main class="compare-rings">
                     { self.side(Protocol::Zab, &p.zab) }
                     { self.side(Protocol::Paxos, &p.paxos) }
@@ -290,12 +292,12 @@ impl Component for Compare {
                         <Inspector data={p.zab.inspector.clone()} />
                         <Inspector data={p.paxos.inspector.clone()} />
                     </div>
-                    <div class="compare-checks">
+                    <section class="compare-checks" aria-label="Invariants and legends">
                         <div class="check-side"><h3>{ "Zab invariants" }</h3><Invariants violations={p.zab.violations.clone()} /></div>
                         <div class="check-side"><h3>{ "Paxos invariants" }</h3><Invariants violations={p.paxos.violations.clone()} paxos=true /></div>
                         <Legend />
                         <Legend paxos=true />
-                    </div>
+                    </section>
                 </div>
             </div>
         }

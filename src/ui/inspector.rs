@@ -251,7 +251,7 @@ pub fn inspector(p: &InspectorProps) -> Html {
     };
     if let Some(x) = &d.paxos {
         return html! {
-            <section class="panel inspector paxos" aria-label={format!("Inspector: s{}", d.sid)}>
+            <section class="panel inspector paxos" aria-label={format!("Paxos inspector: s{}", d.sid)}>
                 <div class="panel-head">
                     <h2>{ format!("s{}", d.sid) }</h2>
                     <span class={classes!("mode-tag", d.mode.as_str())}>{ d.mode.as_str() }</span>

@@ -53,7 +53,7 @@ fn server_links(p: &InvariantsProps, servers: &[Sid]) -> Html {
 pub fn invariants(p: &InvariantsProps) -> Html {
     if p.violations.is_empty() && p.paxos {
         return html! {
-            <section class="panel invariants ok" aria-label="Invariants" data-violations="0">
+            <section class="panel invariants ok" aria-label="Paxos invariants" data-violations="0">
                 <p><span class="dot" aria-hidden="true">{ "✓" }</span>
                     { " Every safety invariant holds (checked after each event: at most one value \
                         chosen per slot, a chosen value never changes, learners learn only chosen \
@@ -83,7 +83,8 @@ pub fn invariants(p: &InvariantsProps) -> Html {
         }
     });
     html! {
-        <section class="panel invariants broken" role="alert" aria-label="Invariants"
+        <section class="panel invariants broken" role="alert"
+            aria-label={if p.paxos { "Paxos invariants" } else { "Invariants" }}
             data-violations={p.violations.len().to_string()}>
             <p><span class="dot" aria-hidden="true">{ "✕" }</span>
                 { format!(" {} invariant violation{}:", p.violations.len(), if p.violations.len() == 1 { "" } else { "s" }) }</p>

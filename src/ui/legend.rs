@@ -102,7 +102,7 @@ pub fn legend(p: &LegendProps) -> Html {
         ("down", "× down"),
     ];
     html! {
-        <section class="legend" aria-label="Legend">
+        <section class="legend" aria-label={if p.paxos { "Paxos legend" } else { "Legend" }}>
             <div class="legend-group">
                 <span class="legend-title">{ "Roles" }</span>
                 { for roles.iter().map(|(m, label)| html! {

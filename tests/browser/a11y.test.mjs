@@ -56,12 +56,12 @@ async function axe(page, where) {
 
 const describe = (v) => `[${v.impact}] ${v.where}: ${v.id} (${v.help})\n    ${v.nodes.slice(0, 4).join('\n    ')}`;
 
-/** Prints the moderate and minor violations, fails on any serious or critical one. */
+/** Fails on any violation, whatever its impact: the pages are clean of all of them (the issue
+ *  asks for no serious or critical one; moderate and minor ones were fixed too, and stay so). */
 function judge(t, found) {
-  const grave = found.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   // One diagnostic a line: the reporter escapes the newlines inside one.
-  for (const v of found.filter((v) => !grave.includes(v))) describe(v).split('\n').forEach((l) => t.diagnostic(l));
-  assert.deepEqual(grave.map(describe), [], 'axe-core found serious or critical violations');
+  for (const v of found) describe(v).split('\n').forEach((l) => t.diagnostic(l));
+  assert.deepEqual(found.map(describe), [], 'axe-core found violations');
 }
 
 for (const theme of THEMES) {
