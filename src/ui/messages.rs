@@ -111,6 +111,21 @@ pub fn messages(p: &MessagesProps) -> Html {
             </g>
         }
     });
+    // The links carrying something other than heartbeats, once each: drawn under the dots so
+    // that traffic stands out from the mesh (which fades at 15 servers and more).
+    let mut busy: Vec<(u32, u32)> = shown
+        .iter()
+        .filter(|(m, ..)| m.kind != "PING")
+        .map(|(m, ..)| (m.from.min(m.to), m.from.max(m.to)))
+        .collect();
+    busy.sort_unstable();
+    busy.dedup();
+    let busy = busy.into_iter().map(|(a, b)| {
+        let ((x0, y0), (x1, y1)) = (l.at(a), l.at(b));
+        html! {
+            <line key={format!("{a}-{b}")} class="busy-wire" x1={f1(x0)} y1={f1(y0)} x2={f1(x1)} y2={f1(y1)} />
+        }
+    });
     let losses = p.losses.iter().filter(|m| m.from <= n && m.to <= n).map(|m| {
         let (x, y) = l.between(m.from, m.to, m.at);
         html! {
@@ -123,6 +138,7 @@ pub fn messages(p: &MessagesProps) -> Html {
     let font = p.sizes.label.map(f1);
     html! {
         <>
+            <g class="busy-wires">{ for busy }</g>
             <g class="messages" font-size={font}>{ for msgs }</g>
             <g class="losses">{ for losses }</g>
         </>

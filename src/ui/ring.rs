@@ -137,7 +137,7 @@ pub fn ring(p: &RingProps) -> Html {
     // come first in the document, so that Tab reaches the servers before the links; CSS
     // z-index paints the links underneath.
     html! {
-        <div ref={node} class={classes!("ring", p.paused.then_some("paused"), p.reduced.then_some("reduced"))}
+        <div ref={node} class={classes!("ring", p.paused.then_some("paused"), p.reduced.then_some("reduced"), (n >= 15).then_some("many"))}
             role="group" data-protocol={p.protocol.clone()}
             aria-label={format!("The ensemble: {n} servers on a ring, with the messages between them")}
             {onclick}>
