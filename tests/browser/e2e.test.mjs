@@ -719,3 +719,19 @@ test('compare=1 has the main page controls: slider, step, one-way cuts on both s
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('opening the settings moves nothing: they open over the page', async () => {
+  const errors = [];
+  const page = await open('./?seed=1&tour=0', errors, (p) => p.setViewportSize({ width: 1280, height: 800 }));
+  await page.waitForSelector('[data-server="5"]');
+  const before = await page.locator('.ring').boundingBox();
+  await page.getByText('Ensemble settings').click();
+  await page.locator('#seed').waitFor();
+  const after = await page.locator('.ring').boundingBox();
+  assert.deepEqual(after, before, 'the ring moved when the settings opened');
+  const h = await page.evaluate(() => document.documentElement.scrollHeight);
+  assert.ok(h <= 800, `the page is ${h} px tall with the settings open`);
+  await page.screenshot({ path: join(ARTIFACTS, 'e2e-settings.png') });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
