@@ -18,6 +18,12 @@ use std::collections::{BTreeMap, BinaryHeap, VecDeque};
 use std::hash::{Hash, Hasher};
 use std::rc::Rc;
 
+#[path = "engine_clients.rs"]
+mod clients;
+use crate::sim::node::{Actor, ClientConn, ClientId};
+use crate::sim::zab::client::{ClientEvent, ClientTimer};
+pub use clients::{ClientFlight, ClientMemory, ClientSlot, DEFAULT_CLIENT_TIMEOUT_MS};
+
 /// A message on the wire, with everything the UI needs to animate it.
 #[derive(Clone, Debug, Hash)]
 pub struct InFlight<M> {
@@ -107,6 +113,18 @@ enum EventKind<M, T> {
     /// The next of the steady writes (`Command::Writes`), if they still run.
     SteadyWrite {
         generation: u64,
+    },
+    ClientDeliver(ClientFlight),
+    ClientTimer {
+        client: ClientId,
+        kind: ClientTimer,
+        token: u64,
+    },
+    ClientConnClosed {
+        from: Actor,
+        to: Actor,
+        conn: ClientConn,
+        refused: bool,
     },
 }
 
@@ -203,6 +221,11 @@ pub struct Engine<N: Node> {
     recent_losses: VecDeque<Lost<N::Msg>>,
     feed: Option<VecDeque<FeedEntry<N::Observation>>>,
     outputs: Vec<NodeOutput<N>>,
+    /// Client actors, in creation order (client id = index + 1).
+    clients: Vec<ClientSlot>,
+    client_conns: BTreeMap<ClientConn, clients::ConnLife>,
+    /// The last client events, for the page and tests (derived, never hashed).
+    client_log: Vec<(Millis, ClientId, ClientEvent)>,
 }
 
 const RECENT_LOSSES: usize = 64;
@@ -247,6 +270,9 @@ impl<N: Node> Engine<N> {
             recent_losses: VecDeque::new(),
             feed: None,
             outputs: Vec::new(),
+            clients: Vec::new(),
+            client_conns: BTreeMap::new(),
+            client_log: Vec::new(),
         }
     }
 
@@ -306,6 +332,7 @@ impl<N: Node> Engine<N> {
             self.steady_generation,
         )
             .hash(&mut h);
+        (&self.clients, &self.client_conns).hash(&mut h);
         self.checker.state_digest().hash(&mut h);
         h.finish()
     }
@@ -524,6 +551,18 @@ impl<N: Node> Engine<N> {
                 }
             }
             EventKind::SteadyWrite { generation } => self.steady_write(generation),
+            EventKind::ClientDeliver(m) => self.deliver_client(m),
+            EventKind::ClientTimer {
+                client,
+                kind,
+                token,
+            } => self.client_timer(client, kind, token),
+            EventKind::ClientConnClosed {
+                from,
+                to,
+                conn,
+                refused,
+            } => self.client_conn_closed(from, to, conn, refused),
         }
         self.sample_checker();
         true
@@ -564,6 +603,7 @@ impl<N: Node> Engine<N> {
                         self.net.heal(a, b);
                     }
                 }
+                self.heal_client_links();
             }
             Command::Isolate(sid) => {
                 for other in all.filter(|o| *o != sid) {
@@ -584,6 +624,7 @@ impl<N: Node> Engine<N> {
             }
             Command::SessionOpen { at } => self.open_session(at.expect("resolved")),
             Command::SessionClose { at } => self.close_session(at.expect("resolved")),
+            client => self.apply_client(client),
         }
         self.sample_checker();
         Ok(())
@@ -629,6 +670,7 @@ impl<N: Node> Engine<N> {
             }
         };
         cmd.servers().into_iter().try_for_each(known)?;
+        self.check_client_command(cmd)?;
         match cmd {
             Command::Crash(sid) => up(*sid),
             Command::SessionOpen { .. } | Command::SessionClose { .. } if !N::SESSIONS => Err(
@@ -794,6 +836,7 @@ impl<N: Node> Engine<N> {
         }
         self.timer_due[i].iter_mut().for_each(|due| *due = None);
         self.checker.on_crash(sid);
+        self.reset_client_conns(sid);
         // The dead process's OS resets its sockets: peers that can still hear it find out now.
         for other in (1..=self.slots.len() as Sid).filter(|o| *o != sid) {
             for conn in self.net.close_all_with(sid, other) {
@@ -932,6 +975,8 @@ impl<N: Node> Engine<N> {
             Output::Close(conn) => self.close(sid, conn, false),
             Output::Refuse(conn) => self.close(sid, conn, true),
             Output::Observe(o) => self.observe(sid, o),
+            Output::ToClient { conn, msg } => self.route_to_client(sid, conn, Some(msg)),
+            Output::CloseClient(conn) => self.route_to_client(sid, conn, None),
         }
     }
 

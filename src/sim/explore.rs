@@ -195,6 +195,12 @@ impl FaultMix {
             Command::Heal { .. } | Command::HealAll => self.heals += 1,
             Command::Write { .. } | Command::Writes { .. } => self.writes += 1,
             Command::SessionOpen { .. } | Command::SessionClose { .. } => self.sessions += 1,
+            Command::ClientConnect { .. }
+            | Command::ClientClose(_)
+            | Command::ClientCrash(_)
+            | Command::ClientPause { .. }
+            | Command::ClientLink { .. }
+            | Command::ClientRequest { .. } => self.sessions += 1,
             Command::StartAll | Command::WritesOff => {}
         }
     }

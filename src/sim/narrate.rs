@@ -302,6 +302,17 @@ fn zab(s: Sid, o: &Observation, cfg: &EnsembleConfig) -> (Kind, String) {
                 None => format!("s{s} refuses request #{request}: {note}"),
             },
         ),
+        Observation::ClientRefused { client, seen, mine } => (
+            Kind::Client,
+            format!("s{s} refuses client c{client}: it has seen zxid {seen}, our last is {mine}"),
+        ),
+        Observation::SessionExpired {
+            session,
+            timeout_ms,
+        } => (
+            Kind::Client,
+            format!("s{s} expires session 0x{session:x}: silent for its {timeout_ms} ms timeout"),
+        ),
     }
 }
 

@@ -510,7 +510,7 @@ impl Checker {
                 let stat = tree.stat(path);
                 let owner = stat.map_or(0, |s| s.ephemeral_owner);
                 let parent = tree.stat(split_path(path).0).map_or(0, |s| s.ephemeral_owner);
-                if owner != 0 && !tree.sessions.contains(&owner) {
+                if owner != 0 && !tree.sessions.contains_key(&owner) {
                     Some(format!("s{sid} holds ephemeral {path} of session 0x{owner:x}, which is not live"))
                 } else if stat.is_some() && parent != 0 {
                     Some(format!("s{sid} holds {path}, a child of an ephemeral"))

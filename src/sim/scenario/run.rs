@@ -213,7 +213,23 @@ pub fn execute_tapped(
                 expectations += 1;
                 expect(world, &line.stmt).map_err(err)?;
             }
-            Stmt::Act(cmd) => world.apply(cmd.clone()).map_err(err)?,
+            Stmt::Act(cmd) => {
+                let held = cmd.holds_script().then(|| cmd.client_name()).flatten();
+                let before = held.map(|name| client_results(world, name));
+                world.apply(cmd.clone()).map_err(err)?;
+                if let (Some(name), Some(before)) = (held, before) {
+                    hold(world, cmd, name, before, tap).map_err(err)?;
+                }
+            }
+            Stmt::ExpectRead(..)
+            | Stmt::ExpectChildren(..)
+            | Stmt::ExpectExists(..)
+            | Stmt::ExpectResult(..)
+            | Stmt::ExpectCreated(..)
+            | Stmt::ExpectSession(..) => {
+                expectations += 1;
+                super::expect_client::expect_client(world, &line.stmt).map_err(err)?;
+            }
             config => unreachable!("configuration lines are skipped: {config}"),
         }
         tap(world);
@@ -256,6 +272,50 @@ fn known(world: &World, sid: Sid) -> Result<(), String> {
         Err(format!(
             "there is no server {sid}: servers are numbered 1 to {n}"
         ))
+    }
+}
+
+/// How many results client `name` has had so far.
+fn client_results(world: &World, name: &str) -> u64 {
+    (world.zab())
+        .and_then(|e| e.client(name))
+        .map_or(0, |c| c.memory.results)
+}
+
+/// How long a client command holds the script at most (virtual time).
+pub const CLIENT_HOLD_TIMEOUT: Millis = 60_000;
+
+/// A client command holds the script until the client has its answer (`connect`: until it
+/// is connected or its session is over), virtual time running on meanwhile.
+fn hold(
+    world: &mut World,
+    cmd: &crate::sim::command::Command,
+    name: &str,
+    before: u64,
+    tap: &mut dyn FnMut(&World),
+) -> Result<(), String> {
+    use crate::sim::command::Command;
+    let deadline = world.now().saturating_add(CLIENT_HOLD_TIMEOUT);
+    loop {
+        let Some(c) = world.zab().and_then(|e| e.client(name)) else {
+            return Ok(());
+        };
+        let done = match cmd {
+            Command::ClientConnect { .. } => !c.is_live() || c.client.server().is_some(),
+            _ => c.crashed || c.memory.results > before,
+        };
+        if done {
+            return Ok(());
+        }
+        if world.now() >= deadline {
+            return Err(format!(
+                "client {name} has no answer after {} (state {})",
+                format_duration(CLIENT_HOLD_TIMEOUT),
+                c.state_name()
+            ));
+        }
+        world.run_until(world.now().saturating_add(UNTIL_STEP).min(deadline));
+        tap(world);
     }
 }
 

@@ -26,16 +26,20 @@ pub enum Variant {
     /// Followers and observers (not the leader) apply a closeSession without deleting the
     /// session's ephemerals: their trees keep znodes whose owner is gone (invariants 10, 13).
     KeepExpiredEphemerals,
+    /// A server accepts a client whose last-seen zxid is ahead of its own last processed
+    /// zxid (processConnectRequest's check left out): the client can read the past (14, 15).
+    AcceptClientAhead,
 }
 
 impl Variant {
-    pub const ALL_BROKEN: [Variant; 6] = [
+    pub const ALL_BROKEN: [Variant; 7] = [
         Variant::CommitWithoutQuorum,
         Variant::DiffInsteadOfTrunc,
         Variant::ForgetAcceptedEpoch,
         Variant::AckNewLeaderBeforeLogging,
         Variant::SkipQuorumCheck,
         Variant::KeepExpiredEphemerals,
+        Variant::AcceptClientAhead,
     ];
 
     /// The broken variants random exploration can reach. Its schedules create no ephemerals
@@ -58,6 +62,7 @@ impl Variant {
             Variant::AckNewLeaderBeforeLogging => "ack-newleader-before-logging",
             Variant::SkipQuorumCheck => "skip-quorum-check",
             Variant::KeepExpiredEphemerals => "keep-expired-ephemerals",
+            Variant::AcceptClientAhead => "accept-client-ahead",
         }
     }
 
