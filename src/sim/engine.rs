@@ -226,6 +226,15 @@ pub struct Engine<N: Node> {
     client_conns: BTreeMap<ClientConn, clients::ConnLife>,
     /// The last client events, for the page and tests (derived, never hashed).
     client_log: Vec<(Millis, ClientId, ClientEvent)>,
+    /// Client events for the narrated feed, numbered in the feed's sequence.
+    client_feed: VecDeque<FeedEntry<ClientFact>>,
+}
+
+/// A client event as the feed tells it: whose, and what.
+#[derive(Clone, Debug)]
+pub struct ClientFact {
+    pub name: String,
+    pub event: ClientEvent,
 }
 
 const RECENT_LOSSES: usize = 64;
@@ -273,6 +282,7 @@ impl<N: Node> Engine<N> {
             clients: Vec::new(),
             client_conns: BTreeMap::new(),
             client_log: Vec::new(),
+            client_feed: VecDeque::new(),
         }
     }
 
@@ -461,10 +471,16 @@ impl<N: Node> Engine<N> {
     /// last entry it read as its cursor, and never loses its place when the bounded feed wraps
     /// (entries evicted before it read them are simply gone).
     pub fn feed_since(&self, from: u64) -> impl Iterator<Item = &FeedEntry<N::Observation>> {
+        // Client events share the numbering, so the servers' entries may have gaps.
         let feed = self.feed.as_ref();
-        let first = feed.and_then(|f| f.front()).map_or(0, |e| e.seq);
-        let skip = from.saturating_sub(first) as usize;
+        let skip = feed.map_or(0, |f| f.partition_point(|e| e.seq < from));
         feed.map(|f| f.iter().skip(skip)).into_iter().flatten()
+    }
+
+    /// The client events of the feed with `seq >= from`, oldest first.
+    pub fn client_feed_since(&self, from: u64) -> impl Iterator<Item = &FeedEntry<ClientFact>> {
+        let skip = self.client_feed.partition_point(|e| e.seq < from);
+        self.client_feed.iter().skip(skip)
     }
 
     /// The `seq` the next feed entry will get: a cursor that has read everything so far.

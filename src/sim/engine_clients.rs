@@ -342,6 +342,22 @@ impl<N: Node> Engine<N> {
             remember(&mut self.clients[id as usize - 1].memory, op, result);
         }
         self.checker.on_client(self.events, self.now, id, &e);
+        if self.feed.is_some() {
+            if self.client_feed.len() == FEED_LENGTH {
+                self.client_feed.pop_front();
+            }
+            self.fed += 1;
+            let name = self.clients[id as usize - 1].name.clone();
+            self.client_feed.push_back(FeedEntry {
+                seq: self.fed,
+                at: self.now,
+                sid: 0,
+                what: ClientFact {
+                    name,
+                    event: e.clone(),
+                },
+            });
+        }
         self.client_log.push((self.now, id, e));
         if self.client_log.len() > CLIENT_LOG {
             self.client_log.drain(..CLIENT_LOG / 2);

@@ -794,10 +794,10 @@ expect no-violations
         assert!(err("write at 2 a hello").contains("starts with `/`"));
         assert!(err("write /a").contains("needs data"));
         assert!(err("write /a   # only a comment").contains("needs data"));
-        assert!(err("expect violation 15").contains("not `15`"));
+        assert!(err("expect violation 19").contains("not `19`"));
         assert!(
-            err("expect violation 14").contains("1, 2, 3"),
-            "14 is not checked yet"
+            err("expect violation 18").contains("1, 2, 3"),
+            "18 (lock holders) is not checked yet"
         );
         assert!(err("expect nodes 1").contains("`expect nodes 1 5`"));
         assert!(err("expect node 1 a x").contains("starts with `/`"));

@@ -308,6 +308,11 @@ pub enum ClientEvent {
         server: Sid,
         why: LossReason,
     },
+    /// A request went on the wire.
+    Requested {
+        op: ClientOp,
+        server: Sid,
+    },
     /// A request's outcome, as the application sees it. `zxid` is the reply's (0 if none).
     Result {
         op: ClientOp,
@@ -692,6 +697,10 @@ impl Client {
         let xid = self.xid;
         self.in_flight = Some((xid, op.clone()));
         let conn = self.conn.expect("ready");
+        self.event(ClientEvent::Requested {
+            op: op.clone(),
+            server: conn.server,
+        });
         self.send(conn, ClientMsg::Request { xid, op });
     }
 

@@ -107,6 +107,12 @@ impl Server {
             });
             return self.core.out.push(Output::CloseClient(conn));
         }
+        self.observe(Observation::ClientAccepted {
+            client: conn.client,
+            seen: last_zxid,
+            mine,
+            resumed: session != 0,
+        });
         let timeout_ms = negotiate_timeout(requested, self.cfg.tick_ms);
         if session == 0 {
             return self.open_session(conn, timeout_ms);

@@ -308,6 +308,15 @@ pub enum Observation {
         seen: Zxid,
         mine: Zxid,
     },
+    /// processConnectRequest took a client's connection: `seen` is the last zxid the client
+    /// has seen, `mine` this server's last processed zxid (never less, unless the broken
+    /// variant accept-client-ahead runs).
+    ClientAccepted {
+        client: crate::sim::node::ClientId,
+        seen: Zxid,
+        mine: Zxid,
+        resumed: bool,
+    },
     /// The leader's tracker found a session silent past its timeout: a closeSession follows.
     SessionExpired {
         session: crate::sim::data::SessionId,
