@@ -187,12 +187,12 @@ fn keeping_expired_ephemerals_is_caught() {
 #[test]
 fn exploration_catches_every_broken_variant() {
     for variant in Variant::EXPLORABLE {
-        let failure = (0..300).find_map(|seed| {
+        let failure = (0..1000).find_map(|seed| {
             explore_seed(seed, variant).filter(|f| f.what.starts_with("invariant"))
         });
         let failure = failure.unwrap_or_else(|| {
             panic!(
-                "no seed in 0..300 tripped the checker for {}",
+                "no seed in 0..1000 tripped the checker for {}",
                 variant.name()
             )
         });

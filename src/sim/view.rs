@@ -175,9 +175,11 @@ fn client_views(world: &World) -> Vec<ClientView> {
     let Some(engine) = world.zab() else {
         return Vec::new();
     };
-    engine
-        .clients()
-        .map(|c| ClientView {
+    // A name connected again is a new client actor: the newest one stands for the name.
+    let all: Vec<_> = engine.clients().collect();
+    (all.iter().enumerate())
+        .filter(|(i, c)| !all[i + 1..].iter().any(|later| later.name == c.name))
+        .map(|(_, c)| ClientView {
             name: c.name.clone(),
             state: c.state_name(),
             server: c.client.server().filter(|_| !c.crashed),

@@ -213,14 +213,9 @@ pub fn execute_tapped(
                 expectations += 1;
                 expect(world, &line.stmt).map_err(err)?;
             }
-            Stmt::Act(cmd) => {
-                let held = cmd.holds_script().then(|| cmd.client_name()).flatten();
-                let before = held.map(|name| client_results(world, name));
-                world.apply(cmd.clone()).map_err(err)?;
-                if let (Some(name), Some(before)) = (held, before) {
-                    hold(world, cmd, name, before, tap).map_err(err)?;
-                }
-            }
+            Stmt::Act(cmd) => apply_and_hold(world, cmd, tap).map_err(|e| match e {
+                ApplyError::Refused(m) | ApplyError::Stuck(m) => err(m),
+            })?,
             Stmt::ExpectRead(..)
             | Stmt::ExpectChildren(..)
             | Stmt::ExpectExists(..)
@@ -273,6 +268,31 @@ fn known(world: &World, sid: Sid) -> Result<(), String> {
             "there is no server {sid}: servers are numbered 1 to {n}"
         ))
     }
+}
+
+/// Why an action did not complete.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ApplyError {
+    /// The world refused the command (it is unchanged).
+    Refused(String),
+    /// A client command never got its answer within `CLIENT_HOLD_TIMEOUT`.
+    Stuck(String),
+}
+
+/// Applies an action as a script does: a client command holds until the client has its
+/// answer (the explorer runs its schedules the same way, so their replays match).
+pub fn apply_and_hold(
+    world: &mut World,
+    cmd: &crate::sim::command::Command,
+    tap: &mut dyn FnMut(&World),
+) -> Result<(), ApplyError> {
+    let held = cmd.holds_script().then(|| cmd.client_name()).flatten();
+    let before = held.map(|name| client_results(world, name));
+    world.apply(cmd.clone()).map_err(ApplyError::Refused)?;
+    if let (Some(name), Some(before)) = (held, before) {
+        hold(world, cmd, name, before, tap).map_err(ApplyError::Stuck)?;
+    }
+    Ok(())
 }
 
 /// How many results client `name` has had so far.
