@@ -584,7 +584,8 @@ impl Client {
                 server,
             });
         }
-        let closed = op == ClientOp::CloseSession && result.is_ok();
+        // ZooKeeper.close: the handle is closed whatever the answer.
+        let closed = op == ClientOp::CloseSession;
         self.finish(op, server, zxid, result);
         if closed {
             self.state = ClientState::Closed;
@@ -624,6 +625,12 @@ impl Client {
         }
     }
 
+    /// Whether a closeSession is in flight or waiting.
+    fn closing(&self) -> bool {
+        let in_flight = self.in_flight.as_ref().map(|(_, op)| op);
+        (in_flight.into_iter().chain(&self.waiting)).any(|op| *op == ClientOp::CloseSession)
+    }
+
     fn read_timeout(&self) -> Millis {
         self.timeout_ms * 2 / 3
     }
@@ -645,7 +652,14 @@ impl Client {
         });
         self.drop_conn();
         self.state = ClientState::Connecting;
+        let closing = self.closing();
         self.fail_waiting(Code::ConnectionLoss);
+        if closing {
+            // close() gave up on its closeSession: the handle is closed all the same, and the
+            // session expires by itself.
+            self.state = ClientState::Closed;
+            return;
+        }
         let spin = if self.tries >= self.servers.len() {
             self.tries = 0;
             SPIN_DELAY_MS
