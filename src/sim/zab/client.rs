@@ -292,7 +292,7 @@ impl LossReason {
 }
 
 /// What a client reports: the script's results and the checker's evidence.
-#[derive(Clone, Debug, Hash)]
+#[derive(Clone, Debug, Hash, PartialEq)]
 pub enum ClientEvent {
     Connecting {
         server: Sid,
@@ -331,7 +331,7 @@ pub enum ClientEvent {
     },
 }
 
-#[derive(Clone, Debug, Hash)]
+#[derive(Clone, Debug, Hash, PartialEq)]
 pub enum ClientOutput {
     Send {
         conn: ClientConn,
@@ -745,4 +745,143 @@ impl Client {
 /// clamped into [minSessionTimeout, maxSessionTimeout] = [2, 20] × tickTime.
 pub fn negotiate_timeout(requested: u64, tick_ms: Millis) -> u64 {
     requested.clamp(2 * tick_ms, 20 * tick_ms)
+}
+
+#[cfg(test)]
+mod tests {
+    //! ClientCnxn's timing, driven through the sans-IO interface.
+    use super::*;
+
+    fn outputs(c: &mut Client) -> Vec<ClientOutput> {
+        let mut v = Vec::new();
+        c.take_outputs(&mut v);
+        v
+    }
+
+    fn connected(timeout_ms: u64) -> (Client, ClientConn) {
+        let mut c = Client::new(1, vec![2, 3], 10_000);
+        c.step(0, ClientInput::Start);
+        let conn = c.conn.expect("a socket");
+        outputs(&mut c);
+        let msg = ClientMsg::Connected {
+            session: 0x2000001,
+            timeout_ms,
+        };
+        c.step(50, ClientInput::Receive { conn, msg });
+        (c, conn)
+    }
+
+    fn timers(out: &[ClientOutput]) -> Vec<(ClientTimer, Millis)> {
+        out.iter()
+            .filter_map(|o| match o {
+                ClientOutput::SetTimer { kind, at } => Some((*kind, *at)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_connect_request_carries_the_session_and_last_zxid_and_times_out_per_server() {
+        let mut c = Client::new(1, vec![2, 3], 4_000);
+        c.step(0, ClientInput::Start);
+        let out = outputs(&mut c);
+        assert!(out.iter().any(|o| matches!(o, ClientOutput::Send {
+            msg: ClientMsg::Connect { session: 0, timeout_ms: 4_000, .. }, conn
+        } if conn.server == 2)));
+        // connectTimeout = sessionTimeout / number of servers.
+        assert!(timers(&out).contains(&(ClientTimer::Connect, 2_000)));
+    }
+
+    #[test]
+    fn an_idle_client_pings_every_third_of_its_timeout_and_gives_up_after_two_thirds() {
+        let (mut c, conn) = connected(3_000);
+        let out = outputs(&mut c);
+        assert!(timers(&out).contains(&(ClientTimer::Read, 2_050)));
+        assert!(timers(&out).contains(&(ClientTimer::Ping, 1_000)));
+        c.step(1_000, ClientInput::Timer(ClientTimer::Ping));
+        let out = outputs(&mut c);
+        assert!(out.iter().any(|o| matches!(
+            o,
+            ClientOutput::Send {
+                msg: ClientMsg::Ping,
+                ..
+            }
+        )));
+        // Nothing heard since t=50: at readTimeout the connection is lost, the next server
+        // is tried after startConnect's random sleep.
+        c.step(2_050, ClientInput::Timer(ClientTimer::Read));
+        let out = outputs(&mut c);
+        assert!(out.contains(&ClientOutput::Close(conn)));
+        assert!(out.iter().any(|o| matches!(
+            o,
+            ClientOutput::SetTimerJittered {
+                kind: ClientTimer::Reconnect,
+                ..
+            }
+        )));
+        assert_eq!(c.state, ClientState::Connecting);
+        c.step(2_500, ClientInput::Timer(ClientTimer::Reconnect));
+        assert_eq!(c.conn.map(|c| c.server), Some(3));
+        let out = outputs(&mut c);
+        assert!(out.iter().any(|o| matches!(
+            o,
+            ClientOutput::Send {
+                msg: ClientMsg::Connect {
+                    session: 0x2000001,
+                    ..
+                },
+                ..
+            }
+        )));
+    }
+
+    #[test]
+    fn a_request_in_flight_on_a_lost_connection_is_connectionloss() {
+        let (mut c, conn) = connected(3_000);
+        c.step(60, ClientInput::Op(ClientOp::Sync { path: "/".into() }));
+        outputs(&mut c);
+        c.step(
+            70,
+            ClientInput::Closed {
+                conn,
+                refused: false,
+            },
+        );
+        let out = outputs(&mut c);
+        assert!(out.iter().any(|o| matches!(
+            o,
+            ClientOutput::Event(ClientEvent::Result {
+                result: Err(Code::ConnectionLoss),
+                ..
+            })
+        )));
+    }
+
+    #[test]
+    fn a_paused_client_reacts_to_nothing_until_it_resumes() {
+        let (mut c, conn) = connected(3_000);
+        outputs(&mut c);
+        c.step(100, ClientInput::Pause { until: 5_000 });
+        outputs(&mut c);
+        c.step(1_000, ClientInput::Timer(ClientTimer::Ping));
+        c.step(
+            2_700,
+            ClientInput::Closed {
+                conn,
+                refused: false,
+            },
+        );
+        assert!(outputs(&mut c).is_empty(), "no pings, no reactions");
+        c.step(5_000, ClientInput::Timer(ClientTimer::Resume));
+        let out = outputs(&mut c);
+        assert!(out.contains(&ClientOutput::Close(conn)) || c.conn != Some(conn));
+        assert_eq!(c.state, ClientState::Connecting);
+    }
+
+    #[test]
+    fn timeouts_are_negotiated_into_2_to_20_ticks() {
+        assert_eq!(negotiate_timeout(10_000, 200), 4_000);
+        assert_eq!(negotiate_timeout(100, 200), 400);
+        assert_eq!(negotiate_timeout(1_000, 200), 1_000);
+    }
 }
