@@ -332,10 +332,16 @@ fn client_op_line(f: &mut fmt::Formatter<'_>, name: &str, op: &ClientOp) -> fmt:
             }
             Ok(())
         }
-        ClientOp::GetData { path }
-        | ClientOp::GetChildren { path }
-        | ClientOp::Exists { path }
-        | ClientOp::Sync { path } => write!(f, "{kw} {name} {path}"),
+        ClientOp::GetData { path, watch }
+        | ClientOp::GetChildren { path, watch }
+        | ClientOp::Exists { path, watch } => {
+            write!(
+                f,
+                "{kw} {name} {path}{}",
+                if *watch { " watch" } else { "" }
+            )
+        }
+        ClientOp::Sync { path } => write!(f, "{kw} {name} {path}"),
         ClientOp::CloseSession => write!(f, "client {name} close"),
     }
 }

@@ -43,6 +43,8 @@ pub struct ClientMemory {
     pub last_created: Option<String>,
     /// Results received so far (a command waits for the next one).
     pub results: u64,
+    /// Watch events received, per path, in order.
+    pub watch_events: BTreeMap<String, Vec<crate::sim::zab::client::WatchKind>>,
 }
 
 /// A client actor and what the engine keeps beside it.
@@ -338,8 +340,15 @@ impl<N: Node> Engine<N> {
 
     fn client_event(&mut self, id: ClientId, e: ClientEvent) {
         self.mix(&[8, id as u64, fnv_hash(&e)]);
-        if let ClientEvent::Result { op, result, .. } = &e {
-            remember(&mut self.clients[id as usize - 1].memory, op, result);
+        let memory = &mut self.clients[id as usize - 1].memory;
+        match &e {
+            ClientEvent::Result { op, result, .. } => remember(memory, op, result),
+            ClientEvent::Watch { path, kind, .. } => memory
+                .watch_events
+                .entry(path.clone())
+                .or_default()
+                .push(*kind),
+            _ => {}
         }
         self.checker.on_client(self.events, self.now, id, &e);
         if self.feed.is_some() {

@@ -664,8 +664,18 @@ fn client_action(rng: &mut fastrand::Rng, world: &World, n: Sid) -> Command {
             mode: CreateMode::Persistent,
         },
         7 => ClientOp::Sync { path },
-        8 => ClientOp::Exists { path },
-        _ => ClientOp::GetData { path },
+        8 => ClientOp::Exists {
+            path,
+            watch: rng.bool(),
+        },
+        9 => ClientOp::GetChildren {
+            path: "/".into(),
+            watch: rng.bool(),
+        },
+        _ => ClientOp::GetData {
+            path,
+            watch: rng.bool(),
+        },
     };
     Command::ClientRequest { name, op }
 }

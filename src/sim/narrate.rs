@@ -170,6 +170,9 @@ fn client(name: &str, e: &ClientEvent) -> String {
         ClientEvent::Expired { server } => {
             format!("{name} is told by s{server} that its session expired")
         }
+        ClientEvent::Watch {
+            path, kind, server, ..
+        } => format!("{name}'s watch fires: {} {path} (from s{server})", kind.event_type()),
     }
 }
 

@@ -629,6 +629,21 @@ impl Checker {
                 op: ClientOp::Sync { .. },
                 ..
             } => seen.sync_sent_at = Some(committed),
+            ClientEvent::Watch {
+                path,
+                kind,
+                server,
+                registered: false,
+            } => {
+                let explanation = format!("client c{client} got {} for {path} from s{server} with no watch left there: a watch fired twice, or one never set", kind.event_type());
+                self.violate(
+                    event,
+                    at,
+                    Invariant::LastZxidNeverGoesBack,
+                    vec![*server],
+                    explanation,
+                );
+            }
             ClientEvent::Result {
                 op,
                 server,
@@ -636,7 +651,7 @@ impl Checker {
                 result: Ok(value),
             } => self.on_client_result(event, at, client, *server, op, *zxid, value),
             ClientEvent::Result {
-                op: ClientOp::GetData { path },
+                op: ClientOp::GetData { path, .. },
                 server,
                 zxid,
                 result: Err(Code::NoNode),
@@ -682,7 +697,7 @@ impl Checker {
             (ClientOp::SetData { path, .. }, _) => {
                 seen.newest.insert(path.clone(), zxid);
             }
-            (ClientOp::GetData { path }, OpValue::Data { stat, .. }) => {
+            (ClientOp::GetData { path, .. }, OpValue::Data { stat, .. }) => {
                 let newest = seen.newest.get(path).copied().unwrap_or_default();
                 seen.newest.insert(path.clone(), newest.max(stat.mzxid));
                 if stat.mzxid < newest {

@@ -108,23 +108,31 @@ pub const ACTIONS: &[Row] = &[
     },
     Row {
         keyword: "get",
-        example: "get c1 /a",
-        parse: |a, _| read(a, |path| ClientOp::GetData { path }),
+        example: "get c1 /a watch",
+        parse: |a, _| read(a, |path, watch| ClientOp::GetData { path, watch }),
     },
     Row {
         keyword: "ls",
         example: "ls c1 /",
-        parse: |a, _| read(a, |path| ClientOp::GetChildren { path }),
+        parse: |a, _| read(a, |path, watch| ClientOp::GetChildren { path, watch }),
     },
     Row {
         keyword: "exists",
         example: "exists c1 /a",
-        parse: |a, _| read(a, |path| ClientOp::Exists { path }),
+        parse: |a, _| read(a, |path, watch| ClientOp::Exists { path, watch }),
     },
     Row {
         keyword: "sync",
         example: "sync c1 /",
-        parse: |a, _| read(a, |path| ClientOp::Sync { path }),
+        parse: |a, _| {
+            let name = name(a)?;
+            let path = path(a)?;
+            a.end()?;
+            Ok(Command::ClientRequest {
+                name,
+                op: ClientOp::Sync { path },
+            })
+        },
     },
 ];
 
@@ -260,15 +268,19 @@ fn delete(a: &mut Args<'_, '_>, _: &str) -> Result<Command, String> {
     })
 }
 
-/// `get|ls|exists|sync C PATH`.
-fn read(a: &mut Args<'_, '_>, op: fn(String) -> ClientOp) -> Result<Command, String> {
+/// `get|ls|exists C PATH [watch]`.
+fn read(a: &mut Args<'_, '_>, op: fn(String, bool) -> ClientOp) -> Result<Command, String> {
     let name = name(a)?;
     let path = path(a)?;
-    if a.peek() == Some("watch") {
-        return Err("watches are a later increment: drop `watch`".into());
+    let watch = a.peek() == Some("watch");
+    if watch {
+        a.next();
     }
     a.end()?;
-    Ok(Command::ClientRequest { name, op: op(path) })
+    Ok(Command::ClientRequest {
+        name,
+        op: op(path, watch),
+    })
 }
 
 /// `cut C ID` / `heal C ID`: a client's link to a server, both ways.

@@ -16,7 +16,8 @@ pub fn expect_client(world: &World, stmt: &Stmt) -> Result<(), String> {
         | Stmt::ExpectExists(c, ..)
         | Stmt::ExpectResult(c, _)
         | Stmt::ExpectCreated(c, _)
-        | Stmt::ExpectSession(c, _) => c,
+        | Stmt::ExpectSession(c, _)
+        | Stmt::ExpectWatch(c, ..) => c,
         _ => unreachable!("a client expectation"),
     };
     let client = engine
@@ -50,6 +51,23 @@ pub fn expect_client(world: &World, stmt: &Stmt) -> Result<(), String> {
             )),
         },
         Stmt::ExpectSession(_, want) => session(world, client, *want),
+        Stmt::ExpectWatch(_, path, n, kind) => {
+            let events = client.memory.watch_events.get(path);
+            let got: Vec<_> = events.into_iter().flatten().collect();
+            let count = got
+                .iter()
+                .filter(|k| kind.is_none_or(|w| ***k == w))
+                .count();
+            if count == *n {
+                return Ok(());
+            }
+            let said: Vec<&str> = got.iter().map(|k| k.as_str()).collect();
+            Err(format!(
+                "expected client {name} to have received {n} {}watch event(s) for {path}, but it received [{}]",
+                kind.map_or(String::new(), |k| format!("{} ", k.as_str())),
+                said.join(", ")
+            ))
+        }
         _ => unreachable!("a client expectation"),
     }
 }

@@ -98,6 +98,13 @@ pub enum Stmt {
     ExpectCreated(String, String),
     /// Client C's session, as the ensemble sees it.
     ExpectSession(String, SessionWant),
+    /// How many watch events client C received for PATH (of one kind, if given).
+    ExpectWatch(
+        String,
+        String,
+        usize,
+        Option<crate::sim::zab::client::WatchKind>,
+    ),
 }
 
 /// What `expect read` wants.

@@ -17,6 +17,7 @@ pub use crate::sim::command::format_duration;
 use crate::sim::command::quote_data;
 use crate::sim::data::Code;
 use crate::sim::types::Zxid;
+use crate::sim::zab::client::WatchKind;
 use crate::sim::zab::config::Variant;
 use std::fmt;
 
@@ -70,6 +71,7 @@ const EXPECTATIONS: &[&str] = &[
     "result",
     "created",
     "session",
+    "watch",
 ];
 const MODES: &[&str] = &["leader", "follower", "observer", "looking", "down"];
 /// Parse a whole script.
@@ -192,7 +194,8 @@ impl Stmt {
             | Stmt::ExpectExists(..)
             | Stmt::ExpectResult(..)
             | Stmt::ExpectCreated(..)
-            | Stmt::ExpectSession(..) => "expect",
+            | Stmt::ExpectSession(..)
+            | Stmt::ExpectWatch(..) => "expect",
         }
     }
 }
@@ -268,6 +271,13 @@ impl fmt::Display for Stmt {
             Stmt::ExpectResult(c, Some(code)) => write!(f, "expect result {c} {code}"),
             Stmt::ExpectCreated(c, path) => write!(f, "expect created {c} {path}"),
             Stmt::ExpectSession(c, want) => write!(f, "expect session {c} {}", want.as_str()),
+            Stmt::ExpectWatch(c, path, n, kind) => {
+                write!(f, "expect watch {c} {path} {n}")?;
+                match kind {
+                    Some(k) => write!(f, " {}", k.as_str()),
+                    None => Ok(()),
+                }
+            }
         }
     }
 }
@@ -538,7 +548,7 @@ fn parse_expect(text: &str, rest: &[Tok<'_>]) -> Result<Stmt, String> {
             args("expect no-violations", "expect no-violations").end()?;
             Stmt::ExpectNoViolations
         }
-        "read" | "children" | "exists" | "result" | "created" | "session" => {
+        "read" | "children" | "exists" | "result" | "created" | "session" | "watch" => {
             parse_client_expect(kind.text, rest)?
         }
         other => return Err(unknown("expectation", other, EXPECTATIONS)),
@@ -554,6 +564,7 @@ fn parse_client_expect(kind: &str, rest: &[Tok<'_>]) -> Result<Stmt, String> {
         "exists" => ("expect exists", "expect exists c1 /a yes"),
         "result" => ("expect result", "expect result c1 NODEEXISTS"),
         "created" => ("expect created", "expect created c1 /lock/n-0000000000"),
+        "watch" => ("expect watch", "expect watch c1 /cfg 1 changed"),
         _ => ("expect session", "expect session c1 expired"),
     };
     let mut a = Args::new(cmd, example, rest);
@@ -596,6 +607,23 @@ fn parse_client_expect(kind: &str, rest: &[Tok<'_>]) -> Result<Stmt, String> {
             name => Stmt::ExpectResult(client, Some(code(name)?)),
         },
         "created" => Stmt::ExpectCreated(client, path(&mut a)?),
+        "watch" => {
+            let p = path(&mut a)?;
+            let n = a.number("a number of watch events")?;
+            let kind = match a.next() {
+                None => None,
+                Some(word) => Some(
+                    (WatchKind::ALL.into_iter().find(|k| k.as_str() == word)).ok_or_else(|| {
+                        unknown(
+                            "watch event",
+                            word,
+                            &["created", "deleted", "changed", "child"],
+                        )
+                    })?,
+                ),
+            };
+            Stmt::ExpectWatch(client, p, n, kind)
+        }
         _ => {
             let want = match a.need("`live`, `expired` or `closed`")? {
                 "live" => SessionWant::Live,

@@ -221,7 +221,8 @@ pub fn execute_tapped(
             | Stmt::ExpectExists(..)
             | Stmt::ExpectResult(..)
             | Stmt::ExpectCreated(..)
-            | Stmt::ExpectSession(..) => {
+            | Stmt::ExpectSession(..)
+            | Stmt::ExpectWatch(..) => {
                 expectations += 1;
                 super::expect_client::expect_client(world, &line.stmt).map_err(err)?;
             }

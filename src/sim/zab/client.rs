@@ -48,14 +48,20 @@ pub enum ClientOp {
         path: String,
         version: i32,
     },
+    /// `watch`: leave a one-shot data watch (if the znode exists).
     GetData {
         path: String,
+        watch: bool,
     },
+    /// `watch`: leave a one-shot child watch (if the znode exists).
     GetChildren {
         path: String,
+        watch: bool,
     },
+    /// `watch`: a data watch if it exists, an exist watch (fires at its creation) if not.
     Exists {
         path: String,
+        watch: bool,
     },
     Sync {
         path: String,
@@ -95,11 +101,108 @@ impl ClientOp {
             ClientOp::Create { path, .. }
             | ClientOp::SetData { path, .. }
             | ClientOp::Delete { path, .. }
-            | ClientOp::GetData { path }
-            | ClientOp::GetChildren { path }
-            | ClientOp::Exists { path }
+            | ClientOp::GetData { path, .. }
+            | ClientOp::GetChildren { path, .. }
+            | ClientOp::Exists { path, .. }
             | ClientOp::Sync { path } => Some(path),
             ClientOp::CloseSession => None,
+        }
+    }
+}
+
+impl ClientOp {
+    /// Whether the read leaves a watch.
+    pub fn watches(&self) -> bool {
+        matches!(
+            self,
+            ClientOp::GetData { watch: true, .. }
+                | ClientOp::GetChildren { watch: true, .. }
+                | ClientOp::Exists { watch: true, .. }
+        )
+    }
+}
+
+/// A watch event's type (Watcher.Event.EventType).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Hash)]
+pub enum WatchKind {
+    Created,
+    Deleted,
+    Changed,
+    Child,
+}
+
+impl WatchKind {
+    pub const ALL: [WatchKind; 4] = [
+        WatchKind::Created,
+        WatchKind::Deleted,
+        WatchKind::Changed,
+        WatchKind::Child,
+    ];
+
+    /// The scenario word.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WatchKind::Created => "created",
+            WatchKind::Deleted => "deleted",
+            WatchKind::Changed => "changed",
+            WatchKind::Child => "child",
+        }
+    }
+
+    /// ZooKeeper's name for it.
+    pub fn event_type(self) -> &'static str {
+        match self {
+            WatchKind::Created => "NodeCreated",
+            WatchKind::Deleted => "NodeDeleted",
+            WatchKind::Changed => "NodeDataChanged",
+            WatchKind::Child => "NodeChildrenChanged",
+        }
+    }
+}
+
+/// The watches a client holds, by kind (ZKWatchManager's dataWatches, existWatches,
+/// childWatches).
+#[derive(Clone, Debug, Default, Hash, PartialEq, Eq)]
+pub struct WatchSet {
+    pub data: std::collections::BTreeSet<String>,
+    pub exist: std::collections::BTreeSet<String>,
+    pub child: std::collections::BTreeSet<String>,
+}
+
+impl WatchSet {
+    pub fn is_empty(&self) -> bool {
+        self.data.is_empty() && self.exist.is_empty() && self.child.is_empty()
+    }
+
+    /// ZKWatchManager.materialize: the watches an event fires, removed. False if none did.
+    fn fire(&mut self, path: &str, kind: WatchKind) -> bool {
+        let mut fired = false;
+        if kind != WatchKind::Child {
+            fired |= self.data.remove(path);
+            fired |= self.exist.remove(path);
+        }
+        if matches!(kind, WatchKind::Child | WatchKind::Deleted) {
+            fired |= self.child.remove(path);
+        }
+        fired
+    }
+
+    /// A read's reply leaves its watch (WatchRegistration.register).
+    fn register(&mut self, op: &ClientOp, result: &OpResult) {
+        match (op, result) {
+            (ClientOp::GetData { path, watch: true }, Ok(_)) => {
+                self.data.insert(path.clone());
+            }
+            (ClientOp::GetChildren { path, watch: true }, Ok(_)) => {
+                self.child.insert(path.clone());
+            }
+            (ClientOp::Exists { path, watch: true }, Ok(OpValue::Exists(Some(_)))) => {
+                self.data.insert(path.clone());
+            }
+            (ClientOp::Exists { path, watch: true }, Ok(OpValue::Exists(None))) => {
+                self.exist.insert(path.clone());
+            }
+            _ => {}
         }
     }
 }
@@ -151,6 +254,17 @@ pub enum ClientMsg {
     PingReply {
         zxid: Zxid,
     },
+    /// A watch fired (a WatcherEvent with xid -1).
+    Notify {
+        path: String,
+        kind: WatchKind,
+    },
+    /// After a reconnect: re-register the watches, relative to the last zxid seen; the server
+    /// fires at once those whose znode changed after it.
+    SetWatches {
+        last_zxid: Zxid,
+        watches: WatchSet,
+    },
 }
 
 impl ClientMsg {
@@ -162,6 +276,8 @@ impl ClientMsg {
             ClientMsg::Reply { .. } => "REPLY",
             ClientMsg::Ping => "PING",
             ClientMsg::PingReply { .. } => "PING",
+            ClientMsg::Notify { .. } => "WATCH",
+            ClientMsg::SetWatches { .. } => "SETWATCHES",
         }
     }
 }
@@ -190,6 +306,8 @@ impl fmt::Display for ClientMsg {
             } => write!(f, "{code} {zxid}"),
             ClientMsg::Reply { zxid, .. } => write!(f, "OK {zxid}"),
             ClientMsg::Ping | ClientMsg::PingReply { .. } => f.write_str("PING"),
+            ClientMsg::Notify { path, kind } => write!(f, "{} {path}", kind.event_type()),
+            ClientMsg::SetWatches { last_zxid, .. } => write!(f, "SETWATCHES {last_zxid}"),
         }
     }
 }
@@ -329,6 +447,14 @@ pub enum ClientEvent {
     Expired {
         server: Sid,
     },
+    /// A watch event arrived; `registered`: the client held a watch it fires (else the
+    /// server fired a watch twice, or one never set).
+    Watch {
+        path: String,
+        kind: WatchKind,
+        server: Sid,
+        registered: bool,
+    },
 }
 
 #[derive(Clone, Debug, Hash, PartialEq)]
@@ -380,6 +506,7 @@ pub struct Client {
     /// The request on the wire, and the ones waiting behind it.
     in_flight: Option<(u32, ClientOp)>,
     waiting: VecDeque<ClientOp>,
+    pub watches: WatchSet,
     last_send: Millis,
     last_heard: Millis,
     paused_until: Option<Millis>,
@@ -406,6 +533,7 @@ impl Client {
             xid: 0,
             in_flight: None,
             waiting: VecDeque::new(),
+            watches: WatchSet::default(),
             last_send: 0,
             last_heard: 0,
             paused_until: None,
@@ -542,6 +670,15 @@ impl Client {
                 timeout_ms,
             } if !self.ready => self.on_connected(conn.server, session, timeout_ms),
             ClientMsg::Reply { xid, zxid, result } => self.on_reply(conn.server, xid, zxid, result),
+            ClientMsg::Notify { path, kind } if self.ready => {
+                let registered = self.watches.fire(&path, kind);
+                self.event(ClientEvent::Watch {
+                    path,
+                    kind,
+                    server: conn.server,
+                    registered,
+                });
+            }
             _ => {} // ping replies only prove the server alive
         }
     }
@@ -563,6 +700,13 @@ impl Client {
             new,
         });
         self.arm_read_and_ping();
+        if !self.watches.is_empty() {
+            let msg = ClientMsg::SetWatches {
+                last_zxid: self.last_zxid,
+                watches: self.watches.clone(),
+            };
+            self.send(self.conn.expect("ready"), msg);
+        }
         self.send_next();
     }
 
@@ -584,6 +728,7 @@ impl Client {
                 server,
             });
         }
+        self.watches.register(&op, &result);
         // ZooKeeper.close: the handle is closed whatever the answer.
         let closed = op == ClientOp::CloseSession;
         self.finish(op, server, zxid, result);

@@ -4,15 +4,19 @@
 //! FinalRequestProcessor sends once a request's txn is applied here. Reads are answered at
 //! once from this server's own tree, so they may be stale; `sync` asks the leader first.
 
-use super::client::{negotiate_timeout, ClientConn, ClientMsg, ClientOp, OpResult, OpValue};
+use super::client::{
+    negotiate_timeout, ClientConn, ClientMsg, ClientOp, OpResult, OpValue, WatchKind, WatchSet,
+};
 use super::config::Variant;
 use super::leader::LeaderPhase;
 use super::learner::LearnerStage;
 use super::message::{Packet, Request, RequestOp};
 use super::server::{Core, Observation, Output, Role, Server};
 use crate::sim::data::{Code, RequestId, SessionId, Txn, TxnOp};
+use crate::sim::tree::{split_path, DataTree};
 use crate::sim::types::Zxid;
 use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
 /// One client connection as the server holds it (a ServerCnxn).
 #[derive(Clone, Copy, Debug, Hash, PartialEq, Eq)]
@@ -45,6 +49,10 @@ pub struct ClientPort {
     /// Sessions opened by the scenario's `session open`: their implicit client keeps pinging
     /// this server, so it reports them touched in every PING reply.
     pub implicit: BTreeMap<SessionId, u64>,
+    /// The watches its clients left here (WatchManager): path -> connections, data watches
+    /// (getData, exists) and child watches (getChildren).
+    data_watches: BTreeMap<String, BTreeSet<ClientConn>>,
+    child_watches: BTreeMap<String, BTreeSet<ClientConn>>,
     minted_sessions: u64,
     minted_requests: u64,
 }
@@ -59,6 +67,9 @@ impl Server {
                 session,
             } => self.on_connect(conn, last_zxid, timeout_ms, session),
             ClientMsg::Request { xid, op } => self.on_request_packet(conn, xid, op),
+            ClientMsg::SetWatches { last_zxid, watches } if self.ready_cnxn(conn).is_some() => {
+                self.core.set_watches(conn, last_zxid, &watches)
+            }
             ClientMsg::Ping => {
                 if let Some(c) = self.ready_cnxn(conn) {
                     self.touch(c.session, c.timeout_ms);
@@ -72,6 +83,7 @@ impl Server {
 
     pub(super) fn on_client_closed(&mut self, conn: ClientConn) {
         self.core.clients.cnxns.remove(&conn);
+        self.core.clients.drop_watches(conn);
     }
 
     /// The server runs its ZooKeeperServer (its client port answers) only while it serves.
@@ -195,6 +207,9 @@ impl Server {
             ClientOp::Sync { .. } => return self.sync(conn, xid, op),
             read => {
                 let result = read_tree(&self.core, read);
+                if read.watches() {
+                    self.core.clients.add_watch(conn, read, &result);
+                }
                 let zxid = self.last_processed();
                 return self.send_to_client(conn, ClientMsg::Reply { xid, zxid, result });
             }
@@ -256,18 +271,18 @@ impl Server {
 fn read_tree(core: &Core, op: &ClientOp) -> OpResult {
     let tree = &core.tree;
     match op {
-        ClientOp::GetData { path } => tree
+        ClientOp::GetData { path, .. } => tree
             .get(path)
             .map(|n| OpValue::Data {
                 data: n.data.clone(),
                 stat: n.stat,
             })
             .ok_or(Code::NoNode),
-        ClientOp::GetChildren { path } => tree
+        ClientOp::GetChildren { path, .. } => tree
             .get(path)
             .map(|n| OpValue::Children(n.children.iter().cloned().collect()))
             .ok_or(Code::NoNode),
-        ClientOp::Exists { path } => Ok(OpValue::Exists(tree.stat(path))),
+        ClientOp::Exists { path, .. } => Ok(OpValue::Exists(tree.stat(path))),
         _ => Err(Code::BadArguments),
     }
 }
@@ -298,6 +313,71 @@ impl Core {
             | self.clients.minted_requests
     }
 
+    /// The watch events a txn will trigger, read off the tree before it applies (a
+    /// closeSession's ephemerals are gone after).
+    pub(crate) fn watch_events(&self, op: &TxnOp) -> Vec<(String, WatchKind)> {
+        if self.clients.data_watches.is_empty() && self.clients.child_watches.is_empty() {
+            return Vec::new();
+        }
+        let mut events = Vec::new();
+        txn_events(&self.tree, op, &mut events);
+        events
+    }
+
+    /// WatchManager.triggerWatch, in zxid order as each txn applies: one notification per
+    /// connection and event, and the watches it fired are gone.
+    pub(crate) fn fire_watches(&mut self, events: Vec<(String, WatchKind)>) {
+        for (path, kind) in events {
+            let mut conns = BTreeSet::new();
+            let port = &mut self.clients;
+            if kind != WatchKind::Child {
+                conns.extend(port.data_watches.remove(&path).unwrap_or_default());
+            }
+            if matches!(kind, WatchKind::Child | WatchKind::Deleted) {
+                conns.extend(port.child_watches.remove(&path).unwrap_or_default());
+            }
+            for conn in conns.into_iter().filter(|c| port.cnxns.contains_key(c)) {
+                let msg = ClientMsg::Notify {
+                    path: path.clone(),
+                    kind,
+                };
+                self.out.push(Output::ToClient { conn, msg });
+            }
+        }
+    }
+
+    /// DataTree.setWatches: a watch whose znode changed after `last_zxid` fires at once; the
+    /// others are registered again.
+    fn set_watches(&mut self, conn: ClientConn, last_zxid: Zxid, w: &WatchSet) {
+        let mut fire = Vec::new();
+        for path in &w.data {
+            match self.tree.stat(path) {
+                None => fire.push((path.clone(), WatchKind::Deleted)),
+                Some(s) if s.mzxid > last_zxid => fire.push((path.clone(), WatchKind::Changed)),
+                Some(_) => self.clients.watch(true, path, conn),
+            }
+        }
+        for path in &w.exist {
+            match self.tree.stat(path) {
+                Some(_) => fire.push((path.clone(), WatchKind::Created)),
+                None => self.clients.watch(true, path, conn),
+            }
+        }
+        for path in &w.child {
+            match self.tree.stat(path) {
+                None => fire.push((path.clone(), WatchKind::Deleted)),
+                Some(s) if s.pzxid > last_zxid => fire.push((path.clone(), WatchKind::Child)),
+                Some(_) => self.clients.watch(false, path, conn),
+            }
+        }
+        for (path, kind) in fire {
+            self.out.push(Output::ToClient {
+                conn,
+                msg: ClientMsg::Notify { path, kind },
+            });
+        }
+    }
+
     /// FinalRequestProcessor, for a txn just applied here: answer the client that asked for
     /// it, and end the connections of a session that closed.
     pub(crate) fn answer_committed(&mut self, txn: &Txn) {
@@ -319,6 +399,7 @@ impl Core {
                 .collect();
             for conn in ended {
                 self.clients.cnxns.remove(&conn);
+                self.clients.drop_watches(conn);
                 self.out.push(Output::CloseClient(conn));
             }
         }
@@ -414,6 +495,8 @@ impl Core {
     pub(crate) fn close_client_port(&mut self) {
         let conns = std::mem::take(&mut self.clients.cnxns);
         self.out.extend(conns.into_keys().map(Output::CloseClient));
+        self.clients.data_watches.clear();
+        self.clients.child_watches.clear();
         self.clients.pending.clear();
         self.clients.revalidating.clear();
         self.clients.touched.clear();
@@ -433,5 +516,63 @@ impl Core {
             }
             _ => {}
         }
+    }
+}
+
+impl ClientPort {
+    fn watch(&mut self, data: bool, path: &str, conn: ClientConn) {
+        let table = if data {
+            &mut self.data_watches
+        } else {
+            &mut self.child_watches
+        };
+        table.entry(path.to_string()).or_default().insert(conn);
+    }
+
+    /// A read with `watch` leaves one (DataTree.getData / statNode / getChildren): getData
+    /// and getChildren only on a znode that exists, exists either way.
+    fn add_watch(&mut self, conn: ClientConn, op: &ClientOp, result: &OpResult) {
+        match (op, result) {
+            (ClientOp::GetData { path, .. }, Ok(_)) | (ClientOp::Exists { path, .. }, _) => {
+                self.watch(true, path, conn)
+            }
+            (ClientOp::GetChildren { path, .. }, Ok(_)) => self.watch(false, path, conn),
+            _ => {}
+        }
+    }
+
+    fn drop_watches(&mut self, conn: ClientConn) {
+        for table in [&mut self.data_watches, &mut self.child_watches] {
+            table.retain(|_, conns| {
+                conns.remove(&conn);
+                !conns.is_empty()
+            });
+        }
+    }
+}
+
+/// The events a txn triggers (DataTree.createNode / deleteNode / setData / killSession).
+fn txn_events(tree: &DataTree, op: &TxnOp, out: &mut Vec<(String, WatchKind)>) {
+    let parent = |path: &str| split_path(path).0.to_string();
+    match op {
+        TxnOp::Create { path, .. } => {
+            out.push((path.clone(), WatchKind::Created));
+            out.push((parent(path), WatchKind::Child));
+        }
+        TxnOp::Delete { path } => {
+            out.push((path.clone(), WatchKind::Deleted));
+            out.push((parent(path), WatchKind::Child));
+        }
+        TxnOp::SetData { path, .. } => out.push((path.clone(), WatchKind::Changed)),
+        TxnOp::CloseSession { session } => {
+            for path in tree.ephemerals_of(*session) {
+                out.push((path.clone(), WatchKind::Deleted));
+                out.push((parent(path), WatchKind::Child));
+            }
+        }
+        TxnOp::Multi(ops) if !op.is_failed_multi() => {
+            ops.iter().for_each(|op| txn_events(tree, op, out))
+        }
+        _ => {}
     }
 }

@@ -672,7 +672,9 @@ impl Core {
         for i in start..end {
             let txn = self.disk.log[i].clone();
             let prev = self.tree.last_processed;
+            let events = self.watch_events(&txn.op);
             self.tree.apply_as(&txn, delete_ephemerals);
+            self.fire_watches(events);
             if self.pending_clients.remove(&txn.request) {
                 self.observe(Observation::ClientReply {
                     request: txn.request,
