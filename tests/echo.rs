@@ -139,7 +139,10 @@ impl Node for Echo {
                 let o = EchoObservation::Echoed { from, n };
                 self.out.push(Output::Observe(o));
             }
-            Input::ConnClosed { .. } | Input::Client(_) => {}
+            Input::ConnClosed { .. }
+            | Input::Client(_)
+            | Input::FromClient { .. }
+            | Input::ClientClosed { .. } => {}
         }
     }
 

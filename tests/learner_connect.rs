@@ -27,7 +27,7 @@ fn facts(world: &World) -> Vec<(u64, u32, Observation)> {
         .feed()
         .filter_map(|e| match e.what {
             Fact::Zab(o) => Some((e.at, e.sid, o.clone())),
-            Fact::Paxos(_) => None,
+            Fact::Paxos(_) | Fact::Client(_) => None,
         })
         .collect()
 }

@@ -7,6 +7,8 @@
 //! the world's `apply`; the trace hash is derived), one row in `scenario/commands.rs`, one button.
 
 use super::types::{Millis, Sid};
+use super::zab::client::ClientOp;
+use super::zab::CreateMode;
 use std::fmt;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -65,6 +67,33 @@ pub enum Command {
     },
     /// Stop the steady writes.
     WritesOff,
+    /// A client actor named `name` starts with its server list (tried in order) and asks for
+    /// a session of `timeout` (10 s if absent).
+    ClientConnect {
+        name: String,
+        servers: Vec<Sid>,
+        timeout: Option<Millis>,
+    },
+    /// The client closes its session (closeSession).
+    ClientClose(String),
+    /// The client process dies silently: its session expires later.
+    ClientCrash(String),
+    /// The client stops (a GC pause): no pings, no reactions.
+    ClientPause {
+        name: String,
+        ms: Millis,
+    },
+    /// Cut (or heal) the client's link to a server, both ways.
+    ClientLink {
+        name: String,
+        sid: Sid,
+        cut: bool,
+    },
+    /// The client asks its server for a read, a write or a sync.
+    ClientRequest {
+        name: String,
+        op: ClientOp,
+    },
 }
 
 /// The most steady writes a second a run may ask for.
@@ -86,6 +115,13 @@ impl Command {
             Command::Write { .. } => "write",
             Command::SessionOpen { .. } | Command::SessionClose { .. } => "session",
             Command::Writes { .. } | Command::WritesOff => "writes",
+            Command::ClientConnect { .. }
+            | Command::ClientClose(_)
+            | Command::ClientCrash(_)
+            | Command::ClientPause { .. } => "client",
+            Command::ClientLink { cut: true, .. } => "cut",
+            Command::ClientLink { .. } => "heal",
+            Command::ClientRequest { op, .. } => op_keyword(op),
         }
     }
 
@@ -132,6 +168,25 @@ impl Command {
                 format!("Clients of {} write {per_second} times a second", at(a))
             }
             Command::WritesOff => "The steady writes stop".into(),
+            Command::ClientConnect { name, servers, .. } => {
+                format!(
+                    "Client {name} connects (servers {})",
+                    sid_list(servers, ", ")
+                )
+            }
+            Command::ClientClose(name) => format!("Client {name} closes its session"),
+            Command::ClientCrash(name) => format!("Client {name}'s process dies"),
+            Command::ClientPause { name, ms } => {
+                format!("Client {name} stops for {}", format_duration(*ms))
+            }
+            Command::ClientLink { name, sid, cut } => format!(
+                "You {} the link {name}–s{sid}",
+                if *cut { "cut" } else { "healed" }
+            ),
+            Command::ClientRequest { name, op } => match op.path() {
+                Some(path) => format!("Client {name} asks for {} {path}", op.name()),
+                None => format!("Client {name} asks for {}", op.name()),
+            },
         }
     }
 
@@ -170,8 +225,134 @@ impl Command {
             | Command::SessionOpen { at }
             | Command::SessionClose { at }
             | Command::Writes { at, .. } => at.iter().copied().collect(),
-            Command::StartAll | Command::HealAll | Command::WritesOff => vec![],
+            Command::ClientConnect { servers, .. } => servers.clone(),
+            Command::ClientLink { sid, .. } => vec![*sid],
+            Command::StartAll
+            | Command::HealAll
+            | Command::WritesOff
+            | Command::ClientClose(_)
+            | Command::ClientCrash(_)
+            | Command::ClientPause { .. }
+            | Command::ClientRequest { .. } => vec![],
         }
+    }
+
+    /// The client a client command is about.
+    pub fn client_name(&self) -> Option<&str> {
+        match self {
+            Command::ClientConnect { name, .. }
+            | Command::ClientClose(name)
+            | Command::ClientCrash(name)
+            | Command::ClientPause { name, .. }
+            | Command::ClientLink { name, .. }
+            | Command::ClientRequest { name, .. } => Some(name),
+            _ => None,
+        }
+    }
+
+    /// A client command a script waits on until the client has its answer.
+    pub fn holds_script(&self) -> bool {
+        matches!(
+            self,
+            Command::ClientConnect { .. } | Command::ClientClose(_) | Command::ClientRequest { .. }
+        )
+    }
+}
+
+/// The scenario keyword of a client request.
+pub fn op_keyword(op: &ClientOp) -> &'static str {
+    match op {
+        ClientOp::Create { .. } => "create",
+        ClientOp::SetData { .. } => "set",
+        ClientOp::Delete { .. } => "delete",
+        ClientOp::GetData { .. } => "get",
+        ClientOp::GetChildren { .. } => "ls",
+        ClientOp::Exists { .. } => "exists",
+        ClientOp::Sync { .. } => "sync",
+        ClientOp::CloseSession => "client",
+    }
+}
+
+/// DATA as a script writes it: one bare word when it can be, else quoted, with backslash
+/// escapes for a quote, a backslash and a line break. The words `absent`, `error`, `yes`, `no` are quoted (they are keywords).
+pub fn quote_data(data: &str) -> String {
+    let bare = !data.is_empty()
+        && !matches!(data, "absent" | "error" | "yes" | "no")
+        && data
+            .chars()
+            .all(|c| !c.is_whitespace() && !matches!(c, '"' | '\\' | '#'));
+    if bare {
+        return data.to_string();
+    }
+    let mut out = String::from("\"");
+    for c in data.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn client_op_line(f: &mut fmt::Formatter<'_>, name: &str, op: &ClientOp) -> fmt::Result {
+    let kw = op_keyword(op);
+    match op {
+        ClientOp::Create { path, data, mode } => {
+            write!(f, "{kw} {name}")?;
+            if mode.is_ephemeral() {
+                write!(f, " -e")?;
+            }
+            if mode.is_sequential() {
+                write!(f, " -s")?;
+            }
+            write!(f, " {path}")?;
+            if !data.is_empty() {
+                write!(f, " {}", quote_data(data))?;
+            }
+            Ok(())
+        }
+        ClientOp::SetData {
+            path,
+            data,
+            version,
+        } => {
+            write!(f, "{kw} {name} {path} {}", quote_data(data))?;
+            if *version != -1 {
+                write!(f, " {version}")?;
+            }
+            Ok(())
+        }
+        ClientOp::Delete { path, version } => {
+            write!(f, "{kw} {name} {path}")?;
+            if *version != -1 {
+                write!(f, " {version}")?;
+            }
+            Ok(())
+        }
+        ClientOp::GetData { path, watch }
+        | ClientOp::GetChildren { path, watch }
+        | ClientOp::Exists { path, watch } => {
+            write!(
+                f,
+                "{kw} {name} {path}{}",
+                if *watch { " watch" } else { "" }
+            )
+        }
+        ClientOp::Sync { path } => write!(f, "{kw} {name} {path}"),
+        ClientOp::CloseSession => write!(f, "client {name} close"),
+    }
+}
+
+/// The create mode `-e` and `-s` give.
+pub fn create_mode(ephemeral: bool, sequential: bool) -> CreateMode {
+    match (ephemeral, sequential) {
+        (false, false) => CreateMode::Persistent,
+        (true, false) => CreateMode::Ephemeral,
+        (false, true) => CreateMode::Sequential,
+        (true, true) => CreateMode::EphemeralSequential,
     }
 }
 
@@ -249,6 +430,26 @@ impl fmt::Display for Command {
                 write!(f, "writes {per_second}{}", at_clause(at))
             }
             Command::WritesOff => write!(f, "writes off"),
+            Command::ClientConnect {
+                name,
+                servers,
+                timeout,
+            } => {
+                write!(f, "client {name} connect {}", sid_list(servers, ","))?;
+                match timeout {
+                    Some(t) => write!(f, " timeout {}", format_duration(*t)),
+                    None => Ok(()),
+                }
+            }
+            Command::ClientClose(name) => write!(f, "client {name} close"),
+            Command::ClientCrash(name) => write!(f, "client {name} crash"),
+            Command::ClientPause { name, ms } => {
+                write!(f, "client {name} pause {}", format_duration(*ms))
+            }
+            Command::ClientLink { name, sid, cut } => {
+                write!(f, "{} {name} {sid}", if *cut { "cut" } else { "heal" })
+            }
+            Command::ClientRequest { name, op } => client_op_line(f, name, op),
         }
     }
 }

@@ -118,7 +118,7 @@ impl Comparison {
             .into_iter()
             .filter_map(|e| match e.what {
                 Fact::Zab(o) => Some((e.at, e.sid, o.clone())),
-                Fact::Paxos(_) => None,
+                Fact::Paxos(_) | Fact::Client(_) => None,
             })
             .collect();
         let paxos_new: Vec<(Millis, Sid, PaxosObservation)> =
@@ -126,7 +126,7 @@ impl Comparison {
                 .into_iter()
                 .filter_map(|e| match e.what {
                     Fact::Paxos(o) => Some((e.at, e.sid, o.clone())),
-                    Fact::Zab(_) => None,
+                    Fact::Zab(_) | Fact::Client(_) => None,
                 })
                 .collect();
         for (at, sid, o) in &zab_new {

@@ -18,6 +18,12 @@ use std::collections::{BTreeMap, BinaryHeap, VecDeque};
 use std::hash::{Hash, Hasher};
 use std::rc::Rc;
 
+#[path = "engine_clients.rs"]
+mod clients;
+use crate::sim::node::{Actor, ClientConn, ClientId};
+use crate::sim::zab::client::{ClientEvent, ClientTimer};
+pub use clients::{ClientFlight, ClientMemory, ClientSlot, DEFAULT_CLIENT_TIMEOUT_MS};
+
 /// A message on the wire, with everything the UI needs to animate it.
 #[derive(Clone, Debug, Hash)]
 pub struct InFlight<M> {
@@ -107,6 +113,18 @@ enum EventKind<M, T> {
     /// The next of the steady writes (`Command::Writes`), if they still run.
     SteadyWrite {
         generation: u64,
+    },
+    ClientDeliver(ClientFlight),
+    ClientTimer {
+        client: ClientId,
+        kind: ClientTimer,
+        token: u64,
+    },
+    ClientConnClosed {
+        from: Actor,
+        to: Actor,
+        conn: ClientConn,
+        refused: bool,
     },
 }
 
@@ -203,6 +221,20 @@ pub struct Engine<N: Node> {
     recent_losses: VecDeque<Lost<N::Msg>>,
     feed: Option<VecDeque<FeedEntry<N::Observation>>>,
     outputs: Vec<NodeOutput<N>>,
+    /// Client actors, in creation order (client id = index + 1).
+    clients: Vec<ClientSlot>,
+    client_conns: BTreeMap<ClientConn, clients::ConnLife>,
+    /// The last client events, for the page and tests (derived, never hashed).
+    client_log: Vec<(Millis, ClientId, ClientEvent)>,
+    /// Client events for the narrated feed, numbered in the feed's sequence.
+    client_feed: VecDeque<FeedEntry<ClientFact>>,
+}
+
+/// A client event as the feed tells it: whose, and what.
+#[derive(Clone, Debug)]
+pub struct ClientFact {
+    pub name: String,
+    pub event: ClientEvent,
 }
 
 const RECENT_LOSSES: usize = 64;
@@ -247,6 +279,10 @@ impl<N: Node> Engine<N> {
             recent_losses: VecDeque::new(),
             feed: None,
             outputs: Vec::new(),
+            clients: Vec::new(),
+            client_conns: BTreeMap::new(),
+            client_log: Vec::new(),
+            client_feed: VecDeque::new(),
         }
     }
 
@@ -306,6 +342,7 @@ impl<N: Node> Engine<N> {
             self.steady_generation,
         )
             .hash(&mut h);
+        (&self.clients, &self.client_conns).hash(&mut h);
         self.checker.state_digest().hash(&mut h);
         h.finish()
     }
@@ -434,10 +471,16 @@ impl<N: Node> Engine<N> {
     /// last entry it read as its cursor, and never loses its place when the bounded feed wraps
     /// (entries evicted before it read them are simply gone).
     pub fn feed_since(&self, from: u64) -> impl Iterator<Item = &FeedEntry<N::Observation>> {
+        // Client events share the numbering, so the servers' entries may have gaps.
         let feed = self.feed.as_ref();
-        let first = feed.and_then(|f| f.front()).map_or(0, |e| e.seq);
-        let skip = from.saturating_sub(first) as usize;
+        let skip = feed.map_or(0, |f| f.partition_point(|e| e.seq < from));
         feed.map(|f| f.iter().skip(skip)).into_iter().flatten()
+    }
+
+    /// The client events of the feed with `seq >= from`, oldest first.
+    pub fn client_feed_since(&self, from: u64) -> impl Iterator<Item = &FeedEntry<ClientFact>> {
+        let skip = self.client_feed.partition_point(|e| e.seq < from);
+        self.client_feed.iter().skip(skip)
     }
 
     /// The `seq` the next feed entry will get: a cursor that has read everything so far.
@@ -524,6 +567,18 @@ impl<N: Node> Engine<N> {
                 }
             }
             EventKind::SteadyWrite { generation } => self.steady_write(generation),
+            EventKind::ClientDeliver(m) => self.deliver_client(m),
+            EventKind::ClientTimer {
+                client,
+                kind,
+                token,
+            } => self.client_timer(client, kind, token),
+            EventKind::ClientConnClosed {
+                from,
+                to,
+                conn,
+                refused,
+            } => self.client_conn_closed(from, to, conn, refused),
         }
         self.sample_checker();
         true
@@ -564,6 +619,7 @@ impl<N: Node> Engine<N> {
                         self.net.heal(a, b);
                     }
                 }
+                self.heal_client_links();
             }
             Command::Isolate(sid) => {
                 for other in all.filter(|o| *o != sid) {
@@ -584,6 +640,7 @@ impl<N: Node> Engine<N> {
             }
             Command::SessionOpen { at } => self.open_session(at.expect("resolved")),
             Command::SessionClose { at } => self.close_session(at.expect("resolved")),
+            client => self.apply_client(client),
         }
         self.sample_checker();
         Ok(())
@@ -629,6 +686,7 @@ impl<N: Node> Engine<N> {
             }
         };
         cmd.servers().into_iter().try_for_each(known)?;
+        self.check_client_command(cmd)?;
         match cmd {
             Command::Crash(sid) => up(*sid),
             Command::SessionOpen { .. } | Command::SessionClose { .. } if !N::SESSIONS => Err(
@@ -794,6 +852,7 @@ impl<N: Node> Engine<N> {
         }
         self.timer_due[i].iter_mut().for_each(|due| *due = None);
         self.checker.on_crash(sid);
+        self.reset_client_conns(sid);
         // The dead process's OS resets its sockets: peers that can still hear it find out now.
         for other in (1..=self.slots.len() as Sid).filter(|o| *o != sid) {
             for conn in self.net.close_all_with(sid, other) {
@@ -932,6 +991,8 @@ impl<N: Node> Engine<N> {
             Output::Close(conn) => self.close(sid, conn, false),
             Output::Refuse(conn) => self.close(sid, conn, true),
             Output::Observe(o) => self.observe(sid, o),
+            Output::ToClient { conn, msg } => self.route_to_client(sid, conn, Some(msg)),
+            Output::CloseClient(conn) => self.route_to_client(sid, conn, None),
         }
     }
 

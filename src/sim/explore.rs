@@ -8,13 +8,14 @@
 //! action the failure does not need.
 
 use super::paxos::PaxosVariant;
-use super::scenario::run::{run, world_config};
+use super::scenario::run::{apply_and_hold, run, world_config, ApplyError};
 use super::scenario::{Script, Stmt, UntilGoal};
 use super::tally::Tally;
 use super::types::{Millis, Sid};
 use super::world::Protocol;
 use super::world::{Command, World};
-use super::zab::{Role, Variant};
+use super::zab::client::ClientOp;
+use super::zab::{CreateMode, Role, Variant};
 use std::collections::BTreeSet;
 
 /// How long the healed ensemble gets to settle: FLE's re-send timeout backs off to 60 s.
@@ -195,6 +196,12 @@ impl FaultMix {
             Command::Heal { .. } | Command::HealAll => self.heals += 1,
             Command::Write { .. } | Command::Writes { .. } => self.writes += 1,
             Command::SessionOpen { .. } | Command::SessionClose { .. } => self.sessions += 1,
+            Command::ClientConnect { .. }
+            | Command::ClientClose(_)
+            | Command::ClientCrash(_)
+            | Command::ClientPause { .. }
+            | Command::ClientLink { .. }
+            | Command::ClientRequest { .. } => self.sessions += 1,
             Command::StartAll | Command::WritesOff => {}
         }
     }
@@ -274,9 +281,18 @@ fn generate(seed: u64, flavor: Flavor) -> (Vec<Stmt>, Option<String>, World) {
         }
         faults.update(&world);
         if let Some(cmd) = pick_action(&mut rng, &world, &faults, step, flavor) {
-            if world.apply(cmd.clone()).is_ok() {
-                faults.note(&cmd);
-                stmts.push(Stmt::Act(cmd));
+            match apply_and_hold(&mut world, &cmd, &mut |_| {}) {
+                Ok(()) => {
+                    faults.note(&cmd);
+                    stmts.push(Stmt::Act(cmd));
+                }
+                Err(ApplyError::Refused(_)) => {}
+                // A client that cannot reach any server of its list for a minute: the schedule
+                // stops here, a pass (its replay would stop at the same line).
+                Err(ApplyError::Stuck(_)) => {
+                    stmts.push(Stmt::Act(cmd));
+                    return (stmts, None, world);
+                }
             }
         }
     }
@@ -581,6 +597,7 @@ fn pick_action(
         13 if !up.is_empty() && !flavor.is_paxos() => Command::SessionOpen {
             at: Some(up[rng.usize(0..up.len())]),
         },
+        14..=15 if !flavor.is_paxos() => client_action(rng, world, n),
         _ if !up.is_empty() => {
             let at = if rng.bool() {
                 leader.filter(|l| world.is_up(*l)).unwrap_or(up[0])
@@ -595,6 +612,72 @@ fn pick_action(
         }
         _ => return None,
     })
+}
+
+/// Something one of three clients does: connect (again, once its session is over), write,
+/// read, sync, die, or lose a link. Ephemerals and sequential names come and go with the
+/// sessions, so expiry, failover and the read invariants (14-17) are all exercised.
+fn client_action(rng: &mut fastrand::Rng, world: &World, n: Sid) -> Command {
+    let name = format!("c{}", rng.u32(1..=3));
+    let live = (world.zab())
+        .and_then(|e| e.client(&name))
+        .is_some_and(|c| c.is_live());
+    if !live {
+        let mut servers: Vec<Sid> = (1..=n).collect();
+        rng.shuffle(&mut servers);
+        servers.truncate(rng.usize(1..=servers.len()));
+        let timeout = Some(rng.u64(2..=20) * world.ensemble().tick_ms);
+        return Command::ClientConnect {
+            name,
+            servers,
+            timeout,
+        };
+    }
+    let path = format!("/k{}", rng.u32(0..4));
+    let op = match rng.u32(0..12) {
+        0 => return Command::ClientCrash(name),
+        1 => {
+            let sid = rng.u32(1..=n);
+            return Command::ClientLink {
+                name,
+                sid,
+                cut: true,
+            };
+        }
+        2..=3 => ClientOp::Create {
+            path: format!("{path}{}", if rng.bool() { "e" } else { "s-" }),
+            data: name.clone(),
+            mode: if rng.bool() {
+                CreateMode::Ephemeral
+            } else {
+                CreateMode::EphemeralSequential
+            },
+        },
+        4..=5 => ClientOp::SetData {
+            path,
+            data: name.clone(),
+            version: -1,
+        },
+        6 => ClientOp::Create {
+            path,
+            data: name.clone(),
+            mode: CreateMode::Persistent,
+        },
+        7 => ClientOp::Sync { path },
+        8 => ClientOp::Exists {
+            path,
+            watch: rng.bool(),
+        },
+        9 => ClientOp::GetChildren {
+            path: "/".into(),
+            watch: rng.bool(),
+        },
+        _ => ClientOp::GetData {
+            path,
+            watch: rng.bool(),
+        },
+    };
+    Command::ClientRequest { name, op }
 }
 
 /// True if the script fails the same way when replayed (its last line is the expectation).

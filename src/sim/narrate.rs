@@ -6,6 +6,7 @@ use super::data::{Txn, TxnOp};
 use super::paxos::server::PaxosObservation;
 use super::types::Sid;
 use super::world::{Fact, FeedItem, World};
+use super::zab::client::{ClientEvent, OpValue};
 use super::zab::learner::CONNECT_TRIES;
 use super::zab::{AbandonReason, EnsembleConfig, Observation, PeerState, SyncMode, Vote};
 use std::fmt::Write;
@@ -129,8 +130,61 @@ pub fn narrate(e: FeedItem, cfg: &EnsembleConfig) -> Narration {
     let (kind, text) = match e.what {
         Fact::Zab(o) => zab(e.sid, o, cfg),
         Fact::Paxos(o) => paxos(e.sid, o, cfg),
+        Fact::Client(c) => (Kind::Client, client(&c.name, &c.event)),
     };
     Narration { kind, text }
+}
+
+fn client(name: &str, e: &ClientEvent) -> String {
+    match e {
+        ClientEvent::Connecting { server } => format!("{name} connects to s{server}"),
+        ClientEvent::Connected {
+            server,
+            session,
+            timeout_ms,
+            new: true,
+        } => format!("{name} is connected to s{server} with new session 0x{session:x} ({timeout_ms} ms timeout)"),
+        ClientEvent::Connected {
+            server, session, ..
+        } => format!("{name} resumes session 0x{session:x} at s{server}"),
+        ClientEvent::ConnectionLost { server, why } => {
+            format!("{name} loses its connection to s{server}: {}", why.as_str())
+        }
+        ClientEvent::Requested { op, server } => match op.path() {
+            Some(path) => format!("{name} sends {} {path} to s{server}", op.name()),
+            None => format!("{name} sends {} to s{server}", op.name()),
+        },
+        ClientEvent::Result { op, result, zxid, .. } => {
+            let what = match op.path() {
+                Some(path) => format!("{} {path}", op.name()),
+                None => op.name().to_string(),
+            };
+            match result {
+                Ok(v) => format!("{name}'s {what} → {} (zxid {zxid})", value_words(v)),
+                Err(code) => format!("{name}'s {what} → {code}"),
+            }
+        }
+        ClientEvent::LastZxid { prev, now, .. } => {
+            format!("{name}'s last-seen zxid moves from {prev} to {now}")
+        }
+        ClientEvent::Expired { server } => {
+            format!("{name} is told by s{server} that its session expired")
+        }
+        ClientEvent::Watch {
+            path, kind, server, ..
+        } => format!("{name}'s watch fires: {} {path} (from s{server})", kind.event_type()),
+    }
+}
+
+fn value_words(v: &OpValue) -> String {
+    match v {
+        OpValue::Created(p) => format!("created {p}"),
+        OpValue::Done => "ok".to_string(),
+        OpValue::Data { data, stat } => format!("{data:?} (mzxid {})", stat.mzxid),
+        OpValue::Children(c) => format!("[{}]", c.join(", ")),
+        OpValue::Exists(Some(s)) => format!("exists (mzxid {})", s.mzxid),
+        OpValue::Exists(None) => "does not exist".to_string(),
+    }
 }
 
 fn zab(s: Sid, o: &Observation, cfg: &EnsembleConfig) -> (Kind, String) {
@@ -298,9 +352,33 @@ fn zab(s: Sid, o: &Observation, cfg: &EnsembleConfig) -> (Kind, String) {
         } => (
             Kind::Client,
             match zxid {
+                Some(z) if *request >= 1 << 63 => format!("s{s} answers its client: committed as {z}"),
                 Some(z) => format!("s{s} answers its client: request #{request} committed as {z}"),
                 None => format!("s{s} refuses request #{request}: {note}"),
             },
+        ),
+        Observation::ClientRefused { client, seen, mine } => (
+            Kind::Client,
+            format!("s{s} refuses client c{client}: it has seen zxid {seen}, our last is {mine}"),
+        ),
+        Observation::ClientAccepted {
+            client,
+            seen,
+            mine,
+            resumed,
+        } => (
+            Kind::Client,
+            format!(
+                "s{s} takes client c{client}'s connection ({}; it has seen {seen}, s{s} is at {mine})",
+                if *resumed { "it resumes its session" } else { "a new session" }
+            ),
+        ),
+        Observation::SessionExpired {
+            session,
+            timeout_ms,
+        } => (
+            Kind::Client,
+            format!("s{s} expires session 0x{session:x}: silent for its {timeout_ms} ms timeout"),
         ),
     }
 }

@@ -14,6 +14,7 @@ use super::check::Violation;
 use super::net::Network;
 use super::tally::Tally;
 use super::types::{Millis, Sid};
+pub use super::zab::client::{ClientConn, ClientMsg};
 pub use super::zab::message::{ConnId, Request};
 use std::fmt::{Debug, Display};
 use std::hash::Hash;
@@ -64,6 +65,15 @@ pub enum Input<M, T> {
     },
     /// A client connected to this server submits a request.
     Client(Request),
+    /// A packet from a client actor on one of its connections (ZooKeeper's client port).
+    FromClient {
+        conn: ClientConn,
+        msg: ClientMsg,
+    },
+    /// A client closed its connection (or its process died and its OS reset the socket).
+    ClientClosed {
+        conn: ClientConn,
+    },
 }
 
 /// What a node asks the engine for.
@@ -90,6 +100,13 @@ pub enum Output<M, T, O> {
     /// Refuse a connection this node never accepted: nothing listens where it was opened.
     Refuse(ConnId),
     Observe(O),
+    /// A packet to a client on its connection.
+    ToClient {
+        conn: ClientConn,
+        msg: ClientMsg,
+    },
+    /// Close a client's connection (the server shuts its client port, or ends the session).
+    CloseClient(ClientConn),
 }
 
 /// A protocol's message on the wire.
@@ -198,6 +215,15 @@ pub trait Monitor<N: Node> {
     fn on_send(&mut self, _event: u64, _at: Millis, _node: &N, _to: Sid, _msg: &N::Msg) {}
     fn on_deliver(&mut self, _event: u64, _at: Millis, _from: Sid, _to: Sid, _msg: &N::Msg) {}
     fn observe(&mut self, event: u64, at: Millis, node: &N, o: &N::Observation);
+    /// What a client actor reported (its results, its last-seen zxid).
+    fn on_client(
+        &mut self,
+        _event: u64,
+        _at: Millis,
+        _client: ClientId,
+        _e: &super::zab::client::ClientEvent,
+    ) {
+    }
     /// Whether it wants a periodic look at who is up and connected (`sample`).
     fn wants_sample(&self, _at: Millis) -> bool {
         false

@@ -31,6 +31,11 @@ pub struct Tally {
     pub commits: u64,
     pub paxos_preempted: u64,
     pub paxos_chosen: u64,
+    /// Client connections a server took, and those it refused (the client had seen more).
+    pub clients_accepted: u64,
+    pub clients_refused: u64,
+    /// Sessions the leader's tracker expired.
+    pub sessions_expired: u64,
 }
 
 impl Tally {
@@ -61,12 +66,15 @@ impl Tally {
                 self.truncated_txns += removed.len() as u64;
             }
             Observation::LeaderCommitted { .. } => self.commits += 1,
+            Observation::ClientAccepted { .. } => self.clients_accepted += 1,
+            Observation::ClientRefused { .. } => self.clients_refused += 1,
+            Observation::SessionExpired { .. } => self.sessions_expired += 1,
             _ => {}
         }
     }
 
     /// (name, count) rows, for a report.
-    pub fn rows(&self) -> [(&'static str, u64); 16] {
+    pub fn rows(&self) -> [(&'static str, u64); 19] {
         [
             ("sync by DIFF", self.sync_diff),
             ("sync by TRUNC", self.sync_trunc),
@@ -84,6 +92,9 @@ impl Tally {
             ("commits", self.commits),
             ("Paxos ballots pre-empted", self.paxos_preempted),
             ("Paxos values chosen", self.paxos_chosen),
+            ("client connections taken", self.clients_accepted),
+            ("clients refused (seen a newer zxid)", self.clients_refused),
+            ("sessions expired", self.sessions_expired),
         ]
     }
 }
@@ -106,5 +117,8 @@ impl AddAssign for Tally {
         self.commits += o.commits;
         self.paxos_preempted += o.paxos_preempted;
         self.paxos_chosen += o.paxos_chosen;
+        self.clients_accepted += o.clients_accepted;
+        self.clients_refused += o.clients_refused;
+        self.sessions_expired += o.sessions_expired;
     }
 }

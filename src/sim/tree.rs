@@ -63,7 +63,8 @@ pub struct DataTree {
     nodes: BTreeMap<String, Znode>,
     /// Each session's ephemeral znodes (DataTree.ephemerals).
     ephemerals: BTreeMap<SessionId, BTreeSet<String>>,
-    pub sessions: BTreeSet<SessionId>,
+    /// Every live session and its negotiated timeout (DataTree.sessionsWithTimeouts).
+    pub sessions: BTreeMap<SessionId, u64>,
     pub last_processed: Zxid,
     pub digest: u64,
 }
@@ -84,7 +85,7 @@ impl Default for DataTree {
         let mut tree = DataTree {
             nodes: BTreeMap::new(),
             ephemerals: BTreeMap::new(),
-            sessions: BTreeSet::new(),
+            sessions: BTreeMap::new(),
             last_processed: Zxid::ZERO,
             digest: 0,
         };
@@ -147,13 +148,16 @@ impl DataTree {
 
     fn apply_op(&mut self, op: &TxnOp, zxid: Zxid, delete_ephemerals: bool) {
         match op {
-            TxnOp::CreateSession { session, .. } => {
-                if self.sessions.insert(*session) {
+            TxnOp::CreateSession {
+                session,
+                timeout_ms,
+            } => {
+                if self.sessions.insert(*session, *timeout_ms).is_none() {
                     self.digest = self.digest.wrapping_add(session_hash(*session));
                 }
             }
             TxnOp::CloseSession { session } => {
-                if self.sessions.remove(session) {
+                if self.sessions.remove(session).is_some() {
                     self.digest = self.digest.wrapping_sub(session_hash(*session));
                 }
                 if delete_ephemerals {

@@ -154,6 +154,39 @@ pub struct View {
     /// Directed links that are cut, as (from, to).
     pub cut_links: Vec<(Sid, Sid)>,
     pub violations: usize,
+    /// The client actors, in creation order.
+    pub clients: Vec<ClientView>,
+}
+
+/// A client as `status` shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClientView {
+    pub name: String,
+    /// connecting, connected, closed, expired or crashed.
+    pub state: &'static str,
+    /// While connected.
+    pub server: Option<Sid>,
+    /// 0 before it has one.
+    pub session: u64,
+    pub last_zxid: crate::sim::types::Zxid,
+}
+
+fn client_views(world: &World) -> Vec<ClientView> {
+    let Some(engine) = world.zab() else {
+        return Vec::new();
+    };
+    // A name connected again is a new client actor: the newest one stands for the name.
+    let all: Vec<_> = engine.clients().collect();
+    (all.iter().enumerate())
+        .filter(|(i, c)| !all[i + 1..].iter().any(|later| later.name == c.name))
+        .map(|(_, c)| ClientView {
+            name: c.name.clone(),
+            state: c.state_name(),
+            server: c.client.server().filter(|_| !c.crashed),
+            session: c.client.session,
+            last_zxid: c.client.last_zxid,
+        })
+        .collect()
 }
 
 impl View {
@@ -183,6 +216,7 @@ impl View {
             messages,
             cut_links,
             violations: world.violations().len(),
+            clients: client_views(world),
         }
     }
 }
@@ -393,9 +427,34 @@ pub fn status_json(view: &View) -> String {
             )
         })
         .collect();
+    // Clients follow the servers, in creation order (left out when there are none, so the
+    // scripts of before clients print as they did).
+    let clients = if view.clients.is_empty() {
+        String::new()
+    } else {
+        let list: Vec<String> = view.clients.iter().map(client_json).collect();
+        format!(", \"clients\": {{{}}}", list.join(", "))
+    };
     format!(
-        "{{\"t\": {}, \"servers\": {{{}}}}}",
+        "{{\"t\": {}, \"servers\": {{{}}}{clients}}}",
         view.now,
         servers.join(", ")
+    )
+}
+
+fn client_json(c: &ClientView) -> String {
+    let server = c
+        .server
+        .map_or(String::new(), |s| format!(", \"server\": {s}"));
+    let session = if c.session == 0 {
+        String::new()
+    } else {
+        format!(", \"session\": \"0x{:x}\"", c.session)
+    };
+    format!(
+        "{}: {{\"state\": {}{server}{session}, \"last_zxid\": \"{}\"}}",
+        json!(c.name.as_str()),
+        json!(c.state),
+        c.last_zxid
     )
 }

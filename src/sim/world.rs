@@ -95,6 +95,28 @@ macro_rules! each {
 pub enum Fact<'a> {
     Zab(&'a Observation),
     Paxos(&'a PaxosObservation),
+    /// A client actor's event (ZooKeeper only).
+    Client(&'a super::engine::ClientFact),
+}
+
+impl FeedItem<'_> {
+    /// Who it happened to, as the feed prints it: `s3`, or a client's name.
+    pub fn who(&self) -> String {
+        match self.what {
+            Fact::Client(c) => c.name.clone(),
+            _ => format!("s{}", self.sid),
+        }
+    }
+}
+
+/// The servers' and the clients' feed entries merged in feed order.
+fn merged<'a>(
+    servers: impl Iterator<Item = FeedItem<'a>>,
+    clients: impl Iterator<Item = FeedItem<'a>>,
+) -> std::vec::IntoIter<FeedItem<'a>> {
+    let mut all: Vec<FeedItem<'a>> = servers.chain(clients).collect();
+    all.sort_by_key(|e| e.seq);
+    all.into_iter()
 }
 
 /// One narrated happening, for the event feed.
@@ -291,7 +313,11 @@ impl World {
 
     pub fn feed(&self) -> impl DoubleEndedIterator<Item = FeedItem<'_>> {
         match &self.run {
-            Run::Zab(e) => Either::A(e.feed().map(|f| FeedItem::of(f, Fact::Zab))),
+            Run::Zab(e) => Either::A(merged(
+                e.feed().map(|f| FeedItem::of(f, Fact::Zab)),
+                e.client_feed_since(0)
+                    .map(|f| FeedItem::of(f, Fact::Client)),
+            )),
             Run::Paxos(e) => Either::B(e.feed().map(|f| FeedItem::of(f, Fact::Paxos))),
         }
     }
@@ -299,7 +325,11 @@ impl World {
     /// The feed entries with `seq >= from`, oldest first (see `Engine::feed_since`).
     pub fn feed_since(&self, from: u64) -> impl Iterator<Item = FeedItem<'_>> {
         match &self.run {
-            Run::Zab(e) => Either::A(e.feed_since(from).map(|f| FeedItem::of(f, Fact::Zab))),
+            Run::Zab(e) => Either::A(merged(
+                e.feed_since(from).map(|f| FeedItem::of(f, Fact::Zab)),
+                e.client_feed_since(from)
+                    .map(|f| FeedItem::of(f, Fact::Client)),
+            )),
             Run::Paxos(e) => Either::B(e.feed_since(from).map(|f| FeedItem::of(f, Fact::Paxos))),
         }
     }

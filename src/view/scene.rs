@@ -59,6 +59,7 @@ impl Clock {
             Clock::Zab(TimerKind::LeaderHalfTick) => "leader-tick",
             Clock::Zab(TimerKind::LearnerRead) => "read-timeout",
             Clock::Zab(TimerKind::LearnerConnect) => "connect-retry",
+            Clock::Zab(TimerKind::SessionExpiry) => "session-expiry",
             Clock::Paxos(PaxosTimer::Election) => "election-timeout",
             Clock::Paxos(PaxosTimer::Retry) => "retry",
             Clock::Paxos(PaxosTimer::Heartbeat) => "heartbeat",

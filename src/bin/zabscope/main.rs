@@ -163,7 +163,7 @@ fn run_with_feed(
     let mut print = |w: &World| {
         for e in w.feed_since(cursor) {
             let n = zabscope::sim::narrate::narrate(e, &cfg);
-            eprintln!("t={:>7} s{}: {}", e.at, e.sid, n.text);
+            eprintln!("t={:>7} {}: {}", e.at, e.who(), n.text);
         }
         cursor = w.feed_end();
     };

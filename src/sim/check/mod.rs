@@ -30,6 +30,10 @@ pub enum Invariant {
     LeaderStepsDown,
     ObserversNeverCount,
     EphemeralsOfLiveSessions,
+    LastZxidNeverGoesBack,
+    ReadsNeverGoBack,
+    SyncThenRead,
+    ExpiryLeavesNoEphemerals,
     OneValuePerSlot,
     ChosenNeverChanges,
     LearnOnlyChosen,
@@ -37,7 +41,7 @@ pub enum Invariant {
 }
 
 impl Invariant {
-    pub const ALL: [Invariant; 17] = [
+    pub const ALL: [Invariant; 21] = [
         Invariant::OneLeaderPerEpoch,
         Invariant::EpochsNeverGoBack,
         Invariant::OneTxnPerZxid,
@@ -51,6 +55,10 @@ impl Invariant {
         Invariant::LeaderStepsDown,
         Invariant::ObserversNeverCount,
         Invariant::EphemeralsOfLiveSessions,
+        Invariant::LastZxidNeverGoesBack,
+        Invariant::ReadsNeverGoBack,
+        Invariant::SyncThenRead,
+        Invariant::ExpiryLeavesNoEphemerals,
         Invariant::OneValuePerSlot,
         Invariant::ChosenNeverChanges,
         Invariant::LearnOnlyChosen,
@@ -74,6 +82,10 @@ impl Invariant {
             LeaderStepsDown => 11,
             ObserversNeverCount => 12,
             EphemeralsOfLiveSessions => 13,
+            LastZxidNeverGoesBack => 14,
+            ReadsNeverGoBack => 15,
+            SyncThenRead => 16,
+            ExpiryLeavesNoEphemerals => 17,
             OneValuePerSlot => 21,
             ChosenNeverChanges => 22,
             LearnOnlyChosen => 23,
@@ -103,6 +115,10 @@ impl Invariant {
             LeaderStepsDown => "leader without quorum steps down",
             ObserversNeverCount => "observers never count",
             EphemeralsOfLiveSessions => "ephemerals belong to live sessions",
+            LastZxidNeverGoesBack => "a client's last-seen zxid never goes back",
+            ReadsNeverGoBack => "a client never reads older than it has seen",
+            SyncThenRead => "sync, then read, sees what was committed before",
+            ExpiryLeavesNoEphemerals => "an applied expiry leaves no ephemerals",
             OneValuePerSlot => "one value per slot (Paxos)",
             ChosenNeverChanges => "a chosen value never changes (Paxos)",
             LearnOnlyChosen => "learners learn only chosen values (Paxos)",
@@ -127,6 +143,10 @@ impl Invariant {
             LeaderStepsDown => "a leader that lost its synced quorum steps down within about syncLimit + 1 ticks",
             ObserversNeverCount => "observers never appear in an ACK or vote quorum",
             EphemeralsOfLiveSessions => "every ephemeral znode's owner session is live in the tree's session table; ephemerals have no children",
+            LastZxidNeverGoesBack => "the zxid in the replies a client gets never decreases, across failovers too",
+            ReadsNeverGoBack => "a client's read of a path never returns a version older than one it has already read or written",
+            SyncThenRead => "a read after a sync returns every write to its path committed before the sync was sent",
+            ExpiryLeavesNoEphemerals => "once a server applied a session's closeSession, its tree never holds that session's ephemerals again",
             OneValuePerSlot => "at most one value is chosen per slot",
             ChosenNeverChanges => "no later ballot gets a different value chosen in a slot",
             LearnOnlyChosen => "learners learn only chosen values",
@@ -203,6 +223,10 @@ mod tests {
             assert_eq!(Invariant::from_number(i.number()), Some(i));
             assert!(!i.name().is_empty() && !i.meaning().is_empty());
         }
-        assert_eq!(Invariant::from_number(14), None, "14 is not checked yet");
+        assert_eq!(
+            Invariant::from_number(18),
+            None,
+            "18 (lock holders) is not checked yet"
+        );
     }
 }

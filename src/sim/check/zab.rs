@@ -6,11 +6,14 @@
 //! It is proven by the broken variants in `zab::config::Variant`: each one must trip it.
 
 use super::{record, Invariant, Violation};
+use crate::sim::data::{Code, SessionId};
 use crate::sim::data::{Txn, TxnOp};
 use crate::sim::net::Network;
+use crate::sim::node::ClientId;
 use crate::sim::node::Monitor;
 use crate::sim::tree::split_path;
 use crate::sim::types::{Epoch, Millis, Sid, Zxid};
+use crate::sim::zab::client::{ClientEvent, ClientOp, OpValue};
 use crate::sim::zab::leader::LeaderPhase;
 use crate::sim::zab::learner::LearnerStage;
 use crate::sim::zab::{EnsembleConfig, Message, Observation, Packet, Role, Server};
@@ -45,6 +48,21 @@ pub struct Checker {
     /// Inv 11: leaders already reported for the current loss.
     reported_lost: BTreeSet<Sid>,
     next_quorum_check: Millis,
+    /// Inv 14-16: what each client has seen.
+    clients: BTreeMap<ClientId, ClientSeen>,
+    /// Inv 17: the sessions each server applied a closeSession of.
+    closed_on: Vec<BTreeSet<SessionId>>,
+}
+
+/// What one client has seen (inv 14-16).
+#[derive(Clone, Debug, Default, Hash)]
+struct ClientSeen {
+    /// The newest mzxid it read or wrote, per path.
+    newest: BTreeMap<String, Zxid>,
+    /// Every write committed up to here must show in its reads (its last sync's floor).
+    sync_floor: Zxid,
+    /// The committed zxid when its sync in flight was sent.
+    sync_sent_at: Option<Zxid>,
 }
 
 impl Checker {
@@ -64,6 +82,8 @@ impl Checker {
             handler_opened: BTreeMap::new(),
             reported_lost: BTreeSet::new(),
             next_quorum_check: 0,
+            clients: BTreeMap::new(),
+            closed_on: vec![BTreeSet::new(); n],
         }
     }
 
@@ -99,6 +119,7 @@ impl Checker {
         )
             .hash(&mut h);
         (self.next_quorum_check, self.violations.len()).hash(&mut h);
+        (&self.clients, &self.closed_on).hash(&mut h);
         h.finish()
     }
 
@@ -198,6 +219,22 @@ impl Checker {
     }
 
     pub fn observe(&mut self, event: u64, at: Millis, server: &Server, o: &Observation) {
+        if let Observation::ClientAccepted {
+            client, seen, mine, ..
+        } = o
+        {
+            if mine < seen {
+                let sid = server.id;
+                let explanation = format!("s{sid} took client c{client}, which has seen zxid {seen}, while its own last is {mine}: what the client sees now goes back");
+                self.violate(
+                    event,
+                    at,
+                    Invariant::LastZxidNeverGoesBack,
+                    vec![sid],
+                    explanation,
+                );
+            }
+        }
         let sid = server.id;
         match o {
             Observation::AcceptedEpoch { .. } | Observation::CurrentEpoch { .. } => {
@@ -500,6 +537,7 @@ impl Checker {
     /// that is not itself an ephemeral. Checked on the tree as the step left it, so a later
     /// txn of the same step may already have removed what the first one made.
     fn check_ephemerals(&mut self, event: u64, at: Millis, server: &Server, op: &TxnOp) {
+        self.check_expired_ephemerals(event, at, server, op);
         let sid = server.id;
         let tree = &server.tree;
         let breach = match op {
@@ -510,7 +548,7 @@ impl Checker {
                 let stat = tree.stat(path);
                 let owner = stat.map_or(0, |s| s.ephemeral_owner);
                 let parent = tree.stat(split_path(path).0).map_or(0, |s| s.ephemeral_owner);
-                if owner != 0 && !tree.sessions.contains(&owner) {
+                if owner != 0 && !tree.sessions.contains_key(&owner) {
                     Some(format!("s{sid} holds ephemeral {path} of session 0x{owner:x}, which is not live"))
                 } else if stat.is_some() && parent != 0 {
                     Some(format!("s{sid} holds {path}, a child of an ephemeral"))
@@ -532,6 +570,186 @@ impl Checker {
                 at,
                 Invariant::EphemeralsOfLiveSessions,
                 vec![sid],
+                explanation,
+            );
+        }
+    }
+
+    /// Inv 17: a server that applied a session's closeSession holds none of its ephemerals,
+    /// then (the close deleted them) or later (no create may bring one back).
+    fn check_expired_ephemerals(&mut self, event: u64, at: Millis, server: &Server, op: &TxnOp) {
+        let sid = server.id;
+        let closed = &mut self.closed_on[sid as usize - 1];
+        let session = match op {
+            TxnOp::CloseSession { session } => {
+                closed.insert(*session);
+                *session
+            }
+            TxnOp::Create {
+                ephemeral_owner, ..
+            } if closed.contains(ephemeral_owner) => *ephemeral_owner,
+            _ => return,
+        };
+        if let Some(path) = server.tree.ephemerals_of(session).next() {
+            let explanation =
+                format!("s{sid} applied closeSession 0x{session:x} and holds its ephemeral {path}");
+            self.violate(
+                event,
+                at,
+                Invariant::ExpiryLeavesNoEphemerals,
+                vec![sid],
+                explanation,
+            );
+        }
+    }
+
+    /// Inv 14-16: what a client reported.
+    pub fn on_client(&mut self, event: u64, at: Millis, client: ClientId, e: &ClientEvent) {
+        let committed = self
+            .committed
+            .keys()
+            .next_back()
+            .copied()
+            .unwrap_or_default();
+        let seen = self.clients.entry(client).or_default();
+        match e {
+            ClientEvent::LastZxid { prev, now, server } if now < prev => {
+                let explanation = format!(
+                    "client c{client} had seen zxid {prev}, then s{server} answered it with {now}"
+                );
+                self.violate(
+                    event,
+                    at,
+                    Invariant::LastZxidNeverGoesBack,
+                    vec![*server],
+                    explanation,
+                );
+            }
+            ClientEvent::Requested {
+                op: ClientOp::Sync { .. },
+                ..
+            } => seen.sync_sent_at = Some(committed),
+            ClientEvent::Watch {
+                path,
+                kind,
+                server,
+                registered: false,
+            } => {
+                let explanation = format!("client c{client} got {} for {path} from s{server} with no watch left there: a watch fired twice, or one never set", kind.event_type());
+                self.violate(
+                    event,
+                    at,
+                    Invariant::LastZxidNeverGoesBack,
+                    vec![*server],
+                    explanation,
+                );
+            }
+            ClientEvent::Result {
+                op,
+                server,
+                zxid,
+                result: Ok(value),
+            } => self.on_client_result(event, at, client, *server, op, *zxid, value),
+            ClientEvent::Result {
+                op: ClientOp::GetData { path, .. },
+                server,
+                zxid,
+                result: Err(Code::NoNode),
+            } => {
+                // No such znode, answered from a tree older than a version it has seen.
+                let newest = seen.newest.get(path).copied().unwrap_or_default();
+                if *zxid < newest {
+                    let explanation = format!("client c{client} was told {path} does not exist by s{server} at zxid {zxid}, after it had seen the version of {newest}");
+                    self.violate(
+                        event,
+                        at,
+                        Invariant::ReadsNeverGoBack,
+                        vec![*server],
+                        explanation,
+                    );
+                }
+                self.check_sync_floor(event, at, client, *server, path, None)
+            }
+            _ => {}
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn on_client_result(
+        &mut self,
+        event: u64,
+        at: Millis,
+        client: ClientId,
+        server: Sid,
+        op: &ClientOp,
+        zxid: Zxid,
+        value: &OpValue,
+    ) {
+        let seen = self.clients.entry(client).or_default();
+        match (op, value) {
+            (ClientOp::Sync { .. }, _) => {
+                let floor = seen.sync_sent_at.take().unwrap_or_default();
+                seen.sync_floor = seen.sync_floor.max(floor);
+            }
+            (ClientOp::Create { .. }, OpValue::Created(path)) => {
+                seen.newest.insert(path.clone(), zxid);
+            }
+            (ClientOp::SetData { path, .. }, _) => {
+                seen.newest.insert(path.clone(), zxid);
+            }
+            (ClientOp::GetData { path, .. }, OpValue::Data { stat, .. }) => {
+                let newest = seen.newest.get(path).copied().unwrap_or_default();
+                seen.newest.insert(path.clone(), newest.max(stat.mzxid));
+                if stat.mzxid < newest {
+                    let explanation = format!("client c{client} read {path} at mzxid {} from s{server} after it had seen the version of {newest}", stat.mzxid);
+                    self.violate(
+                        event,
+                        at,
+                        Invariant::ReadsNeverGoBack,
+                        vec![server],
+                        explanation,
+                    );
+                }
+                self.check_sync_floor(event, at, client, server, path, Some(stat.mzxid));
+            }
+            _ => {}
+        }
+    }
+
+    /// Inv 16: after a sync, a read of `path` shows the last write to it committed before
+    /// the sync was sent (`mzxid` None: the read found no such znode).
+    fn check_sync_floor(
+        &mut self,
+        event: u64,
+        at: Millis,
+        client: ClientId,
+        server: Sid,
+        path: &str,
+        mzxid: Option<Zxid>,
+    ) {
+        let floor = self
+            .clients
+            .get(&client)
+            .map_or(Zxid::ZERO, |c| c.sync_floor);
+        if floor == Zxid::ZERO {
+            return;
+        }
+        let last = (self.committed.range(..=floor).rev())
+            .find_map(|(z, txn)| writes_path(&txn.op, path).map(|deleted| (*z, deleted)));
+        let stale = match (last, mzxid) {
+            (Some((w, false)), Some(m)) => m < w,
+            (Some((_, false)), None) => true,
+            (Some((w, true)), Some(m)) => m <= w,
+            _ => false,
+        };
+        if stale {
+            let (w, _) = last.expect("stale needs a write");
+            let explanation = format!("client c{client} synced, then read {path} from s{server} without the write {w} committed before its sync");
+            self.violate(
+                event,
+                at,
+                Invariant::SyncThenRead,
+                vec![server],
                 explanation,
             );
         }
@@ -689,5 +907,22 @@ impl Monitor<Server> for Checker {
 
     fn state_digest(&self) -> u64 {
         Checker::state_digest(self)
+    }
+
+    fn on_client(&mut self, event: u64, at: Millis, client: ClientId, e: &ClientEvent) {
+        Checker::on_client(self, event, at, client, e)
+    }
+}
+
+/// Whether a txn writes `path`: `Some(true)` if it deletes it, `Some(false)` if it creates
+/// or sets it.
+fn writes_path(op: &TxnOp, path: &str) -> Option<bool> {
+    match op {
+        TxnOp::Create { path: p, .. } | TxnOp::SetData { path: p, .. } if p == path => Some(false),
+        TxnOp::Delete { path: p } if p == path => Some(true),
+        TxnOp::Multi(ops) if !op.is_failed_multi() => {
+            ops.iter().rev().find_map(|op| writes_path(op, path))
+        }
+        _ => None,
     }
 }

@@ -228,7 +228,9 @@ impl PaxosServer {
                     note: "Paxos mode takes writes only",
                 }),
             },
-            PaxosInput::ConnClosed { .. } => {}
+            PaxosInput::ConnClosed { .. }
+            | PaxosInput::FromClient { .. }
+            | PaxosInput::ClientClosed { .. } => {}
         }
     }
 

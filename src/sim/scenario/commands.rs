@@ -3,9 +3,11 @@
 //! every parsed action prints back to a line that parses to it again (tested below).
 //! Adding a command means one row here; the compiler points at the rest (see command.rs).
 
-use super::lex::{parse_id, quoted, unknown, znode_path, Args, Tok};
-use crate::sim::command::Command;
+use super::lex::{parse_data, parse_id, quoted, unknown, znode_path, Args, Tok};
+use crate::sim::command::{create_mode, Command};
 use crate::sim::types::Sid;
+use crate::sim::zab::client::ClientOp;
+use crate::sim::zab::ANY_VERSION;
 
 /// How one action's arguments parse. `line` is the whole line (for free text like `write`'s
 /// data), `args` the tokens after the keyword.
@@ -84,7 +86,210 @@ pub const ACTIONS: &[Row] = &[
         example: "writes 20 at 2",
         parse: writes,
     },
+    Row {
+        keyword: "client",
+        example: "client c1 connect 2,3,1 timeout 4s",
+        parse: client,
+    },
+    Row {
+        keyword: "create",
+        example: "create c1 -e -s /lock/n- \"my data\"",
+        parse: create,
+    },
+    Row {
+        keyword: "set",
+        example: "set c1 /a hello 0",
+        parse: set,
+    },
+    Row {
+        keyword: "delete",
+        example: "delete c1 /a 1",
+        parse: delete,
+    },
+    Row {
+        keyword: "get",
+        example: "get c1 /a watch",
+        parse: |a, _| read(a, |path, watch| ClientOp::GetData { path, watch }),
+    },
+    Row {
+        keyword: "ls",
+        example: "ls c1 /",
+        parse: |a, _| read(a, |path, watch| ClientOp::GetChildren { path, watch }),
+    },
+    Row {
+        keyword: "exists",
+        example: "exists c1 /a",
+        parse: |a, _| read(a, |path, watch| ClientOp::Exists { path, watch }),
+    },
+    Row {
+        keyword: "sync",
+        example: "sync c1 /",
+        parse: |a, _| {
+            let name = name(a)?;
+            let path = path(a)?;
+            a.end()?;
+            Ok(Command::ClientRequest {
+                name,
+                op: ClientOp::Sync { path },
+            })
+        },
+    },
 ];
+
+/// Words a client may not be named (they start or steer other lines).
+pub const RESERVED_NAMES: &[&str] = &["all", "at", "watch", "timeout"];
+
+/// A client's name: `[a-z][a-z0-9-]*`, no keyword.
+pub fn client_name(tok: &str) -> Result<String, String> {
+    let mut chars = tok.chars();
+    let shaped = chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !shaped {
+        return Err(format!(
+            "a client name is a lowercase letter then letters, digits or `-` (like `c1` or `lock-a`), not {}",
+            quoted(tok)
+        ));
+    }
+    if RESERVED_NAMES.contains(&tok) || row(tok).is_some() {
+        return Err(format!("{} is a keyword, not a client name", quoted(tok)));
+    }
+    Ok(tok.to_string())
+}
+
+fn name(a: &mut Args<'_, '_>) -> Result<String, String> {
+    client_name(a.need("a client name")?)
+}
+
+/// `client C connect IDS [timeout D]`, `client C close|crash`, `client C pause D`.
+fn client(a: &mut Args<'_, '_>, _: &str) -> Result<Command, String> {
+    let name = name(a)?;
+    let cmd = match a.need("`connect`, `close`, `crash` or `pause`")? {
+        "connect" => {
+            let ids = a.need("server ids, like `2` or `2,3,1`")?;
+            let servers = ids
+                .split(',')
+                .map(parse_id)
+                .collect::<Result<Vec<Sid>, String>>()?;
+            let timeout = if a.peek() == Some("timeout") {
+                a.next();
+                Some(a.duration("a session timeout", false)?)
+            } else {
+                None
+            };
+            Command::ClientConnect {
+                name,
+                servers,
+                timeout,
+            }
+        }
+        "close" => Command::ClientClose(name),
+        "crash" => Command::ClientCrash(name),
+        "pause" => Command::ClientPause {
+            name,
+            ms: a.duration("a duration", false)?,
+        },
+        "run" => return Err("recipes (`client C run …`) are a later increment".into()),
+        other => {
+            return Err(unknown(
+                "client action",
+                other,
+                &["connect", "close", "crash", "pause"],
+            ))
+        }
+    };
+    a.end()?;
+    Ok(cmd)
+}
+
+fn path(a: &mut Args<'_, '_>) -> Result<String, String> {
+    let usage = format!("`{}` is written like `{}`", a.cmd, a.example);
+    let tok = a.need("a client name and a path")?;
+    Ok(znode_path(tok, &usage)?.to_string())
+}
+
+fn version(a: &mut Args<'_, '_>) -> Result<i32, String> {
+    if a.peek().is_none() {
+        return Ok(ANY_VERSION);
+    }
+    a.number("a version (-1 or absent: any)")
+}
+
+/// `create C [-e] [-s] PATH [DATA]`.
+fn create(a: &mut Args<'_, '_>, _: &str) -> Result<Command, String> {
+    let name = name(a)?;
+    let (mut ephemeral, mut sequential) = (false, false);
+    while let Some(flag) = a.peek().filter(|t| t.starts_with('-')) {
+        match flag {
+            "-e" => ephemeral = true,
+            "-s" => sequential = true,
+            other => return Err(unknown("create flag", other, &["-e", "-s"])),
+        }
+        a.next();
+    }
+    let path = path(a)?;
+    let data = match a.next() {
+        Some(tok) => parse_data(tok)?,
+        None => String::new(),
+    };
+    a.end()?;
+    let mode = create_mode(ephemeral, sequential);
+    Ok(Command::ClientRequest {
+        name,
+        op: ClientOp::Create { path, data, mode },
+    })
+}
+
+/// `set C PATH DATA [VERSION]`.
+fn set(a: &mut Args<'_, '_>, _: &str) -> Result<Command, String> {
+    let name = name(a)?;
+    let path = path(a)?;
+    let data = parse_data(a.need("the data")?)?;
+    let version = version(a)?;
+    a.end()?;
+    Ok(Command::ClientRequest {
+        name,
+        op: ClientOp::SetData {
+            path,
+            data,
+            version,
+        },
+    })
+}
+
+/// `delete C PATH [VERSION]`.
+fn delete(a: &mut Args<'_, '_>, _: &str) -> Result<Command, String> {
+    let name = name(a)?;
+    let path = path(a)?;
+    let version = version(a)?;
+    a.end()?;
+    Ok(Command::ClientRequest {
+        name,
+        op: ClientOp::Delete { path, version },
+    })
+}
+
+/// `get|ls|exists C PATH [watch]`.
+fn read(a: &mut Args<'_, '_>, op: fn(String, bool) -> ClientOp) -> Result<Command, String> {
+    let name = name(a)?;
+    let path = path(a)?;
+    let watch = a.peek() == Some("watch");
+    if watch {
+        a.next();
+    }
+    a.end()?;
+    Ok(Command::ClientRequest {
+        name,
+        op: op(path, watch),
+    })
+}
+
+/// `cut C ID` / `heal C ID`: a client's link to a server, both ways.
+fn client_link(a: &mut Args<'_, '_>, cut: bool) -> Result<Command, String> {
+    let name = name(a)?;
+    let sid = a.id()?;
+    a.end()?;
+    Ok(Command::ClientLink { name, sid, cut })
+}
 
 /// The row for a keyword.
 pub fn row(keyword: &str) -> Option<&'static Row> {
@@ -134,6 +339,12 @@ fn link(a: &mut Args<'_, '_>, line: &str, cut: bool) -> Result<Command, String> 
         "`heal` needs two server ids or `all`, like `heal 1 2` (both ways), `heal 1>2` (one way) or `heal all`"
     };
     let rest = a.toks.to_vec();
+    if rest
+        .first()
+        .is_some_and(|t| t.text != "all" && t.text.starts_with(|c: char| c.is_ascii_lowercase()))
+    {
+        return client_link(a, cut);
+    }
     let args = a
         .rest_of_line(line)
         .ok_or_else(|| usage.to_string())?

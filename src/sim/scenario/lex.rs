@@ -22,7 +22,8 @@ pub struct Tok<'a> {
 pub fn tokens(line: &str) -> Vec<Tok<'_>> {
     let mut out = Vec::new();
     let mut start: Option<usize> = None;
-    for (i, c) in line.char_indices() {
+    let mut chars = line.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
         match (c.is_whitespace(), start) {
             (true, Some(s)) => {
                 out.push(Tok {
@@ -30,6 +31,17 @@ pub fn tokens(line: &str) -> Vec<Tok<'_>> {
                     text: &line[s..i],
                 });
                 start = None;
+            }
+            // A token that opens with a quote runs to the closing quote, spaces and all.
+            (false, None) if c == '"' => {
+                let end = quoted_end(line, i);
+                out.push(Tok {
+                    start: i,
+                    text: &line[i..end],
+                });
+                while chars.peek().is_some_and(|(j, _)| *j < end) {
+                    chars.next();
+                }
             }
             (false, None) => start = Some(i),
             _ => {}
@@ -42,6 +54,69 @@ pub fn tokens(line: &str) -> Vec<Tok<'_>> {
         });
     }
     out
+}
+
+/// The byte just after the quote that closes the one at `open` (or the line's end).
+fn quoted_end(line: &str, open: usize) -> usize {
+    let mut escaped = false;
+    for (j, c) in line[open + 1..].char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => return open + 1 + j + 1,
+            _ => {}
+        }
+    }
+    line.len()
+}
+
+/// The line without its comment: from the first `#` outside a quoted token on.
+pub fn strip_comment(raw: &str) -> &str {
+    let mut at_token_start = true;
+    let mut i = 0;
+    while i < raw.len() {
+        let c = raw[i..].chars().next().expect("in bounds");
+        if c == '#' {
+            return &raw[..i];
+        }
+        if c == '"' && at_token_start {
+            i = quoted_end(raw, i);
+            at_token_start = false;
+            continue;
+        }
+        at_token_start = c.is_whitespace();
+        i += c.len_utf8();
+    }
+    raw
+}
+
+/// DATA: one bare word, or a quoted string with `\"`, `\\` and `\n` escapes.
+pub fn parse_data(tok: &str) -> Result<String, String> {
+    let Some(body) = tok.strip_prefix('"') else {
+        return Ok(tok.to_string());
+    };
+    let mut out = String::new();
+    let mut chars = body.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' if i + 1 == body.len() => return Ok(out),
+            '"' => return Err(format!("text after the closing quote in {}", quoted(tok))),
+            '\\' => match chars.next().map(|(_, e)| e) {
+                Some('"') => out.push('"'),
+                Some('\\') => out.push('\\'),
+                Some('n') => out.push('\n'),
+                other => {
+                    return Err(format!(
+                        "unknown escape `\\{}` in {} (quoted data knows \\\", \\\\ and \\n)",
+                        other.map(String::from).unwrap_or_default(),
+                        quoted(tok)
+                    ))
+                }
+            },
+            c => out.push(c),
+        }
+    }
+    Err(format!("{} has no closing quote", quoted(tok)))
 }
 
 /// Quote user text in a message, shortened so garbage does not flood the terminal.

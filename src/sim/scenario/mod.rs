@@ -14,12 +14,14 @@
 //! ```
 
 pub mod commands;
+pub mod expect_client;
 pub mod export;
 pub mod lex;
 pub mod parse;
 pub mod run;
 
 use crate::sim::command::Command;
+use crate::sim::data::Code;
 use crate::sim::types::{Millis, Sid, Zxid};
 
 /// A parsed script: statements with the line each came from.
@@ -84,4 +86,49 @@ pub enum Stmt {
     ExpectViolation(crate::sim::check::Invariant),
     /// The checker must have found nothing so far.
     ExpectNoViolations,
+    /// Client C's last getData of PATH.
+    ExpectRead(String, String, ReadWant),
+    /// Client C's last getChildren of PATH: the children's names.
+    ExpectChildren(String, String, Vec<String>),
+    /// Client C's last exists of PATH.
+    ExpectExists(String, String, bool),
+    /// Client C's last write: `None` is ok, else the error.
+    ExpectResult(String, Option<Code>),
+    /// The name client C's last create made.
+    ExpectCreated(String, String),
+    /// Client C's session, as the ensemble sees it.
+    ExpectSession(String, SessionWant),
+    /// How many watch events client C received for PATH (of one kind, if given).
+    ExpectWatch(
+        String,
+        String,
+        usize,
+        Option<crate::sim::zab::client::WatchKind>,
+    ),
+}
+
+/// What `expect read` wants.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ReadWant {
+    Data(String),
+    /// NONODE.
+    Absent,
+    Error(Code),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SessionWant {
+    Live,
+    Expired,
+    Closed,
+}
+
+impl SessionWant {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SessionWant::Live => "live",
+            SessionWant::Expired => "expired",
+            SessionWant::Closed => "closed",
+        }
+    }
 }

@@ -7,13 +7,17 @@
 //! The parser never panics, whatever the input (see the garbage test below).
 
 use super::commands;
+use super::commands::client_name;
 pub use super::lex::parse_duration;
 pub use super::lex::MAX_SERVERS;
-use super::lex::{quoted, tokens, unknown, znode_path, Args, Tok};
-use super::{Line, Script, Stmt, UntilGoal};
+use super::lex::{parse_data, quoted, tokens, unknown, znode_path, Args, Tok};
+use super::{Line, ReadWant, Script, SessionWant, Stmt, UntilGoal};
 use crate::sim::check::Invariant;
 pub use crate::sim::command::format_duration;
+use crate::sim::command::quote_data;
+use crate::sim::data::Code;
 use crate::sim::types::Zxid;
+use crate::sim::zab::client::WatchKind;
 use crate::sim::zab::config::Variant;
 use std::fmt;
 
@@ -61,6 +65,13 @@ const EXPECTATIONS: &[&str] = &[
     "nodes",
     "node",
     "no-violations",
+    "read",
+    "children",
+    "exists",
+    "result",
+    "created",
+    "session",
+    "watch",
 ];
 const MODES: &[&str] = &["leader", "follower", "observer", "looking", "down"];
 /// Parse a whole script.
@@ -69,10 +80,7 @@ pub fn parse(src: &str) -> Result<Script, ScriptError> {
     let mut first_action: Option<usize> = None;
     for (i, raw) in src.lines().enumerate() {
         let number = i + 1;
-        let text = match raw.find('#') {
-            Some(p) => &raw[..p],
-            None => raw,
-        };
+        let text = super::lex::strip_comment(raw);
         let toks = tokens(text);
         if toks.is_empty() {
             continue;
@@ -180,7 +188,14 @@ impl Stmt {
             | Stmt::ExpectNodes(..)
             | Stmt::ExpectNode(..)
             | Stmt::ExpectViolation(_)
-            | Stmt::ExpectNoViolations => "expect",
+            | Stmt::ExpectNoViolations
+            | Stmt::ExpectRead(..)
+            | Stmt::ExpectChildren(..)
+            | Stmt::ExpectExists(..)
+            | Stmt::ExpectResult(..)
+            | Stmt::ExpectCreated(..)
+            | Stmt::ExpectSession(..)
+            | Stmt::ExpectWatch(..) => "expect",
         }
     }
 }
@@ -230,6 +245,39 @@ impl fmt::Display for Stmt {
             Stmt::ExpectNode(sid, path, None) => write!(f, "expect node {sid} {path} absent"),
             Stmt::ExpectViolation(n) => write!(f, "expect violation {}", n.number()),
             Stmt::ExpectNoViolations => write!(f, "expect no-violations"),
+            Stmt::ExpectRead(c, path, ReadWant::Data(d)) => {
+                write!(f, "expect read {c} {path} {}", quote_data(d))
+            }
+            Stmt::ExpectRead(c, path, ReadWant::Absent) => {
+                write!(f, "expect read {c} {path} absent")
+            }
+            Stmt::ExpectRead(c, path, ReadWant::Error(code)) => {
+                write!(f, "expect read {c} {path} error {code}")
+            }
+            Stmt::ExpectChildren(c, path, names) if names.is_empty() => {
+                write!(f, "expect children {c} {path} \"\"")
+            }
+            Stmt::ExpectChildren(c, path, names) => {
+                write!(f, "expect children {c} {path} {}", names.join(","))
+            }
+            Stmt::ExpectExists(c, path, yes) => {
+                write!(
+                    f,
+                    "expect exists {c} {path} {}",
+                    if *yes { "yes" } else { "no" }
+                )
+            }
+            Stmt::ExpectResult(c, None) => write!(f, "expect result {c} ok"),
+            Stmt::ExpectResult(c, Some(code)) => write!(f, "expect result {c} {code}"),
+            Stmt::ExpectCreated(c, path) => write!(f, "expect created {c} {path}"),
+            Stmt::ExpectSession(c, want) => write!(f, "expect session {c} {}", want.as_str()),
+            Stmt::ExpectWatch(c, path, n, kind) => {
+                write!(f, "expect watch {c} {path} {n}")?;
+                match kind {
+                    Some(k) => write!(f, " {}", k.as_str()),
+                    None => Ok(()),
+                }
+            }
         }
     }
 }
@@ -500,9 +548,109 @@ fn parse_expect(text: &str, rest: &[Tok<'_>]) -> Result<Stmt, String> {
             args("expect no-violations", "expect no-violations").end()?;
             Stmt::ExpectNoViolations
         }
+        "read" | "children" | "exists" | "result" | "created" | "session" | "watch" => {
+            parse_client_expect(kind.text, rest)?
+        }
         other => return Err(unknown("expectation", other, EXPECTATIONS)),
     };
     Ok(stmt)
+}
+
+/// The expectations about a client's answers and session.
+fn parse_client_expect(kind: &str, rest: &[Tok<'_>]) -> Result<Stmt, String> {
+    let (cmd, example) = match kind {
+        "read" => ("expect read", "expect read c1 /a hello"),
+        "children" => ("expect children", "expect children c1 / a,b,zookeeper"),
+        "exists" => ("expect exists", "expect exists c1 /a yes"),
+        "result" => ("expect result", "expect result c1 NODEEXISTS"),
+        "created" => ("expect created", "expect created c1 /lock/n-0000000000"),
+        "watch" => ("expect watch", "expect watch c1 /cfg 1 changed"),
+        _ => ("expect session", "expect session c1 expired"),
+    };
+    let mut a = Args::new(cmd, example, rest);
+    let client = client_name(a.need("a client name")?)?;
+    let path = |a: &mut Args<'_, '_>| -> Result<String, String> {
+        let usage = format!("`{cmd}` is written like `{example}`");
+        Ok(znode_path(a.need("a client name and a path")?, &usage)?.to_string())
+    };
+    let stmt = match kind {
+        "read" => {
+            let p = path(&mut a)?;
+            let want = match a.need("the data, `absent` or `error NAME`")? {
+                "absent" => ReadWant::Absent,
+                "error" => ReadWant::Error(code(a.need("an error name, like NONODE")?)?),
+                tok => ReadWant::Data(parse_data(tok)?),
+            };
+            Stmt::ExpectRead(client, p, want)
+        }
+        "children" => {
+            let p = path(&mut a)?;
+            let list = parse_data(a.need("the children's names, like a,b,c")?)?;
+            let names = list
+                .split(',')
+                .filter(|n| !n.is_empty())
+                .map(String::from)
+                .collect();
+            Stmt::ExpectChildren(client, p, names)
+        }
+        "exists" => {
+            let p = path(&mut a)?;
+            let yes = match a.need("`yes` or `no`")? {
+                "yes" => true,
+                "no" => false,
+                other => return Err(unknown("answer", other, &["yes", "no"])),
+            };
+            Stmt::ExpectExists(client, p, yes)
+        }
+        "result" => match a.need("`ok` or an error name")? {
+            "ok" => Stmt::ExpectResult(client, None),
+            name => Stmt::ExpectResult(client, Some(code(name)?)),
+        },
+        "created" => Stmt::ExpectCreated(client, path(&mut a)?),
+        "watch" => {
+            let p = path(&mut a)?;
+            let n = a.number("a number of watch events")?;
+            let kind = match a.next() {
+                None => None,
+                Some(word) => Some(
+                    (WatchKind::ALL.into_iter().find(|k| k.as_str() == word)).ok_or_else(|| {
+                        unknown(
+                            "watch event",
+                            word,
+                            &["created", "deleted", "changed", "child"],
+                        )
+                    })?,
+                ),
+            };
+            Stmt::ExpectWatch(client, p, n, kind)
+        }
+        _ => {
+            let want = match a.need("`live`, `expired` or `closed`")? {
+                "live" => SessionWant::Live,
+                "expired" => SessionWant::Expired,
+                "closed" => SessionWant::Closed,
+                other => {
+                    return Err(unknown(
+                        "session state",
+                        other,
+                        &["live", "expired", "closed"],
+                    ))
+                }
+            };
+            Stmt::ExpectSession(client, want)
+        }
+    };
+    a.end()?;
+    Ok(stmt)
+}
+
+/// An error name of ZooKeeper's vocabulary (KeeperException.Code).
+fn code(name: &str) -> Result<Code, String> {
+    let names: Vec<&str> = Code::ALL.iter().map(|c| c.name()).collect();
+    Code::ALL
+        .into_iter()
+        .find(|c| c.name() == name)
+        .ok_or_else(|| unknown("error name", name, &names))
 }
 
 #[cfg(test)]
@@ -674,10 +822,10 @@ expect no-violations
         assert!(err("write at 2 a hello").contains("starts with `/`"));
         assert!(err("write /a").contains("needs data"));
         assert!(err("write /a   # only a comment").contains("needs data"));
-        assert!(err("expect violation 15").contains("not `15`"));
+        assert!(err("expect violation 19").contains("not `19`"));
         assert!(
-            err("expect violation 14").contains("1, 2, 3"),
-            "14 is not checked yet"
+            err("expect violation 18").contains("1, 2, 3"),
+            "18 (lock holders) is not checked yet"
         );
         assert!(err("expect nodes 1").contains("`expect nodes 1 5`"));
         assert!(err("expect node 1 a x").contains("starts with `/`"));

@@ -213,7 +213,19 @@ pub fn execute_tapped(
                 expectations += 1;
                 expect(world, &line.stmt).map_err(err)?;
             }
-            Stmt::Act(cmd) => world.apply(cmd.clone()).map_err(err)?,
+            Stmt::Act(cmd) => apply_and_hold(world, cmd, tap).map_err(|e| match e {
+                ApplyError::Refused(m) | ApplyError::Stuck(m) => err(m),
+            })?,
+            Stmt::ExpectRead(..)
+            | Stmt::ExpectChildren(..)
+            | Stmt::ExpectExists(..)
+            | Stmt::ExpectResult(..)
+            | Stmt::ExpectCreated(..)
+            | Stmt::ExpectSession(..)
+            | Stmt::ExpectWatch(..) => {
+                expectations += 1;
+                super::expect_client::expect_client(world, &line.stmt).map_err(err)?;
+            }
             config => unreachable!("configuration lines are skipped: {config}"),
         }
         tap(world);
@@ -256,6 +268,75 @@ fn known(world: &World, sid: Sid) -> Result<(), String> {
         Err(format!(
             "there is no server {sid}: servers are numbered 1 to {n}"
         ))
+    }
+}
+
+/// Why an action did not complete.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ApplyError {
+    /// The world refused the command (it is unchanged).
+    Refused(String),
+    /// A client command never got its answer within `CLIENT_HOLD_TIMEOUT`.
+    Stuck(String),
+}
+
+/// Applies an action as a script does: a client command holds until the client has its
+/// answer (the explorer runs its schedules the same way, so their replays match).
+pub fn apply_and_hold(
+    world: &mut World,
+    cmd: &crate::sim::command::Command,
+    tap: &mut dyn FnMut(&World),
+) -> Result<(), ApplyError> {
+    let held = cmd.holds_script().then(|| cmd.client_name()).flatten();
+    let before = held.map(|name| client_results(world, name));
+    world.apply(cmd.clone()).map_err(ApplyError::Refused)?;
+    if let (Some(name), Some(before)) = (held, before) {
+        hold(world, cmd, name, before, tap).map_err(ApplyError::Stuck)?;
+    }
+    Ok(())
+}
+
+/// How many results client `name` has had so far.
+fn client_results(world: &World, name: &str) -> u64 {
+    (world.zab())
+        .and_then(|e| e.client(name))
+        .map_or(0, |c| c.memory.results)
+}
+
+/// How long a client command holds the script at most (virtual time).
+pub const CLIENT_HOLD_TIMEOUT: Millis = 60_000;
+
+/// A client command holds the script until the client has its answer (`connect`: until it
+/// is connected or its session is over), virtual time running on meanwhile.
+fn hold(
+    world: &mut World,
+    cmd: &crate::sim::command::Command,
+    name: &str,
+    before: u64,
+    tap: &mut dyn FnMut(&World),
+) -> Result<(), String> {
+    use crate::sim::command::Command;
+    let deadline = world.now().saturating_add(CLIENT_HOLD_TIMEOUT);
+    loop {
+        let Some(c) = world.zab().and_then(|e| e.client(name)) else {
+            return Ok(());
+        };
+        let done = match cmd {
+            Command::ClientConnect { .. } => !c.is_live() || c.client.server().is_some(),
+            _ => c.crashed || c.memory.results > before,
+        };
+        if done {
+            return Ok(());
+        }
+        if world.now() >= deadline {
+            return Err(format!(
+                "client {name} has no answer after {} (state {})",
+                format_duration(CLIENT_HOLD_TIMEOUT),
+                c.state_name()
+            ));
+        }
+        world.run_until(world.now().saturating_add(UNTIL_STEP).min(deadline));
+        tap(world);
     }
 }
 

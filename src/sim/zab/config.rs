@@ -26,28 +26,25 @@ pub enum Variant {
     /// Followers and observers (not the leader) apply a closeSession without deleting the
     /// session's ephemerals: their trees keep znodes whose owner is gone (invariants 10, 13).
     KeepExpiredEphemerals,
+    /// A server accepts a client whose last-seen zxid is ahead of its own last processed
+    /// zxid (processConnectRequest's check left out): the client can read the past (14, 15).
+    AcceptClientAhead,
 }
 
 impl Variant {
-    pub const ALL_BROKEN: [Variant; 6] = [
+    pub const ALL_BROKEN: [Variant; 7] = [
         Variant::CommitWithoutQuorum,
         Variant::DiffInsteadOfTrunc,
         Variant::ForgetAcceptedEpoch,
         Variant::AckNewLeaderBeforeLogging,
         Variant::SkipQuorumCheck,
         Variant::KeepExpiredEphemerals,
+        Variant::AcceptClientAhead,
     ];
 
-    /// The broken variants random exploration can reach. Its schedules create no ephemerals
-    /// (clients are a later increment), so keep-expired-ephemerals is shown caught by
-    /// tests/checker.rs alone.
-    pub const EXPLORABLE: [Variant; 5] = [
-        Variant::CommitWithoutQuorum,
-        Variant::DiffInsteadOfTrunc,
-        Variant::ForgetAcceptedEpoch,
-        Variant::AckNewLeaderBeforeLogging,
-        Variant::SkipQuorumCheck,
-    ];
+    /// The broken variants random exploration can reach: all of them, now that its
+    /// schedules have clients with ephemerals, failovers and expiring sessions.
+    pub const EXPLORABLE: [Variant; 7] = Variant::ALL_BROKEN;
 
     pub fn name(self) -> &'static str {
         match self {
@@ -58,6 +55,7 @@ impl Variant {
             Variant::AckNewLeaderBeforeLogging => "ack-newleader-before-logging",
             Variant::SkipQuorumCheck => "skip-quorum-check",
             Variant::KeepExpiredEphemerals => "keep-expired-ephemerals",
+            Variant::AcceptClientAhead => "accept-client-ahead",
         }
     }
 

@@ -8,11 +8,12 @@
 //! half tick, and a step-down when the synced voters no longer make a quorum.
 
 use super::config::Variant;
-use super::message::{ConnId, Packet, Request};
+use super::message::{ConnId, Packet, Request, RequestOp, Touches};
 use super::prep::{prep, LeaderView};
 use super::server::{AbandonReason, Awaited, Core, Next, Observation, Output, SyncMode, TimerKind};
+use super::sessions::SessionTracker;
 use super::sync::{choose_sync, LeaderHistory};
-use crate::sim::data::{Snapshot, Txn, TxnOp};
+use crate::sim::data::{RequestId, SessionId, Snapshot, Txn, TxnOp};
 use crate::sim::types::{Epoch, Millis, Sid, Zxid};
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
@@ -95,6 +96,12 @@ pub struct Leader {
     pub last_committed: Zxid,
     pub tick: u64,
     tick_skip: bool,
+    /// The session tracker, built when the leader starts serving (createSessionTracker).
+    pub tracker: SessionTracker,
+    /// When the tracker's timer is armed for, if it is.
+    expiry_armed: Option<Millis>,
+    /// Syncs waiting for the proposals before them to commit: (last proposed, asker, request).
+    pending_syncs: Vec<(Zxid, Sid, RequestId)>,
 }
 
 impl LearnerHandler {
@@ -173,6 +180,9 @@ impl Leader {
             last_committed: core.tree.last_processed,
             tick: 0,
             tick_skip: false,
+            tracker: SessionTracker::default(),
+            expiry_armed: None,
+            pending_syncs: Vec::new(),
         };
         core.set_timer(TimerKind::LeaderHalfTick, core.cfg.tick_ms / 2);
         leader.try_decide_epoch(core);
@@ -216,7 +226,19 @@ impl Leader {
             } => self.on_ack_epoch(core, from, last_zxid, current_epoch),
             Packet::Ack { zxid } => self.on_ack(core, from, zxid),
             Packet::Request { request } => self.on_request(core, request),
-            _ => {} // PING replies only refresh the deadline
+            // LearnerHandler's PING case: touch every session the learner reports.
+            Packet::Ping { touches, .. } => {
+                for (session, _) in touches.0 {
+                    self.tracker.touch(session, core.now);
+                }
+            }
+            Packet::Revalidate { session, .. } => {
+                let valid = self.tracker.touch(session, core.now);
+                let answer = Packet::RevalidateAnswer { session, valid };
+                core.send_packet(from, conn, answer);
+            }
+            Packet::Sync { request } => self.on_sync(core, from, request),
+            _ => {}
         }
     }
 
@@ -372,6 +394,9 @@ impl Leader {
             epoch,
             zxid: core.tree.last_processed,
         });
+        // Every session of the database restarts its full timeout under the new leader.
+        self.tracker = SessionTracker::new(core.cfg.tick_ms, core.now, &core.tree.sessions);
+        self.arm_expiry(core);
         for (sid, h) in self.learners.iter_mut() {
             if h.stage == HandlerStage::NewLeaderAcked {
                 h.send_uptodate(core, *sid);
@@ -394,6 +419,18 @@ impl Leader {
         }
         if own {
             core.pending_clients.insert(request.id);
+        }
+        // PrepRequestProcessor: createSession starts tracking, closeSession marks closing.
+        match request.op {
+            RequestOp::OpenSession {
+                session,
+                timeout_ms,
+            } => {
+                self.tracker.add(session, timeout_ms, core.now);
+                self.arm_expiry(core);
+            }
+            RequestOp::CloseSession { session } => self.tracker.set_closing(session),
+            _ => {}
         }
         let zxid = self.last_proposed.next();
         self.last_proposed = zxid;
@@ -435,7 +472,75 @@ impl Leader {
             });
             core.apply_committed_upto(zxid);
             self.announce_commit(core, zxid);
+            self.forget_closed_session(core, zxid);
+            self.answer_syncs(core);
         }
+    }
+
+    /// removeSession once a closeSession is applied.
+    fn forget_closed_session(&mut self, core: &Core, zxid: Zxid) {
+        let txn = &core.disk.log[core.disk.index_after(zxid) - 1];
+        if let TxnOp::CloseSession { session } = txn.op {
+            self.tracker.remove(session);
+        }
+    }
+
+    /// Leader.processSync: answered at once if nothing is outstanding, else once the last
+    /// proposal before it commits (its SYNC follows the COMMITs on the learner's connection).
+    pub(crate) fn on_sync(&mut self, core: &mut Core, from: Sid, request: RequestId) {
+        self.pending_syncs.push((self.last_proposed, from, request));
+        self.answer_syncs(core);
+    }
+
+    fn answer_syncs(&mut self, core: &mut Core) {
+        let committed = self.last_committed;
+        let (due, waiting) = std::mem::take(&mut self.pending_syncs)
+            .into_iter()
+            .partition(|(z, _, _)| *z <= committed || self.outstanding.is_empty());
+        self.pending_syncs = waiting;
+        for (_, sid, request) in due {
+            if sid == core.id {
+                core.finish_sync(request);
+            } else if let Some(h) = self.learners.get(&sid) {
+                core.send_packet(sid, h.conn, Packet::Sync { request });
+            }
+        }
+    }
+
+    /// Arm the tracker's timer for its next bucket if it is not armed as early already.
+    fn arm_expiry(&mut self, core: &mut Core) {
+        let Some(next) = self.tracker.next_expiry() else {
+            return;
+        };
+        if self.expiry_armed.is_some_and(|at| at <= next) {
+            return;
+        }
+        self.expiry_armed = Some(next);
+        core.out.push(Output::SetTimer {
+            kind: TimerKind::SessionExpiry,
+            at: next.max(core.now),
+        });
+    }
+
+    /// SessionTrackerImpl.run: every session of a due bucket expires, by a closeSession
+    /// through Zab like any request (ZooKeeperServer.expire).
+    pub(crate) fn on_expiry_timer(&mut self, core: &mut Core) {
+        self.expiry_armed = None;
+        if self.phase == LeaderPhase::Broadcast {
+            for (session, timeout_ms) in self.tracker.expire_due(core.now) {
+                core.observe(Observation::SessionExpired {
+                    session,
+                    timeout_ms,
+                });
+                let request = Request {
+                    id: core.mint_request(),
+                    origin: 0,
+                    op: RequestOp::CloseSession { session },
+                };
+                self.on_request(core, Rc::new(request));
+            }
+        }
+        self.arm_expiry(core);
     }
 
     /// COMMIT to forwarding followers, INFORM (with the txn) to observers.
@@ -483,6 +588,11 @@ impl Leader {
         self.drop_dead_learners(core);
         if self.phase == LeaderPhase::Broadcast {
             self.ping(core);
+            // The implicit clients of `session open` at the leader keep pinging it.
+            let implicit: Vec<SessionId> = core.clients.implicit.keys().copied().collect();
+            for session in implicit {
+                self.tracker.touch(session, core.now);
+            }
         }
         core.set_timer(TimerKind::LeaderHalfTick, core.cfg.tick_ms / 2);
         Next::Stay
@@ -518,7 +628,8 @@ impl Leader {
         let zxid = self.last_proposed;
         for (sid, h) in &self.learners {
             if h.stage >= HandlerStage::Syncing {
-                core.send_packet(*sid, h.conn, Packet::Ping { zxid });
+                let touches = Touches::default();
+                core.send_packet(*sid, h.conn, Packet::Ping { zxid, touches });
             }
         }
     }

@@ -7,7 +7,7 @@
 //! commits in order, answer PINGs, forward client writes as REQUEST.
 
 use super::config::Variant;
-use super::message::{ConnId, Packet, Request};
+use super::message::{ConnId, Packet, Request, Touches};
 use super::server::{
     AbandonReason, Core, Next, Observation, Output, SyncMode, TickLimit, TimerKind,
 };
@@ -158,9 +158,14 @@ impl Learner {
         self.last_heard = core.now;
         match (self.stage, packet) {
             // syncWithLeader has no case for PING: a learner answers them once it serves.
-            (LearnerStage::Broadcast, Packet::Ping { zxid }) => {
-                self.reply(core, Packet::Ping { zxid })
+            (LearnerStage::Broadcast, Packet::Ping { zxid, .. }) => {
+                let touches = Touches(core.take_touches());
+                self.reply(core, Packet::Ping { zxid, touches })
             }
+            (LearnerStage::Broadcast, Packet::RevalidateAnswer { session, valid }) => {
+                core.on_revalidated(session, valid)
+            }
+            (LearnerStage::Broadcast, Packet::Sync { request }) => core.finish_sync(request),
             (LearnerStage::Connecting, Packet::LeaderInfo { new_epoch }) => {
                 return self.on_leader_info(core, new_epoch)
             }
@@ -528,7 +533,14 @@ mod tests {
         receive(&mut s, 21, Packet::Proposal { txn: txn(1) });
         receive(&mut s, 22, Packet::Commit { zxid: txn(1).zxid });
         receive(&mut s, 23, Packet::Proposal { txn: txn(2) });
-        receive(&mut s, 24, Packet::Ping { zxid: Zxid::ZERO });
+        receive(
+            &mut s,
+            24,
+            Packet::Ping {
+                zxid: Zxid::ZERO,
+                touches: Default::default(),
+            },
+        );
         assert!(sent(&mut s).is_empty(), "a syncing learner answers no PING");
         let newleader = Zxid::epoch_start(1);
         receive(&mut s, 30, Packet::NewLeader { zxid: newleader });
@@ -536,7 +548,14 @@ mod tests {
         assert_eq!(s.disk.last_logged_zxid(), txn(2).zxid);
         assert_eq!(s.disk.current_epoch, 1);
         assert!(matches!(sent(&mut s)[..], [Packet::Ack { zxid }] if zxid == newleader));
-        receive(&mut s, 31, Packet::Ping { zxid: Zxid::ZERO });
+        receive(
+            &mut s,
+            31,
+            Packet::Ping {
+                zxid: Zxid::ZERO,
+                touches: Default::default(),
+            },
+        );
         receive(&mut s, 32, Packet::Proposal { txn: txn(3) });
         assert!(
             sent(&mut s).is_empty(),
@@ -560,7 +579,14 @@ mod tests {
             txn(1).zxid,
             "only the committed txn is applied"
         );
-        receive(&mut s, 41, Packet::Ping { zxid: Zxid::ZERO });
+        receive(
+            &mut s,
+            41,
+            Packet::Ping {
+                zxid: Zxid::ZERO,
+                touches: Default::default(),
+            },
+        );
         assert!(
             matches!(sent(&mut s)[..], [Packet::Ping { .. }]),
             "serving: PINGs answered"

@@ -195,12 +195,43 @@ pub enum Packet {
     Inform {
         txn: Rc<Txn>,
     },
+    /// The leader's ping, and a learner's reply carrying the sessions its clients touched
+    /// since the last one (LearnerSessionTracker's touch table, as LearnerHandler reads it).
     Ping {
         zxid: Zxid,
+        touches: Touches,
     },
     Request {
         request: Rc<Request>,
     },
+    /// A learner asks whether a session a client resumes on it is still alive (Learner
+    /// .validateSession); the leader answers with the same packet type and `valid`.
+    Revalidate {
+        session: SessionId,
+        timeout_ms: u64,
+    },
+    RevalidateAnswer {
+        session: SessionId,
+        valid: bool,
+    },
+    /// A client's sync, forwarded to the leader, and the leader's answer once everything it
+    /// proposed before has committed (Leader.processSync, Learner's SYNC case).
+    Sync {
+        request: RequestId,
+    },
+}
+
+/// The sessions a learner reports as touched in a PING reply, with their timeouts. Hashes to
+/// nothing when empty, so runs without sessions keep their trace hashes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Touches(pub Vec<(SessionId, u64)>);
+
+impl std::hash::Hash for Touches {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        if !self.0.is_empty() {
+            self.0.hash(state);
+        }
+    }
 }
 
 impl Packet {
@@ -222,6 +253,8 @@ impl Packet {
             Packet::Inform { .. } => "INFORM",
             Packet::Ping { .. } => "PING",
             Packet::Request { .. } => "REQUEST",
+            Packet::Revalidate { .. } | Packet::RevalidateAnswer { .. } => "REVALIDATE",
+            Packet::Sync { .. } => "SYNC",
         }
     }
 }
@@ -335,9 +368,18 @@ impl fmt::Display for Packet {
             Packet::Snap { snapshot } => write!(f, "{kind} {}", snapshot.zxid),
             Packet::UpToDate => f.write_str(kind),
             Packet::Proposal { txn } | Packet::Inform { txn } => write!(f, "{kind} {}", txn.zxid),
-            Packet::Ack { zxid } | Packet::Commit { zxid } | Packet::Ping { zxid } => {
+            Packet::Ack { zxid } | Packet::Commit { zxid } | Packet::Ping { zxid, .. } => {
                 write!(f, "{kind} {zxid}")
             }
+            Packet::Revalidate { session, .. } => write!(f, "{kind} 0x{session:x}"),
+            Packet::RevalidateAnswer { session, valid } => {
+                write!(
+                    f,
+                    "{kind} 0x{session:x} {}",
+                    if *valid { "valid" } else { "expired" }
+                )
+            }
+            Packet::Sync { .. } => f.write_str(kind),
             Packet::Request { request } => match &request.op {
                 RequestOp::Write { path, .. } => write!(f, "{kind} {path}"),
                 RequestOp::Create { path, .. }

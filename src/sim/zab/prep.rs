@@ -50,7 +50,7 @@ impl<'a> LeaderView<'a> {
     fn session_live(&self, session: SessionId) -> bool {
         match self.sessions.get(&session) {
             Some(live) => *live,
-            None => self.tree.sessions.contains(&session),
+            None => self.tree.sessions.contains_key(&session),
         }
     }
 

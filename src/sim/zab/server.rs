@@ -41,6 +41,8 @@ pub enum TimerKind {
     LearnerRead,
     /// A learner re-sends FOLLOWERINFO while the leader is not accepting yet.
     LearnerConnect,
+    /// The leader's session tracker: the next expiry bucket is due (SessionTrackerImpl.run).
+    SessionExpiry,
 }
 
 impl TimerKinds for TimerKind {
@@ -50,6 +52,7 @@ impl TimerKinds for TimerKind {
         TimerKind::LeaderHalfTick,
         TimerKind::LearnerRead,
         TimerKind::LearnerConnect,
+        TimerKind::SessionExpiry,
     ];
 
     fn index(self) -> usize {
@@ -298,6 +301,27 @@ pub enum Observation {
         role: PeerState,
         reason: AbandonReason,
     },
+    /// processConnectRequest refused a client that has seen a newer zxid than this server's
+    /// last processed one ("Refusing session request for client … as it has seen zxid …").
+    ClientRefused {
+        client: crate::sim::node::ClientId,
+        seen: Zxid,
+        mine: Zxid,
+    },
+    /// processConnectRequest took a client's connection: `seen` is the last zxid the client
+    /// has seen, `mine` this server's last processed zxid (never less, unless the broken
+    /// variant accept-client-ahead runs).
+    ClientAccepted {
+        client: crate::sim::node::ClientId,
+        seen: Zxid,
+        mine: Zxid,
+        resumed: bool,
+    },
+    /// The leader's tracker found a session silent past its timeout: a closeSession follows.
+    SessionExpired {
+        session: crate::sim::data::SessionId,
+        timeout_ms: u64,
+    },
     /// A client's request was answered (committed) or refused.
     ClientReply {
         request: u64,
@@ -335,6 +359,8 @@ pub struct Core {
     pub last_sync: Option<SyncMode>,
     /// Requests from this server's own clients awaiting their commit.
     pub pending_clients: BTreeSet<RequestId>,
+    /// The client port: connections, sessions touched, requests waiting for their commit.
+    pub clients: super::serve::ClientPort,
     /// Counter for learner connection ids.
     conn_attempts: u64,
     pub(crate) now: Millis,
@@ -346,7 +372,7 @@ pub struct Core {
 /// readers say `server.disk`, `server.tree`, `server.id`.
 #[derive(Debug, Hash)]
 pub struct Server {
-    core: Core,
+    pub(super) core: Core,
     pub role: Role,
 }
 
@@ -388,6 +414,7 @@ impl Server {
                 committed: Zxid::ZERO,
                 last_sync: None,
                 pending_clients: BTreeSet::new(),
+                clients: Default::default(),
                 conn_attempts: 0,
                 now: 0,
                 out: Vec::new(),
@@ -411,7 +438,12 @@ impl Server {
             } => self.on_packet(from, conn, packet),
             Input::Timer(kind) => self.on_timer(kind),
             Input::ConnClosed { conn, refused } => self.on_conn_closed(conn, refused),
-            Input::Client(request) => self.on_client(request),
+            Input::Client(request) => {
+                self.core.note_implicit(&request.op);
+                self.on_client(request)
+            }
+            Input::FromClient { conn, msg } => self.on_client_msg(conn, msg),
+            Input::ClientClosed { conn } => self.on_client_closed(conn),
         }
     }
 
@@ -469,6 +501,7 @@ impl Server {
                 let next = l.on_half_tick(&mut self.core);
                 self.apply(next);
             }
+            (TimerKind::SessionExpiry, Role::Leading(l)) => l.on_expiry_timer(&mut self.core),
             (TimerKind::LearnerRead | TimerKind::LearnerConnect, Role::Learning(l)) => {
                 let next = l.on_timer(&mut self.core, kind);
                 self.apply(next);
@@ -488,7 +521,7 @@ impl Server {
         }
     }
 
-    fn on_client(&mut self, request: Request) {
+    pub(super) fn on_client(&mut self, request: Request) {
         match &mut self.role {
             Role::Leading(l) => l.on_request(&mut self.core, Rc::new(request)),
             Role::Learning(l) => l.on_client(&mut self.core, request),
@@ -553,6 +586,7 @@ impl Server {
         self.observe(Observation::Abandoned { role, reason });
         self.fast_forward_tree();
         self.pending_clients.clear();
+        self.close_client_port();
         self.start_election();
     }
 }
@@ -638,7 +672,9 @@ impl Core {
         for i in start..end {
             let txn = self.disk.log[i].clone();
             let prev = self.tree.last_processed;
+            let events = self.watch_events(&txn.op);
             self.tree.apply_as(&txn, delete_ephemerals);
+            self.fire_watches(events);
             if self.pending_clients.remove(&txn.request) {
                 self.observe(Observation::ClientReply {
                     request: txn.request,
@@ -646,6 +682,7 @@ impl Core {
                     note: "committed",
                 });
             }
+            self.answer_committed(&txn);
             self.observe(Observation::Applied {
                 digest: self.tree.digest,
                 prev,

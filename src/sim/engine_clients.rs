@@ -1,0 +1,495 @@
+//! The engine's clients: client actors (zab::client, ClientCnxn) on their own TCP-like
+//! connections to servers, stepped like servers from the one event queue, their packets on
+//! the network's client links (cut and healed like server links, animated like any other
+//! message). Only ZooKeeper has clients (`Node::SESSIONS`).
+
+use super::*;
+use crate::sim::data::Code;
+use crate::sim::node::{Actor, ClientConn, ClientId, ClientMsg};
+use crate::sim::zab::client::{
+    Client, ClientEvent, ClientInput, ClientOp, ClientOutput, ClientState, ClientTimer, OpResult,
+    OpValue,
+};
+
+/// A client packet on the wire, with what the page needs to animate it.
+#[derive(Clone, Debug, Hash)]
+pub struct ClientFlight {
+    pub id: u64,
+    pub from: Actor,
+    pub to: Actor,
+    pub conn: ClientConn,
+    pub msg: ClientMsg,
+    pub sent_at: Millis,
+    pub deliver_at: Millis,
+    pub(super) generation: u32,
+}
+
+/// One client connection's life: the link generations it opened under (a cut since kills
+/// it), and whether an end closed it.
+#[derive(Clone, Copy, Debug, Hash)]
+pub(super) struct ConnLife {
+    generations: (u32, u32),
+    closed: bool,
+}
+
+/// What a script remembers of a client's answers (the `expect read/children/...` lines).
+#[derive(Clone, Debug, Default, Hash)]
+pub struct ClientMemory {
+    pub data: BTreeMap<String, OpResult>,
+    pub children: BTreeMap<String, OpResult>,
+    pub exists: BTreeMap<String, OpResult>,
+    /// The last write's (create, set, delete, close) outcome, and the last name created.
+    pub last_write: Option<OpResult>,
+    pub last_created: Option<String>,
+    /// Results received so far (a command waits for the next one).
+    pub results: u64,
+    /// Watch events received, per path, in order.
+    pub watch_events: BTreeMap<String, Vec<crate::sim::zab::client::WatchKind>>,
+}
+
+/// A client actor and what the engine keeps beside it.
+#[derive(Clone, Debug, Hash)]
+pub struct ClientSlot {
+    pub name: String,
+    pub client: Client,
+    /// The process died (`client C crash`): nothing runs, the session expires by itself.
+    pub crashed: bool,
+    pub memory: ClientMemory,
+    tokens: [u64; 5],
+}
+
+impl ClientSlot {
+    /// "connecting", "connected", "closed", "expired" or "crashed" (`status`).
+    pub fn state_name(&self) -> &'static str {
+        if self.crashed {
+            "crashed"
+        } else {
+            self.client.state.as_str()
+        }
+    }
+
+    /// Alive and not done: a second `connect` of it is an error.
+    pub fn is_live(&self) -> bool {
+        !self.crashed
+            && matches!(
+                self.client.state,
+                ClientState::Connecting | ClientState::Connected
+            )
+    }
+}
+
+impl<N: Node> Engine<N> {
+    /// Every client, in creation order.
+    pub fn clients(&self) -> impl Iterator<Item = &ClientSlot> {
+        self.clients.iter()
+    }
+
+    /// The newest client by that name.
+    pub fn client(&self, name: &str) -> Option<&ClientSlot> {
+        self.clients.iter().rev().find(|c| c.name == name)
+    }
+
+    fn client_id(&self, name: &str) -> Option<ClientId> {
+        let i = self.clients.iter().rposition(|c| c.name == name)?;
+        Some(i as ClientId + 1)
+    }
+
+    /// Client packets on the wire now, oldest first.
+    pub fn client_flights(&self) -> Vec<&ClientFlight> {
+        let mut v: Vec<&ClientFlight> = (self.queue.iter())
+            .filter_map(|Reverse(e)| match &e.kind {
+                EventKind::ClientDeliver(m) if self.net.survives(m.from, m.to, m.generation) => {
+                    Some(m)
+                }
+                _ => None,
+            })
+            .collect();
+        v.sort_by_key(|m| m.id);
+        v
+    }
+
+    /// Checks a client command against the world (names, liveness, servers).
+    pub(super) fn check_client_command(&self, cmd: &Command) -> Result<(), String> {
+        let Some(name) = cmd.client_name() else {
+            return Ok(());
+        };
+        if !N::SESSIONS {
+            return Err(
+                "clients are a ZooKeeper feature: the Paxos modes take writes only".to_string(),
+            );
+        }
+        let live = self.client(name).is_some_and(|c| c.is_live());
+        match cmd {
+            Command::ClientConnect { .. } if live => {
+                Err(format!("client {name} is already connected or connecting"))
+            }
+            Command::ClientConnect { .. } => Ok(()),
+            _ if self.client(name).is_none() => Err(format!(
+                "there is no client {name}: `client {name} connect IDS` first"
+            )),
+            Command::ClientCrash(_) | Command::ClientPause { .. }
+                if self.client(name).is_some_and(|c| c.crashed) =>
+            {
+                Err(format!("client {name} has crashed"))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Applies a client command (already checked).
+    pub(super) fn apply_client(&mut self, cmd: Command) {
+        match cmd {
+            Command::ClientConnect {
+                name,
+                servers,
+                timeout,
+            } => self.new_client(name, servers, timeout),
+            Command::ClientClose(name) => self.client_op(&name, ClientOp::CloseSession),
+            Command::ClientRequest { name, op } => self.client_op(&name, op),
+            Command::ClientPause { name, ms } => {
+                let until = self.now + ms;
+                let id = self.client_id(&name).expect("checked");
+                self.step_client(id, ClientInput::Pause { until });
+            }
+            Command::ClientCrash(name) => self.crash_client(&name),
+            Command::ClientLink { name, sid, cut } => {
+                let client = Actor::Client(self.client_id(&name).expect("checked"));
+                let server = Actor::Server(sid);
+                if cut {
+                    self.cut_actors(client, server);
+                    self.cut_actors(server, client);
+                } else {
+                    self.net.heal(client, server);
+                    self.net.heal(server, client);
+                }
+            }
+            _ => unreachable!("not a client command"),
+        }
+    }
+
+    fn new_client(&mut self, name: String, servers: Vec<Sid>, timeout: Option<Millis>) {
+        let Actor::Client(id) = self.net.add_client() else {
+            unreachable!("a client actor")
+        };
+        let timeout = timeout.unwrap_or(DEFAULT_CLIENT_TIMEOUT_MS);
+        self.clients.push(ClientSlot {
+            name,
+            client: Client::new(id, servers, timeout),
+            crashed: false,
+            memory: ClientMemory::default(),
+            tokens: [0; 5],
+        });
+        self.step_client(id, ClientInput::Start);
+    }
+
+    fn client_op(&mut self, name: &str, op: ClientOp) {
+        let id = self.client_id(name).expect("checked");
+        if self.clients[id as usize - 1].crashed {
+            // A dead process answers nothing; the script is told at once.
+            let memory = &mut self.clients[id as usize - 1].memory;
+            remember(memory, &op, &Err(Code::ConnectionLoss));
+            return;
+        }
+        self.step_client(id, ClientInput::Op(op));
+    }
+
+    /// The client process dies: its OS closes its sockets (the server sees them close; the
+    /// session lives on until it expires).
+    fn crash_client(&mut self, name: &str) {
+        let id = self.client_id(name).expect("checked");
+        let slot = &mut self.clients[id as usize - 1];
+        slot.crashed = true;
+        slot.tokens.iter_mut().for_each(|t| *t += 1);
+        let conns: Vec<ClientConn> = (self.client_conns.iter())
+            .filter(|(c, l)| c.client == id && !l.closed)
+            .map(|(c, _)| *c)
+            .collect();
+        for conn in conns {
+            self.close_client_conn(Actor::Client(id), conn, false);
+        }
+    }
+
+    /// Whether the client `name` still waits for the answer to what it was last asked.
+    pub fn client_waiting(&self, name: &str, since_results: u64) -> bool {
+        let Some(c) = self.client(name) else {
+            return false;
+        };
+        !c.crashed && c.memory.results == since_results
+    }
+
+    /// A server crashed: its OS resets every client connection it had.
+    pub(super) fn reset_client_conns(&mut self, sid: Sid) {
+        let conns: Vec<ClientConn> = (self.client_conns.iter())
+            .filter(|(c, l)| c.server == sid && !l.closed)
+            .map(|(c, _)| *c)
+            .collect();
+        for conn in conns {
+            self.close_client_conn(Actor::Server(sid), conn, false);
+        }
+    }
+
+    /// Heals every client link (`heal all`).
+    pub(super) fn heal_client_links(&mut self) {
+        for id in 1..=self.clients.len() as ClientId {
+            for sid in 1..=self.slots.len() as Sid {
+                self.net.heal(Actor::Client(id), Actor::Server(sid));
+                self.net.heal(Actor::Server(sid), Actor::Client(id));
+            }
+        }
+    }
+
+    /// Everything in flight on the link dies with it, and every connection across it.
+    fn cut_actors(&mut self, from: Actor, to: Actor) {
+        self.net.cut(from, to);
+    }
+
+    fn conn_alive(&self, conn: &ClientConn) -> bool {
+        let Some(life) = self.client_conns.get(conn) else {
+            return false;
+        };
+        !life.closed && life.generations == self.generations(conn)
+    }
+
+    fn generations(&self, conn: &ClientConn) -> (u32, u32) {
+        let (c, s) = (Actor::Client(conn.client), Actor::Server(conn.server));
+        (
+            self.net.link(c, s).generation,
+            self.net.link(s, c).generation,
+        )
+    }
+
+    /// `closer` closes `conn` (FIN, or the RST of a dead process): the other end hears of it
+    /// if the link lets it through.
+    fn close_client_conn(&mut self, closer: Actor, conn: ClientConn, refused: bool) {
+        let Some(life) = self.client_conns.get_mut(&conn) else {
+            return;
+        };
+        if life.closed {
+            return;
+        }
+        life.closed = true;
+        let peer = if closer == Actor::Client(conn.client) {
+            Actor::Server(conn.server)
+        } else {
+            Actor::Client(conn.client)
+        };
+        let (at, _) = self.net.schedule(closer, peer, self.now, &mut self.rng);
+        self.push(
+            at,
+            EventKind::ClientConnClosed {
+                from: closer,
+                to: peer,
+                conn,
+                refused,
+            },
+        );
+    }
+
+    pub(super) fn step_client(&mut self, id: ClientId, input: ClientInput) {
+        let i = id as usize - 1;
+        if self.clients[i].crashed {
+            return;
+        }
+        let mut outputs = Vec::new();
+        let client = &mut self.clients[i].client;
+        client.step(self.now, input);
+        client.take_outputs(&mut outputs);
+        for out in outputs {
+            self.route_client(id, out);
+        }
+    }
+
+    fn route_client(&mut self, id: ClientId, out: ClientOutput) {
+        let i = id as usize - 1;
+        match out {
+            ClientOutput::Send { conn, msg } => {
+                if matches!(msg, ClientMsg::Connect { .. }) {
+                    let generations = self.generations(&conn);
+                    self.client_conns.insert(
+                        conn,
+                        ConnLife {
+                            generations,
+                            closed: false,
+                        },
+                    );
+                }
+                self.send_client_packet(Actor::Client(id), Actor::Server(conn.server), conn, msg)
+            }
+            ClientOutput::Close(conn) => self.close_client_conn(Actor::Client(id), conn, false),
+            ClientOutput::SetTimer { kind, at } => {
+                let token = &mut self.clients[i].tokens[kind.index()];
+                *token += 1;
+                let token = *token;
+                self.push(
+                    at,
+                    EventKind::ClientTimer {
+                        client: id,
+                        kind,
+                        token,
+                    },
+                );
+            }
+            ClientOutput::SetTimerJittered { kind, at, jitter } => {
+                let at = at + self.rng.u64(0..=jitter);
+                self.route_client(id, ClientOutput::SetTimer { kind, at });
+            }
+            ClientOutput::CancelTimer(kind) => self.clients[i].tokens[kind.index()] += 1,
+            ClientOutput::Event(e) => self.client_event(id, e),
+        }
+    }
+
+    fn client_event(&mut self, id: ClientId, e: ClientEvent) {
+        self.mix(&[8, id as u64, fnv_hash(&e)]);
+        let memory = &mut self.clients[id as usize - 1].memory;
+        match &e {
+            ClientEvent::Result { op, result, .. } => remember(memory, op, result),
+            ClientEvent::Watch { path, kind, .. } => memory
+                .watch_events
+                .entry(path.clone())
+                .or_default()
+                .push(*kind),
+            _ => {}
+        }
+        self.checker.on_client(self.events, self.now, id, &e);
+        if self.feed.is_some() {
+            if self.client_feed.len() == FEED_LENGTH {
+                self.client_feed.pop_front();
+            }
+            self.fed += 1;
+            let name = self.clients[id as usize - 1].name.clone();
+            self.client_feed.push_back(FeedEntry {
+                seq: self.fed,
+                at: self.now,
+                sid: 0,
+                what: ClientFact {
+                    name,
+                    event: e.clone(),
+                },
+            });
+        }
+        self.client_log.push((self.now, id, e));
+        if self.client_log.len() > CLIENT_LOG {
+            self.client_log.drain(..CLIENT_LOG / 2);
+        }
+    }
+
+    /// Routes a server's client output.
+    pub(super) fn route_to_client(&mut self, sid: Sid, conn: ClientConn, msg: Option<ClientMsg>) {
+        match msg {
+            Some(msg) => {
+                self.send_client_packet(Actor::Server(sid), Actor::Client(conn.client), conn, msg)
+            }
+            None => self.close_client_conn(Actor::Server(sid), conn, false),
+        }
+    }
+
+    fn send_client_packet(&mut self, from: Actor, to: Actor, conn: ClientConn, msg: ClientMsg) {
+        if !self.net.is_up(from, to) || !self.conn_alive(&conn) {
+            return; // writing into a cut link or a socket that is gone
+        }
+        let (deliver_at, generation) = self.net.schedule(from, to, self.now, &mut self.rng);
+        self.next_message_id += 1;
+        let m = ClientFlight {
+            id: self.next_message_id,
+            from,
+            to,
+            conn,
+            msg,
+            sent_at: self.now,
+            deliver_at,
+            generation,
+        };
+        self.push(deliver_at, EventKind::ClientDeliver(m));
+    }
+
+    /// A packet sent before its connection closed still arrives (the FIN follows the data);
+    /// one whose link was cut since it opened does not.
+    pub(super) fn deliver_client(&mut self, m: ClientFlight) {
+        let unbroken = (self.client_conns.get(&m.conn))
+            .is_some_and(|l| l.generations == self.generations(&m.conn));
+        if !self.net.survives(m.from, m.to, m.generation) || !unbroken {
+            return;
+        }
+        self.mix(&[9, fnv_hash(&m.conn), fnv_hash(&m.msg)]);
+        match m.to {
+            Actor::Server(sid) if !self.is_up(sid) => {
+                // Nothing listens on a dead server's client port: its OS answers with an RST.
+                if matches!(m.msg, ClientMsg::Connect { .. }) {
+                    self.close_client_conn(m.to, m.conn, true);
+                }
+            }
+            Actor::Server(sid) => {
+                let input = Input::FromClient {
+                    conn: m.conn,
+                    msg: m.msg,
+                };
+                self.step_server(sid, input);
+            }
+            Actor::Client(id) => {
+                let input = ClientInput::Receive {
+                    conn: m.conn,
+                    msg: m.msg,
+                };
+                self.step_client(id, input);
+            }
+        }
+    }
+
+    pub(super) fn client_conn_closed(
+        &mut self,
+        from: Actor,
+        to: Actor,
+        conn: ClientConn,
+        refused: bool,
+    ) {
+        if !self.net.is_up(from, to) {
+            return;
+        }
+        self.mix(&[10, fnv_hash(&conn)]);
+        match to {
+            Actor::Server(sid) => self.step_server(sid, Input::ClientClosed { conn }),
+            Actor::Client(id) => self.step_client(id, ClientInput::Closed { conn, refused }),
+        }
+    }
+
+    pub(super) fn client_timer(&mut self, id: ClientId, kind: ClientTimer, token: u64) {
+        if self.clients[id as usize - 1].tokens[kind.index()] != token {
+            return;
+        }
+        self.mix(&[11, id as u64, kind.index() as u64]);
+        self.step_client(id, ClientInput::Timer(kind));
+    }
+
+    /// The last client events (results, connects, losses), oldest first.
+    pub fn client_log(&self) -> &[(Millis, ClientId, ClientEvent)] {
+        &self.client_log
+    }
+}
+
+/// `connect` without `timeout` asks for 10 s (negotiated into [2, 20] × tickTime).
+pub const DEFAULT_CLIENT_TIMEOUT_MS: Millis = 10_000;
+const CLIENT_LOG: usize = 4000;
+
+/// Keeps a result where the script's expectations look for it.
+fn remember(memory: &mut ClientMemory, op: &ClientOp, result: &OpResult) {
+    memory.results += 1;
+    let path = op.path().unwrap_or("").to_string();
+    match op {
+        ClientOp::GetData { .. } => {
+            memory.data.insert(path, result.clone());
+        }
+        ClientOp::GetChildren { .. } => {
+            memory.children.insert(path, result.clone());
+        }
+        ClientOp::Exists { .. } => {
+            memory.exists.insert(path, result.clone());
+        }
+        ClientOp::Sync { .. } => {}
+        _ => {
+            memory.last_write = Some(result.clone());
+            if let Ok(OpValue::Created(name)) = result {
+                memory.last_created = Some(name.clone());
+            }
+        }
+    }
+}
