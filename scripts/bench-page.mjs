@@ -19,6 +19,7 @@
 import { chromium } from 'playwright-core';
 import { access } from 'node:fs/promises';
 import { serve } from '../tests/browser/serve.mjs';
+import { CHROMIUM_ARGS } from '../tests/browser/harness.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -45,14 +46,7 @@ const server = await serve('dist', 0);
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
   headless: true,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
+  args: CHROMIUM_ARGS,
 });
 
 function quantile(sorted, q) {

@@ -5,59 +5,20 @@
 // Screenshots go to test-artifacts/ (look at them).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, mkdir, rm, access } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { serve } from './serve.mjs';
+import { startBrowser, ARTIFACTS, CHROMIUM } from './harness.mjs';
 
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const ARTIFACTS = 'test-artifacts';
-let server, context, profile, baseUrl;
+let browser, open, baseUrl;
 
 before(async () => {
-  if (process.env.BASE_URL) {
-    baseUrl = process.env.BASE_URL;
-  } else {
-    await access('dist/index.html').catch(() => {
-      throw new Error('dist/index.html is missing: run `trunk build --release` first');
-    });
-    server = await serve('dist', 0);
-    baseUrl = server.url;
-  }
-  await mkdir(ARTIFACTS, { recursive: true });
-  profile = await mkdtemp(join(tmpdir(), 'zabscope-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1280, height: 900 },
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await startBrowser();
+  ({ open, baseUrl } = browser);
 });
 
 after(async () => {
-  await context?.close();
-  await server?.close();
-  if (profile) await rm(profile, { recursive: true, force: true });
+  await browser?.close();
 });
-
-async function open(query, errors, setup) {
-  const page = await context.newPage();
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console.error: ${m.text()}`);
-  });
-  if (setup) await setup(page);
-  await page.goto(new URL(query, baseUrl).href);
-  return page;
-}
 
 /** The zxid a server shows (its data-zxid attribute), as a BigInt. */
 async function zxidOf(page, sid) {

@@ -1,14 +1,23 @@
 // What a browser test file needs around its tests: dist/ served on a loopback port (or
 // BASE_URL), one headless Chromium, and `open()` for a page that records its errors.
-// tests/browser/a11y.test.mjs uses it; e2e.test.mjs still carries its own copy of the same.
+// Both browser test files use it; scripts/bench-page.mjs takes its Chromium flags.
 import { mkdtemp, mkdir, rm, access } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { serve } from './serve.mjs';
 
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 export const ARTIFACTS = 'test-artifacts';
+/** Headless Chromium as every test and benchmark here runs it. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 /** Starts the server and the browser; `close()` ends both. */
 export async function startBrowser() {
@@ -28,14 +37,7 @@ export async function startBrowser() {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1280, height: 900 },
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
+    args: CHROMIUM_ARGS,
   });
   /** A new page at `query`, its page errors and console errors pushed to `errors`. */
   async function open(query, errors, setup) {
@@ -53,5 +55,5 @@ export async function startBrowser() {
     await server?.close();
     await rm(profile, { recursive: true, force: true });
   }
-  return { open, close };
+  return { open, close, baseUrl };
 }
