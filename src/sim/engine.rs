@@ -22,7 +22,9 @@ use std::rc::Rc;
 mod clients;
 use crate::sim::node::{Actor, ClientConn, ClientId};
 use crate::sim::zab::client::{ClientEvent, ClientTimer};
-pub use clients::{ClientFlight, ClientMemory, ClientSlot, DEFAULT_CLIENT_TIMEOUT_MS};
+pub use clients::{
+    ClientFlight, ClientMemory, ClientRecord, ClientSlot, ReadCheck, DEFAULT_CLIENT_TIMEOUT_MS,
+};
 
 /// A message on the wire, with everything the UI needs to animate it.
 #[derive(Clone, Debug, Hash)]
@@ -225,7 +227,12 @@ pub struct Engine<N: Node> {
     clients: Vec<ClientSlot>,
     client_conns: BTreeMap<ClientConn, clients::ConnLife>,
     /// The last client events, for the page and tests (derived, never hashed).
-    client_log: Vec<(Millis, ClientId, ClientEvent)>,
+    client_log: Vec<ClientRecord>,
+    client_log_start: u64,
+    /// Stamps of reads answered and on the wire, by flight id (observations, not state).
+    read_checks: BTreeMap<u64, ReadCheck>,
+    /// The stamp of the answer being delivered, for the client event it causes.
+    read_check: Option<ReadCheck>,
     /// Client events for the narrated feed, numbered in the feed's sequence.
     client_feed: VecDeque<FeedEntry<ClientFact>>,
 }
@@ -282,6 +289,9 @@ impl<N: Node> Engine<N> {
             clients: Vec::new(),
             client_conns: BTreeMap::new(),
             client_log: Vec::new(),
+            client_log_start: 0,
+            read_checks: BTreeMap::new(),
+            read_check: None,
             client_feed: VecDeque::new(),
         }
     }

@@ -6,6 +6,7 @@
 use super::*;
 use crate::sim::data::Code;
 use crate::sim::node::{Actor, ClientConn, ClientId, ClientMsg};
+use crate::sim::types::Zxid;
 use crate::sim::zab::client::{
     Client, ClientEvent, ClientInput, ClientOp, ClientOutput, ClientState, ClientTimer, OpResult,
     OpValue,
@@ -22,6 +23,39 @@ pub struct ClientFlight {
     pub sent_at: Millis,
     pub deliver_at: Millis,
     pub(super) generation: u32,
+}
+
+/// How a read compared with the serving leader's committed tree at the moment its server
+/// answered: a read is stale when the znode it saw is older than the leader's (or exists
+/// on one side only). The engine stamps it (the client cannot know); it is an observation
+/// for the page, never part of the state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReadCheck {
+    pub leader: Sid,
+    /// The znode's mzxid as the server answered (`None`: it had no such znode).
+    pub read: Option<Zxid>,
+    /// The leader's mzxid for it then (`None`: the leader has no such znode).
+    pub leader_mzxid: Option<Zxid>,
+}
+
+impl ReadCheck {
+    pub fn stale(&self) -> bool {
+        match (self.read, self.leader_mzxid) {
+            (Some(read), Some(leader)) => read < leader,
+            (None, None) => false,
+            _ => true,
+        }
+    }
+}
+
+/// One event of one client, as the page lists it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClientRecord {
+    pub at: Millis,
+    pub client: ClientId,
+    pub event: ClientEvent,
+    /// For the answer to a getData or exists: how it compared with the leader's tree.
+    pub read: Option<ReadCheck>,
 }
 
 /// One client connection's life: the link generations it opened under (a cut since kills
@@ -313,7 +347,12 @@ impl<N: Node> Engine<N> {
                         },
                     );
                 }
-                self.send_client_packet(Actor::Client(id), Actor::Server(conn.server), conn, msg)
+                let _ = self.send_client_packet(
+                    Actor::Client(id),
+                    Actor::Server(conn.server),
+                    conn,
+                    msg,
+                );
             }
             ClientOutput::Close(conn) => self.close_client_conn(Actor::Client(id), conn, false),
             ClientOutput::SetTimer { kind, at } => {
@@ -340,6 +379,10 @@ impl<N: Node> Engine<N> {
 
     fn client_event(&mut self, id: ClientId, e: ClientEvent) {
         self.mix(&[8, id as u64, fnv_hash(&e)]);
+        let read = match &e {
+            ClientEvent::Result { .. } => self.read_check.take(),
+            _ => None,
+        };
         let memory = &mut self.clients[id as usize - 1].memory;
         match &e {
             ClientEvent::Result { op, result, .. } => remember(memory, op, result),
@@ -367,9 +410,15 @@ impl<N: Node> Engine<N> {
                 },
             });
         }
-        self.client_log.push((self.now, id, e));
+        self.client_log.push(ClientRecord {
+            at: self.now,
+            client: id,
+            event: e,
+            read,
+        });
         if self.client_log.len() > CLIENT_LOG {
             self.client_log.drain(..CLIENT_LOG / 2);
+            self.client_log_start += (CLIENT_LOG / 2) as u64;
         }
     }
 
@@ -377,15 +426,60 @@ impl<N: Node> Engine<N> {
     pub(super) fn route_to_client(&mut self, sid: Sid, conn: ClientConn, msg: Option<ClientMsg>) {
         match msg {
             Some(msg) => {
-                self.send_client_packet(Actor::Server(sid), Actor::Client(conn.client), conn, msg)
+                let check = self.check_read(conn, &msg);
+                let id = self.send_client_packet(
+                    Actor::Server(sid),
+                    Actor::Client(conn.client),
+                    conn,
+                    msg,
+                );
+                if let (Some(id), Some(check)) = (id, check) {
+                    if self.read_checks.len() >= READ_CHECKS {
+                        self.read_checks.pop_first();
+                    }
+                    self.read_checks.insert(id, check);
+                }
             }
             None => self.close_client_conn(Actor::Server(sid), conn, false),
         }
     }
 
-    fn send_client_packet(&mut self, from: Actor, to: Actor, conn: ClientConn, msg: ClientMsg) {
+    /// The stamp for a server's answer to a getData or exists (what it saw beside what the
+    /// serving leader has now), if `msg` is one and a leader serves.
+    fn check_read(&self, conn: ClientConn, msg: &ClientMsg) -> Option<ReadCheck> {
+        let ClientMsg::Reply { xid, result, .. } = msg else {
+            return None;
+        };
+        let client = &self.clients.get(conn.client as usize - 1)?.client;
+        let (sent, op) = client.in_flight()?;
+        let path = match op {
+            ClientOp::GetData { path, .. } | ClientOp::Exists { path, .. } if sent == xid => path,
+            _ => return None,
+        };
+        let read = match result {
+            Ok(OpValue::Data { stat, .. }) | Ok(OpValue::Exists(Some(stat))) => Some(stat.mzxid),
+            Ok(OpValue::Exists(None)) | Err(Code::NoNode) => None,
+            _ => return None,
+        };
+        let leader = self.serving_leader()?;
+        let leader_mzxid = self.slots[leader as usize - 1].node()?.znode_mzxid(path);
+        Some(ReadCheck {
+            leader,
+            read,
+            leader_mzxid,
+        })
+    }
+
+    /// Puts a packet on the wire; its flight's id, if it went out.
+    fn send_client_packet(
+        &mut self,
+        from: Actor,
+        to: Actor,
+        conn: ClientConn,
+        msg: ClientMsg,
+    ) -> Option<u64> {
         if !self.net.is_up(from, to) || !self.conn_alive(&conn) {
-            return; // writing into a cut link or a socket that is gone
+            return None; // writing into a cut link or a socket that is gone
         }
         let (deliver_at, generation) = self.net.schedule(from, to, self.now, &mut self.rng);
         self.next_message_id += 1;
@@ -400,6 +494,7 @@ impl<N: Node> Engine<N> {
             generation,
         };
         self.push(deliver_at, EventKind::ClientDeliver(m));
+        Some(self.next_message_id)
     }
 
     /// A packet sent before its connection closed still arrives (the FIN follows the data);
@@ -426,11 +521,13 @@ impl<N: Node> Engine<N> {
                 self.step_server(sid, input);
             }
             Actor::Client(id) => {
+                self.read_check = self.read_checks.remove(&m.id);
                 let input = ClientInput::Receive {
                     conn: m.conn,
                     msg: m.msg,
                 };
                 self.step_client(id, input);
+                self.read_check = None;
             }
         }
     }
@@ -461,14 +558,21 @@ impl<N: Node> Engine<N> {
     }
 
     /// The last client events (results, connects, losses), oldest first.
-    pub fn client_log(&self) -> &[(Millis, ClientId, ClientEvent)] {
+    pub fn client_log(&self) -> &[ClientRecord] {
         &self.client_log
+    }
+
+    /// How many records were dropped from the front of `client_log` (the first one's number).
+    pub fn client_log_start(&self) -> u64 {
+        self.client_log_start
     }
 }
 
 /// `connect` without `timeout` asks for 10 s (negotiated into [2, 20] × tickTime).
 pub const DEFAULT_CLIENT_TIMEOUT_MS: Millis = 10_000;
 const CLIENT_LOG: usize = 4000;
+/// Read stamps kept for answers still on the wire (a lost one's stamp is dropped in time).
+const READ_CHECKS: usize = 256;
 
 /// Keeps a result where the script's expectations look for it.
 fn remember(memory: &mut ClientMemory, op: &ClientOp, result: &OpResult) {

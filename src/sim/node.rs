@@ -198,6 +198,13 @@ pub trait Node: Hash + Debug + Sized {
     ) -> Option<Sid>;
     /// Counts the protocol branches an observation shows (the explorer's coverage report).
     fn tally(o: &Self::Observation, tally: &mut Tally);
+    /// The znode at `path` as this server's tree has it now: `Some(mzxid)`, or `None` if it
+    /// has no such znode (protocols without a tree: `None`). The engine asks the serving
+    /// leader when a read is answered, to tell a stale read.
+    fn znode_mzxid(&self, path: &str) -> Option<crate::sim::types::Zxid> {
+        let _ = path;
+        None
+    }
 }
 
 /// The outputs a node produces.

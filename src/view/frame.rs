@@ -7,6 +7,7 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 
 use super::banner::{banner, Banner};
+use super::clients::{result_lines, ResultLine};
 use super::feed::{FeedLine, Story};
 use super::grid::Grid;
 use super::inspector::{inspect, InspectorData};
@@ -26,6 +27,8 @@ pub struct Frame {
     pub banner: Rc<Banner>,
     pub feed: Rc<VecDeque<FeedLine>>,
     pub requests: Rc<Vec<RequestLine>>,
+    /// The last answers clients had (the client panel).
+    pub results: Rc<Vec<ResultLine>>,
     pub inspector: Option<Rc<InspectorData>>,
     pub violations: Rc<Vec<Violation>>,
 }
@@ -64,6 +67,7 @@ impl Frame {
             }),
             feed: Rc::new(VecDeque::new()),
             requests: Rc::new(Vec::new()),
+            results: Rc::new(Vec::new()),
             inspector: None,
             violations: Rc::new(Vec::new()),
         }
@@ -96,6 +100,7 @@ impl Frame {
         if let Some(story) = input.story {
             self.feed = story.lines().clone();
             self.requests = share(request_lines(world, &story.tracker), &prev.requests);
+            self.results = share(result_lines(world, None), &prev.results);
         }
         self.inspector = input.selected.map(|sid| {
             let data = inspect(world, sid);

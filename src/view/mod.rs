@@ -9,6 +9,8 @@
 //! - `frame`: one `Frame` per change, from the world and the previous frame.
 //! - `page`: the single-ensemble page's state and its reducer (`Page::reduce(Action)`).
 //! - `compare`: the same for the side-by-side comparison (`ComparePage::reduce(Action)`).
+//! - `clients`: the client actors, their wires, sessions and the results they saw (stale
+//!   reads marked).
 //! - `card`: the words on a server's node (role, phase, vote, short zxid, tooltip).
 //! - `labels`: where message labels go so that none overlaps (shared labels, "ACK … ×4").
 //! - `scene`: servers, messages in flight, losses, cuts, countdowns, PINGs.
@@ -23,6 +25,7 @@
 pub mod action;
 pub mod banner;
 pub mod card;
+pub mod clients;
 pub mod compare;
 pub mod driver;
 pub mod feed;

@@ -5,6 +5,7 @@
 
 use std::rc::Rc;
 
+use super::clients::{client_messages, client_views, ClientMsgView, ClientView};
 use crate::sim::net::Network;
 use crate::sim::paxos::server::PaxosTimer;
 use crate::sim::view::server_views;
@@ -89,6 +90,9 @@ pub struct Scene {
     pub pings: Rc<Vec<Option<Millis>>>,
     pub violations: usize,
     pub now: Millis,
+    /// The client actors (ZooKeeper only) and their packets on the wire.
+    pub clients: Rc<Vec<ClientView>>,
+    pub client_msgs: Rc<Vec<ClientMsgView>>,
 }
 
 /// Keeps `prev`'s `Rc` when the new value is equal, so that a component whose props did not
@@ -112,6 +116,8 @@ impl Scene {
             pings: Rc::new(Vec::new()),
             violations: 0,
             now: 0,
+            clients: Rc::new(Vec::new()),
+            client_msgs: Rc::new(Vec::new()),
         }
     }
 
@@ -121,6 +127,8 @@ impl Scene {
         let n = world.ensemble().server_count() as Sid;
         let pings: Vec<Option<Millis>> = (1..=n).map(|s| world.last_ping(s)).collect();
         let timers: Vec<Option<Countdown>> = (1..=n).map(|s| countdown(world, s)).collect();
+        let clients = client_views(world);
+        let client_msgs = client_messages(world, &clients);
         Scene {
             servers: server_views(world),
             messages: Rc::new(messages(world.in_flight(), &prev.messages)),
@@ -133,6 +141,8 @@ impl Scene {
             pings: share(pings, &prev.pings),
             violations: world.violations().len(),
             now: world.now(),
+            clients: share(clients, &prev.clients),
+            client_msgs: share(client_msgs, &prev.client_msgs),
         }
     }
 }

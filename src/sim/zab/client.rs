@@ -548,6 +548,11 @@ impl Client {
         self.conn.filter(|_| self.ready).map(|c| c.server)
     }
 
+    /// The request on the wire (its xid and op), if one is.
+    pub fn in_flight(&self) -> Option<&(u32, ClientOp)> {
+        self.in_flight.as_ref()
+    }
+
     /// True while a request of its is unanswered.
     pub fn busy(&self) -> bool {
         self.in_flight.is_some() || !self.waiting.is_empty()

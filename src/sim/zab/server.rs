@@ -748,6 +748,10 @@ impl node::Node for Server {
         }
     }
 
+    fn znode_mzxid(&self, path: &str) -> Option<Zxid> {
+        self.tree.stat(path).map(|s| s.mzxid)
+    }
+
     /// A leader in BROADCAST serves; the newest epoch wins.
     fn serving_rank(&self) -> Option<(u64, u64)> {
         match &self.role {
