@@ -209,6 +209,8 @@ async fn ring_draws_servers_links_cuts_and_messages() {
         on_link: Callback::noop(),
         on_message: Callback::noop(),
         alarm: Default::default(),
+        on_client: Default::default(),
+        selected_client: None,
         on_background: Callback::noop(),
         protocol: "zab".into(),
     };
@@ -295,6 +297,8 @@ async fn a_paxos_ring_shows_promises_and_chosen_slots() {
         on_link: Callback::noop(),
         on_message: Callback::noop(),
         alarm: Default::default(),
+        on_client: Default::default(),
+        selected_client: None,
         on_background: Callback::noop(),
         protocol: "paxos".into(),
     };

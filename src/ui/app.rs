@@ -19,8 +19,8 @@ use super::theme::{
     tour_ended, Theme,
 };
 use super::{
-    ClientBox, Controls, Feed, Help, Inspector, Invariants, Legend, LinkMenu, LogGrid, MessageCard,
-    Partition, Ring, ServerMenu, SideTabs, TourCard,
+    ClientBox, ClientMenu, ClientPanel, Controls, Feed, Help, Inspector, Invariants, Legend,
+    LinkMenu, LogGrid, MessageCard, Partition, Ring, ServerMenu, SideTabs, TourCard,
 };
 use crate::sim::world::Protocol;
 use crate::sim::{Command, Sid};
@@ -57,6 +57,8 @@ struct Callbacks {
     tour: Callback<TourStep>,
     select: Callback<Sid>,
     pause_on_violation: Callback<bool>,
+    client: Callback<Rc<str>>,
+    select_client: Callback<Option<Rc<str>>>,
 }
 
 impl Callbacks {
@@ -79,6 +81,8 @@ impl Callbacks {
             tour: link.callback(|t| Msg::Do(Action::Tour(t))),
             select: link.callback(|s| Msg::Do(Action::Select(Some(s)))),
             pause_on_violation: link.callback(|on| Msg::Do(Action::PauseOnViolation(on))),
+            client: link.callback(|n| Msg::Do(Action::OpenClient(n))),
+            select_client: link.callback(|n| Msg::Do(Action::SelectClient(n))),
         }
     }
 }
@@ -122,6 +126,11 @@ impl App {
         let (p, f) = (&self.page, &*self.page.frame);
         match p.tab {
             Tab::Feed => html! { <Feed lines={f.feed.clone()} paxos={self.paxos()} /> },
+            Tab::Clients => html! {
+                <ClientPanel n={p.server_count()} clients={f.scene.clients.clone()}
+                    results={f.results.clone()} selected={p.client.clone()} zab={!self.paxos()}
+                    on_command={self.cb.command.clone()} on_select={self.cb.select_client.clone()} />
+            },
             Tab::Inspector => html! {
                 <Inspector data={f.inspector.clone()} on_close={Some(self.cb.deselect.clone())} />
             },
@@ -276,6 +285,7 @@ impl Component for App {
                 on_server={self.cb.server.clone()} on_link={self.cb.link.clone()}
                 on_message={self.cb.message.clone()}
                 on_background={self.cb.background.clone()}
+                on_client={self.cb.client.clone()} selected_client={p.client.clone()}
                 alarm={alarm(&f.violations)}
                 protocol={AttrValue::Static(f.protocol.name())} />
         };
@@ -300,6 +310,16 @@ impl Component for App {
                         on_close={self.cb.close_menu.clone()} />
                 }
             }
+            Menu::Client(i) => match f.scene.clients.get(i) {
+                Some(c) => {
+                    let (x, y) = self.layout.client_at(i);
+                    html! {
+                        <ClientMenu key={format!("client-{i}")} client={c.clone()} {x} {y} r={self.layout.client_r()}
+                            on_command={self.cb.menu_command.clone()} on_close={self.cb.close_menu.clone()} />
+                    }
+                }
+                None => html! {},
+            },
             Menu::Link(a, b) => {
                 let (xa, ya) = self.layout.at(a);
                 let (xb, yb) = self.layout.at(b);

@@ -25,7 +25,8 @@ pub struct ClientBoxProps {
     pub on_writes: Callback<u32>,
 }
 
-fn value_of(e: &Event) -> String {
+/// The value of the input or select an event came from.
+pub(crate) fn value_of(e: &Event) -> String {
     let t = e.target();
     if let Some(i) = t
         .clone()

@@ -114,6 +114,61 @@ impl Layout {
     }
 }
 
+/// Where clients sit: the square's corners first (the ring leaves them empty), then beside
+/// them along the left and right edges, as fractions of the view.
+const CLIENT_SLOTS: [(f64, f64); 8] = [
+    (0.055, 0.055),
+    (0.945, 0.055),
+    (0.945, 0.945),
+    (0.055, 0.945),
+    (0.055, 0.2),
+    (0.945, 0.2),
+    (0.945, 0.8),
+    (0.055, 0.8),
+];
+
+impl Layout {
+    /// The radius of a client's node: smaller than a server's.
+    pub fn client_r(&self) -> f64 {
+        (self.r * 0.5).clamp(24.0, 40.0)
+    }
+
+    /// The centre of the client drawn `index`-th.
+    pub fn client_at(&self, index: usize) -> (f64, f64) {
+        let (fx, fy) = CLIENT_SLOTS[index % CLIENT_SLOTS.len()];
+        (fx * VIEW, fy * VIEW)
+    }
+
+    /// A point a fraction `t` of the way along a client's wire to server `sid`, from the edge
+    /// of one node to the edge of the other; `up` (towards the server) and down use two lanes.
+    pub fn client_between(&self, index: usize, sid: Sid, up: bool, t: f64) -> (f64, f64) {
+        let (c, s) = (self.client_at(index), self.at(sid));
+        let (from, to, r0, r1) = if up {
+            (c, s, self.client_r(), self.r)
+        } else {
+            (s, c, self.r, self.client_r())
+        };
+        let (dx, dy) = (to.0 - from.0, to.1 - from.1);
+        let len = (dx * dx + dy * dy).sqrt().max(1.0);
+        let (t0, t1) = ((r0 + 6.0) / len, 1.0 - (r1 + 6.0) / len);
+        let t = t0 + (t1 - t0).max(0.0) * t;
+        let lane = 6.0;
+        (
+            from.0 + dx * t - dy / len * lane,
+            from.1 + dy * t + dx / len * lane,
+        )
+    }
+
+    /// The unit right-hand normal of a client packet's travel.
+    pub fn client_normal(&self, index: usize, sid: Sid, up: bool) -> (f64, f64) {
+        let (c, s) = (self.client_at(index), self.at(sid));
+        let (from, to) = if up { (c, s) } else { (s, c) };
+        let (dx, dy) = (to.0 - from.0, to.1 - from.1);
+        let len = (dx * dx + dy * dy).sqrt().max(1.0);
+        (-dy / len, dx / len)
+    }
+}
+
 /// Nothing drawn on the ring is smaller than this many CSS pixels; what would be is left out
 /// (and stays in the node's tooltip and the inspector).
 pub const MIN_PX: f64 = 11.0;

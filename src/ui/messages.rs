@@ -9,6 +9,7 @@ use yew::prelude::*;
 
 use super::fmt::{f1, style_translate};
 use super::layout::{Layout, Sizes, VIEW};
+use crate::view::clients::ClientMsgView;
 use crate::view::labels::{place, Dot, Placed};
 use crate::view::scene::{LossView, MsgView};
 
@@ -17,6 +18,9 @@ pub struct MessagesProps {
     pub layout: Rc<Layout>,
     pub messages: Rc<Vec<MsgView>>,
     pub losses: Rc<Vec<LossView>>,
+    /// Client packets on the wire.
+    #[prop_or_default]
+    pub clients: Rc<Vec<ClientMsgView>>,
     /// Virtual time, fractional.
     pub now: f64,
     /// A click on a message (its id): the page shows its fields.
@@ -32,6 +36,17 @@ pub struct MessagesProps {
 const LABELS_OFF_ABOVE: usize = 48;
 const LABELS_ON_BELOW: usize = 36;
 
+/// A packet drawn this frame: a server's message or a client's.
+struct Shown<'a> {
+    id: u64,
+    kind: &'static str,
+    label: &'a Rc<str>,
+    at: (f64, f64),
+    normal: (f64, f64),
+    t: f64,
+    client: bool,
+}
+
 /// A label the placer gave a message.
 fn label(p: &Placed) -> Html {
     html! {
@@ -45,7 +60,7 @@ pub fn messages(p: &MessagesProps) -> Html {
     let shown = use_mut_ref(|| true);
     let labels = {
         let mut on = shown.borrow_mut();
-        let count = p.messages.len();
+        let count = p.messages.len() + p.clients.len();
         *on = if *on {
             count <= LABELS_OFF_ABOVE
         } else {
@@ -56,37 +71,61 @@ pub fn messages(p: &MessagesProps) -> Html {
     let dot = f1(p.sizes.dot);
     let font = p.sizes.label.unwrap_or(0.0);
     let n = l.pos.len() as u32;
-    let shown: Vec<(&MsgView, f64, (f64, f64))> = p
+    let progress = |sent_at: u64, deliver_at: u64| {
+        if p.reduced {
+            0.3
+        } else {
+            let span = deliver_at.saturating_sub(sent_at).max(1) as f64;
+            ((p.now - sent_at as f64) / span).clamp(0.0, 1.0)
+        }
+    };
+    let mut shown: Vec<Shown> = p
         .messages
         .iter()
         .filter(|m| m.from <= n && m.to <= n)
         .map(|m| {
-            let t = if p.reduced {
-                0.3
-            } else {
-                let span = m.deliver_at.saturating_sub(m.sent_at).max(1) as f64;
-                ((p.now - m.sent_at as f64) / span).clamp(0.0, 1.0)
-            };
-            (m, t, l.between(m.from, m.to, t))
+            let t = progress(m.sent_at, m.deliver_at);
+            Shown {
+                id: m.id,
+                kind: m.kind,
+                label: &m.label,
+                at: l.between(m.from, m.to, t),
+                normal: l.normal(m.from, m.to),
+                t,
+                client: false,
+            }
         })
         .collect();
+    shown.extend(p.clients.iter().filter(|m| m.server <= n).map(|m| {
+        let t = progress(m.sent_at, m.deliver_at);
+        Shown {
+            id: m.id,
+            kind: m.kind,
+            label: &m.label,
+            at: l.client_between(m.client, m.server, m.up, t),
+            normal: l.client_normal(m.client, m.server, m.up),
+            t,
+            client: true,
+        }
+    }));
+    // A heartbeat says nothing its colour does not (the legend names it): no label.
+    let quiet = |m: &Shown| m.kind == "PING";
     let placed = if labels {
-        // A heartbeat says nothing its colour does not (the legend names it): no label.
         let dots: Vec<Dot> = shown
             .iter()
-            .filter(|(m, ..)| m.kind != "PING")
-            .map(|(m, t, at)| Dot {
-                text: &m.label,
-                at: *at,
-                normal: l.normal(m.from, m.to),
-                progress: *t,
+            .filter(|m| !quiet(m))
+            .map(|m| Dot {
+                text: m.label,
+                at: m.at,
+                normal: m.normal,
+                progress: m.t,
             })
             .collect();
         let mut placed = place(&dots, p.sizes.dot, font, (0.0, 0.0, VIEW, VIEW)).into_iter();
         shown
             .iter()
-            .map(|(m, ..)| {
-                if m.kind == "PING" {
+            .map(|m| {
+                if quiet(m) {
                     None
                 } else {
                     placed.next().flatten()
@@ -96,15 +135,29 @@ pub fn messages(p: &MessagesProps) -> Html {
     } else {
         vec![None; shown.len()]
     };
-    let msgs = shown.iter().zip(placed).map(|((m, _, (x, y)), placed)| {
+    let msgs = shown.iter().zip(placed).map(|(m, placed)| {
         let id = m.id;
+        let (x, y) = m.at;
+        if m.client {
+            // A client's packet: a square, so it reads apart from the servers' traffic.
+            let side = f1(p.sizes.dot * 1.7);
+            let half = f1(-p.sizes.dot * 0.85);
+            return html! {
+                <g key={m.id} class={classes!("msg", "client-msg", m.kind)} data-kind={m.kind}
+                    data-client-msg={m.id.to_string()} style={style_translate(x, y)}>
+                    <title>{ AttrValue::from(m.label.clone()) }</title>
+                    <rect x={half.clone()} y={half} width={side.clone()} height={side} rx="2" />
+                    { for placed.as_ref().map(label) }
+                </g>
+            };
+        }
         let onclick = p.on_message.reform(move |e: MouseEvent| {
             e.stop_propagation();
             id
         });
         html! {
             <g key={m.id} class={classes!("msg", m.kind)} data-kind={m.kind} data-msg={m.id.to_string()}
-                style={style_translate(*x, *y)} {onclick}>
+                style={style_translate(x, y)} {onclick}>
                 <title>{ AttrValue::from(m.label.clone()) }</title>
                 <circle r={dot.clone()} />
                 { for placed.as_ref().map(label) }
@@ -113,10 +166,11 @@ pub fn messages(p: &MessagesProps) -> Html {
     });
     // The links carrying something other than heartbeats, once each: drawn under the dots so
     // that traffic stands out from the mesh (which fades at 15 servers and more).
-    let mut busy: Vec<(u32, u32)> = shown
+    let mut busy: Vec<(u32, u32)> = p
+        .messages
         .iter()
-        .filter(|(m, ..)| m.kind != "PING")
-        .map(|(m, ..)| (m.from.min(m.to), m.from.max(m.to)))
+        .filter(|m| m.from <= n && m.to <= n && m.kind != "PING")
+        .map(|m| (m.from.min(m.to), m.from.max(m.to)))
         .collect();
     busy.sort_unstable();
     busy.dedup();

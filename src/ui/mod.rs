@@ -10,6 +10,9 @@
 
 mod app;
 mod client_box;
+mod client_menu;
+mod client_panel;
+mod clients;
 mod clock;
 mod compare;
 mod controls;
@@ -42,6 +45,8 @@ mod tour;
 
 pub use app::App;
 pub use client_box::ClientBox;
+pub use client_menu::ClientMenu;
+pub use client_panel::ClientPanel;
 pub use compare::Compare;
 pub use controls::{Control, Controls};
 pub use feed::Feed;

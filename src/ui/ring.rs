@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use super::clients::{ClientNodes, ClientWires, SessionRings};
 use super::layout::{Layout, Sizes, VIEW};
 use super::roving;
 use super::{Links, Messages, ServerNode, Timers};
@@ -30,6 +31,11 @@ pub struct RingProps {
     /// Servers an invariant violation names: ringed in red.
     #[prop_or_default]
     pub alarm: Rc<Vec<Sid>>,
+    /// A click (or Enter) on a client.
+    #[prop_or_default]
+    pub on_client: Callback<Rc<str>>,
+    #[prop_or_default]
+    pub selected_client: Option<Rc<str>>,
     /// The protocol's name (a stable hook: `data-protocol`).
     #[prop_or(AttrValue::Static("zab"))]
     pub protocol: AttrValue,
@@ -143,18 +149,22 @@ pub fn ring(p: &RingProps) -> Html {
             {onclick}>
             <svg class="layer cards" viewBox={view_box.clone()} preserveAspectRatio="xMidYMid meet">
                 <g class="servers" onkeydown={server_keys} onfocusin={server_focus}>{ for servers }</g>
+                <ClientNodes layout={l.clone()} clients={p.scene.clients.clone()} {sizes}
+                    selected={p.selected_client.clone()} on_client={p.on_client.clone()} />
             </svg>
             <svg class="layer links-layer" viewBox={view_box.clone()} preserveAspectRatio="xMidYMid meet">
                 <Links layout={l.clone()} cuts={p.scene.cuts.clone()} on_link={p.on_link.clone()} />
+                <ClientWires layout={l.clone()} clients={p.scene.clients.clone()} />
             </svg>
             <svg class="layer moving" viewBox={view_box.clone()} preserveAspectRatio="xMidYMid meet" aria-hidden="true">
                 <Messages layout={l.clone()} messages={p.scene.messages.clone()}
-                    losses={p.scene.losses.clone()} now={p.now} reduced={p.reduced}
+                    losses={p.scene.losses.clone()} clients={p.scene.client_msgs.clone()} now={p.now} reduced={p.reduced}
                     on_message={p.on_message.clone()} {sizes} />
             </svg>
             <svg class="layer moving" viewBox={view_box} preserveAspectRatio="xMidYMid meet" aria-hidden="true">
                 <Timers layout={l.clone()} timers={p.scene.timers.clone()} pings={p.scene.pings.clone()}
                     now={p.now} reduced={p.reduced} {sizes} alarm={p.alarm.clone()} />
+                <SessionRings layout={l.clone()} clients={p.scene.clients.clone()} now={p.now} {sizes} />
             </svg>
         </div>
     }

@@ -69,12 +69,14 @@ pub fn roving_step(i: usize, n: usize, key: &str) -> Option<usize> {
     })
 }
 
-/// The side column's tabs (later issues add clients, the tree, info).
+/// The side column's tabs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Tab {
     /// The narrated feed: what happens, in words.
     #[default]
     Feed,
+    /// Client sessions: connect, requests with their results, recipes.
+    Clients,
     /// The selected server's disk and memory.
     Inspector,
     /// Split the ensemble into groups.
@@ -84,12 +86,19 @@ pub enum Tab {
 }
 
 impl Tab {
-    pub const ALL: [Tab; 4] = [Tab::Feed, Tab::Inspector, Tab::Partition, Tab::Legend];
+    pub const ALL: [Tab; 5] = [
+        Tab::Feed,
+        Tab::Clients,
+        Tab::Inspector,
+        Tab::Partition,
+        Tab::Legend,
+    ];
 
     /// The tab's label (and its `data-tab` hook, lower-cased).
     pub fn label(self) -> &'static str {
         match self {
             Tab::Feed => "What happens",
+            Tab::Clients => "Clients",
             Tab::Inspector => "Inspector",
             Tab::Partition => "Partition",
             Tab::Legend => "Legend",
@@ -99,6 +108,7 @@ impl Tab {
     pub fn hook(self) -> &'static str {
         match self {
             Tab::Feed => "feed",
+            Tab::Clients => "clients",
             Tab::Inspector => "inspector",
             Tab::Partition => "partition",
             Tab::Legend => "legend",
@@ -133,6 +143,10 @@ pub enum Action {
     OpenLink(Sid, Sid),
     /// A click on a message in flight: its fields, paused so it can be read.
     OpenMessage(u64),
+    /// A click on a client: its menu, and the client panel on it.
+    OpenClient(std::rc::Rc<str>),
+    /// The client the client panel works with.
+    SelectClient(Option<std::rc::Rc<str>>),
     CloseMenu,
     /// Shows one of the side column's tabs.
     Tab(Tab),

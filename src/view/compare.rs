@@ -202,7 +202,9 @@ impl ComparePage {
             | Action::Tab(_)
             | Action::Tour(_)
             | Action::PauseOnViolation(_)
-            | Action::OpenMessage(_) => return false,
+            | Action::OpenMessage(_)
+            | Action::OpenClient(_)
+            | Action::SelectClient(_) => return false,
         }
         true
     }

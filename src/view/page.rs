@@ -23,6 +23,8 @@ pub enum Menu {
     Link(Sid, Sid),
     /// A message's fields (by id; it may be delivered meanwhile).
     Message(u64),
+    /// A client's menu (its index among the clients drawn).
+    Client(usize),
 }
 
 pub struct Page {
@@ -32,6 +34,8 @@ pub struct Page {
     pub frame: Rc<Frame>,
     pub playing: bool,
     pub selected: Option<Sid>,
+    /// The client the client panel works with.
+    pub client: Option<Rc<str>>,
     pub menu: Menu,
     /// The side column's tab on show.
     pub tab: Tab,
@@ -86,6 +90,7 @@ impl Page {
             frame: Rc::new(Frame::empty()),
             playing: true,
             selected: None,
+            client: None,
             menu: Menu::None,
             tab: Tab::default(),
             help: false,
@@ -334,6 +339,15 @@ impl Page {
                 self.menu = Menu::Message(id);
                 self.playing = false;
             }
+            Action::OpenClient(name) => {
+                let index = (self.frame.scene.clients.iter()).find(|c| c.name == name);
+                if let Some(c) = index {
+                    self.menu = Menu::Client(c.index);
+                }
+                self.client = Some(name);
+                self.tab = Tab::Clients;
+            }
+            Action::SelectClient(name) => self.client = name,
             Action::CloseMenu => {
                 return std::mem::replace(&mut self.menu, Menu::None) != Menu::None;
             }
