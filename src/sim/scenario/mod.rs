@@ -19,6 +19,7 @@ pub mod export;
 pub mod lex;
 pub mod parse;
 pub mod run;
+pub mod step;
 
 use crate::sim::command::Command;
 use crate::sim::data::Code;

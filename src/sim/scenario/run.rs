@@ -2,6 +2,7 @@
 //! in virtual time, checks the expectations, and never lets the invariant checker's findings
 //! go unreported.
 
+use super::step::{Next, Stepper};
 use super::{Script, Stmt, UntilGoal};
 use crate::sim::check::Violation;
 use crate::sim::paxos::PaxosVariant;
@@ -170,81 +171,52 @@ pub fn execute_tapped(
     every: Millis,
     tap: &mut dyn FnMut(&World),
 ) -> Result<usize, RunError> {
-    let world = &mut *world;
-    let mut expects_violation = false;
-    let mut expectations = 0;
-    // The line during which the checker first found something.
-    let mut first_violation_line = None;
-    for line in script.lines.iter().filter(|l| !l.stmt.is_config()) {
-        let err = |message: String| RunError {
-            line: line.number,
-            message,
-        };
-        match &line.stmt {
-            Stmt::Run(d) => {
-                let end = world.now().saturating_add(*d);
-                loop {
-                    world.run_until(world.now().saturating_add(every).min(end));
-                    tap(world);
-                    if world.now() >= end {
-                        break;
-                    }
-                }
-            }
-            Stmt::Until(goal, timeout) => {
-                let timeout = timeout.unwrap_or(DEFAULT_UNTIL_TIMEOUT);
-                until(world, *goal, timeout, tap).map_err(err)?
-            }
-            Stmt::Status => writeln!(out, "{}", status_json(&world.view()))
-                .map_err(|e| err(format!("cannot write the status: {e}")))?,
-            Stmt::ExpectViolation(_) | Stmt::ExpectNoViolations | Stmt::ExpectLeader(_) => {
-                expects_violation |= matches!(line.stmt, Stmt::ExpectViolation(_));
-                expectations += 1;
-                expect(world, &line.stmt).map_err(err)?;
-            }
-            Stmt::ExpectZxid(sid, _)
-            | Stmt::ExpectMode(sid, _)
-            | Stmt::ExpectEpoch(sid, _)
-            | Stmt::ExpectSync(sid, _)
-            | Stmt::ExpectChosen(sid, _)
-            | Stmt::ExpectNodes(sid, _)
-            | Stmt::ExpectNode(sid, ..) => {
-                known(world, *sid).map_err(err)?;
-                expectations += 1;
-                expect(world, &line.stmt).map_err(err)?;
-            }
-            Stmt::Act(cmd) => apply_and_hold(world, cmd, tap).map_err(|e| match e {
-                ApplyError::Refused(m) | ApplyError::Stuck(m) => err(m),
-            })?,
-            Stmt::ExpectRead(..)
-            | Stmt::ExpectChildren(..)
-            | Stmt::ExpectExists(..)
-            | Stmt::ExpectResult(..)
-            | Stmt::ExpectCreated(..)
-            | Stmt::ExpectSession(..)
-            | Stmt::ExpectWatch(..) => {
-                expectations += 1;
-                super::expect_client::expect_client(world, &line.stmt).map_err(err)?;
-            }
-            config => unreachable!("configuration lines are skipped: {config}"),
+    let mut stepper = Stepper::new(script.clone());
+    loop {
+        let next = stepper.poll(world);
+        for line in stepper.take_output() {
+            writeln!(out, "{line}").map_err(|e| RunError {
+                line: stepper.line_number(),
+                message: format!("cannot write the status: {e}"),
+            })?;
         }
         tap(world);
-        if first_violation_line.is_none() && !world.violations().is_empty() {
-            first_violation_line = Some(line.number);
+        match next? {
+            Next::Done => break,
+            Next::RunTo(end) => loop {
+                world.run_until(world.now().saturating_add(every).min(end));
+                tap(world);
+                if world.now() >= end {
+                    break;
+                }
+            },
         }
     }
-    if let (Some(line), false) = (first_violation_line, expects_violation) {
-        let all = world.violations();
-        return Err(RunError {
-            line,
-            message: format!(
-                "the invariant checker found {} during this line, and the script never says `expect violation`; the first: {}",
-                plural(all.len(), "violation"),
-                describe(&all[0])
-            ),
-        });
-    }
-    Ok(expectations)
+    Ok(stepper.expectations())
+}
+
+/// Checks an expectation line against the world (`None`: the line is not an expectation).
+pub(super) fn expectation(world: &World, stmt: &Stmt) -> Option<Result<(), String>> {
+    Some(match stmt {
+        Stmt::ExpectViolation(_) | Stmt::ExpectNoViolations | Stmt::ExpectLeader(_) => {
+            expect(world, stmt)
+        }
+        Stmt::ExpectZxid(sid, _)
+        | Stmt::ExpectMode(sid, _)
+        | Stmt::ExpectEpoch(sid, _)
+        | Stmt::ExpectSync(sid, _)
+        | Stmt::ExpectChosen(sid, _)
+        | Stmt::ExpectNodes(sid, _)
+        | Stmt::ExpectNode(sid, ..) => known(world, *sid).and_then(|_| expect(world, stmt)),
+        Stmt::ExpectRead(..)
+        | Stmt::ExpectChildren(..)
+        | Stmt::ExpectExists(..)
+        | Stmt::ExpectResult(..)
+        | Stmt::ExpectCreated(..)
+        | Stmt::ExpectSession(..)
+        | Stmt::ExpectWatch(..) => super::expect_client::expect_client(world, stmt),
+        _ => return None,
+    })
 }
 
 /// One violation in a sentence (its `Display`: invariant, event, time, servers, explanation).
@@ -252,7 +224,7 @@ pub fn describe(v: &Violation) -> String {
     v.to_string()
 }
 
-fn plural(n: usize, word: &str) -> String {
+pub(super) fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         format!("1 {word}")
     } else {
@@ -297,7 +269,7 @@ pub fn apply_and_hold(
 }
 
 /// How many results client `name` has had so far.
-fn client_results(world: &World, name: &str) -> u64 {
+pub(super) fn client_results(world: &World, name: &str) -> u64 {
     (world.zab())
         .and_then(|e| e.client(name))
         .map_or(0, |c| c.memory.results)
@@ -315,60 +287,63 @@ fn hold(
     before: u64,
     tap: &mut dyn FnMut(&World),
 ) -> Result<(), String> {
-    use crate::sim::command::Command;
     let deadline = world.now().saturating_add(CLIENT_HOLD_TIMEOUT);
-    loop {
-        let Some(c) = world.zab().and_then(|e| e.client(name)) else {
-            return Ok(());
-        };
-        let done = match cmd {
-            Command::ClientConnect { .. } => !c.is_live() || c.client.server().is_some(),
-            _ => c.crashed || c.memory.results > before,
-        };
-        if done {
-            return Ok(());
-        }
-        if world.now() >= deadline {
-            return Err(format!(
-                "client {name} has no answer after {} (state {})",
-                format_duration(CLIENT_HOLD_TIMEOUT),
-                c.state_name()
-            ));
-        }
+    while !held_done(world, cmd, name, before, deadline)? {
         world.run_until(world.now().saturating_add(UNTIL_STEP).min(deadline));
         tap(world);
     }
+    Ok(())
 }
 
-fn until(
-    world: &mut World,
+/// Whether a held client command is answered (`Err` once `deadline` passed without).
+pub(super) fn held_done(
+    world: &World,
+    cmd: &crate::sim::command::Command,
+    name: &str,
+    before: u64,
+    deadline: Millis,
+) -> Result<bool, String> {
+    use crate::sim::command::Command;
+    let Some(c) = world.zab().and_then(|e| e.client(name)) else {
+        return Ok(true);
+    };
+    let done = match cmd {
+        Command::ClientConnect { .. } => !c.is_live() || c.client.server().is_some(),
+        _ => c.crashed || c.memory.results > before,
+    };
+    if !done && world.now() >= deadline {
+        return Err(format!(
+            "client {name} has no answer after {} (state {})",
+            format_duration(CLIENT_HOLD_TIMEOUT),
+            c.state_name()
+        ));
+    }
+    Ok(done)
+}
+
+/// Whether `until`'s goal is reached (`Err` once `deadline` passed without).
+pub(super) fn goal_reached(
+    world: &World,
     goal: UntilGoal,
     timeout: Millis,
-    tap: &mut dyn FnMut(&World),
-) -> Result<(), String> {
-    let deadline = world.now().saturating_add(timeout);
-    loop {
-        let reached = match goal {
-            UntilGoal::Leader => world.serving_leader().is_some(),
-            UntilGoal::Stable => world.stable_leader().is_some(),
+    deadline: Millis,
+) -> Result<bool, String> {
+    let reached = match goal {
+        UntilGoal::Leader => world.serving_leader().is_some(),
+        UntilGoal::Stable => world.stable_leader().is_some(),
+    };
+    if !reached && world.now() >= deadline {
+        let what = match goal {
+            UntilGoal::Leader => "no serving leader",
+            UntilGoal::Stable => "no stable leader",
         };
-        if reached {
-            return Ok(());
-        }
-        if world.now() >= deadline {
-            let what = match goal {
-                UntilGoal::Leader => "no serving leader",
-                UntilGoal::Stable => "no stable leader",
-            };
-            return Err(format!(
-                "{what} within {}; status: {}",
-                format_duration(timeout),
-                status_json(&world.view())
-            ));
-        }
-        world.run_until(world.now().saturating_add(UNTIL_STEP).min(deadline));
-        tap(world);
+        return Err(format!(
+            "{what} within {}; status: {}",
+            format_duration(timeout),
+            status_json(&world.view())
+        ));
     }
+    Ok(reached)
 }
 
 fn leaders(view: &View) -> String {
