@@ -147,6 +147,8 @@ pub enum Action {
     OpenClient(std::rc::Rc<str>),
     /// The client the client panel works with.
     SelectClient(Option<std::rc::Rc<str>>),
+    /// Play a preset (by name: `view::presets`) in a new world its script configures.
+    Preset(&'static str),
     CloseMenu,
     /// Shows one of the side column's tabs.
     Tab(Tab),
@@ -165,6 +167,14 @@ pub trait Player {
     /// Builds the page's next frames; the text panels too if `panels`.
     fn rebuild(&mut self, panels: bool);
 
+    /// Lets `real_ms` of real time play (a page with a script playing acts at its times).
+    fn advance(&mut self, real_ms: f64) {
+        self.driver().play(real_ms);
+    }
+
+    /// The driver moved by a step: a page with a script playing acts if its time came.
+    fn after_step(&mut self) {}
+
     /// Builds the next frames if the simulation changed (or if `force`); text panels follow
     /// when the driver's throttle lets them at real time `real` (`None`: at once).
     fn refresh(&mut self, force: bool, real: Option<f64>) {
@@ -182,7 +192,7 @@ pub trait Player {
                 if !*self.playing() {
                     return false;
                 }
-                self.driver().play(real_ms);
+                self.advance(real_ms);
                 self.refresh(false, Some(at));
             }
             Transport::TogglePlay => {
@@ -192,11 +202,13 @@ pub trait Player {
             Transport::Step => {
                 *self.playing() = false;
                 self.driver().step_narrated();
+                self.after_step();
                 self.refresh(true, None);
             }
             Transport::StepEvent => {
                 *self.playing() = false;
                 self.driver().step();
+                self.after_step();
                 self.refresh(true, None);
             }
             Transport::Speed(s) => {

@@ -204,7 +204,8 @@ impl ComparePage {
             | Action::PauseOnViolation(_)
             | Action::OpenMessage(_)
             | Action::OpenClient(_)
-            | Action::SelectClient(_) => return false,
+            | Action::SelectClient(_)
+            | Action::Preset(_) => return false,
         }
         true
     }

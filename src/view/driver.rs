@@ -249,6 +249,9 @@ pub struct Driver<S> {
     /// slow down while messages travel, speed through stretches of heartbeats.
     pub pacing: bool,
     tempo: Tempo,
+    /// A virtual time the driver does not run past: a script waits to act then (the page
+    /// polls it there and names the next).
+    pub stop_at: Option<Millis>,
 }
 
 impl<S: Sim> Driver<S> {
@@ -263,6 +266,7 @@ impl<S: Sim> Driver<S> {
             seen: None,
             pacing: false,
             tempo: Tempo::AsSet,
+            stop_at: None,
         }
     }
 
@@ -297,20 +301,30 @@ impl<S: Sim> Driver<S> {
     }
 
     /// Lets `real_ms` of real time pass at the current speed, or paced: event by event, each
-    /// stretch at the speed the messages then in flight allow.
-    pub fn play(&mut self, real_ms: f64) {
-        if !self.pacing {
-            return self.run_to(self.vt + real_ms * self.speed);
-        }
+    /// stretch at the speed the messages then in flight allow. Stops early at `stop_at`, and
+    /// returns the real time left over then (0 otherwise).
+    pub fn play(&mut self, real_ms: f64) -> f64 {
         let mut left = real_ms;
         while left > 0.0 {
-            let speed = self.paced_speed();
+            let speed = if self.pacing {
+                self.paced_speed()
+            } else {
+                self.speed
+            };
             let target = self.vt + left * speed;
-            match self.next_due() {
+            let due = if self.pacing { self.next_due() } else { None };
+            let next = match (due, self.stop_at) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            match next {
                 Some(at) if at as f64 <= target => {
                     let at = (at as f64).max(self.vt);
                     left -= (at - self.vt) / speed;
                     self.run_to(at);
+                    if self.stopped() {
+                        return left.max(0.0);
+                    }
                 }
                 _ => {
                     self.run_to(target);
@@ -318,6 +332,12 @@ impl<S: Sim> Driver<S> {
                 }
             }
         }
+        0.0
+    }
+
+    /// Standing at `stop_at` (or past it).
+    pub fn stopped(&self) -> bool {
+        self.stop_at.is_some_and(|s| self.vt >= s as f64)
     }
 
     /// The speed pacing allows now (and the tempo it makes): at most what every message in
@@ -368,6 +388,9 @@ impl<S: Sim> Driver<S> {
     }
 
     fn run_to(&mut self, target: f64) {
+        let target = self
+            .stop_at
+            .map_or(target, |s| target.min(s as f64).max(self.vt));
         self.writes
             .run(&mut self.sim, target.floor().max(0.0) as Millis);
         self.vt = target.max(self.sim.now() as f64);

@@ -18,6 +18,7 @@
 //! - `inspector`: the data for the one selected server.
 //! - `requests`: the client requests the page follows, and their lines.
 //! - `feed`: the page's feed, read from the world by sequence number.
+//! - `presets`: one-click scenario scripts the page plays (recipes, a stale read).
 //! - `tour`: cards that each ask for one action and move on when it is done (the first-run hint).
 //!
 //! src/sim never imports this module.
@@ -34,6 +35,7 @@ pub mod grid;
 pub mod inspector;
 pub mod labels;
 pub mod page;
+pub mod presets;
 pub mod requests;
 pub mod scene;
 pub mod tour;

@@ -10,10 +10,16 @@ pub use super::action::{Action, Shortcut, Tab, TourStep, Transport};
 use super::driver::{Driver, STEADY_RATE};
 use super::feed::Story;
 use super::frame::{Frame, FrameInput};
+use super::presets::{self, Preset};
 use super::tour::Tour;
 use crate::sim::narrate::Kind;
+use crate::sim::scenario::step::{Next, Stepper};
 use crate::sim::world::{Protocol, WorldConfig};
 use crate::sim::{Command, Sid, World};
+
+/// How many times one animation frame lets a playing script act at most (at a high speed a
+/// frame spans many of its 10 ms checks; the rest of the frame waits for the next).
+const MAX_POLLS_PER_FRAME: usize = 200;
 
 /// Which popover is open.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -52,15 +58,28 @@ pub struct Page {
     pub tour: Option<Tour>,
     /// Set when the person ends the tour, for the root to remember (storage needs the browser).
     pub tour_closed: bool,
+    /// The preset playing, if any.
+    pub script: Option<Playback>,
 }
 
-fn boot(config: &WorldConfig) -> World {
+/// A new world; `start`: with every server started (a script starts its own).
+fn boot(config: &WorldConfig, start: bool) -> World {
     let mut world = World::new(config.clone());
     world.enable_feed();
+    if start {
+        world
+            .apply(Command::StartAll)
+            .expect("StartAll on a fresh world");
+    }
     world
-        .apply(Command::StartAll)
-        .expect("StartAll on a fresh world");
-    world
+}
+
+/// A preset playing: its script, stepped at the times it names.
+pub struct Playback {
+    pub preset: &'static Preset,
+    stepper: Stepper,
+    /// How it ended: every line ran (`Ok`), or the line that failed and why.
+    pub outcome: Option<Result<usize, String>>,
 }
 
 /// The feed's first line: what this ensemble is.
@@ -84,7 +103,7 @@ fn introduce(cfg: &WorldConfig) -> String {
 impl Page {
     pub fn new(config: WorldConfig, speed: f64, writes: u32) -> Page {
         let mut page = Page {
-            driver: Driver::new(boot(&config), speed, writes).paced(true),
+            driver: Driver::new(boot(&config, true), speed, writes).paced(true),
             config,
             story: Story::new(),
             frame: Rc::new(Frame::empty()),
@@ -100,6 +119,7 @@ impl Page {
             pause_on_violation: true,
             tour: None,
             tour_closed: false,
+            script: None,
         };
         page.reset();
         page
@@ -130,14 +150,23 @@ impl Page {
     /// A new world with these settings (the speed and steady writes stay).
     pub fn configure(&mut self, config: WorldConfig, writes: u32) {
         self.config = config;
+        self.script = None;
         self.driver.set_writes(writes);
         self.reset();
     }
 
+    /// Starts over: the same settings, or the preset playing from its first line.
     fn reset(&mut self) {
+        if let Some(preset) = self.script.as_ref().map(|p| p.preset) {
+            return self.play_preset(preset.name);
+        }
+        self.restart(true);
+    }
+
+    fn restart(&mut self, start: bool) {
         let (speed, writes) = (self.driver.speed(), self.driver.writes.rate());
         let pacing = self.driver.pacing;
-        self.driver = Driver::new(boot(&self.config), speed, writes).paced(pacing);
+        self.driver = Driver::new(boot(&self.config, start), speed, writes).paced(pacing);
         self.frame = Rc::new(Frame::empty());
         self.story = Story::new();
         self.story.push(0, Kind::You, introduce(&self.config));
@@ -151,6 +180,69 @@ impl Page {
             self.selected = None;
         }
         self.refresh(true, None);
+    }
+
+    /// A new world as the preset's script configures it, its lines played as time comes.
+    fn play_preset(&mut self, name: &str) {
+        let Some(preset) = presets::find(name) else {
+            self.status = Some(format!("There is no preset {name}"));
+            return;
+        };
+        match preset.load() {
+            Err(e) => self.status = Some(format!("Could not load the preset: {e}")),
+            Ok((config, stepper)) => {
+                self.config = config;
+                self.driver.set_writes(0);
+                self.restart(false);
+                let text = format!("Preset “{}”: {}", preset.title, preset.about);
+                self.story.push(0, Kind::You, text);
+                self.script = Some(Playback {
+                    preset,
+                    stepper,
+                    outcome: None,
+                });
+                self.client = None;
+                self.tab = Tab::Feed;
+                self.poll_script();
+                self.refresh(true, None);
+            }
+        }
+    }
+
+    /// Lets the preset act if its time came: lines run until one waits, and the driver is
+    /// told not to run past the time it waits for.
+    fn poll_script(&mut self) {
+        let Some(pb) = self.script.as_mut().filter(|p| p.outcome.is_none()) else {
+            return;
+        };
+        if self.driver.stop_at.is_some() && !self.driver.stopped() {
+            return;
+        }
+        let next = pb.stepper.poll(&mut self.driver.sim);
+        for d in pb.stepper.take_done() {
+            let mark = if d.expectation { "✓" } else { "▸" };
+            let text = format!("{mark} line {}: {}", d.line, d.text);
+            self.story.push(d.at, Kind::You, text);
+        }
+        pb.stepper.take_output();
+        self.driver.stop_at = None;
+        let now = self.driver.sim.now();
+        match next {
+            Ok(Next::RunTo(t)) => self.driver.stop_at = Some(t),
+            Ok(Next::Done) => {
+                let held = pb.stepper.expectations();
+                pb.outcome = Some(Ok(held));
+                let text =
+                    format!("The preset is over: every line ran and {held} expectations held");
+                self.story.push(now, Kind::You, text);
+            }
+            Err(e) => {
+                let text = format!("The preset stopped at line {}: {}", e.line, e.message);
+                pb.outcome = Some(Err(text.clone()));
+                self.story.push(now, Kind::You, text.clone());
+                self.status = Some(text);
+            }
+        }
     }
 
     /// The leader as the ring shows it (crowned): the serving one, else one still syncing.
@@ -348,6 +440,7 @@ impl Page {
                 self.tab = Tab::Clients;
             }
             Action::SelectClient(name) => self.client = name,
+            Action::Preset(name) => self.play_preset(name),
             Action::CloseMenu => {
                 return std::mem::replace(&mut self.menu, Menu::None) != Menu::None;
             }
@@ -375,6 +468,22 @@ impl Player for Page {
 
     fn playing(&mut self) -> &mut bool {
         &mut self.playing
+    }
+
+    fn advance(&mut self, real_ms: f64) {
+        let mut left = real_ms;
+        // A frame may cross several of the script's times (each hold checks every 10 ms).
+        for _ in 0..MAX_POLLS_PER_FRAME {
+            left = self.driver.play(left);
+            self.poll_script();
+            if left <= 0.0 || self.driver.stop_at.is_none() {
+                break;
+            }
+        }
+    }
+
+    fn after_step(&mut self) {
+        self.poll_script();
     }
 
     /// The next frame, from the world and the story.
@@ -657,5 +766,73 @@ mod tests {
             .starts_with("Paused: an invariant broke"));
         let p = broken(false);
         assert!(p.playing && !p.frame.violations.is_empty());
+    }
+
+    /// Plays a preset on a page at `speed`, frame by frame, until its script is over.
+    fn play(name: &'static str, speed: f64, pacing: bool) -> Page {
+        let mut p = Page::new(WorldConfig::new(5, 0, 1), speed, 20);
+        p.driver.pacing = pacing;
+        p.reduce(Action::Preset(name));
+        for i in 0..200_000 {
+            if p.script.as_ref().is_some_and(|s| s.outcome.is_some()) {
+                break;
+            }
+            p.reduce(Action::Play(Transport::Tick {
+                real_ms: 16.7,
+                at: i as f64 * 16.7,
+            }));
+        }
+        p
+    }
+
+    #[test]
+    fn a_preset_plays_on_the_page_as_the_command_line_runs_it() {
+        let preset = presets::find("stale-read").unwrap();
+        let script = crate::sim::scenario::parse::parse(preset.source).unwrap();
+        let cli = crate::sim::scenario::run::run(&script, &mut Vec::new()).unwrap();
+        for (speed, pacing) in [(1.0, false), (0.7, true), (25.0, false)] {
+            let p = play("stale-read", speed, pacing);
+            let pb = p.script.as_ref().unwrap();
+            assert_eq!(pb.outcome, Some(Ok(cli.expectations)), "speed {speed}");
+            assert_eq!(p.world().now(), cli.now, "speed {speed}");
+            assert_eq!(p.world().trace_hash(), cli.trace_hash, "speed {speed}");
+            assert_eq!(
+                p.driver.writes.rate(),
+                0,
+                "a preset runs without steady writes"
+            );
+            // The feed says what the script did, line by line.
+            let said: Vec<&str> = p.story.lines().iter().map(|l| &*l.text).collect();
+            assert!(
+                said.iter().any(|t| t.contains("line 18: set c2 /cfg new")),
+                "{said:?}"
+            );
+            assert!(said.iter().any(|t| t.starts_with("✓ line")), "{said:?}");
+        }
+    }
+
+    #[test]
+    fn reset_replays_the_preset_and_new_settings_leave_it() {
+        let mut p = play("stale-read", 25.0, false);
+        let end = p.world().trace_hash();
+        p.reduce(Action::Reset);
+        assert!(p.script.as_ref().is_some_and(|s| s.outcome.is_none()));
+        assert_eq!(
+            p.world().ensemble().server_count(),
+            3,
+            "the preset's ensemble"
+        );
+        for i in 0..100_000 {
+            if p.script.as_ref().unwrap().outcome.is_some() {
+                break;
+            }
+            p.reduce(Action::Play(Transport::Tick {
+                real_ms: 16.7,
+                at: i as f64 * 16.7,
+            }));
+        }
+        assert_eq!(p.world().trace_hash(), end);
+        p.configure(WorldConfig::new(5, 0, 2), 0);
+        assert!(p.script.is_none());
     }
 }
