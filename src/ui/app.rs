@@ -59,6 +59,7 @@ struct Callbacks {
     pause_on_violation: Callback<bool>,
     client: Callback<Rc<str>>,
     select_client: Callback<Option<Rc<str>>>,
+    preset: Callback<&'static str>,
 }
 
 impl Callbacks {
@@ -83,6 +84,7 @@ impl Callbacks {
             pause_on_violation: link.callback(|on| Msg::Do(Action::PauseOnViolation(on))),
             client: link.callback(|n| Msg::Do(Action::OpenClient(n))),
             select_client: link.callback(|n| Msg::Do(Action::SelectClient(n))),
+            preset: link.callback(|n| Msg::Do(Action::Preset(n))),
         }
     }
 }
@@ -129,7 +131,9 @@ impl App {
             Tab::Clients => html! {
                 <ClientPanel n={p.server_count()} clients={f.scene.clients.clone()}
                     results={f.results.clone()} selected={p.client.clone()} zab={!self.paxos()}
-                    on_command={self.cb.command.clone()} on_select={self.cb.select_client.clone()} />
+                    on_command={self.cb.command.clone()} on_select={self.cb.select_client.clone()}
+                    preset={p.script.as_ref().map(|s| (s.preset.name, s.outcome.clone()))}
+                    on_preset={self.cb.preset.clone()} />
             },
             Tab::Inspector => html! {
                 <Inspector data={f.inspector.clone()} on_close={Some(self.cb.deselect.clone())} />
@@ -204,6 +208,12 @@ impl App {
             self.params.writes = writes;
             self.update_url();
         }
+        // A preset playing is part of the run a link reproduces.
+        let scenario = self.page.script.as_ref().map(|s| s.preset.name);
+        if self.params.scenario != scenario {
+            self.params.scenario = scenario;
+            self.update_url();
+        }
         if std::mem::take(&mut self.page.theme_asked) {
             self.theme = self.theme.next();
             store_theme(self.theme);
@@ -235,6 +245,9 @@ impl Component for App {
         // already knows what to show), never in an embed; `tour=` overrides both ways.
         let tour = !params.embed && params.tour.unwrap_or_else(|| bare_url() && !tour_ended());
         page.tour = tour.then(|| Tour::new(FIRST_RUN));
+        if let Some(name) = params.scenario {
+            page.reduce(Action::Preset(name));
+        }
         let mut clock = FrameClock::new(
             link.callback(Msg::Frame),
             link.callback(|_| Msg::Visibility),

@@ -12,6 +12,7 @@ use crate::sim::zab::client::ClientOp;
 use crate::sim::zab::message::CreateMode;
 use crate::sim::{Command, Sid};
 use crate::view::clients::{ClientView, ResultLine};
+use crate::view::presets::{self, PRESETS};
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct ClientPanelProps {
@@ -23,6 +24,11 @@ pub struct ClientPanelProps {
     pub zab: bool,
     pub on_command: Callback<Command>,
     pub on_select: Callback<Option<Rc<str>>>,
+    /// The preset playing (its name) and how it ended, if it did.
+    #[prop_or_default]
+    pub preset: Option<(&'static str, Option<Result<usize, String>>)>,
+    #[prop_or_default]
+    pub on_preset: Callback<&'static str>,
 }
 
 /// The request kinds offered, as zkCli names them.
@@ -234,6 +240,36 @@ fn result_list(results: &[ResultLine]) -> Html {
     html! { <ol class="results" aria-label="Client answers">{ for items }</ol> }
 }
 
+fn preset_list(p: &ClientPanelProps) -> Html {
+    let buttons = PRESETS.iter().map(|preset| {
+        let name = preset.name;
+        let on = p.preset.as_ref().is_some_and(|(n, _)| *n == name);
+        html! {
+            <li key={name}>
+                <button data-preset={name} title={preset.about} aria-pressed={on.to_string()}
+                    onclick={p.on_preset.reform(move |_: MouseEvent| name)}>{ preset.title }</button>
+            </li>
+        }
+    });
+    let state = p.preset.as_ref().map(|(name, outcome)| {
+        let title = presets::find(name).map_or(*name, |p| p.title);
+        match outcome {
+            None => format!("Playing “{title}”: the feed narrates each line as it runs."),
+            Some(Ok(n)) => format!("“{title}” is over: every line ran, {n} expectations held."),
+            Some(Err(e)) => e.clone(),
+        }
+    });
+    html! {
+        <section class="presets" aria-label="Recipes and lessons">
+            <h3>{ "Recipes and lessons" }</h3>
+            <ul>{ for buttons }</ul>
+            if let Some(state) = state {
+                <p class="preset-state" role="status">{ state }</p>
+            }
+        </section>
+    }
+}
+
 #[function_component(ClientPanel)]
 pub fn client_panel(p: &ClientPanelProps) -> Html {
     if !p.zab {
@@ -243,6 +279,7 @@ pub fn client_panel(p: &ClientPanelProps) -> Html {
     }
     html! {
         <div class="client-panel">
+            { preset_list(p) }
             <ConnectForm ..p.clone() />
             if !p.clients.is_empty() {
                 { client_list(p) }

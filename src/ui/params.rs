@@ -40,6 +40,8 @@ pub struct Params {
     /// The first-run tour: `tour=1` shows it, `tour=0` never; unset, a bare URL shows it
     /// until the person ends it.
     pub tour: Option<bool>,
+    /// `scenario=NAME`: a preset (view::presets) plays from the start.
+    pub scenario: Option<&'static str>,
 }
 
 impl Default for Params {
@@ -59,6 +61,7 @@ impl Default for Params {
             protocol: Protocol::Zab,
             compare: false,
             tour: None,
+            scenario: None,
         }
     }
 }
@@ -141,6 +144,17 @@ impl Params {
                         "`tour={value}` is not allowed: tour must be 1 or 0. No tour."
                     )),
                 },
+                "scenario" => match crate::view::presets::find(value) {
+                    Some(preset) => p.scenario = Some(preset.name),
+                    None => {
+                        let known: Vec<&str> =
+                            crate::view::presets::PRESETS.iter().map(|p| p.name).collect();
+                        pr.push(format!(
+                            "There is no preset `scenario={value}`: the presets are {}. Starting a default ensemble.",
+                            known.join(", ")
+                        ))
+                    }
+                },
                 "embed" => match value {
                     "1" | "true" | "" => p.embed = true,
                     "0" | "false" => p.embed = false,
@@ -189,7 +203,7 @@ impl Params {
                 },
                 "theme" => {} // read by the theme toggle
                 _ => pr.push(format!(
-                    "Unknown parameter `{key}`: the page knows servers, observers, seed, speed, tick, latency, jitter, writes, pace, protocol, compare, variant, embed, tour and theme."
+                    "Unknown parameter `{key}`: the page knows servers, observers, seed, speed, tick, latency, jitter, writes, pace, protocol, compare, variant, embed, tour, scenario and theme."
                 )),
             }
         }
@@ -250,6 +264,9 @@ impl Params {
         }
         if let Some(t) = self.tour {
             add("tour", if t { "1" } else { "0" }.into());
+        }
+        if let Some(name) = self.scenario {
+            add("scenario", name.into());
         }
         if self.embed {
             add("embed", "1".into());

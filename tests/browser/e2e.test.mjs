@@ -696,3 +696,47 @@ test('opening the settings moves nothing: they open over the page', async () => 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('clients: connect from the Clients tab, a client drawn with its wire, its menu crashes it', async () => {
+  const errors = [];
+  const page = await open('./?seed=1&tour=0&speed=1&pace=0', errors);
+  await page.waitForSelector('[data-mode="leader"]');
+  await page.click('[data-tab=clients]');
+  await page.click('.client-panel form.connect button');
+  const c1 = page.locator('[data-client="c1"]');
+  await page.waitForSelector('[data-client="c1"][data-state="connected"]', { timeout: 20000 });
+  // Its wire runs to the server it is connected to (the first of its list: s1).
+  assert.equal(await page.locator('.client-wire.up[data-link="c1-1"]').count(), 1);
+  await page.waitForSelector('[data-session="c1"]');
+  // A create from the panel, answered with its zxid.
+  await page.selectOption('#req-op', 'create');
+  await page.fill('#req-path', '/app');
+  await page.click('.client-panel form.request button');
+  await page.waitForSelector('.result:has-text("created /app")', { timeout: 20000 });
+  // The client's menu, from the keyboard: Enter on it, then Crash.
+  await c1.focus();
+  await page.keyboard.press('Enter');
+  await page.click('.client-menu button:has-text("Crash")');
+  await page.waitForSelector('[data-client="c1"][data-state="crashed"]');
+  await page.screenshot({ path: join(ARTIFACTS, 'clients.png') });
+  await noTrouble(page, errors);
+});
+
+test('a stale read made visible: the stale-read preset marks the old answer, sync fixes it', async () => {
+  const errors = [];
+  const page = await open('./?scenario=stale-read&tour=0&speed=5&pace=0', errors);
+  await page.click('[data-tab=clients]');
+  const stale = page.locator('.result[data-stale="stale"]');
+  await stale.waitFor({ timeout: 60000 });
+  assert.match(await stale.textContent(), /"old".*stale: leader s\d has mzxid 0x100000004/);
+  await page.screenshot({ path: join(ARTIFACTS, 'stale-read.png') });
+  await page.waitForSelector('.preset-state:has-text("is over")', { timeout: 60000 });
+  // After sync the same read sees the new value, and is fresh (the panel follows within its
+  // throttle).
+  await page.locator('.result[data-stale="fresh"]', { hasText: '"new"' }).waitFor();
+  const last = page.locator('.result').last();
+  assert.equal(await last.getAttribute('data-stale'), 'fresh');
+  assert.match(await last.textContent(), /"new"/);
+  assert.match(await page.evaluate(() => location.search), /scenario=stale-read/);
+  await noTrouble(page, errors);
+});
