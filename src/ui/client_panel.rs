@@ -261,7 +261,7 @@ fn preset_list(p: &ClientPanelProps) -> Html {
     });
     html! {
         <section class="presets" aria-label="Recipes and lessons">
-            <h3>{ "Recipes and lessons" }</h3>
+            <h2>{ "Recipes and lessons" }</h2>
             <ul>{ for buttons }</ul>
             if let Some(state) = state {
                 <p class="preset-state" role="status">{ state }</p>

@@ -38,7 +38,7 @@ fn words(c: &ClientView) -> String {
         format!(", session 0x{:x}", c.session)
     };
     format!(
-        "Client {}: {at}{paused}{session}, last zxid {}",
+        "{}, a client: {at}{paused}{session}, last zxid {}",
         c.name, c.last_zxid
     )
 }
@@ -81,17 +81,20 @@ fn node(p: &ClientNodesProps, c: &ClientView) -> Html {
         }
     });
     let selected = p.selected.as_deref() == Some(&*c.name);
+    // As a server's node: the button is the body and its name, named by the label (which
+    // starts with the name); the caption is outside it and aria-hidden.
     html! {
         <g key={&*c.name} class={classes!("client-node", c.state, c.paused.then_some("paused"), selected.then_some("selected"))}
-            transform={translate(x, y)} data-client={c.name.to_string()} data-state={c.state}
-            role="button" tabindex="0" aria-label={words(c)} {onclick} {onkeydown}>
+            transform={translate(x, y)} data-client={c.name.to_string()} data-state={c.state} role="none">
             <title>{ words(c) }</title>
-            <rect class="body" x={f1(-r)} y={f1(-r)} width={f1(2.0 * r)} height={f1(2.0 * r)} rx={f1(r * 0.3)} />
-            <text class="name" y={f1(name_size * 0.36)} font-size={f1(name_size)}>{ c.name.to_string() }</text>
+            <g class="node" role="button" tabindex="0" aria-label={words(c)} {onclick} {onkeydown}>
+                <rect class="body" x={f1(-r)} y={f1(-r)} width={f1(2.0 * r)} height={f1(2.0 * r)} rx={f1(r * 0.3)} />
+                <text class="name" y={f1(name_size * 0.36)} font-size={f1(name_size)}>{ c.name.to_string() }</text>
+            </g>
             if c.state == "crashed" {
                 <path class="x" d={format!("M{a},{a}L{b},{b}M{b},{a}L{a},{b}", a = f1(-r * 0.7), b = f1(r * 0.7))} />
             }
-            <text class="caption" y={f1(cy)} font-size={f1(caption)}>
+            <text class="caption" y={f1(cy)} font-size={f1(caption)} aria-hidden="true">
                 { if c.paused { "paused ".to_string() } else if c.connected { String::new() } else { format!("{} ", c.state) } }
                 <tspan class="zxid">{ format!("{epoch}:{counter}") }</tspan>
             </text>

@@ -81,6 +81,24 @@ for (const theme of THEMES) {
     await page.close();
   });
 
+  test(`axe: the Clients tab after the stale-read preset, and a client's menu (${theme.name})`, async (t) => {
+    const errors = [];
+    const page = await browser.open('./?scenario=stale-read&tour=0&speed=5&pace=0' + theme.query, errors, theme.setup);
+    await page.getByRole('tab', { name: 'Clients' }).click();
+    await page.waitForSelector('.preset-state:has-text("is over")', { timeout: 60_000 });
+    await page.waitForSelector('.result[data-stale="stale"]');
+    await page.locator('body').press('k');
+    const found = await axe(page, 'main, Clients tab');
+    await page.locator('[data-client="c1"] .node').focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('dialog', { name: 'Client c1' }).waitFor();
+    found.push(...(await axe(page, 'main, client menu')));
+    await page.screenshot({ path: join(ARTIFACTS, `a11y-clients-${theme.name}.png`) });
+    judge(t, found);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   for (const [name, query] of [['comparison', './?compare=1'], ['embed', './?embed=1']]) {
     test(`axe: the ${name} page (${theme.name})`, async (t) => {
       const errors = [];

@@ -714,7 +714,7 @@ test('clients: connect from the Clients tab, a client drawn with its wire, its m
   await page.click('.client-panel form.request button');
   await page.waitForSelector('.result:has-text("created /app")', { timeout: 20000 });
   // The client's menu, from the keyboard: Enter on it, then Crash.
-  await c1.focus();
+  await c1.locator('.node').focus();
   await page.keyboard.press('Enter');
   await page.click('.client-menu button:has-text("Crash")');
   await page.waitForSelector('[data-client="c1"][data-state="crashed"]');
