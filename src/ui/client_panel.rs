@@ -218,7 +218,16 @@ fn request_form(p: &ClientPanelProps) -> Html {
     }
 }
 
-fn result_list(results: &[ResultLine]) -> Html {
+#[derive(Properties, PartialEq)]
+struct ResultsProps {
+    results: Rc<Vec<ResultLine>>,
+}
+
+/// The answers, newest last, following the newest while the reader is at the end.
+#[function_component(Results)]
+fn result_list(p: &ResultsProps) -> Html {
+    let (list, onscroll) = super::follow::use_follow_end();
+    let results = &p.results;
     if results.is_empty() {
         return html! { <p class="hint">{ "Answers appear here, each with its zxid; a read older than the leader's value is marked stale." }</p> };
     }
@@ -237,7 +246,8 @@ fn result_list(results: &[ResultLine]) -> Html {
             </li>
         }
     });
-    html! { <ol class="results" aria-label="Client answers">{ for items }</ol> }
+    // It scrolls: a tab stop of its own lets the keyboard scroll it too.
+    html! { <ol class="results" ref={list} {onscroll} tabindex="0" aria-label="Client answers, newest last">{ for items }</ol> }
 }
 
 fn preset_list(p: &ClientPanelProps) -> Html {
@@ -285,7 +295,7 @@ pub fn client_panel(p: &ClientPanelProps) -> Html {
                 { client_list(p) }
             }
             <RequestForm ..p.clone() />
-            { result_list(&p.results) }
+            <Results results={p.results.clone()} />
         </div>
     }
 }

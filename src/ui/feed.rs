@@ -80,26 +80,8 @@ pub fn feed(p: &FeedProps) -> Html {
         .take(SHOWN)
         .collect();
     newest.reverse();
-    let list = use_node_ref();
-    // Whether the reader is at the newest line (the list follows the run only then).
-    let at_end = use_mut_ref(|| true);
-    {
-        let (list, at_end) = (list.clone(), at_end.clone());
-        use_effect(move || {
-            if let (true, Some(el)) = (*at_end.borrow(), list.cast::<web_sys::Element>()) {
-                el.set_scroll_top(el.scroll_height());
-            }
-        });
-    }
-    let onscroll = {
-        let (list, at_end) = (list.clone(), at_end.clone());
-        Callback::from(move |_: Event| {
-            if let Some(el) = list.cast::<web_sys::Element>() {
-                *at_end.borrow_mut() =
-                    el.scroll_top() + el.client_height() >= el.scroll_height() - 8;
-            }
-        })
-    };
+    // The list follows the run while the reader is at the newest line.
+    let (list, onscroll) = super::follow::use_follow_end();
     let lines = newest.into_iter().map(|l| {
         html! {
             <li key={l.seq} class={l.kind.as_str()}>

@@ -18,6 +18,7 @@ mod compare;
 mod controls;
 mod feed;
 pub mod fmt;
+mod follow;
 mod help;
 mod inspector;
 mod invariants;
