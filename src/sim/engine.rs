@@ -22,7 +22,10 @@ use std::rc::Rc;
 mod clients;
 use crate::sim::node::{Actor, ClientConn, ClientId};
 use crate::sim::zab::client::{ClientEvent, ClientTimer};
-pub use clients::{ClientFlight, ClientMemory, ClientSlot, DEFAULT_CLIENT_TIMEOUT_MS};
+pub use clients::{
+    ClientFlight, ClientMemory, ClientSlot, ProgramSlot, Resource, ResourceWrite,
+    DEFAULT_CLIENT_TIMEOUT_MS,
+};
 
 /// A message on the wire, with everything the UI needs to animate it.
 #[derive(Clone, Debug, Hash)]
@@ -228,13 +231,26 @@ pub struct Engine<N: Node> {
     client_log: Vec<(Millis, ClientId, ClientEvent)>,
     /// Client events for the narrated feed, numbered in the feed's sequence.
     client_feed: VecDeque<FeedEntry<ClientFact>>,
+    /// The resources recipe locks protect, by lock path (fencing by token).
+    resources: BTreeMap<String, Resource>,
 }
 
-/// A client event as the feed tells it: whose, and what.
+/// A client event or a recipe step, as the feed tells it: whose, and what.
 #[derive(Clone, Debug)]
 pub struct ClientFact {
     pub name: String,
-    pub event: ClientEvent,
+    pub what: ClientWhat,
+}
+
+#[derive(Clone, Debug)]
+pub enum ClientWhat {
+    Event(ClientEvent),
+    /// A step of the recipe program the client runs on `path`.
+    Recipe {
+        kind: crate::sim::zab::recipe::RecipeKind,
+        path: String,
+        step: crate::sim::zab::recipe::RecipeStep,
+    },
 }
 
 const RECENT_LOSSES: usize = 64;
@@ -283,6 +299,7 @@ impl<N: Node> Engine<N> {
             client_conns: BTreeMap::new(),
             client_log: Vec::new(),
             client_feed: VecDeque::new(),
+            resources: BTreeMap::new(),
         }
     }
 
@@ -343,6 +360,10 @@ impl<N: Node> Engine<N> {
         )
             .hash(&mut h);
         (&self.clients, &self.client_conns).hash(&mut h);
+        // Left out while empty, so runs without recipe locks hash as they always did.
+        if !self.resources.is_empty() {
+            self.resources.hash(&mut h);
+        }
         self.checker.state_digest().hash(&mut h);
         h.finish()
     }

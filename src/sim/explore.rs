@@ -180,6 +180,7 @@ pub struct FaultMix {
     pub heals: u64,
     pub writes: u64,
     pub sessions: u64,
+    pub recipes: u64,
 }
 
 impl FaultMix {
@@ -202,12 +203,15 @@ impl FaultMix {
             | Command::ClientPause { .. }
             | Command::ClientLink { .. }
             | Command::ClientRequest { .. } => self.sessions += 1,
+            Command::ClientRun { .. } | Command::ClientRelease(_) | Command::ClientUse { .. } => {
+                self.recipes += 1
+            }
             Command::StartAll | Command::WritesOff => {}
         }
     }
 
     /// (name, count) rows, for a report.
-    pub fn rows(&self) -> [(&'static str, u64); 11] {
+    pub fn rows(&self) -> [(&'static str, u64); 12] {
         [
             ("crashes", self.crashes),
             ("restarts", self.restarts),
@@ -220,6 +224,7 @@ impl FaultMix {
             ("heals", self.heals),
             ("writes", self.writes),
             ("sessions opened or closed", self.sessions),
+            ("recipe runs, releases and uses", self.recipes),
         ]
     }
 }
@@ -237,6 +242,7 @@ impl std::ops::AddAssign for FaultMix {
         self.heals += o.heals;
         self.writes += o.writes;
         self.sessions += o.sessions;
+        self.recipes += o.recipes;
     }
 }
 

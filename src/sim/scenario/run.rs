@@ -222,7 +222,9 @@ pub fn execute_tapped(
             | Stmt::ExpectResult(..)
             | Stmt::ExpectCreated(..)
             | Stmt::ExpectSession(..)
-            | Stmt::ExpectWatch(..) => {
+            | Stmt::ExpectWatch(..)
+            | Stmt::ExpectHolder(..)
+            | Stmt::ExpectConfig(..) => {
                 expectations += 1;
                 super::expect_client::expect_client(world, &line.stmt).map_err(err)?;
             }
