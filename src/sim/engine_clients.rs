@@ -126,6 +126,11 @@ impl ClientSlot {
         self.program.0.as_deref()
     }
 
+    /// Its lock program believes it holds its lock.
+    fn holds_lock(&self) -> bool {
+        matches!(self.belief(), Some(Belief::Holds(_)))
+    }
+
     fn runs_program(&self) -> bool {
         self.program().is_some_and(|p| p.is_running())
     }
@@ -681,6 +686,12 @@ impl<N: Node> Engine<N> {
         }
         self.mix(&[11, id as u64, kind.index() as u64]);
         self.step_client(id, ClientInput::Timer(kind));
+        let slot = &self.clients[id as usize - 1];
+        if kind == ClientTimer::Resume && !slot.client.is_paused() && slot.holds_lock() {
+            // The pause caught it in the middle of its work on the protected resource: on
+            // waking it finishes that write, still believing it holds the lock.
+            self.use_resource(id);
+        }
     }
 
     /// The last client events (results, connects, losses), oldest first.

@@ -146,9 +146,9 @@ fn client_fact(c: &ClientFact) -> String {
 
 /// A recipe step in plain words: what the program did and why.
 fn recipe(name: &str, kind: RecipeKind, path: &str, step: &RecipeStep) -> String {
-    let (hold, holds) = match kind {
-        RecipeKind::Election => ("lead", "leads"),
-        _ => ("hold", "holds"),
+    let holds = match kind {
+        RecipeKind::Election => "leads",
+        _ => "holds",
     };
     match step {
         RecipeStep::Started => match kind {
@@ -169,13 +169,14 @@ fn recipe(name: &str, kind: RecipeKind, path: &str, step: &RecipeStep) -> String
             _ => format!("{name} lets go of {path}: it deletes its node, which wakes the next in line"),
         },
         RecipeStep::Lost => format!("{name} learns its session expired: it no longer {holds} {path}, and its node is gone"),
+        RecipeStep::SessionClosed => format!("{name} closed its session: its node under {path} went with it"),
         RecipeStep::ConfigValue(Some(v)) => format!("{name} reads {path} = {v:?} and watches it again"),
         RecipeStep::ConfigValue(None) => format!("{name} finds no {path}: it watches for its creation"),
         RecipeStep::Failed(code) => format!("{name}'s {} recipe on {path} gives up: {code}", kind.as_str()),
         RecipeStep::Wrote { token, accepted: true, .. } => format!("{name} writes to the resource {path} protects, with fencing token {token} (its node's czxid): accepted"),
-        RecipeStep::Wrote { token, highest_before, .. } => format!("{name} writes to the resource {path} protects with token {token}, but the resource has accepted {highest_before} from a later holder: rejected. {name}'s belief that it holds {path} was stale (its session expired while it was stopped)"),
+        RecipeStep::Wrote { token, highest_before, .. } => format!("{name} writes to the resource {path} protects with token {token}, but the resource has accepted {highest_before} from a later holder: rejected (fencing). {name}'s belief that it holds {path} is stale: its session must have expired while it could not hear"),
         RecipeStep::NotHolding => format!("{name} does not believe it {holds} {path}: it leaves the resource alone"),
-        RecipeStep::Paused => format!("{name} is stopped: it cannot {hold} or use anything"),
+        RecipeStep::Paused => format!("{name} is stopped (paused): it does nothing until it wakes"),
     }
 }
 

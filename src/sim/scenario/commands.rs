@@ -490,6 +490,24 @@ mod tests {
     }
 
     #[test]
+    fn recipe_lines_parse_and_print_back() {
+        for line in [
+            "client c1 run lock /lock",
+            "client web run election /svc/leader",
+            "client c2 run config /cfg",
+            "client c1 release",
+            "client c1 use /lock",
+        ] {
+            let cmd = parse(line).unwrap_or_else(|e| panic!("{line}: {e}"));
+            assert_eq!(cmd.to_string(), line);
+        }
+        assert!(parse("client c1 run mutex /lock")
+            .unwrap_err()
+            .contains("lock"));
+        assert!(parse("client c1 run lock lock").is_err());
+    }
+
+    #[test]
     fn partitions_parse_with_or_without_spaces() {
         let want = Command::Partition(vec![vec![1, 2], vec![3, 4, 5]]);
         assert_eq!(parse("partition 1,2|3,4,5"), Ok(want.clone()));

@@ -150,8 +150,10 @@ pub enum RecipeStep {
     Rechecking(Recheck),
     /// It let go (released the lock, resigned, stopped watching).
     Released,
-    /// Told SESSIONEXPIRED (or its session closed): what it believed is gone.
+    /// Told SESSIONEXPIRED: what it believed is gone.
     Lost,
+    /// Its session closed (`client C close`): its node went with it.
+    SessionClosed,
     /// A configuration read: the value now (`None`: no such znode).
     ConfigValue(Option<String>),
     /// A request failed in a way the recipe cannot recover from.
@@ -313,11 +315,11 @@ impl Program {
             return;
         }
         match e {
-            ClientEvent::Expired { .. } => self.lost(),
+            ClientEvent::Expired { .. } => self.lost(RecipeStep::Lost),
             ClientEvent::Result {
                 op: ClientOp::CloseSession,
                 ..
-            } => self.lost(),
+            } => self.lost(RecipeStep::SessionClosed),
             ClientEvent::Result {
                 op, zxid, result, ..
             } if self.pending.as_ref() == Some(op) => {
@@ -334,7 +336,7 @@ impl Program {
 
     fn on_result(&mut self, zxid: Zxid, result: &OpResult) {
         if result == &Err(Code::SessionExpired) {
-            return self.lost();
+            return self.lost(RecipeStep::Lost);
         }
         if self.releasing {
             return self.on_result_releasing(result);
@@ -652,14 +654,16 @@ impl Program {
 
     // ---- common ----
 
-    fn lost(&mut self) {
+    /// The session is over (`why`: expired or closed): so is every belief and the node.
+    fn lost(&mut self, why: RecipeStep) {
         let held = self.belief.is_some();
         self.belief = None;
         self.stage = Stage::Done;
         self.pending = None;
         if held || self.node.is_some() {
-            self.step(RecipeStep::Lost);
+            self.step(why);
         }
+        self.node = None;
     }
 
     fn fail(&mut self, code: Code) {
