@@ -182,6 +182,63 @@ fn keeping_expired_ephemerals_is_caught() {
     }
 }
 
+/// A lock waiter whose predecessor was a waiter that gave up: the real recipe lists the
+/// children again and goes on waiting; lock-no-recheck takes the lock beside the holder (18).
+const WAITER_GIVES_UP: &str = "servers 3
+seed 2
+start all
+until stable 10s
+client c1 connect 1
+client c2 connect 2
+client c3 connect 3
+client c1 run lock /lock
+run 500ms
+client c2 run lock /lock
+run 500ms
+client c3 run lock /lock
+run 500ms
+client c2 release
+run 1s
+";
+
+#[test]
+fn a_lock_waiter_that_never_rechecks_is_caught() {
+    assert!(flagged(WAITER_GIVES_UP, Variant::Correct).is_empty());
+    let found = flagged(WAITER_GIVES_UP, Variant::LockNoRecheck);
+    assert!(
+        found.contains(&18),
+        "expected invariant 18 (no two live holders of a lock), got {found:?}"
+    );
+}
+
+/// A holder paused past its session's expiry writes when it wakes: the fenced resource
+/// refuses its stale token; skip-fencing accepts it (18).
+const PAUSED_HOLDER_WRITES: &str = "servers 3
+seed 5
+start all
+until stable 10s
+client c1 connect 1 timeout 2s
+client c2 connect 2 timeout 2s
+client c1 run lock /lock
+run 1s
+client c2 run lock /lock
+run 1s
+client c1 pause 5s
+run 5s
+client c1 use /lock
+run 3s
+";
+
+#[test]
+fn a_resource_without_fencing_is_caught() {
+    assert!(flagged(PAUSED_HOLDER_WRITES, Variant::Correct).is_empty());
+    let found = flagged(PAUSED_HOLDER_WRITES, Variant::SkipFencing);
+    assert!(
+        found.contains(&18),
+        "expected invariant 18 (a stale token accepted), got {found:?}"
+    );
+}
+
 /// Every broken variant is caught by random exploration too, and the printed replay script
 /// reproduces the failure on its own.
 #[test]

@@ -5,7 +5,11 @@ use std::path::{Path, PathBuf};
 use zabscope::sim::scenario::{parse::parse, run::run};
 
 fn scripts() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scenarios");
+    scripts_in("tests/scenarios")
+}
+
+fn scripts_in(dir: &str) -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
         .map(|entry| entry.expect("directory entry").path())
@@ -84,6 +88,37 @@ fn every_scenario_starts_with_a_comment_and_round_trips() {
             again.stmts().collect::<Vec<_>>(),
             "{name}"
         );
+    }
+}
+
+/// The page's one-click presets: each a valid script that passes, its first line a comment
+/// that titles it.
+#[test]
+fn every_preset_passes_and_has_a_title() {
+    let presets = scripts_in("tests/scenarios/presets");
+    let names: Vec<String> = (presets.iter())
+        .map(|p| {
+            p.file_stem()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    for want in ["config", "election", "lock", "registry", "stale_read"] {
+        assert!(
+            names.iter().any(|n| n == want),
+            "no preset {want}.zs: {names:?}"
+        );
+    }
+    for path in &presets {
+        let src = std::fs::read_to_string(path).expect("readable");
+        let title = src.lines().next().unwrap_or("");
+        assert!(
+            title.starts_with("# ") && title.len() > 4,
+            "{}: the first line is the preset's title, as a comment",
+            path.display()
+        );
+        check(path).unwrap_or_else(|e| panic!("preset {e}"));
     }
 }
 

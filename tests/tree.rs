@@ -33,6 +33,7 @@ fn delete(path: &str) -> RequestOp {
     RequestOp::Delete {
         path: path.into(),
         version: ANY_VERSION,
+        session: 0,
     }
 }
 
@@ -82,6 +83,7 @@ fn an_error_txn_takes_a_zxid_everywhere_and_changes_no_tree() {
             path: "/a".into(),
             data: "v".into(),
             version: 7,
+            session: 0,
         }, // BADVERSION
     ] {
         let (_, before, _) = the_same_everywhere(&world);

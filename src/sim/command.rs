@@ -8,6 +8,7 @@
 
 use super::types::{Millis, Sid};
 use super::zab::client::ClientOp;
+use super::zab::recipe::RecipeKind;
 use super::zab::CreateMode;
 use std::fmt;
 
@@ -94,6 +95,23 @@ pub enum Command {
         name: String,
         op: ClientOp,
     },
+    // New variants go last: the derived hash of a command is part of the trace hash, and
+    // a variant's position is its discriminant.
+    /// The client runs a recipe program on `path` (zab/recipe.rs): a lock, an election, a
+    /// configuration watch.
+    ClientRun {
+        name: String,
+        kind: RecipeKind,
+        path: String,
+    },
+    /// The client's recipe lets go: it deletes its lock or election node (or stops watching).
+    ClientRelease(String),
+    /// The client, if it believes it holds the lock on `path`, writes to the resource the
+    /// lock protects, with its fencing token.
+    ClientUse {
+        name: String,
+        path: String,
+    },
 }
 
 /// The most steady writes a second a run may ask for.
@@ -118,7 +136,10 @@ impl Command {
             Command::ClientConnect { .. }
             | Command::ClientClose(_)
             | Command::ClientCrash(_)
-            | Command::ClientPause { .. } => "client",
+            | Command::ClientPause { .. }
+            | Command::ClientRun { .. }
+            | Command::ClientRelease(_)
+            | Command::ClientUse { .. } => "client",
             Command::ClientLink { cut: true, .. } => "cut",
             Command::ClientLink { .. } => "heal",
             Command::ClientRequest { op, .. } => op_keyword(op),
@@ -179,6 +200,15 @@ impl Command {
             Command::ClientPause { name, ms } => {
                 format!("Client {name} stops for {}", format_duration(*ms))
             }
+            Command::ClientRun { name, kind, path } => match kind {
+                RecipeKind::Lock => format!("Client {name} asks for the lock {path}"),
+                RecipeKind::Election => format!("Client {name} stands in the election {path}"),
+                RecipeKind::Config => format!("Client {name} watches the configuration {path}"),
+            },
+            Command::ClientRelease(name) => format!("Client {name} lets go of its recipe"),
+            Command::ClientUse { name, path } => {
+                format!("Client {name} writes to the resource {path} protects")
+            }
             Command::ClientLink { name, sid, cut } => format!(
                 "You {} the link {name}–s{sid}",
                 if *cut { "cut" } else { "healed" }
@@ -233,6 +263,9 @@ impl Command {
             | Command::ClientClose(_)
             | Command::ClientCrash(_)
             | Command::ClientPause { .. }
+            | Command::ClientRun { .. }
+            | Command::ClientRelease(_)
+            | Command::ClientUse { .. }
             | Command::ClientRequest { .. } => vec![],
         }
     }
@@ -244,6 +277,9 @@ impl Command {
             | Command::ClientClose(name)
             | Command::ClientCrash(name)
             | Command::ClientPause { name, .. }
+            | Command::ClientRun { name, .. }
+            | Command::ClientRelease(name)
+            | Command::ClientUse { name, .. }
             | Command::ClientLink { name, .. }
             | Command::ClientRequest { name, .. } => Some(name),
             _ => None,
@@ -446,6 +482,11 @@ impl fmt::Display for Command {
             Command::ClientPause { name, ms } => {
                 write!(f, "client {name} pause {}", format_duration(*ms))
             }
+            Command::ClientRun { name, kind, path } => {
+                write!(f, "client {name} run {} {path}", kind.as_str())
+            }
+            Command::ClientRelease(name) => write!(f, "client {name} release"),
+            Command::ClientUse { name, path } => write!(f, "client {name} use {path}"),
             Command::ClientLink { name, sid, cut } => {
                 write!(f, "{} {name} {sid}", if *cut { "cut" } else { "heal" })
             }

@@ -23,7 +23,8 @@ mod clients;
 use crate::sim::node::{Actor, ClientConn, ClientId};
 use crate::sim::zab::client::{ClientEvent, ClientTimer};
 pub use clients::{
-    ClientFlight, ClientMemory, ClientRecord, ClientSlot, ReadCheck, DEFAULT_CLIENT_TIMEOUT_MS,
+    ClientFlight, ClientMemory, ClientRecord, ClientSlot, ProgramSlot, ReadCheck, Resource,
+    ResourceWrite, DEFAULT_CLIENT_TIMEOUT_MS,
 };
 
 /// A message on the wire, with everything the UI needs to animate it.
@@ -235,13 +236,26 @@ pub struct Engine<N: Node> {
     read_check: Option<ReadCheck>,
     /// Client events for the narrated feed, numbered in the feed's sequence.
     client_feed: VecDeque<FeedEntry<ClientFact>>,
+    /// The resources recipe locks protect, by lock path (fencing by token).
+    resources: BTreeMap<String, Resource>,
 }
 
-/// A client event as the feed tells it: whose, and what.
+/// A client event or a recipe step, as the feed tells it: whose, and what.
 #[derive(Clone, Debug)]
 pub struct ClientFact {
     pub name: String,
-    pub event: ClientEvent,
+    pub what: ClientWhat,
+}
+
+#[derive(Clone, Debug)]
+pub enum ClientWhat {
+    Event(ClientEvent),
+    /// A step of the recipe program the client runs on `path`.
+    Recipe {
+        kind: crate::sim::zab::recipe::RecipeKind,
+        path: String,
+        step: crate::sim::zab::recipe::RecipeStep,
+    },
 }
 
 const RECENT_LOSSES: usize = 64;
@@ -293,6 +307,7 @@ impl<N: Node> Engine<N> {
             read_checks: BTreeMap::new(),
             read_check: None,
             client_feed: VecDeque::new(),
+            resources: BTreeMap::new(),
         }
     }
 
@@ -353,6 +368,10 @@ impl<N: Node> Engine<N> {
         )
             .hash(&mut h);
         (&self.clients, &self.client_conns).hash(&mut h);
+        // Left out while empty, so runs without recipe locks hash as they always did.
+        if !self.resources.is_empty() {
+            self.resources.hash(&mut h);
+        }
         self.checker.state_digest().hash(&mut h);
         h.finish()
     }

@@ -5,12 +5,15 @@
 
 use super::*;
 use crate::sim::data::Code;
-use crate::sim::node::{Actor, ClientConn, ClientId, ClientMsg};
+use crate::sim::node::{Actor, ClientConn, ClientId, ClientMsg, ResourceWriteFact};
 use crate::sim::types::Zxid;
 use crate::sim::zab::client::{
     Client, ClientEvent, ClientInput, ClientOp, ClientOutput, ClientState, ClientTimer, OpResult,
     OpValue,
 };
+use crate::sim::zab::recipe::{Belief, Program, RecipeKind, RecipeOutput, RecipeStep};
+use crate::sim::zab::Variant;
+use std::hash::Hasher;
 
 /// A client packet on the wire, with what the page needs to animate it.
 #[derive(Clone, Debug, Hash)]
@@ -90,7 +93,42 @@ pub struct ClientSlot {
     pub crashed: bool,
     pub memory: ClientMemory,
     tokens: [u64; 5],
+    /// The recipe program it runs, if any (`client C run ...`).
+    pub program: ProgramSlot,
 }
+
+/// A client's recipe program, if it runs one. Hashed only when present, so a run without
+/// recipes keeps the state hash it had before programs existed.
+#[derive(Clone, Debug, Default)]
+pub struct ProgramSlot(pub Option<Box<Program>>);
+
+impl std::hash::Hash for ProgramSlot {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        if let Some(p) = &self.0 {
+            p.hash(h);
+        }
+    }
+}
+
+/// The resource a recipe lock protects (a storage service outside ZooKeeper): it accepts a
+/// holder's write only if its fencing token (its lock node's czxid) is at least the highest
+/// it has accepted, so a holder whose session expired behind its back is refused.
+#[derive(Clone, Debug, Default, Hash)]
+pub struct Resource {
+    pub highest: crate::sim::types::Zxid,
+    /// The last writes, oldest first.
+    pub writes: VecDeque<ResourceWrite>,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq)]
+pub struct ResourceWrite {
+    pub at: Millis,
+    pub client: String,
+    pub token: crate::sim::types::Zxid,
+    pub accepted: bool,
+}
+
+const RESOURCE_WRITES: usize = 32;
 
 impl ClientSlot {
     /// "connecting", "connected", "closed", "expired" or "crashed" (`status`).
@@ -100,6 +138,35 @@ impl ClientSlot {
         } else {
             self.client.state.as_str()
         }
+    }
+
+    /// What its recipe program believes (`holds /lock`, `leads /election`, a config value).
+    /// A process that died believes nothing; a paused one still believes what it did, which
+    /// may be stale (its session may have expired meanwhile).
+    pub fn belief(&self) -> Option<&Belief> {
+        if self.crashed
+            || !matches!(
+                self.client.state,
+                ClientState::Connecting | ClientState::Connected
+            )
+        {
+            return None;
+        }
+        self.program.0.as_deref()?.belief()
+    }
+
+    /// The recipe program, if it runs (or ran) one.
+    pub fn program(&self) -> Option<&Program> {
+        self.program.0.as_deref()
+    }
+
+    /// Its lock program believes it holds its lock.
+    fn holds_lock(&self) -> bool {
+        matches!(self.belief(), Some(Belief::Holds(_)))
+    }
+
+    fn runs_program(&self) -> bool {
+        self.program().is_some_and(|p| p.is_running())
     }
 
     /// Alive and not done: a second `connect` of it is an error.
@@ -161,12 +228,45 @@ impl<N: Node> Engine<N> {
             _ if self.client(name).is_none() => Err(format!(
                 "there is no client {name}: `client {name} connect IDS` first"
             )),
-            Command::ClientCrash(_) | Command::ClientPause { .. }
+            Command::ClientCrash(_)
+            | Command::ClientPause { .. }
+            | Command::ClientRun { .. }
+            | Command::ClientRelease(_)
+            | Command::ClientUse { .. }
                 if self.client(name).is_some_and(|c| c.crashed) =>
             {
                 Err(format!("client {name} has crashed"))
             }
+            Command::ClientRun { .. } => self.check_run(name),
+            Command::ClientRelease(_) if !self.client(name).is_some_and(|c| c.runs_program()) => {
+                Err(format!("client {name} runs no recipe to release"))
+            }
+            Command::ClientUse { path, .. } => {
+                let lock = (self.client(name).and_then(|c| c.program()))
+                    .filter(|p| p.kind == RecipeKind::Lock && p.path == *path);
+                match lock {
+                    Some(_) => Ok(()),
+                    None => Err(format!(
+                        "client {name} runs no lock on {path}: `client {name} run lock {path}` first"
+                    )),
+                }
+            }
             _ => Ok(()),
+        }
+    }
+
+    fn check_run(&self, name: &str) -> Result<(), String> {
+        let c = self.client(name).expect("checked");
+        if !c.is_live() {
+            return Err(format!("client {name} has no session to run a recipe in"));
+        }
+        match c.program().filter(|p| p.is_running()) {
+            Some(p) => Err(format!(
+                "client {name} already runs {} on {} (`client {name} release` first)",
+                p.kind.as_str(),
+                p.path
+            )),
+            None => Ok(()),
         }
     }
 
@@ -185,7 +285,30 @@ impl<N: Node> Engine<N> {
                 let id = self.client_id(&name).expect("checked");
                 self.step_client(id, ClientInput::Pause { until });
             }
-            Command::ClientCrash(name) => self.crash_client(&name),
+            Command::ClientCrash(name) => {
+                self.crash_client(&name);
+                let id = self.client_id(&name).expect("checked");
+                self.report_belief(id);
+            }
+            Command::ClientRun { name, kind, path } => {
+                let id = self.client_id(&name).expect("checked");
+                let no_recheck = self.ensemble.variant == Variant::LockNoRecheck;
+                let mut program = Program::new(kind, &path, &name, id, no_recheck);
+                program.start();
+                self.clients[id as usize - 1].program = ProgramSlot(Some(Box::new(program)));
+                self.flush_program(id);
+            }
+            Command::ClientRelease(name) => {
+                let id = self.client_id(&name).expect("checked");
+                if let Some(p) = self.clients[id as usize - 1].program.0.as_mut() {
+                    p.release();
+                }
+                self.flush_program(id);
+            }
+            Command::ClientUse { name, .. } => {
+                let id = self.client_id(&name).expect("checked");
+                self.use_resource(id);
+            }
             Command::ClientLink { name, sid, cut } => {
                 let client = Actor::Client(self.client_id(&name).expect("checked"));
                 let server = Actor::Server(sid);
@@ -212,6 +335,7 @@ impl<N: Node> Engine<N> {
             crashed: false,
             memory: ClientMemory::default(),
             tokens: [0; 5],
+            program: ProgramSlot::default(),
         });
         self.step_client(id, ClientInput::Start);
     }
@@ -331,6 +455,119 @@ impl<N: Node> Engine<N> {
         for out in outputs {
             self.route_client(id, out);
         }
+        self.flush_program(id);
+    }
+
+    /// Carries out what the client's recipe program asked for since the last time: its
+    /// requests go through its client (after the client's own outputs are routed, so the
+    /// program never overtakes the client), its steps go to the feed, and a change of its
+    /// belief goes to the checker.
+    fn flush_program(&mut self, id: ClientId) {
+        let i = id as usize - 1;
+        let Some(program) = self.clients[i].program.0.as_mut() else {
+            return;
+        };
+        let outputs = program.take_outputs();
+        if outputs.is_empty() {
+            return;
+        }
+        let (kind, path) = (program.kind, program.path.clone());
+        for out in outputs {
+            match out {
+                RecipeOutput::Op(op) => self.step_client(id, ClientInput::Op(op)),
+                RecipeOutput::Step(step) => self.feed_recipe(id, kind, &path, step),
+                RecipeOutput::Use { .. } => self.use_resource(id),
+            }
+        }
+        self.report_belief(id);
+    }
+
+    /// Tells the checker what the client believes now (it keeps the last and compares).
+    fn report_belief(&mut self, id: ClientId) {
+        let slot = &self.clients[id as usize - 1];
+        let session = slot.client.session;
+        let belief = slot.belief().cloned();
+        self.checker
+            .on_belief(self.events, self.now, id, session, belief.as_ref());
+    }
+
+    /// A lock holder writes to the resource its lock protects, with its node's czxid as
+    /// the fencing token; the resource refuses a token lower than one it accepted. A client
+    /// that is paused does nothing, and one that believes it does not hold writes nothing.
+    fn use_resource(&mut self, id: ClientId) {
+        let slot = &self.clients[id as usize - 1];
+        let Some(program) = slot.program() else {
+            return;
+        };
+        let (kind, path, token) = (program.kind, program.path.clone(), program.token());
+        if slot.client.is_paused() {
+            return self.feed_recipe(id, kind, &path, RecipeStep::Paused);
+        }
+        if slot.belief() != Some(&Belief::Holds(path.clone())) {
+            return self.feed_recipe(id, kind, &path, RecipeStep::NotHolding);
+        }
+        let name = slot.name.clone();
+        let skip_fencing = self.ensemble.variant == Variant::SkipFencing;
+        let resource = self.resources.entry(path.clone()).or_default();
+        let highest_before = resource.highest;
+        let accepted = skip_fencing || token >= highest_before;
+        if accepted {
+            resource.highest = resource.highest.max(token);
+        }
+        if resource.writes.len() == RESOURCE_WRITES {
+            resource.writes.pop_front();
+        }
+        resource.writes.push_back(ResourceWrite {
+            at: self.now,
+            client: name,
+            token,
+            accepted,
+        });
+        let fact = ResourceWriteFact {
+            client: id,
+            path: path.clone(),
+            token,
+            highest_before,
+            accepted,
+        };
+        self.checker.on_resource_write(self.events, self.now, &fact);
+        let step = RecipeStep::Wrote {
+            token,
+            highest_before,
+            accepted,
+        };
+        self.feed_recipe(id, kind, &path, step);
+    }
+
+    /// The resource a recipe lock at `path` protects, if anyone wrote to it.
+    pub fn resource(&self, path: &str) -> Option<&Resource> {
+        self.resources.get(path)
+    }
+
+    fn feed_recipe(&mut self, id: ClientId, kind: RecipeKind, path: &str, step: RecipeStep) {
+        let name = self.clients[id as usize - 1].name.clone();
+        let what = ClientWhat::Recipe {
+            kind,
+            path: path.to_string(),
+            step,
+        };
+        self.push_client_fact(name, what);
+    }
+
+    fn push_client_fact(&mut self, name: String, what: ClientWhat) {
+        if self.feed.is_none() {
+            return;
+        }
+        if self.client_feed.len() == FEED_LENGTH {
+            self.client_feed.pop_front();
+        }
+        self.fed += 1;
+        self.client_feed.push_back(FeedEntry {
+            seq: self.fed,
+            at: self.now,
+            sid: 0,
+            what: ClientFact { name, what },
+        });
     }
 
     fn route_client(&mut self, id: ClientId, out: ClientOutput) {
@@ -395,20 +632,11 @@ impl<N: Node> Engine<N> {
         }
         self.checker.on_client(self.events, self.now, id, &e);
         if self.feed.is_some() {
-            if self.client_feed.len() == FEED_LENGTH {
-                self.client_feed.pop_front();
-            }
-            self.fed += 1;
             let name = self.clients[id as usize - 1].name.clone();
-            self.client_feed.push_back(FeedEntry {
-                seq: self.fed,
-                at: self.now,
-                sid: 0,
-                what: ClientFact {
-                    name,
-                    event: e.clone(),
-                },
-            });
+            self.push_client_fact(name, ClientWhat::Event(e.clone()));
+        }
+        if let Some(p) = self.clients[id as usize - 1].program.0.as_mut() {
+            p.on_event(&e);
         }
         self.client_log.push(ClientRecord {
             at: self.now,
@@ -555,6 +783,12 @@ impl<N: Node> Engine<N> {
         }
         self.mix(&[11, id as u64, kind.index() as u64]);
         self.step_client(id, ClientInput::Timer(kind));
+        let slot = &self.clients[id as usize - 1];
+        if kind == ClientTimer::Resume && !slot.client.is_paused() && slot.holds_lock() {
+            // The pause caught it in the middle of its work on the protected resource: on
+            // waking it finishes that write, still believing it holds the lock.
+            self.use_resource(id);
+        }
     }
 
     /// The last client events (results, connects, losses), oldest first.

@@ -15,6 +15,7 @@ use super::types::{Millis, Sid};
 use super::world::Protocol;
 use super::world::{Command, World};
 use super::zab::client::ClientOp;
+use super::zab::recipe::RecipeKind;
 use super::zab::{CreateMode, Role, Variant};
 use std::collections::BTreeSet;
 
@@ -180,6 +181,7 @@ pub struct FaultMix {
     pub heals: u64,
     pub writes: u64,
     pub sessions: u64,
+    pub recipes: u64,
 }
 
 impl FaultMix {
@@ -202,12 +204,15 @@ impl FaultMix {
             | Command::ClientPause { .. }
             | Command::ClientLink { .. }
             | Command::ClientRequest { .. } => self.sessions += 1,
+            Command::ClientRun { .. } | Command::ClientRelease(_) | Command::ClientUse { .. } => {
+                self.recipes += 1
+            }
             Command::StartAll | Command::WritesOff => {}
         }
     }
 
     /// (name, count) rows, for a report.
-    pub fn rows(&self) -> [(&'static str, u64); 11] {
+    pub fn rows(&self) -> [(&'static str, u64); 12] {
         [
             ("crashes", self.crashes),
             ("restarts", self.restarts),
@@ -220,6 +225,7 @@ impl FaultMix {
             ("heals", self.heals),
             ("writes", self.writes),
             ("sessions opened or closed", self.sessions),
+            ("recipe runs, releases and uses", self.recipes),
         ]
     }
 }
@@ -237,6 +243,7 @@ impl std::ops::AddAssign for FaultMix {
         self.heals += o.heals;
         self.writes += o.writes;
         self.sessions += o.sessions;
+        self.recipes += o.recipes;
     }
 }
 
@@ -271,6 +278,7 @@ fn generate(seed: u64, flavor: Flavor) -> (Vec<Stmt>, Option<String>, World) {
     );
     world.apply(Command::StartAll).expect("start");
     let mut faults = Faults::default();
+    let contenders = contenders(seed, flavor, &world);
     for step in 0..rng.usize(10..40) {
         let pause = [20, 50, 150, 400, 900, 1500, 3000][rng.usize(0..7)];
         stmts.push(Stmt::Run(pause));
@@ -280,7 +288,13 @@ fn generate(seed: u64, flavor: Flavor) -> (Vec<Stmt>, Option<String>, World) {
             return (with_expectation(stmts, v.invariant), Some(what), world);
         }
         faults.update(&world);
-        if let Some(cmd) = pick_action(&mut rng, &world, &faults, step, flavor) {
+        let cmds = match step {
+            1 => contenders.clone(),
+            _ => pick_action(&mut rng, &world, &faults, step, flavor)
+                .into_iter()
+                .collect(),
+        };
+        for cmd in cmds {
             match apply_and_hold(&mut world, &cmd, &mut |_| {}) {
                 Ok(()) => {
                     faults.note(&cmd);
@@ -470,6 +484,41 @@ fn describe(v: &super::check::Violation) -> String {
     v.to_string()
 }
 
+/// Half the ZooKeeper seeds start two or three clients contending for one lock (or one
+/// election) early, so the faults that follow hit holders and waiters: crashed holders whose
+/// sessions expire, waiters that leave, paused holders, leader crashes under them. Drawn
+/// from its own generator, so the rest of the schedule is drawn as before.
+fn contenders(seed: u64, flavor: Flavor, world: &World) -> Vec<Command> {
+    let mut rng = fastrand::Rng::with_seed(seed ^ 0x7ec1_be5a_0c0f_fee5);
+    if flavor.is_paxos() || rng.bool() {
+        return Vec::new();
+    }
+    let n = world.ensemble().server_count() as Sid;
+    let (kind, path) = if rng.u32(0..4) == 0 {
+        (RecipeKind::Election, "/leader")
+    } else {
+        (RecipeKind::Lock, "/lock")
+    };
+    let mut cmds = Vec::new();
+    for c in 1..=rng.u32(2..=3) {
+        let name = format!("c{c}");
+        let mut servers: Vec<Sid> = (1..=n).collect();
+        rng.shuffle(&mut servers);
+        servers.truncate(rng.usize(1..=servers.len()));
+        cmds.push(Command::ClientConnect {
+            name: name.clone(),
+            servers,
+            timeout: Some(rng.u64(2..=20) * world.ensemble().tick_ms),
+        });
+        cmds.push(Command::ClientRun {
+            name,
+            kind,
+            path: path.into(),
+        });
+    }
+    cmds
+}
+
 /// What has been broken so far, so the schedule stays within what Zab promises to survive:
 /// at most a minority of voters down or freshly wiped at any time.
 #[derive(Default)]
@@ -597,7 +646,7 @@ fn pick_action(
         13 if !up.is_empty() && !flavor.is_paxos() => Command::SessionOpen {
             at: Some(up[rng.usize(0..up.len())]),
         },
-        14..=15 if !flavor.is_paxos() => client_action(rng, world, n),
+        14..=16 if !flavor.is_paxos() => client_action(rng, world, n),
         _ if !up.is_empty() => {
             let at = if rng.bool() {
                 leader.filter(|l| world.is_up(*l)).unwrap_or(up[0])
@@ -615,7 +664,7 @@ fn pick_action(
 }
 
 /// Something one of three clients does: connect (again, once its session is over), write,
-/// read, sync, die, or lose a link. Ephemerals and sequential names come and go with the
+/// read, sync, die, lose a link, or run a recipe (a lock, an election) on a shared path. Ephemerals and sequential names come and go with the
 /// sessions, so expiry, failover and the read invariants (14-17) are all exercised.
 fn client_action(rng: &mut fastrand::Rng, world: &World, n: Sid) -> Command {
     let name = format!("c{}", rng.u32(1..=3));
@@ -633,8 +682,16 @@ fn client_action(rng: &mut fastrand::Rng, world: &World, n: Sid) -> Command {
             timeout,
         };
     }
+    let idle = (world.zab())
+        .and_then(|e| e.client(&name))
+        .is_some_and(|c| !c.program().is_some_and(|p| p.is_running()));
+    if idle && rng.u32(0..3) == 0 {
+        // Most clients contend for the one lock (or the election) soon after connecting.
+        return recipe_run(rng, name);
+    }
     let path = format!("/k{}", rng.u32(0..4));
-    let op = match rng.u32(0..12) {
+    let op = match rng.u32(0..16) {
+        12..=15 => return recipe_action(rng, name),
         0 => return Command::ClientCrash(name),
         1 => {
             let sid = rng.u32(1..=n);
@@ -678,6 +735,37 @@ fn client_action(rng: &mut fastrand::Rng, world: &World, n: Sid) -> Command {
         },
     };
     Command::ClientRequest { name, op }
+}
+
+/// A recipe move: contend for the shared lock or election, let go, use the lock's resource,
+/// or pause (a GC pause, sometimes past the session timeout: the stale-holder lesson). A
+/// move the client cannot make (it runs no recipe, or one already) is refused and skipped.
+fn recipe_action(rng: &mut fastrand::Rng, name: String) -> Command {
+    match rng.u32(0..8) {
+        0..=3 => recipe_run(rng, name),
+        4 => Command::ClientRelease(name),
+        5 => Command::ClientUse {
+            name,
+            path: "/lock".into(),
+        },
+        _ => Command::ClientPause {
+            name,
+            ms: [300, 1000, 3000, 6000][rng.usize(0..4)],
+        },
+    }
+}
+
+fn recipe_run(rng: &mut fastrand::Rng, name: String) -> Command {
+    let (kind, path) = if rng.u32(0..4) == 0 {
+        (RecipeKind::Election, "/leader")
+    } else {
+        (RecipeKind::Lock, "/lock")
+    };
+    Command::ClientRun {
+        name,
+        kind,
+        path: path.into(),
+    }
 }
 
 /// True if the script fails the same way when replayed (its last line is the expectation).

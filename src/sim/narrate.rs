@@ -3,11 +3,13 @@
 //! `World`, never changes them. (The page's banner and client requests are in `crate::view`.)
 
 use super::data::{Txn, TxnOp};
+use super::engine::{ClientFact, ClientWhat};
 use super::paxos::server::PaxosObservation;
 use super::types::Sid;
 use super::world::{Fact, FeedItem, World};
 use super::zab::client::{ClientEvent, OpValue};
 use super::zab::learner::CONNECT_TRIES;
+use super::zab::recipe::{Recheck, RecipeKind, RecipeStep};
 use super::zab::{AbandonReason, EnsembleConfig, Observation, PeerState, SyncMode, Vote};
 use std::fmt::Write;
 
@@ -130,9 +132,52 @@ pub fn narrate(e: FeedItem, cfg: &EnsembleConfig) -> Narration {
     let (kind, text) = match e.what {
         Fact::Zab(o) => zab(e.sid, o, cfg),
         Fact::Paxos(o) => paxos(e.sid, o, cfg),
-        Fact::Client(c) => (Kind::Client, client(&c.name, &c.event)),
+        Fact::Client(c) => (Kind::Client, client_fact(c)),
     };
     Narration { kind, text }
+}
+
+fn client_fact(c: &ClientFact) -> String {
+    match &c.what {
+        ClientWhat::Event(e) => client(&c.name, e),
+        ClientWhat::Recipe { kind, path, step } => recipe(&c.name, *kind, path, step),
+    }
+}
+
+/// A recipe step in plain words: what the program did and why.
+fn recipe(name: &str, kind: RecipeKind, path: &str, step: &RecipeStep) -> String {
+    let holds = match kind {
+        RecipeKind::Election => "leads",
+        _ => "holds",
+    };
+    match step {
+        RecipeStep::Started => match kind {
+            RecipeKind::Lock => format!("{name} asks for the lock {path}: it will create an ephemeral-sequential node under it"),
+            RecipeKind::Election => format!("{name} stands in the election {path}: the lowest ephemeral-sequential node under it leads"),
+            RecipeKind::Config => format!("{name} reads the configuration {path} and leaves a watch on it"),
+        },
+        RecipeStep::Created { node } => format!("{name} created its node {node}; it lists {path} to see whether it is the lowest"),
+        RecipeStep::Found { node } => format!("{name}'s create was lost with its connection, but had committed: it found its node {node} by the GUID in its name"),
+        RecipeStep::NotFound => format!("{name}'s lost create had not committed (no child of {path} carries its GUID): it creates again"),
+        RecipeStep::Acquired { node } => format!("{name} now {holds} {path} (its node {node} is the lowest)"),
+        RecipeStep::Watching { node, predecessor } => format!("{name} watches {predecessor}, the node just before its own ({node})"),
+        RecipeStep::Rechecking(Recheck::PredecessorDeleted) => format!("{name}'s predecessor under {path} is gone: it lists the children again (the predecessor may have been a waiter, not the holder)"),
+        RecipeStep::Rechecking(Recheck::PredecessorGone) => format!("{name}'s predecessor under {path} was already gone: it lists the children again"),
+        RecipeStep::Rechecking(Recheck::ConnectionLoss) => format!("{name} lost its connection while waiting for {path}: it will list the children again once reconnected"),
+        RecipeStep::Released => match kind {
+            RecipeKind::Config => format!("{name} stops watching {path}"),
+            _ => format!("{name} lets go of {path}: it deletes its node, which wakes the next in line"),
+        },
+        RecipeStep::Lost => format!("{name} learns its session expired: it no longer {holds} {path}, and its node is gone"),
+        RecipeStep::SessionClosed => format!("{name} closed its session: its node under {path} went with it"),
+        RecipeStep::ConfigValue(Some(v)) => format!("{name} reads {path} = {v:?} and watches it again"),
+        RecipeStep::ConfigValue(None) => format!("{name} finds no {path}: it watches for its creation"),
+        RecipeStep::Failed(code) => format!("{name}'s {} recipe on {path} gives up: {code}", kind.as_str()),
+        RecipeStep::Wrote { token, accepted: true, .. } => format!("{name} writes to the resource {path} protects, with fencing token {token} (its node's czxid): accepted"),
+        RecipeStep::Wrote { token, highest_before, .. } => format!("{name} writes to the resource {path} protects with token {token}, but the resource has accepted {highest_before} from a later holder: rejected (fencing). {name}'s belief that it holds {path} is stale: its session must have expired while it could not hear"),
+        RecipeStep::NotHolding => format!("{name} does not believe it {holds} {path}: it leaves the resource alone"),
+        RecipeStep::Paused => format!("{name} is stopped (paused): it does nothing until it wakes"),
+    }
 }
 
 fn client(name: &str, e: &ClientEvent) -> String {

@@ -212,6 +212,17 @@ pub type NodeOutput<N> = Output<<N as Node>::Msg, <N as Node>::Timer, <N as Node
 /// The inputs a node takes.
 pub type NodeInput<N> = Input<<N as Node>::Msg, <N as Node>::Timer>;
 
+/// A write to a recipe lock's protected resource, as the checker sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResourceWriteFact {
+    pub client: ClientId,
+    pub path: String,
+    pub token: crate::sim::types::Zxid,
+    /// The highest token the resource had accepted before this write.
+    pub highest_before: crate::sim::types::Zxid,
+    pub accepted: bool,
+}
+
 /// The checker hook: the engine shows a protocol's checker every fact it needs, at the moment
 /// it happens (`event` is the number of the event being processed).
 pub trait Monitor<N: Node> {
@@ -231,6 +242,18 @@ pub trait Monitor<N: Node> {
         _e: &super::zab::client::ClientEvent,
     ) {
     }
+    /// A client's recipe belief changed (`None`: it believes nothing, or its process died).
+    fn on_belief(
+        &mut self,
+        _event: u64,
+        _at: Millis,
+        _client: ClientId,
+        _session: crate::sim::data::SessionId,
+        _belief: Option<&super::zab::recipe::Belief>,
+    ) {
+    }
+    /// A lock holder wrote to the resource its lock protects, with its fencing token.
+    fn on_resource_write(&mut self, _event: u64, _at: Millis, _write: &ResourceWriteFact) {}
     /// Whether it wants a periodic look at who is up and connected (`sample`).
     fn wants_sample(&self, _at: Millis) -> bool {
         false

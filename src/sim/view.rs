@@ -169,6 +169,8 @@ pub struct ClientView {
     /// 0 before it has one.
     pub session: u64,
     pub last_zxid: crate::sim::types::Zxid,
+    /// What its recipe program believes (`holds /lock`, ...), if it runs one.
+    pub belief: Option<crate::sim::zab::recipe::Belief>,
 }
 
 fn client_views(world: &World) -> Vec<ClientView> {
@@ -185,6 +187,7 @@ fn client_views(world: &World) -> Vec<ClientView> {
             server: c.client.server().filter(|_| !c.crashed),
             session: c.client.session,
             last_zxid: c.client.last_zxid,
+            belief: c.belief().cloned(),
         })
         .collect()
 }
@@ -451,8 +454,12 @@ fn client_json(c: &ClientView) -> String {
     } else {
         format!(", \"session\": \"0x{:x}\"", c.session)
     };
+    // Only a client running a recipe says what it believes (older scripts print as before).
+    let belief = c.belief.as_ref().map_or(String::new(), |b| {
+        format!(", \"belief\": {}", json!(b.to_string().as_str()))
+    });
     format!(
-        "{}: {{\"state\": {}{server}{session}, \"last_zxid\": \"{}\"}}",
+        "{}: {{\"state\": {}{server}{session}, \"last_zxid\": \"{}\"{belief}}}",
         json!(c.name.as_str()),
         json!(c.state),
         c.last_zxid

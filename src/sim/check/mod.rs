@@ -34,6 +34,7 @@ pub enum Invariant {
     ReadsNeverGoBack,
     SyncThenRead,
     ExpiryLeavesNoEphemerals,
+    OneLockHolder,
     OneValuePerSlot,
     ChosenNeverChanges,
     LearnOnlyChosen,
@@ -41,7 +42,7 @@ pub enum Invariant {
 }
 
 impl Invariant {
-    pub const ALL: [Invariant; 21] = [
+    pub const ALL: [Invariant; 22] = [
         Invariant::OneLeaderPerEpoch,
         Invariant::EpochsNeverGoBack,
         Invariant::OneTxnPerZxid,
@@ -59,6 +60,7 @@ impl Invariant {
         Invariant::ReadsNeverGoBack,
         Invariant::SyncThenRead,
         Invariant::ExpiryLeavesNoEphemerals,
+        Invariant::OneLockHolder,
         Invariant::OneValuePerSlot,
         Invariant::ChosenNeverChanges,
         Invariant::LearnOnlyChosen,
@@ -86,6 +88,7 @@ impl Invariant {
             ReadsNeverGoBack => 15,
             SyncThenRead => 16,
             ExpiryLeavesNoEphemerals => 17,
+            OneLockHolder => 18,
             OneValuePerSlot => 21,
             ChosenNeverChanges => 22,
             LearnOnlyChosen => 23,
@@ -119,6 +122,7 @@ impl Invariant {
             ReadsNeverGoBack => "a client never reads older than it has seen",
             SyncThenRead => "sync, then read, sees what was committed before",
             ExpiryLeavesNoEphemerals => "an applied expiry leaves no ephemerals",
+            OneLockHolder => "no two live holders of a lock",
             OneValuePerSlot => "one value per slot (Paxos)",
             ChosenNeverChanges => "a chosen value never changes (Paxos)",
             LearnOnlyChosen => "learners learn only chosen values (Paxos)",
@@ -147,6 +151,7 @@ impl Invariant {
             ReadsNeverGoBack => "a client's read of a path never returns a version older than one it has already read or written",
             SyncThenRead => "a read after a sync returns every write to its path committed before the sync was sent",
             ExpiryLeavesNoEphemerals => "once a server applied a session's closeSession, its tree never holds that session's ephemerals again",
+            OneLockHolder => "no two clients whose sessions are both live in the committed state believe they hold the same recipe lock (or lead the same election); a lock's resource never accepts a fencing token lower than one it accepted (a paused holder whose session expired is stale, not a violation)",
             OneValuePerSlot => "at most one value is chosen per slot",
             ChosenNeverChanges => "no later ballot gets a different value chosen in a slot",
             LearnOnlyChosen => "learners learn only chosen values",
@@ -223,10 +228,6 @@ mod tests {
             assert_eq!(Invariant::from_number(i.number()), Some(i));
             assert!(!i.name().is_empty() && !i.meaning().is_empty());
         }
-        assert_eq!(
-            Invariant::from_number(18),
-            None,
-            "18 (lock holders) is not checked yet"
-        );
+        assert_eq!(Invariant::from_number(18), Some(Invariant::OneLockHolder));
     }
 }

@@ -11,11 +11,13 @@ use crate::sim::data::{Txn, TxnOp};
 use crate::sim::net::Network;
 use crate::sim::node::ClientId;
 use crate::sim::node::Monitor;
+use crate::sim::node::ResourceWriteFact;
 use crate::sim::tree::split_path;
 use crate::sim::types::{Epoch, Millis, Sid, Zxid};
 use crate::sim::zab::client::{ClientEvent, ClientOp, OpValue};
 use crate::sim::zab::leader::LeaderPhase;
 use crate::sim::zab::learner::LearnerStage;
+use crate::sim::zab::recipe::Belief;
 use crate::sim::zab::{EnsembleConfig, Message, Observation, Packet, Role, Server};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
@@ -52,6 +54,8 @@ pub struct Checker {
     clients: BTreeMap<ClientId, ClientSeen>,
     /// Inv 17: the sessions each server applied a closeSession of.
     closed_on: Vec<BTreeSet<SessionId>>,
+    /// Inv 18: who believes it holds which lock (or leads which election), with its session.
+    holders: BTreeMap<ClientId, (SessionId, Belief)>,
 }
 
 /// What one client has seen (inv 14-16).
@@ -84,6 +88,7 @@ impl Checker {
             next_quorum_check: 0,
             clients: BTreeMap::new(),
             closed_on: vec![BTreeSet::new(); n],
+            holders: BTreeMap::new(),
         }
     }
 
@@ -120,6 +125,10 @@ impl Checker {
             .hash(&mut h);
         (self.next_quorum_check, self.violations.len()).hash(&mut h);
         (&self.clients, &self.closed_on).hash(&mut h);
+        // Left out while empty, so runs without recipes hash as they always did.
+        if !self.holders.is_empty() {
+            self.holders.hash(&mut h);
+        }
         h.finish()
     }
 
@@ -674,6 +683,59 @@ impl Checker {
         }
     }
 
+    /// Inv 18: a client's recipe belief changed. When it starts to hold a lock (lead an
+    /// election), no other client whose session is live in the committed state may believe
+    /// the same. Checking at that moment is enough: a session never comes back to life, so
+    /// a pair that was fine when the second belief began stays fine.
+    pub fn on_belief(
+        &mut self,
+        event: u64,
+        at: Millis,
+        client: ClientId,
+        session: SessionId,
+        belief: Option<&Belief>,
+    ) {
+        let Some(belief) = belief.filter(|b| b.is_exclusive()) else {
+            self.holders.remove(&client);
+            return;
+        };
+        if self.holders.get(&client).is_some_and(|(_, b)| b == belief) {
+            return;
+        }
+        self.holders.insert(client, (session, belief.clone()));
+        let rivals: Vec<(ClientId, SessionId)> = (self.holders.iter())
+            .filter(|(c, (_, b))| **c != client && b.path() == belief.path())
+            .map(|(c, (s, _))| (*c, *s))
+            .collect();
+        for (rival, rival_session) in rivals {
+            if self.session_live(session) && self.session_live(rival_session) {
+                let explanation = format!("clients c{rival} (session 0x{rival_session:x}) and c{client} (session 0x{session:x}) both believe they hold {}, and both sessions are live", belief.path());
+                self.violate(event, at, Invariant::OneLockHolder, vec![], explanation);
+            }
+        }
+    }
+
+    /// Inv 18: the resource a lock protects accepted a token lower than one it had accepted.
+    pub fn on_resource_write(&mut self, event: u64, at: Millis, w: &ResourceWriteFact) {
+        if w.accepted && w.token < w.highest_before {
+            let explanation = format!("the resource behind {} accepted c{}'s write with token {} after one with token {}: a stale holder overwrote its successor's work", w.path, w.client, w.token, w.highest_before);
+            self.violate(event, at, Invariant::OneLockHolder, vec![], explanation);
+        }
+    }
+
+    /// Whether a session is live in the committed history: created and not closed.
+    fn session_live(&self, session: SessionId) -> bool {
+        let mut live = false;
+        for txn in self.committed.values() {
+            match &txn.op {
+                TxnOp::CreateSession { session: s, .. } if *s == session => live = true,
+                TxnOp::CloseSession { session: s } if *s == session => return false,
+                _ => {}
+            }
+        }
+        live
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn on_client_result(
         &mut self,
@@ -911,6 +973,21 @@ impl Monitor<Server> for Checker {
 
     fn on_client(&mut self, event: u64, at: Millis, client: ClientId, e: &ClientEvent) {
         Checker::on_client(self, event, at, client, e)
+    }
+
+    fn on_belief(
+        &mut self,
+        event: u64,
+        at: Millis,
+        client: ClientId,
+        session: SessionId,
+        belief: Option<&Belief>,
+    ) {
+        Checker::on_belief(self, event, at, client, session, belief)
+    }
+
+    fn on_resource_write(&mut self, event: u64, at: Millis, w: &ResourceWriteFact) {
+        Checker::on_resource_write(self, event, at, w)
     }
 }
 

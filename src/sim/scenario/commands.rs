@@ -7,6 +7,7 @@ use super::lex::{parse_data, parse_id, quoted, unknown, znode_path, Args, Tok};
 use crate::sim::command::{create_mode, Command};
 use crate::sim::types::Sid;
 use crate::sim::zab::client::ClientOp;
+use crate::sim::zab::recipe::RecipeKind;
 use crate::sim::zab::ANY_VERSION;
 
 /// How one action's arguments parse. `line` is the whole line (for free text like `write`'s
@@ -160,10 +161,11 @@ fn name(a: &mut Args<'_, '_>) -> Result<String, String> {
     client_name(a.need("a client name")?)
 }
 
-/// `client C connect IDS [timeout D]`, `client C close|crash`, `client C pause D`.
+/// `client C connect IDS [timeout D]`, `client C close|crash|release`, `client C pause D`,
+/// `client C run lock|election|config PATH`, `client C use PATH`.
 fn client(a: &mut Args<'_, '_>, _: &str) -> Result<Command, String> {
     let name = name(a)?;
-    let cmd = match a.need("`connect`, `close`, `crash` or `pause`")? {
+    let cmd = match a.need("`connect`, `close`, `crash`, `pause`, `run`, `release` or `use`")? {
         "connect" => {
             let ids = a.need("server ids, like `2` or `2,3,1`")?;
             let servers = ids
@@ -188,12 +190,28 @@ fn client(a: &mut Args<'_, '_>, _: &str) -> Result<Command, String> {
             name,
             ms: a.duration("a duration", false)?,
         },
-        "run" => return Err("recipes (`client C run …`) are a later increment".into()),
+        "run" => {
+            let word = a.need("a recipe: `lock`, `election` or `config`")?;
+            let kind = RecipeKind::parse(word)
+                .ok_or_else(|| unknown("recipe", word, &["lock", "election", "config"]))?;
+            Command::ClientRun {
+                name,
+                kind,
+                path: path(a)?,
+            }
+        }
+        "release" => Command::ClientRelease(name),
+        "use" => Command::ClientUse {
+            name,
+            path: path(a)?,
+        },
         other => {
             return Err(unknown(
                 "client action",
                 other,
-                &["connect", "close", "crash", "pause"],
+                &[
+                    "connect", "close", "crash", "pause", "run", "release", "use",
+                ],
             ))
         }
     };
@@ -469,6 +487,24 @@ mod tests {
                 row.example
             );
         }
+    }
+
+    #[test]
+    fn recipe_lines_parse_and_print_back() {
+        for line in [
+            "client c1 run lock /lock",
+            "client web run election /svc/leader",
+            "client c2 run config /cfg",
+            "client c1 release",
+            "client c1 use /lock",
+        ] {
+            let cmd = parse(line).unwrap_or_else(|e| panic!("{line}: {e}"));
+            assert_eq!(cmd.to_string(), line);
+        }
+        assert!(parse("client c1 run mutex /lock")
+            .unwrap_err()
+            .contains("lock"));
+        assert!(parse("client c1 run lock lock").is_err());
     }
 
     #[test]

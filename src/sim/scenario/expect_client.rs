@@ -5,11 +5,17 @@ use super::{ReadWant, SessionWant, Stmt};
 use crate::sim::engine::ClientSlot;
 use crate::sim::world::World;
 use crate::sim::zab::client::{ClientState, OpResult, OpValue};
+use crate::sim::zab::recipe::Belief;
+
+type ZabEngine = crate::sim::engine::Engine<crate::sim::zab::Server>;
 
 pub fn expect_client(world: &World, stmt: &Stmt) -> Result<(), String> {
     let engine = world
         .zab()
         .ok_or("clients are a ZooKeeper feature: the Paxos modes take writes only")?;
+    if let Stmt::ExpectHolder(path, want) = stmt {
+        return holder(engine, path, want);
+    }
     let name = match stmt {
         Stmt::ExpectRead(c, ..)
         | Stmt::ExpectChildren(c, ..)
@@ -17,7 +23,8 @@ pub fn expect_client(world: &World, stmt: &Stmt) -> Result<(), String> {
         | Stmt::ExpectResult(c, _)
         | Stmt::ExpectCreated(c, _)
         | Stmt::ExpectSession(c, _)
-        | Stmt::ExpectWatch(c, ..) => c,
+        | Stmt::ExpectWatch(c, ..)
+        | Stmt::ExpectConfig(c, _) => c,
         _ => unreachable!("a client expectation"),
     };
     let client = engine
@@ -51,6 +58,7 @@ pub fn expect_client(world: &World, stmt: &Stmt) -> Result<(), String> {
             )),
         },
         Stmt::ExpectSession(_, want) => session(world, client, *want),
+        Stmt::ExpectConfig(_, want) => config(client, want),
         Stmt::ExpectWatch(_, path, n, kind) => {
             let events = client.memory.watch_events.get(path);
             let got: Vec<_> = events.into_iter().flatten().collect();
@@ -70,6 +78,61 @@ pub fn expect_client(world: &World, stmt: &Stmt) -> Result<(), String> {
         }
         _ => unreachable!("a client expectation"),
     }
+}
+
+/// Exactly the clients named believe they hold (lead) PATH; with more than one named, the
+/// script expects the lesson of a stale holder (or a broken variant).
+fn holder(engine: &ZabEngine, path: &str, want: &[String]) -> Result<(), String> {
+    let mut got: Vec<String> = (engine.clients())
+        .filter(|c| {
+            c.belief()
+                .is_some_and(|b| b.is_exclusive() && b.path() == path)
+        })
+        .map(|c| c.name.clone())
+        .collect();
+    got.sort();
+    let mut want = want.to_vec();
+    want.sort();
+    if got == want {
+        return Ok(());
+    }
+    let say = |names: &[String]| {
+        if names.is_empty() {
+            "no one".to_string()
+        } else {
+            names.join(" and ")
+        }
+    };
+    Err(format!(
+        "expected {} to believe they hold {path}, but {} believe(s) it",
+        say(&want),
+        say(&got)
+    ))
+}
+
+fn config(client: &ClientSlot, want: &Option<String>) -> Result<(), String> {
+    let got = match client.belief() {
+        Some(Belief::Config { value, .. }) => value,
+        _ => {
+            return Err(format!(
+                "client {} runs no configuration watch (`client {} run config PATH`)",
+                client.name, client.name
+            ))
+        }
+    };
+    if got == want {
+        return Ok(());
+    }
+    let say = |v: &Option<String>| {
+        v.as_ref()
+            .map_or("absent".to_string(), |v| format!("{v:?}"))
+    };
+    Err(format!(
+        "expected client {}'s configuration watch to have read {}, but it read {}",
+        client.name,
+        say(want),
+        say(got)
+    ))
 }
 
 fn say(r: &OpResult) -> String {

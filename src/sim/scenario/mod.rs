@@ -106,6 +106,11 @@ pub enum Stmt {
         usize,
         Option<crate::sim::zab::client::WatchKind>,
     ),
+    /// Exactly these clients believe they hold the recipe lock (or lead the election) at
+    /// PATH; none if the list is empty (`expect holder PATH none`).
+    ExpectHolder(String, Vec<String>),
+    /// Client C's configuration watch last read this value (`None`: no such znode).
+    ExpectConfig(String, Option<String>),
 }
 
 /// What `expect read` wants.

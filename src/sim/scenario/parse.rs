@@ -72,6 +72,8 @@ const EXPECTATIONS: &[&str] = &[
     "created",
     "session",
     "watch",
+    "holder",
+    "config",
 ];
 const MODES: &[&str] = &["leader", "follower", "observer", "looking", "down"];
 /// Parse a whole script.
@@ -195,7 +197,9 @@ impl Stmt {
             | Stmt::ExpectResult(..)
             | Stmt::ExpectCreated(..)
             | Stmt::ExpectSession(..)
-            | Stmt::ExpectWatch(..) => "expect",
+            | Stmt::ExpectWatch(..)
+            | Stmt::ExpectHolder(..)
+            | Stmt::ExpectConfig(..) => "expect",
         }
     }
 }
@@ -278,6 +282,14 @@ impl fmt::Display for Stmt {
                     None => Ok(()),
                 }
             }
+            Stmt::ExpectHolder(path, names) if names.is_empty() => {
+                write!(f, "expect holder {path} none")
+            }
+            Stmt::ExpectHolder(path, names) => {
+                write!(f, "expect holder {path} {}", names.join(","))
+            }
+            Stmt::ExpectConfig(c, None) => write!(f, "expect config {c} absent"),
+            Stmt::ExpectConfig(c, Some(v)) => write!(f, "expect config {c} {}", quote_data(v)),
         }
     }
 }
@@ -548,8 +560,22 @@ fn parse_expect(text: &str, rest: &[Tok<'_>]) -> Result<Stmt, String> {
             args("expect no-violations", "expect no-violations").end()?;
             Stmt::ExpectNoViolations
         }
-        "read" | "children" | "exists" | "result" | "created" | "session" | "watch" => {
+        "read" | "children" | "exists" | "result" | "created" | "session" | "watch" | "config" => {
             parse_client_expect(kind.text, rest)?
+        }
+        "holder" => {
+            let mut a = args("expect holder", "expect holder /lock c1");
+            let usage = "`expect holder` is written like `expect holder /lock c1` or `expect holder /lock none`";
+            let path = znode_path(a.need("a path")?, usage)?.to_string();
+            let names = match a.need("the holder's name, or `none`")? {
+                "none" => Vec::new(),
+                list => list
+                    .split(',')
+                    .map(client_name)
+                    .collect::<Result<Vec<String>, String>>()?,
+            };
+            a.end()?;
+            Stmt::ExpectHolder(path, names)
         }
         other => return Err(unknown("expectation", other, EXPECTATIONS)),
     };
@@ -565,6 +591,7 @@ fn parse_client_expect(kind: &str, rest: &[Tok<'_>]) -> Result<Stmt, String> {
         "result" => ("expect result", "expect result c1 NODEEXISTS"),
         "created" => ("expect created", "expect created c1 /lock/n-0000000000"),
         "watch" => ("expect watch", "expect watch c1 /cfg 1 changed"),
+        "config" => ("expect config", "expect config c1 v2"),
         _ => ("expect session", "expect session c1 expired"),
     };
     let mut a = Args::new(cmd, example, rest);
@@ -607,6 +634,10 @@ fn parse_client_expect(kind: &str, rest: &[Tok<'_>]) -> Result<Stmt, String> {
             name => Stmt::ExpectResult(client, Some(code(name)?)),
         },
         "created" => Stmt::ExpectCreated(client, path(&mut a)?),
+        "config" => match a.need("the value, or `absent`")? {
+            "absent" => Stmt::ExpectConfig(client, None),
+            tok => Stmt::ExpectConfig(client, Some(parse_data(tok)?)),
+        },
         "watch" => {
             let p = path(&mut a)?;
             let n = a.number("a number of watch events")?;
@@ -824,8 +855,12 @@ expect no-violations
         assert!(err("write /a   # only a comment").contains("needs data"));
         assert!(err("expect violation 19").contains("not `19`"));
         assert!(
-            err("expect violation 18").contains("1, 2, 3"),
-            "18 (lock holders) is not checked yet"
+            err("expect violation 20").contains("1, 2, 3"),
+            "20 is no invariant"
+        );
+        assert_eq!(
+            one("expect violation 18"),
+            Stmt::ExpectViolation(crate::sim::check::Invariant::OneLockHolder)
         );
         assert!(err("expect nodes 1").contains("`expect nodes 1 5`"));
         assert!(err("expect node 1 a x").contains("starts with `/`"));

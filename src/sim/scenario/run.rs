@@ -214,7 +214,9 @@ pub(super) fn expectation(world: &World, stmt: &Stmt) -> Option<Result<(), Strin
         | Stmt::ExpectResult(..)
         | Stmt::ExpectCreated(..)
         | Stmt::ExpectSession(..)
-        | Stmt::ExpectWatch(..) => super::expect_client::expect_client(world, stmt),
+        | Stmt::ExpectWatch(..)
+        | Stmt::ExpectHolder(..)
+        | Stmt::ExpectConfig(..) => super::expect_client::expect_client(world, stmt),
         _ => return None,
     })
 }

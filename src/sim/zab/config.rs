@@ -29,10 +29,17 @@ pub enum Variant {
     /// A server accepts a client whose last-seen zxid is ahead of its own last processed
     /// zxid (processConnectRequest's check left out): the client can read the past (14, 15).
     AcceptClientAhead,
+    /// The lock recipe's waiter takes the lock as soon as its predecessor's node goes,
+    /// without listing the children again: when the predecessor was a waiter that gave up
+    /// (crashed, expired, released) rather than the holder, two clients hold (18).
+    LockNoRecheck,
+    /// The resource a lock protects accepts every write, whatever its fencing token: a
+    /// holder paused past its session's expiry overwrites its successor's work (18).
+    SkipFencing,
 }
 
 impl Variant {
-    pub const ALL_BROKEN: [Variant; 7] = [
+    pub const ALL_BROKEN: [Variant; 9] = [
         Variant::CommitWithoutQuorum,
         Variant::DiffInsteadOfTrunc,
         Variant::ForgetAcceptedEpoch,
@@ -40,11 +47,13 @@ impl Variant {
         Variant::SkipQuorumCheck,
         Variant::KeepExpiredEphemerals,
         Variant::AcceptClientAhead,
+        Variant::LockNoRecheck,
+        Variant::SkipFencing,
     ];
 
     /// The broken variants random exploration can reach: all of them, now that its
-    /// schedules have clients with ephemerals, failovers and expiring sessions.
-    pub const EXPLORABLE: [Variant; 7] = Variant::ALL_BROKEN;
+    /// schedules have clients with ephemerals, failovers, expiring sessions and recipes.
+    pub const EXPLORABLE: [Variant; 9] = Variant::ALL_BROKEN;
 
     pub fn name(self) -> &'static str {
         match self {
@@ -56,6 +65,8 @@ impl Variant {
             Variant::SkipQuorumCheck => "skip-quorum-check",
             Variant::KeepExpiredEphemerals => "keep-expired-ephemerals",
             Variant::AcceptClientAhead => "accept-client-ahead",
+            Variant::LockNoRecheck => "lock-no-recheck",
+            Variant::SkipFencing => "skip-fencing",
         }
     }
 

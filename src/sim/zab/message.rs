@@ -116,15 +116,18 @@ pub enum RequestOp {
         mode: CreateMode,
         session: SessionId,
     },
-    /// `version` must match the znode's, or be `ANY_VERSION`.
+    /// `version` must match the znode's, or be `ANY_VERSION`. `session`: the client's, which
+    /// must be live (PrepRequestProcessor's checkSession); 0 is a request outside any session.
     Delete {
         path: String,
         version: i32,
+        session: SessionId,
     },
     SetData {
         path: String,
         data: String,
         version: i32,
+        session: SessionId,
     },
     /// Creates, deletes and setData applied all or none, in one txn.
     Multi(Vec<RequestOp>),

@@ -7,6 +7,7 @@ pub mod leader;
 pub mod learner;
 pub mod message;
 pub mod prep;
+pub mod recipe;
 pub mod serve;
 pub mod server;
 pub mod sessions;

@@ -194,12 +194,23 @@ fn prep_one(view: &LeaderView, op: &RequestOp) -> Result<TxnOp, Code> {
             mode,
             session,
         } => create(view, path, data, *mode, *session),
-        RequestOp::Delete { path, version } => delete(view, path, *version),
+        RequestOp::Delete {
+            path,
+            version,
+            session,
+        } => {
+            check_session(view, *session)?;
+            delete(view, path, *version)
+        }
         RequestOp::SetData {
             path,
             data,
             version,
-        } => set_data(view, path, data, *version),
+            session,
+        } => {
+            check_session(view, *session)?;
+            set_data(view, path, data, *version)
+        }
         // A multi holds creates, deletes and setData only.
         RequestOp::Multi(_) | RequestOp::OpenSession { .. } | RequestOp::CloseSession { .. } => {
             Err(Code::BadArguments)
@@ -320,6 +331,7 @@ mod tests {
         RequestOp::Delete {
             path: path.into(),
             version,
+            session: S,
         }
     }
 
@@ -328,6 +340,7 @@ mod tests {
             path: path.into(),
             data: "new".into(),
             version,
+            session: S,
         }
     }
 
@@ -436,6 +449,25 @@ mod tests {
                 "the root exists",
             ),
             (dead, err(Code::SessionExpired), "a closed session"),
+            (
+                RequestOp::Delete {
+                    path: "/p/c".into(),
+                    version: -1,
+                    session: DEAD,
+                },
+                err(Code::SessionExpired),
+                "a delete in a closed session (checkSession comes first)",
+            ),
+            (
+                RequestOp::SetData {
+                    path: "/nope".into(),
+                    data: "v".into(),
+                    version: -1,
+                    session: DEAD,
+                },
+                err(Code::SessionExpired),
+                "a setData in a closed session, even of a missing znode",
+            ),
             (
                 delete("/p/c", -1),
                 TxnOp::Delete {

@@ -198,10 +198,12 @@ impl Server {
                 path: path.clone(),
                 data: data.clone(),
                 version: *version,
+                session: c.session,
             },
             ClientOp::Delete { path, version } => RequestOp::Delete {
                 path: path.clone(),
                 version: *version,
+                session: c.session,
             },
             ClientOp::CloseSession => RequestOp::CloseSession { session: c.session },
             ClientOp::Sync { .. } => return self.sync(conn, xid, op),
