@@ -544,6 +544,11 @@ impl<N: Node> Engine<N> {
         self.resources.get(path)
     }
 
+    /// Every protected resource, by its lock's path.
+    pub fn resources(&self) -> impl Iterator<Item = (&String, &Resource)> {
+        self.resources.iter()
+    }
+
     fn feed_recipe(&mut self, id: ClientId, kind: RecipeKind, path: &str, step: RecipeStep) {
         let name = self.clients[id as usize - 1].name.clone();
         let what = ClientWhat::Recipe {

@@ -133,7 +133,7 @@ impl App {
                     results={f.results.clone()} selected={p.client.clone()} zab={!self.paxos()}
                     on_command={self.cb.command.clone()} on_select={self.cb.select_client.clone()}
                     preset={p.script.as_ref().map(|s| (s.preset.name, s.outcome.clone()))}
-                    on_preset={self.cb.preset.clone()} />
+                    on_preset={self.cb.preset.clone()} resources={f.resources.clone()} />
             },
             Tab::Inspector => html! {
                 <Inspector data={f.inspector.clone()} on_close={Some(self.cb.deselect.clone())} />

@@ -11,7 +11,7 @@ use super::client_box::value_of;
 use crate::sim::zab::client::ClientOp;
 use crate::sim::zab::message::CreateMode;
 use crate::sim::{Command, Sid};
-use crate::view::clients::{ClientView, ResultLine};
+use crate::view::clients::{ClientView, ResourceView, ResultLine};
 use crate::view::presets::{self, PRESETS};
 
 #[derive(Properties, PartialEq, Clone)]
@@ -29,6 +29,9 @@ pub struct ClientPanelProps {
     pub preset: Option<(&'static str, Option<Result<usize, String>>)>,
     #[prop_or_default]
     pub on_preset: Callback<&'static str>,
+    /// The resources the recipes' locks protect.
+    #[prop_or_default]
+    pub resources: Rc<Vec<ResourceView>>,
 }
 
 /// The request kinds offered, as zkCli names them.
@@ -130,6 +133,9 @@ fn client_list(p: &ClientPanelProps) -> Html {
                         <span class="session">{ format!("0x{:x}", c.session) }</span>
                     }
                     <span class="zxid">{ format!("seen {}", c.last_zxid) }</span>
+                    if let Some(b) = &c.belief {
+                        <span class="belief">{ b.to_string() }</span>
+                    }
                 </label>
             </li>
         }
@@ -256,13 +262,13 @@ fn preset_list(p: &ClientPanelProps) -> Html {
         let on = p.preset.as_ref().is_some_and(|(n, _)| *n == name);
         html! {
             <li key={name}>
-                <button data-preset={name} title={preset.about} aria-pressed={on.to_string()}
-                    onclick={p.on_preset.reform(move |_: MouseEvent| name)}>{ preset.title }</button>
+                <button data-preset={name} title={preset.about()} aria-pressed={on.to_string()}
+                    onclick={p.on_preset.reform(move |_: MouseEvent| name)}>{ preset.title() }</button>
             </li>
         }
     });
     let state = p.preset.as_ref().map(|(name, outcome)| {
-        let title = presets::find(name).map_or(*name, |p| p.title);
+        let title = presets::find(name).map_or(*name, |p| p.title());
         match outcome {
             None => format!("Playing “{title}”: the feed narrates each line as it runs."),
             Some(Ok(n)) => format!("“{title}” is over: every line ran, {n} expectations held."),
@@ -280,6 +286,29 @@ fn preset_list(p: &ClientPanelProps) -> Html {
     }
 }
 
+/// Each protected resource: the highest token it took, and its last writes, a stale token
+/// refused — fencing, which keeps a paused holder that lost its lock from doing harm.
+fn resource_list(resources: &[ResourceView]) -> Html {
+    let items = resources.iter().map(|r| {
+        let writes = r.writes.iter().map(|w| {
+            let verdict = if w.accepted { "accepted" } else { "refused: an older token" };
+            html! {
+                <li class={classes!(if w.accepted { "accepted" } else { "refused" })} data-fenced={(!w.accepted).to_string()}>
+                    { format!("{} writes with token {} → {verdict}", w.client, w.token) }
+                </li>
+            }
+        });
+        html! {
+            <li key={r.path.clone()} class="resource">
+                <strong>{ format!("The resource {} guards", r.path) }</strong>
+                <span class="zxid">{ format!(" · highest token {}", r.highest) }</span>
+                <ul>{ for writes }</ul>
+            </li>
+        }
+    });
+    html! { <ul class="resources" aria-label="Protected resources">{ for items }</ul> }
+}
+
 #[function_component(ClientPanel)]
 pub fn client_panel(p: &ClientPanelProps) -> Html {
     if !p.zab {
@@ -295,6 +324,9 @@ pub fn client_panel(p: &ClientPanelProps) -> Html {
                 { client_list(p) }
             }
             <RequestForm ..p.clone() />
+            if !p.resources.is_empty() {
+                { resource_list(&p.resources) }
+            }
             <Results results={p.results.clone()} />
         </div>
     }

@@ -10,6 +10,7 @@ use yew::prelude::*;
 
 use super::fmt::{f1, translate};
 use super::layout::{Layout, Sizes, MIN_PX};
+use crate::sim::zab::recipe::Belief;
 use crate::view::card::short_zxid;
 use crate::view::clients::ClientView;
 
@@ -32,13 +33,17 @@ fn words(c: &ClientView) -> String {
         (None, _) => c.state.to_string(),
     };
     let paused = if c.paused { ", paused" } else { "" };
+    let belief = c
+        .belief
+        .as_ref()
+        .map_or(String::new(), |b| format!(", believes it {b}"));
     let session = if c.session == 0 {
         String::new()
     } else {
         format!(", session 0x{:x}", c.session)
     };
     format!(
-        "{}, a client: {at}{paused}{session}, last zxid {}",
+        "{}, a client: {at}{paused}{session}, last zxid {}{belief}",
         c.name, c.last_zxid
     )
 }
@@ -85,7 +90,8 @@ fn node(p: &ClientNodesProps, c: &ClientView) -> Html {
     // starts with the name); the caption is outside it and aria-hidden.
     html! {
         <g key={&*c.name} class={classes!("client-node", c.state, c.paused.then_some("paused"), selected.then_some("selected"))}
-            transform={translate(x, y)} data-client={c.name.to_string()} data-state={c.state} role="none">
+            transform={translate(x, y)} data-client={c.name.to_string()} data-state={c.state}
+            data-holder={c.holds().map(str::to_string)} data-paused={c.paused.then_some("true")} role="none">
             <title>{ words(c) }</title>
             <g class="node" role="button" tabindex="0" aria-label={words(c)} {onclick} {onkeydown}>
                 <rect class="body" x={f1(-r)} y={f1(-r)} width={f1(2.0 * r)} height={f1(2.0 * r)} rx={f1(r * 0.3)} />
@@ -98,8 +104,54 @@ fn node(p: &ClientNodesProps, c: &ClientView) -> Html {
                 { if c.paused { "paused ".to_string() } else if c.connected { String::new() } else { format!("{} ", c.state) } }
                 <tspan class="zxid">{ format!("{epoch}:{counter}") }</tspan>
             </text>
+            if let Some(b) = &c.belief {
+                <text class={classes!("belief", b.is_exclusive().then_some("holder"))} y={f1(cy + if below { caption * 1.15 } else { -caption * 1.15 })}
+                    font-size={f1(caption)} aria-hidden="true">{ belief_words(b) }</text>
+            }
+            if c.holds().is_some() {
+                <g class="holder-mark" transform={translate(r * 0.8, -r * 0.8)} aria-hidden="true">
+                    <circle r={f1(caption * 0.75)} />
+                    <path d={lock_icon(caption * 0.75)} />
+                </g>
+            }
         </g>
     }
+}
+
+/// The belief in a few characters under the client.
+fn belief_words(b: &Belief) -> String {
+    match b {
+        Belief::Holds(p) => format!("holds {p}"),
+        Belief::Leads(p) => format!("leads {p}"),
+        Belief::Config { value: Some(v), .. } => format!("cfg {}", short(v)),
+        Belief::Config { value: None, .. } => "cfg absent".to_string(),
+    }
+}
+
+fn short(v: &str) -> String {
+    if v.chars().count() <= 8 {
+        v.to_string()
+    } else {
+        format!("{}…", v.chars().take(7).collect::<String>())
+    }
+}
+
+/// A padlock of half-size `s`, centred on (0, 0).
+fn lock_icon(s: f64) -> String {
+    let p = |x: f64, y: f64| format!("{},{}", f1(x * s), f1(y * s));
+    format!(
+        "M{}L{}L{}L{}ZM{}L{}A{},{} 0 0 1 {}L{}",
+        p(-0.5, -0.05),
+        p(0.5, -0.05),
+        p(0.5, 0.55),
+        p(-0.5, 0.55),
+        p(-0.3, -0.05),
+        p(-0.3, -0.3),
+        f1(0.3 * s),
+        f1(0.3 * s),
+        p(0.3, -0.3),
+        p(0.3, -0.05)
+    )
 }
 
 #[function_component(ClientNodes)]

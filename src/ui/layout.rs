@@ -2,6 +2,7 @@
 //! SVG's user units (a 1000 × 1000 viewBox that scales to its container).
 
 use crate::sim::Sid;
+use crate::view::clients::MAX_DRAWN;
 
 /// The side of the square viewBox.
 pub const VIEW: f64 = 1000.0;
@@ -15,6 +16,8 @@ pub struct Layout {
     pub r: f64,
     /// The distance between neighbouring nodes' centres (the room a caption may take).
     pub gap: f64,
+    /// Where the clients sit (`client_at`), out of the servers' way.
+    pub clients: Vec<(f64, f64)>,
 }
 
 /// The caption under a node takes up to this share of the node's radius.
@@ -28,8 +31,10 @@ impl Layout {
     pub fn ring(n: usize) -> Layout {
         let n = n.max(1);
         if n == 1 {
+            let pos = vec![(CENTER, CENTER)];
             return Layout {
-                pos: vec![(CENTER, CENTER)],
+                clients: client_spots(&pos, 130.0, MAX_DRAWN),
+                pos,
                 r: 130.0,
                 gap: VIEW,
             };
@@ -61,11 +66,12 @@ impl Layout {
             CENTER - ring * (x_lo + x_hi) / 2.0,
             CENTER - ring * (y_lo + y_hi) / 2.0 - CAPTION * r / 2.0,
         );
-        let pos = unit
+        let pos: Vec<(f64, f64)> = unit
             .iter()
             .map(|(c, s)| (cx + ring * c, cy + ring * s))
             .collect();
         Layout {
+            clients: client_spots(&pos, r, MAX_DRAWN),
             pos,
             r,
             gap: 2.0 * ring * sin,
@@ -114,18 +120,65 @@ impl Layout {
     }
 }
 
-/// Where clients sit: the square's corners first (the ring leaves them empty), then beside
-/// them along the left and right edges, as fractions of the view.
-const CLIENT_SLOTS: [(f64, f64); 8] = [
+/// Where clients may sit, as fractions of the view: around the edge of the square, corners
+/// first (the ring leaves them emptiest), then the points between.
+const CLIENT_SPOTS: [(f64, f64); 16] = [
     (0.055, 0.055),
     (0.945, 0.055),
     (0.945, 0.945),
     (0.055, 0.945),
-    (0.055, 0.2),
-    (0.945, 0.2),
-    (0.945, 0.8),
-    (0.055, 0.8),
+    (0.055, 0.26),
+    (0.945, 0.26),
+    (0.945, 0.74),
+    (0.055, 0.74),
+    (0.26, 0.055),
+    (0.74, 0.055),
+    (0.74, 0.945),
+    (0.26, 0.945),
+    (0.055, 0.5),
+    (0.945, 0.5),
+    (0.5, 0.055),
+    (0.5, 0.945),
 ];
+
+/// The spots for `max` clients: each the free spot farthest from every server's node (its
+/// caption included) and from the clients placed before it, so that no client covers a
+/// server or its words.
+fn client_spots(pos: &[(f64, f64)], r: f64, max: usize) -> Vec<(f64, f64)> {
+    let mut spots: Vec<(f64, f64)> = Vec::with_capacity(max);
+    let mut free: Vec<(f64, f64)> = CLIENT_SPOTS
+        .iter()
+        .map(|(x, y)| (x * VIEW, y * VIEW))
+        .collect();
+    let room = |p: &(f64, f64), spots: &[(f64, f64)]| {
+        let server = pos
+            .iter()
+            // A server's caption hangs under it: measure from a little below its centre.
+            .map(|(x, y)| ((p.0 - x).powi(2) + (p.1 - y - 0.3 * r).powi(2)).sqrt() - 1.3 * r)
+            .fold(f64::MAX, f64::min);
+        let client = spots
+            .iter()
+            .map(|(x, y)| ((p.0 - x).powi(2) + (p.1 - y).powi(2)).sqrt() - 90.0)
+            .fold(f64::MAX, f64::min);
+        server.min(client)
+    };
+    for _ in 0..max.min(free.len()) {
+        // The first best spot wins a tie: the corners come first.
+        let (i, _) = free
+            .iter()
+            .enumerate()
+            .fold((0, f64::MIN), |(bi, bv), (i, p)| {
+                let v = room(p, &spots);
+                if v > bv + 1e-6 {
+                    (i, v)
+                } else {
+                    (bi, bv)
+                }
+            });
+        spots.push(free.remove(i));
+    }
+    spots
+}
 
 impl Layout {
     /// The radius of a client's node: smaller than a server's.
@@ -135,8 +188,7 @@ impl Layout {
 
     /// The centre of the client drawn `index`-th.
     pub fn client_at(&self, index: usize) -> (f64, f64) {
-        let (fx, fy) = CLIENT_SLOTS[index % CLIENT_SLOTS.len()];
-        (fx * VIEW, fy * VIEW)
+        self.clients[index % self.clients.len().max(1)]
     }
 
     /// A point a fraction `t` of the way along a client's wire to server `sid`, from the edge

@@ -6,10 +6,11 @@
 use std::rc::Rc;
 
 use crate::sim::data::{Code, SessionId};
-use crate::sim::engine::{ClientRecord, ReadCheck};
+use crate::sim::engine::{ClientRecord, ReadCheck, ResourceWrite};
 use crate::sim::node::Actor;
 use crate::sim::world::World;
 use crate::sim::zab::client::{ClientEvent, ClientOp, OpValue};
+use crate::sim::zab::recipe::Belief;
 use crate::sim::zab::Role;
 use crate::sim::{Millis, Sid, Zxid};
 
@@ -35,6 +36,18 @@ pub struct ClientView {
     pub expiry: Option<Expiry>,
     /// Servers whose link to it is cut (either way).
     pub cut: Vec<Sid>,
+    /// What its recipe believes ("I hold /lock", "I lead", the config it read), if it runs one.
+    pub belief: Option<Belief>,
+}
+
+impl ClientView {
+    /// The lock it believes it holds or the election it believes it leads (`data-holder`).
+    pub fn holds(&self) -> Option<&str> {
+        self.belief
+            .as_ref()
+            .filter(|b| b.is_exclusive())
+            .map(|b| b.path())
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -107,6 +120,7 @@ pub fn client_views(world: &World) -> Vec<ClientView> {
                 cut: (1..=n)
                     .filter(|s| !world.net().is_up(me, *s) || !world.net().is_up(*s, me))
                     .collect(),
+                belief: slot.belief().cloned(),
             })
         })
         .collect()
@@ -186,6 +200,31 @@ impl ResultLine {
             _ => format!("stale: leader s{} has deleted it", r.leader),
         })
     }
+}
+
+/// A resource a lock protects, fenced by token (the holder's lock node's czxid).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResourceView {
+    pub path: String,
+    /// The highest token it accepted.
+    pub highest: Zxid,
+    /// Its last writes, newest last: who, with which token, accepted or refused.
+    pub writes: Vec<ResourceWrite>,
+}
+
+/// The resources the recipes' locks protect.
+pub fn resource_views(world: &World) -> Vec<ResourceView> {
+    let Some(engine) = world.zab() else {
+        return Vec::new();
+    };
+    engine
+        .resources()
+        .map(|(path, r)| ResourceView {
+            path: path.clone(),
+            highest: r.highest,
+            writes: r.writes.iter().rev().take(4).rev().cloned().collect(),
+        })
+        .collect()
 }
 
 /// How many results the panel lists.

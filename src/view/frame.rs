@@ -7,7 +7,7 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 
 use super::banner::{banner, Banner};
-use super::clients::{result_lines, ResultLine};
+use super::clients::{resource_views, result_lines, ResourceView, ResultLine};
 use super::feed::{FeedLine, Story};
 use super::grid::Grid;
 use super::inspector::{inspect, InspectorData};
@@ -29,6 +29,8 @@ pub struct Frame {
     pub requests: Rc<Vec<RequestLine>>,
     /// The last answers clients had (the client panel).
     pub results: Rc<Vec<ResultLine>>,
+    /// The resources recipe locks protect (fencing by token).
+    pub resources: Rc<Vec<ResourceView>>,
     pub inspector: Option<Rc<InspectorData>>,
     pub violations: Rc<Vec<Violation>>,
 }
@@ -68,6 +70,7 @@ impl Frame {
             feed: Rc::new(VecDeque::new()),
             requests: Rc::new(Vec::new()),
             results: Rc::new(Vec::new()),
+            resources: Rc::new(Vec::new()),
             inspector: None,
             violations: Rc::new(Vec::new()),
         }
@@ -101,6 +104,7 @@ impl Frame {
             self.feed = story.lines().clone();
             self.requests = share(request_lines(world, &story.tracker), &prev.requests);
             self.results = share(result_lines(world, None), &prev.results);
+            self.resources = share(resource_views(world), &prev.resources);
         }
         self.inspector = input.selected.map(|sid| {
             let data = inspect(world, sid);

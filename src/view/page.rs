@@ -194,7 +194,7 @@ impl Page {
                 self.config = config;
                 self.driver.set_writes(0);
                 self.restart(false);
-                let text = format!("Preset “{}”: {}", preset.title, preset.about);
+                let text = format!("Preset “{}”: {}", preset.title(), preset.about());
                 self.story.push(0, Kind::You, text);
                 self.script = Some(Playback {
                     preset,
@@ -218,6 +218,8 @@ impl Page {
         if self.driver.stop_at.is_some() && !self.driver.stopped() {
             return;
         }
+        // What happened up to now comes before what the script does now.
+        self.story.read(&self.driver.sim);
         let next = pb.stepper.poll(&mut self.driver.sim);
         for d in pb.stepper.take_done() {
             let mark = if d.expectation { "✓" } else { "▸" };
@@ -787,11 +789,11 @@ mod tests {
 
     #[test]
     fn a_preset_plays_on_the_page_as_the_command_line_runs_it() {
-        let preset = presets::find("stale-read").unwrap();
+        let preset = presets::find("stale_read").unwrap();
         let script = crate::sim::scenario::parse::parse(preset.source).unwrap();
         let cli = crate::sim::scenario::run::run(&script, &mut Vec::new()).unwrap();
         for (speed, pacing) in [(1.0, false), (0.7, true), (25.0, false)] {
-            let p = play("stale-read", speed, pacing);
+            let p = play("stale_read", speed, pacing);
             let pb = p.script.as_ref().unwrap();
             assert_eq!(pb.outcome, Some(Ok(cli.expectations)), "speed {speed}");
             assert_eq!(p.world().now(), cli.now, "speed {speed}");
@@ -804,7 +806,7 @@ mod tests {
             // The feed says what the script did, line by line.
             let said: Vec<&str> = p.story.lines().iter().map(|l| &*l.text).collect();
             assert!(
-                said.iter().any(|t| t.contains("line 18: set c2 /cfg new")),
+                said.iter().any(|t| t.ends_with(": set c2 /cfg new")),
                 "{said:?}"
             );
             assert!(said.iter().any(|t| t.starts_with("✓ line")), "{said:?}");
@@ -813,7 +815,7 @@ mod tests {
 
     #[test]
     fn reset_replays_the_preset_and_new_settings_leave_it() {
-        let mut p = play("stale-read", 25.0, false);
+        let mut p = play("stale_read", 25.0, false);
         let end = p.world().trace_hash();
         p.reduce(Action::Reset);
         assert!(p.script.as_ref().is_some_and(|s| s.outcome.is_none()));

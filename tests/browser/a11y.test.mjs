@@ -83,7 +83,7 @@ for (const theme of THEMES) {
 
   test(`axe: the Clients tab after the stale-read preset, and a client's menu (${theme.name})`, async (t) => {
     const errors = [];
-    const page = await browser.open('./?scenario=stale-read&tour=0&speed=5&pace=0' + theme.query, errors, theme.setup);
+    const page = await browser.open('./?scenario=stale_read&tour=0&speed=5&pace=0' + theme.query, errors, theme.setup);
     await page.getByRole('tab', { name: 'Clients' }).click();
     await page.waitForSelector('.preset-state:has-text("is over")', { timeout: 60_000 });
     await page.waitForSelector('.result[data-stale="stale"]');

@@ -724,7 +724,7 @@ test('clients: connect from the Clients tab, a client drawn with its wire, its m
 
 test('a stale read made visible: the stale-read preset marks the old answer, sync fixes it', async () => {
   const errors = [];
-  const page = await open('./?scenario=stale-read&tour=0&speed=5&pace=0', errors);
+  const page = await open('./?scenario=stale_read&tour=0&speed=5&pace=0', errors);
   await page.click('[data-tab=clients]');
   const stale = page.locator('.result[data-stale="stale"]');
   await stale.waitFor({ timeout: 60000 });
@@ -737,6 +737,39 @@ test('a stale read made visible: the stale-read preset marks the old answer, syn
   const last = page.locator('.result').last();
   assert.equal(await last.getAttribute('data-stale'), 'fresh');
   assert.match(await last.textContent(), /"new"/);
-  assert.match(await page.evaluate(() => location.search), /scenario=stale-read/);
+  assert.match(await page.evaluate(() => location.search), /scenario=stale_read/);
+  await noTrouble(page, errors);
+});
+
+test('the lock recipe: the holder crashes, the next one is shown holding; a paused holder is fenced off', async () => {
+  const errors = [];
+  const page = await open('./?scenario=lock&tour=0&speed=2&pace=0', errors);
+  await page.click('[data-tab=clients]');
+  // Who the ring shows holding /lock, sampled every 50 ms until the preset is over.
+  const seen = [];
+  const sample = () =>
+    page.evaluate(() =>
+      [...document.querySelectorAll('[data-holder="/lock"]')].map((e) => ({
+        name: e.dataset.client,
+        live: e.dataset.state === 'connected' && e.dataset.paused !== 'true',
+      })),
+    );
+  let shot = 0;
+  while (!(await page.locator('.preset-state:has-text("is over")').count())) {
+    const holders = await sample();
+    const names = holders.map((h) => h.name).join(',');
+    if (seen.at(-1) !== names) seen.push(names);
+    // Never two holders that both run with a live connection: the one asleep is the lesson.
+    assert.ok(holders.filter((h) => h.live).length <= 1, `two live holders: ${JSON.stringify(holders)}`);
+    if (names === 'c2' && !shot++) await page.screenshot({ path: join(ARTIFACTS, 'lock-c2.png') });
+    await page.waitForTimeout(50);
+  }
+  // c1 held; its process died and, once its session expired, c2 held; c2 slept past its
+  // session, c3 took the lock while c2 still believed it held; then only c3.
+  assert.deepEqual(seen.filter((s) => s), ['c1', 'c2', 'c2,c3', 'c3']);
+  assert.equal(await page.getAttribute('[data-client="c1"]', 'data-state'), 'crashed');
+  // The paused c2 woke and wrote with its old token: the resource refused it.
+  assert.ok(await page.locator('.resource [data-fenced="true"]').count() >= 1);
+  await page.screenshot({ path: join(ARTIFACTS, 'lock-fenced.png') });
   await noTrouble(page, errors);
 });

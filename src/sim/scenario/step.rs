@@ -31,7 +31,8 @@ enum Wait {
     Hold { before: u64, deadline: Millis },
 }
 
-/// One line's outcome, for a page that narrates the script as it plays.
+/// A line begun (or, for an expectation, held), for a page that narrates the script as it
+/// plays.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Done {
     pub line: usize,
@@ -55,6 +56,15 @@ pub struct Stepper {
     done: Vec<Done>,
     /// The line under way was an expectation (and held).
     expected: bool,
+}
+
+/// Expectation lines are noted once they held; the others (actions, waits, `status`) when
+/// they begin. Configuration lines never reach the stepper.
+fn is_expectation(stmt: &Stmt) -> bool {
+    !matches!(
+        stmt,
+        Stmt::Run(_) | Stmt::Until(..) | Stmt::Act(_) | Stmt::Status
+    )
 }
 
 impl Stepper {
@@ -110,6 +120,9 @@ impl Stepper {
                 line: number,
                 message,
             };
+            if self.wait.is_none() && !is_expectation(&stmt) {
+                self.note(world, number, &stmt, false);
+            }
             if let Some(t) = self.step(world, &stmt).map_err(err)? {
                 return Ok(Next::RunTo(t));
             }
@@ -188,16 +201,22 @@ impl Stepper {
         Ok((!done).then(|| now.saturating_add(UNTIL_STEP).min(deadline)))
     }
 
+    fn note(&mut self, world: &World, line: usize, stmt: &Stmt, expectation: bool) {
+        self.done.push(Done {
+            line,
+            at: world.now(),
+            text: stmt.to_string(),
+            expectation,
+        });
+    }
+
     /// A line is over: on to the next, noting whether the checker found something during it.
     fn finish(&mut self, world: &World, number: usize, stmt: &Stmt) {
         self.wait = None;
         self.pc += 1;
-        self.done.push(Done {
-            line: number,
-            at: world.now(),
-            text: stmt.to_string(),
-            expectation: std::mem::take(&mut self.expected),
-        });
+        if std::mem::take(&mut self.expected) {
+            self.note(world, number, stmt, true);
+        }
         if self.first_violation_line.is_none() && !world.violations().is_empty() {
             self.first_violation_line = Some(number);
         }
