@@ -1,12 +1,16 @@
 //! The inspector of the selected server: draws the data `crate::view::inspector` read (its disk
-//! apart from what a crash loses), with a close button.
+//! apart from what a crash loses), its znode tree against the leader's, and what `srvr`,
+//! `cons` and `dump` would print, with a close button.
 
 use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::sim::zab::serve::WatchTable;
 use crate::sim::Sid;
 use crate::view::inspector::{InspectorData, PaxosData, RoleData, VoteRow};
+use crate::view::tree::{Diff, TreeRow, TreeView};
+use crate::view::words::{text, Word, Words};
 
 fn paxos_html(d: &InspectorData, x: &PaxosData) -> Html {
     let accepted_rows = x.accepted.iter().map(|(slot, b, v, chosen)| {
@@ -239,6 +243,165 @@ fn role_html(d: &InspectorData) -> Html {
     }
 }
 
+/// An eye: a watch is registered here.
+fn eye() -> Html {
+    html! {
+        <svg class="eye" viewBox="0 0 16 10" width="14" height="9" aria-hidden="true" focusable="false">
+            <path d="M1 5 C4 0.5 12 0.5 15 5 C12 9.5 4 9.5 1 5 Z" fill="none" stroke="currentColor" stroke-width="1.5" />
+            <circle cx="8" cy="5" r="2" fill="currentColor" />
+        </svg>
+    }
+}
+
+fn watch_words(r: &TreeRow) -> String {
+    r.watches
+        .iter()
+        .map(|w| {
+            let table = match w.table {
+                WatchTable::Data => "data watch",
+                WatchTable::Child => "child watch",
+            };
+            format!("{table} by {}", w.client)
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn tree_row(r: &TreeRow) -> Html {
+    let mark = match r.diff {
+        Diff::Same => "",
+        Diff::Missing => "−",
+        Diff::OnlyHere => "+",
+        Diff::Differs => "≠",
+    };
+    let st = &r.stat;
+    let title = format!(
+        "{}\nczxid {} mzxid {} pzxid {}\nversion {} cversion {} numChildren {}\n{}",
+        r.path,
+        st.czxid,
+        st.mzxid,
+        st.pzxid,
+        st.version,
+        st.cversion,
+        st.num_children,
+        r.diff.label()
+    );
+    let owner = r.owner.as_ref().map(|o| {
+        let who = o
+            .client
+            .clone()
+            .unwrap_or_else(|| format!("0x{:x}", o.session));
+        let tip = match &o.client {
+            Some(c) => format!(
+                "Ephemeral: owned by session 0x{:x}, held by client {c}",
+                o.session
+            ),
+            None => format!("Ephemeral: owned by session 0x{:x}", o.session),
+        };
+        html! {
+            <span class="eph" title={tip.clone()} aria-label={tip}>
+                <span class="eph-badge" aria-hidden="true">{ "E" }</span>
+                <span class="owner mono" aria-hidden="true">{ who }</span>
+            </span>
+        }
+    });
+    let watches = (!r.watches.is_empty()).then(|| {
+        let words = format!("Watched here: {}", watch_words(r));
+        html! {
+            <span class="watch" role="img" title={words.clone()} aria-label={words}>
+                { eye() }
+                if r.watches.len() > 1 { <span class="n">{ r.watches.len() }</span> }
+            </span>
+        }
+    });
+    let indent = format!("padding-left: calc(.3rem + {}rem)", r.depth as f32 * 0.9);
+    html! {
+        <li key={r.path.clone()} class={classes!("znode", r.diff.hook())} data-path={r.path.clone()}
+            data-diff={r.diff.hook()} title={title} style={indent}>
+            <span class="diff-mark" aria-hidden="true">{ mark }</span>
+            <span class="name mono">{ r.name.clone() }</span>
+            { for owner }
+            { for watches }
+            if r.diff != Diff::Same { <span class="sr-only">{ format!(" ({})", r.diff.label()) }</span> }
+            <span class="data mono">{ if r.data.is_empty() { String::new() } else { format!("= {}", r.data) } }</span>
+            <span class="stat mono">{ format!("v{} {}", st.version, st.mzxid) }</span>
+        </li>
+    }
+}
+
+fn tree_html(sid: Sid, t: &TreeView) -> Html {
+    let behind = t.against.as_ref().map_or(0, |a| a.differences());
+    let absent = t.absent_watches.iter().map(|(path, w)| {
+        let table = match w.table {
+            WatchTable::Data => "exists watch",
+            WatchTable::Child => "child watch",
+        };
+        html! { <li key={format!("{path} {} {table}", w.client)} class="mono">{ eye() }{ format!(" {path}: {table} by {} (no znode yet)", w.client) }</li> }
+    });
+    html! {
+        <section class="tree-section" aria-labelledby="tree-title">
+            <h4 id="tree-title">{ "Znode tree" }</h4>
+            <p class={classes!("tree-summary", (behind > 0).then_some("behind"))} data-differences={behind.to_string()}>
+                { t.summary() }
+            </p>
+            <div class="tree-box" tabindex="0" role="region" aria-label={format!("Znode tree of s{sid}")}>
+                <ul class="tree">
+                    { for t.rows.iter().map(tree_row) }
+                </ul>
+                if t.more > 0 {
+                    <p class="muted more">{ format!("… {} more", t.more) }</p>
+                }
+                if !t.absent_watches.is_empty() {
+                    <ul class="absent-watches">{ for absent }</ul>
+                }
+            </div>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq, Clone)]
+struct WordsProps {
+    data: Rc<InspectorData>,
+}
+
+/// `srvr | cons | dump`: a segmented switch and the text the word prints.
+#[function_component(FourLetterWords)]
+fn four_letter_words(p: &WordsProps) -> Html {
+    let word = use_state(Word::default);
+    let Some(words) = &p.data.words else {
+        return html! {};
+    };
+    let buttons = Word::ALL.iter().map(|&w| {
+        let on = *word == w;
+        let onclick = {
+            let word = word.clone();
+            Callback::from(move |_: MouseEvent| word.set(w))
+        };
+        html! {
+            <button class={classes!("seg", on.then_some("on"))} aria-pressed={on.to_string()}
+                data-word={w.as_str()} {onclick}>{ w.as_str() }</button>
+        }
+    });
+    let none = matches!(words, Words::Serving(s) if s.cons.is_empty());
+    let note = match *word {
+        Word::Cons if none => "No client connections here (ZooKeeper would list only the one asking).",
+        Word::Srvr => "Left out: latencies, packets received and sent (the model does not count them).",
+        Word::Cons => "Hosts are client names, ports their connection attempt; counters and times are left out.",
+        Word::Dump => "Expiry times in virtual ms; the connections dump is left out.",
+    };
+    html! {
+        <section class="words" aria-labelledby="words-title">
+            <div class="words-head">
+                <h4 id="words-title">{ "Four-letter words" }</h4>
+                <div class="segmented" role="group" aria-label="Which four-letter word">{ for buttons }</div>
+            </div>
+            <pre class="words-text" tabindex="0" data-word={word.as_str()}
+                aria-label={format!("What {} prints on s{}", word.as_str(), p.data.sid)}>{ text(words, *word) }</pre>
+            <p class="words-note muted">{ note }</p>
+        </section>
+    }
+}
+
 #[function_component(Inspector)]
 pub fn inspector(p: &InspectorProps) -> Html {
     let Some(d) = &p.data else {
@@ -315,7 +478,11 @@ pub fn inspector(p: &InspectorProps) -> Html {
                     </dl>
                 }
                 { role_html(d) }
+                if let Some(t) = &d.tree {
+                    { tree_html(d.sid, t) }
+                }
             </div>
+            <FourLetterWords data={d.clone()} />
         </section>
     }
 }
