@@ -287,10 +287,10 @@ fn tree_row(r: &TreeRow) -> Html {
         r.diff.label()
     );
     let owner = r.owner.as_ref().map(|o| {
-        let who = o
-            .client
-            .clone()
-            .unwrap_or_else(|| format!("0x{:x}", o.session));
+        let who = match &o.client {
+            Some(c) => format!("{c} 0x{:x}", o.session),
+            None => format!("0x{:x}", o.session),
+        };
         let tip = match &o.client {
             Some(c) => format!(
                 "Ephemeral: owned by session 0x{:x}, held by client {c}",
