@@ -359,45 +359,42 @@ fn tree_html(sid: Sid, t: &TreeView) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq, Clone)]
-struct WordsProps {
-    data: Rc<InspectorData>,
-}
-
-/// `srvr | cons | dump`: a segmented switch and the text the word prints.
-#[function_component(FourLetterWords)]
-fn four_letter_words(p: &WordsProps) -> Html {
-    let word = use_state(Word::default);
-    let Some(words) = &p.data.words else {
-        return html! {};
-    };
-    let buttons = Word::ALL.iter().map(|&w| {
-        let on = *word == w;
-        let onclick = {
-            let word = word.clone();
-            Callback::from(move |_: MouseEvent| word.set(w))
-        };
+/// `srvr | cons | dump`: a segmented switch (radios, so the arrow keys move it and no state is
+/// kept here) over the text each word prints; the stylesheet shows the chosen one.
+fn words_html(sid: Sid, words: &Words) -> Html {
+    let none = matches!(words, Words::Serving(s) if s.cons.is_empty());
+    let name = format!("words-s{sid}");
+    let choices = Word::ALL.iter().map(|&w| {
         html! {
-            <button class={classes!("seg", on.then_some("on"))} aria-pressed={on.to_string()}
-                data-word={w.as_str()} {onclick}>{ w.as_str() }</button>
+            <label class="seg" data-word={w.as_str()}>
+                <input type="radio" class="sr-only" name={name.clone()} value={w.as_str()}
+                    checked={w == Word::default()} />
+                { w.as_str() }
+            </label>
         }
     });
-    let none = matches!(words, Words::Serving(s) if s.cons.is_empty());
-    let note = match *word {
-        Word::Cons if none => "No client connections here (ZooKeeper would list only the one asking).",
-        Word::Srvr => "Left out: latencies, packets received and sent (the model does not count them).",
-        Word::Cons => "Hosts are client names, ports their connection attempt; counters and times are left out.",
-        Word::Dump => "Expiry times in virtual ms; the connections dump is left out.",
-    };
+    let texts = Word::ALL.iter().map(|&w| {
+        let note = match w {
+            Word::Cons if none => "No client connections here (ZooKeeper would list only the one asking).",
+            Word::Srvr => "Left out: latencies, packets received and sent (the model does not count them).",
+            Word::Cons => "Hosts are client names, ports their connection attempt; counters and times are left out.",
+            Word::Dump => "Expiry times in virtual ms; the connections dump is left out.",
+        };
+        html! {
+            <div class="word" data-word={w.as_str()}>
+                <pre class="words-text" tabindex="0" data-word={w.as_str()}
+                    aria-label={format!("What {} prints on s{sid}", w.as_str())}>{ text(words, w) }</pre>
+                <p class="words-note muted">{ note }</p>
+            </div>
+        }
+    });
     html! {
         <section class="words" aria-labelledby="words-title">
             <div class="words-head">
                 <h4 id="words-title">{ "Four-letter words" }</h4>
-                <div class="segmented" role="group" aria-label="Which four-letter word">{ for buttons }</div>
+                <div class="segmented" role="radiogroup" aria-label="Which four-letter word">{ for choices }</div>
             </div>
-            <pre class="words-text" tabindex="0" data-word={word.as_str()}
-                aria-label={format!("What {} prints on s{}", word.as_str(), p.data.sid)}>{ text(words, *word) }</pre>
-            <p class="words-note muted">{ note }</p>
+            { for texts }
         </section>
     }
 }
@@ -482,7 +479,9 @@ pub fn inspector(p: &InspectorProps) -> Html {
                     { tree_html(d.sid, t) }
                 }
             </div>
-            <FourLetterWords data={d.clone()} />
+            if let Some(w) = &d.words {
+                { words_html(d.sid, w) }
+            }
         </section>
     }
 }
