@@ -243,37 +243,24 @@ fn role_html(d: &InspectorData) -> Html {
     }
 }
 
-/// An eye: a watch is registered here.
-fn eye() -> Html {
-    html! {
-        <svg class="eye" viewBox="0 0 16 10" width="14" height="9" aria-hidden="true" focusable="false">
-            <path d="M1 5 C4 0.5 12 0.5 15 5 C12 9.5 4 9.5 1 5 Z" fill="none" stroke="currentColor" stroke-width="1.5" />
-            <circle cx="8" cy="5" r="2" fill="currentColor" />
-        </svg>
-    }
-}
-
 fn watch_words(r: &TreeRow) -> String {
-    r.watches
-        .iter()
-        .map(|w| {
-            let table = match w.table {
-                WatchTable::Data => "data watch",
-                WatchTable::Child => "child watch",
-            };
-            format!("{table} by {}", w.client)
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
+    let mut words = String::from("Watched here: ");
+    for (i, w) in r.watches.iter().enumerate() {
+        if i > 0 {
+            words.push_str(", ");
+        }
+        words.push_str(match w.table {
+            WatchTable::Data => "data watch by ",
+            WatchTable::Child => "child watch by ",
+        });
+        words.push_str(&w.client);
+    }
+    words
 }
 
+/// One znode. Kept to few elements (the badge and the eye are drawn by the stylesheet): the
+/// rows are most of what this panel adds to the bundle.
 fn tree_row(r: &TreeRow) -> Html {
-    let mark = match r.diff {
-        Diff::Same => "",
-        Diff::Missing => "−",
-        Diff::OnlyHere => "+",
-        Diff::Differs => "≠",
-    };
     let st = &r.stat;
     let title = format!(
         "{}\nczxid {} mzxid {} pzxid {}\nversion {} cversion {} numChildren {}\n{}",
@@ -286,44 +273,45 @@ fn tree_row(r: &TreeRow) -> Html {
         st.num_children,
         r.diff.label()
     );
+    let (mark, differs) = match r.diff {
+        Diff::Same => ("", false),
+        Diff::Missing => ("−", true),
+        Diff::OnlyHere => ("+", true),
+        Diff::Differs => ("≠", true),
+    };
     let owner = r.owner.as_ref().map(|o| {
-        let who = match &o.client {
-            Some(c) => format!("{c} 0x{:x}", o.session),
-            None => format!("0x{:x}", o.session),
-        };
-        let tip = match &o.client {
-            Some(c) => format!(
-                "Ephemeral: owned by session 0x{:x}, held by client {c}",
-                o.session
+        let session = format!("0x{:x}", o.session);
+        let (who, tip) = match &o.client {
+            Some(c) => (
+                format!("{c} {session}"),
+                format!("Ephemeral: owned by session {session}, held by client {c}"),
             ),
-            None => format!("Ephemeral: owned by session 0x{:x}", o.session),
+            None => (session.clone(), format!("Ephemeral: owned by session {session}")),
         };
-        html! {
-            <span class="eph" title={tip.clone()} aria-label={tip}>
-                <span class="eph-badge" aria-hidden="true">{ "E" }</span>
-                <span class="owner mono" aria-hidden="true">{ who }</span>
-            </span>
-        }
+        html! { <span class="eph mono" role="img" title={tip.clone()} aria-label={tip}>{ who }</span> }
     });
     let watches = (!r.watches.is_empty()).then(|| {
-        let words = format!("Watched here: {}", watch_words(r));
+        let words = watch_words(r);
+        let n = r.watches.len();
         html! {
             <span class="watch" role="img" title={words.clone()} aria-label={words}>
-                { eye() }
-                if r.watches.len() > 1 { <span class="n">{ r.watches.len() }</span> }
+                { if n > 1 { n.to_string() } else { String::new() } }
             </span>
         }
     });
-    let indent = format!("padding-left: calc(.3rem + {}rem)", r.depth as f32 * 0.9);
+    let data = if r.data.is_empty() {
+        String::new()
+    } else {
+        format!("= {}", r.data)
+    };
     html! {
-        <li key={r.path.clone()} class={classes!("znode", r.diff.hook())} data-path={r.path.clone()}
-            data-diff={r.diff.hook()} title={title} style={indent}>
-            <span class="diff-mark" aria-hidden="true">{ mark }</span>
+        <li key={r.path.clone()} class={r.diff.hook()} data-path={r.path.clone()} data-diff={r.diff.hook()}
+            title={title} style={format!("padding-left: calc(.3rem + {} * .9rem)", r.depth)}>
+            <span class="diff-mark" role={differs.then_some("img")} aria-label={differs.then_some(r.diff.label())}>{ mark }</span>
             <span class="name mono">{ r.name.clone() }</span>
             { for owner }
             { for watches }
-            if r.diff != Diff::Same { <span class="sr-only">{ format!(" ({})", r.diff.label()) }</span> }
-            <span class="data mono">{ if r.data.is_empty() { String::new() } else { format!("= {}", r.data) } }</span>
+            <span class="data mono">{ data }</span>
             <span class="stat mono">{ format!("v{} {}", st.version, st.mzxid) }</span>
         </li>
     }
@@ -336,12 +324,13 @@ fn tree_html(sid: Sid, t: &TreeView) -> Html {
             WatchTable::Data => "exists watch",
             WatchTable::Child => "child watch",
         };
-        html! { <li key={format!("{path} {} {table}", w.client)} class="mono">{ eye() }{ format!(" {path}: {table} by {} (no znode yet)", w.client) }</li> }
+        let line = format!("{path}: {table} by {} (no znode yet)", w.client);
+        html! { <li key={line.clone()} class="mono watched">{ line }</li> }
     });
     html! {
         <section class="tree-section" aria-labelledby="tree-title">
             <h4 id="tree-title">{ "Znode tree" }</h4>
-            <p class={classes!("tree-summary", (behind > 0).then_some("behind"))} data-differences={behind.to_string()}>
+            <p class={if behind > 0 { "tree-summary behind" } else { "tree-summary" }} data-differences={behind.to_string()}>
                 { t.summary() }
             </p>
             <div class="tree-box" tabindex="0" role="region" aria-label={format!("Znode tree of s{sid}")}>
@@ -359,42 +348,45 @@ fn tree_html(sid: Sid, t: &TreeView) -> Html {
     }
 }
 
-/// `srvr | cons | dump`: a segmented switch (radios, so the arrow keys move it and no state is
-/// kept here) over the text each word prints; the stylesheet shows the chosen one.
-fn words_html(sid: Sid, words: &Words) -> Html {
-    let none = matches!(words, Words::Serving(s) if s.cons.is_empty());
-    let name = format!("words-s{sid}");
-    let choices = Word::ALL.iter().map(|&w| {
-        html! {
-            <label class="seg" data-word={w.as_str()}>
-                <input type="radio" class="sr-only" name={name.clone()} value={w.as_str()}
-                    checked={w == Word::default()} />
-                { w.as_str() }
-            </label>
-        }
-    });
-    let texts = Word::ALL.iter().map(|&w| {
-        let note = match w {
-            Word::Cons if none => "No client connections here (ZooKeeper would list only the one asking).",
-            Word::Srvr => "Left out: latencies, packets received and sent (the model does not count them).",
-            Word::Cons => "Hosts are client names, ports their connection attempt; counters and times are left out.",
-            Word::Dump => "Expiry times in virtual ms; the connections dump is left out.",
+#[derive(Properties, PartialEq, Clone)]
+struct WordsProps {
+    data: Rc<InspectorData>,
+}
+
+/// `srvr | cons | dump`: a segmented switch and the text the word prints.
+#[function_component(FourLetterWords)]
+fn four_letter_words(p: &WordsProps) -> Html {
+    let word = use_state(Word::default);
+    let Some(words) = &p.data.words else {
+        return html! {};
+    };
+    let buttons = Word::ALL.iter().map(|&w| {
+        let on = *word == w;
+        let onclick = {
+            let word = word.clone();
+            Callback::from(move |_: MouseEvent| word.set(w))
         };
         html! {
-            <div class="word" data-word={w.as_str()}>
-                <pre class="words-text" tabindex="0" data-word={w.as_str()}
-                    aria-label={format!("What {} prints on s{sid}", w.as_str())}>{ text(words, w) }</pre>
-                <p class="words-note muted">{ note }</p>
-            </div>
+            <button class={classes!("seg", on.then_some("on"))} aria-pressed={on.to_string()}
+                data-word={w.as_str()} {onclick}>{ w.as_str() }</button>
         }
     });
+    let none = matches!(words, Words::Serving(s) if s.cons.is_empty());
+    let note = match *word {
+        Word::Cons if none => "No client connections here (ZooKeeper would list only the one asking).",
+        Word::Srvr => "Left out: latencies, packets received and sent (the model does not count them).",
+        Word::Cons => "Hosts are client names, ports their connection attempt; counters and times are left out.",
+        Word::Dump => "Expiry times in virtual ms; the connections dump is left out.",
+    };
     html! {
         <section class="words" aria-labelledby="words-title">
             <div class="words-head">
                 <h4 id="words-title">{ "Four-letter words" }</h4>
-                <div class="segmented" role="radiogroup" aria-label="Which four-letter word">{ for choices }</div>
+                <div class="segmented" role="group" aria-label="Which four-letter word">{ for buttons }</div>
             </div>
-            { for texts }
+            <pre class="words-text" tabindex="0" data-word={word.as_str()}
+                aria-label={format!("What {} prints on s{}", word.as_str(), p.data.sid)}>{ text(words, *word) }</pre>
+            <p class="words-note muted">{ note }</p>
         </section>
     }
 }
@@ -479,9 +471,7 @@ pub fn inspector(p: &InspectorProps) -> Html {
                     { tree_html(d.sid, t) }
                 }
             </div>
-            if let Some(w) = &d.words {
-                { words_html(d.sid, w) }
-            }
+            <FourLetterWords data={d.clone()} />
         </section>
     }
 }
