@@ -134,3 +134,52 @@ fn the_contrast_check_catches_a_poor_pair() {
     assert!(ratio("#c98a00", "#ffffff") < 3.0);
     assert!((ratio("#000000", "#ffffff") - 21.0).abs() < 1e-9);
 }
+
+/// `color-mix(in srgb, a p%, b)` of two hex colours, as hex.
+fn mix(a: &str, p: f64, b: &str) -> String {
+    let ch = |h: &str, i: usize| u8::from_str_radix(&h[i..i + 2], 16).unwrap() as f64;
+    let c = |i: usize| (ch(a, i) * p / 100.0 + ch(b, i) * (1.0 - p / 100.0)).round() as u8;
+    format!("#{:02x}{:02x}{:02x}", c(1), c(3), c(5))
+}
+
+/// The tree's tinted rows (`.tree li.missing` and the others: a role colour mixed into the
+/// panel) keep its text, `--fg` and `--muted`, at 4.5:1 in both themes.
+#[test]
+fn the_tree_rows_tints_keep_text_readable() {
+    let css = stylesheet();
+    let light = tokens(&css, ":root {");
+    let mut dark = light.clone();
+    dark.extend(tokens(&css, ":root[data-theme=\"dark\"] {"));
+    let mut tints = Vec::new();
+    let mut rest = css.as_str();
+    while let Some(i) = rest.find(".tree li.") {
+        rest = &rest[i..];
+        let rule = &rest[..rest.find('}').unwrap()];
+        if let Some(j) = rule.find("color-mix(in srgb, var(") {
+            let m = &rule[j + "color-mix(in srgb, var(".len()..];
+            let (token, m) = m.split_once(") ").unwrap();
+            let (pct, m) = m.split_once("%, var(").unwrap();
+            let (base, _) = m.split_once(')').unwrap();
+            tints.push((
+                token.to_string(),
+                pct.parse::<f64>().unwrap(),
+                base.to_string(),
+            ));
+        }
+        rest = &rest[1..];
+    }
+    assert!(tints.len() >= 3, "{tints:?}");
+    let mut bad = Vec::new();
+    for (theme, t) in [("light", &light), ("dark", &dark)] {
+        for (token, pct, base) in &tints {
+            let bg = mix(&t[token], *pct, &t[base]);
+            for text in ["--fg", "--muted"] {
+                let r = ratio(&t[text], &bg);
+                if r < 4.5 {
+                    bad.push(format!("{theme}: {text} on {token} {pct}% is {r:.2}:1"));
+                }
+            }
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}

@@ -1,12 +1,16 @@
 //! The inspector of the selected server: draws the data `crate::view::inspector` read (its disk
-//! apart from what a crash loses), with a close button.
+//! apart from what a crash loses), its znode tree against the leader's, and what `srvr`,
+//! `cons` and `dump` would print, with a close button.
 
 use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::sim::zab::serve::WatchTable;
 use crate::sim::Sid;
 use crate::view::inspector::{InspectorData, PaxosData, RoleData, VoteRow};
+use crate::view::tree::{Diff, TreeRow, TreeView};
+use crate::view::words::{text, Word, Words};
 
 fn paxos_html(d: &InspectorData, x: &PaxosData) -> Html {
     let accepted_rows = x.accepted.iter().map(|(slot, b, v, chosen)| {
@@ -239,6 +243,154 @@ fn role_html(d: &InspectorData) -> Html {
     }
 }
 
+fn watch_words(r: &TreeRow) -> String {
+    let mut words = String::from("Watched here: ");
+    for (i, w) in r.watches.iter().enumerate() {
+        if i > 0 {
+            words.push_str(", ");
+        }
+        words.push_str(match w.table {
+            WatchTable::Data => "data watch by ",
+            WatchTable::Child => "child watch by ",
+        });
+        words.push_str(&w.client);
+    }
+    words
+}
+
+/// One znode. Kept to few elements (the badge and the eye are drawn by the stylesheet): the
+/// rows are most of what this panel adds to the bundle.
+fn tree_row(r: &TreeRow) -> Html {
+    let st = &r.stat;
+    let title = format!(
+        "{}\nczxid {} mzxid {} pzxid {}\nversion {} cversion {} numChildren {}\n{}",
+        r.path,
+        st.czxid,
+        st.mzxid,
+        st.pzxid,
+        st.version,
+        st.cversion,
+        st.num_children,
+        r.diff.label()
+    );
+    let (mark, differs) = match r.diff {
+        Diff::Same => ("", false),
+        Diff::Missing => ("−", true),
+        Diff::OnlyHere => ("+", true),
+        Diff::Differs => ("≠", true),
+    };
+    let owner = r.owner.as_ref().map(|o| {
+        let session = format!("0x{:x}", o.session);
+        let (who, tip) = match &o.client {
+            Some(c) => (
+                format!("{c} {session}"),
+                format!("Ephemeral: owned by session {session}, held by client {c}"),
+            ),
+            None => (session.clone(), format!("Ephemeral: owned by session {session}")),
+        };
+        html! { <span class="eph mono" role="img" title={tip.clone()} aria-label={tip}>{ who }</span> }
+    });
+    let watches = (!r.watches.is_empty()).then(|| {
+        let words = watch_words(r);
+        let n = r.watches.len();
+        html! {
+            <span class="watch" role="img" title={words.clone()} aria-label={words}>
+                { if n > 1 { n.to_string() } else { String::new() } }
+            </span>
+        }
+    });
+    let data = if r.data.is_empty() {
+        String::new()
+    } else {
+        format!("= {}", r.data)
+    };
+    html! {
+        <li key={r.path.clone()} class={r.diff.hook()} data-path={r.path.clone()} data-diff={r.diff.hook()}
+            title={title} style={format!("padding-left: calc(.3rem + {} * .9rem)", r.depth)}>
+            <span class="diff-mark" role={differs.then_some("img")} aria-label={differs.then_some(r.diff.label())}>{ mark }</span>
+            <span class="name mono">{ r.name.clone() }</span>
+            { for owner }
+            { for watches }
+            <span class="data mono">{ data }</span>
+            <span class="stat mono">{ format!("v{} {}", st.version, st.mzxid) }</span>
+        </li>
+    }
+}
+
+fn tree_html(sid: Sid, t: &TreeView) -> Html {
+    let behind = t.against.as_ref().map_or(0, |a| a.differences());
+    let absent = t.absent_watches.iter().map(|(path, w)| {
+        let table = match w.table {
+            WatchTable::Data => "exists watch",
+            WatchTable::Child => "child watch",
+        };
+        let line = format!("{path}: {table} by {} (no znode yet)", w.client);
+        html! { <li key={line.clone()} class="mono watched">{ line }</li> }
+    });
+    html! {
+        <section class="tree-section" aria-labelledby="tree-title">
+            <h4 id="tree-title">{ "Znode tree" }</h4>
+            <p class={if behind > 0 { "tree-summary behind" } else { "tree-summary" }} data-differences={behind.to_string()}>
+                { t.summary() }
+            </p>
+            <div class="tree-box" tabindex="0" role="region" aria-label={format!("Znode tree of s{sid}")}>
+                <ul class="tree">
+                    { for t.rows.iter().map(tree_row) }
+                </ul>
+                if t.more > 0 {
+                    <p class="muted more">{ format!("… {} more", t.more) }</p>
+                }
+                if !t.absent_watches.is_empty() {
+                    <ul class="absent-watches">{ for absent }</ul>
+                }
+            </div>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq, Clone)]
+struct WordsProps {
+    data: Rc<InspectorData>,
+}
+
+/// `srvr | cons | dump`: a segmented switch and the text the word prints.
+#[function_component(FourLetterWords)]
+fn four_letter_words(p: &WordsProps) -> Html {
+    let word = use_state(Word::default);
+    let Some(words) = &p.data.words else {
+        return html! {};
+    };
+    let buttons = Word::ALL.iter().map(|&w| {
+        let on = *word == w;
+        let onclick = {
+            let word = word.clone();
+            Callback::from(move |_: MouseEvent| word.set(w))
+        };
+        html! {
+            <button class={classes!("seg", on.then_some("on"))} aria-pressed={on.to_string()}
+                data-word={w.as_str()} {onclick}>{ w.as_str() }</button>
+        }
+    });
+    let none = matches!(words, Words::Serving(s) if s.cons.is_empty());
+    let note = match *word {
+        Word::Cons if none => "No client connections here (ZooKeeper would list only the one asking).",
+        Word::Srvr => "Left out: latencies, packets received and sent (the model does not count them).",
+        Word::Cons => "Hosts are client names, ports their connection attempt; counters and times are left out.",
+        Word::Dump => "Expiry times in virtual ms; the connections dump is left out.",
+    };
+    html! {
+        <section class="words" aria-labelledby="words-title">
+            <div class="words-head">
+                <h4 id="words-title">{ "Four-letter words" }</h4>
+                <div class="segmented" role="group" aria-label="Which four-letter word">{ for buttons }</div>
+            </div>
+            <pre class="words-text" tabindex="0" data-word={word.as_str()}
+                aria-label={format!("What {} prints on s{}", word.as_str(), p.data.sid)}>{ text(words, *word) }</pre>
+            <p class="words-note muted">{ note }</p>
+        </section>
+    }
+}
+
 #[function_component(Inspector)]
 pub fn inspector(p: &InspectorProps) -> Html {
     let Some(d) = &p.data else {
@@ -315,7 +467,11 @@ pub fn inspector(p: &InspectorProps) -> Html {
                     </dl>
                 }
                 { role_html(d) }
+                if let Some(t) = &d.tree {
+                    { tree_html(d.sid, t) }
+                }
             </div>
+            <FourLetterWords data={d.clone()} />
         </section>
     }
 }

@@ -2,7 +2,7 @@
 //! entries, epochs, snapshot; a Paxos server's promise and accepted values) apart from what a
 //! crash loses (role, Zab phase, round and votes received, a leader's learners and outstanding
 //! proposals, a learner's stage; a Paxos server's learned slots and proposer). Reads only the
-//! selected server.
+//! selected server (and, for the tree's comparison, the leader's tree).
 
 use std::collections::BTreeMap;
 
@@ -14,6 +14,8 @@ use crate::sim::zab::leader::HandlerStage;
 use crate::sim::zab::learner::LearnerStage;
 use crate::sim::zab::{Role, Vote};
 use crate::sim::{Epoch, Millis, Sid, Zxid};
+use crate::view::tree::{tree_view, TreeView};
+use crate::view::words::{words, Words};
 
 /// Log entries shown (the newest).
 const LOG_ROWS: usize = 16;
@@ -94,6 +96,10 @@ pub struct InspectorData {
     pub role: RoleData,
     /// Set for a server of a Paxos ensemble (then the Zab fields above are empty).
     pub paxos: Option<PaxosData>,
+    /// Its znode tree against the leader's (ZooKeeper, up).
+    pub tree: Option<TreeView>,
+    /// What `srvr`, `cons` and `dump` would print (ZooKeeper).
+    pub words: Option<Words>,
 }
 
 /// What the inspector shows of a Paxos server.
@@ -207,6 +213,8 @@ fn inspect_paxos(
         sessions: 0,
         role: RoleData::Down,
         paxos: Some(paxos),
+        tree: None,
+        words: None,
     }
 }
 
@@ -322,6 +330,8 @@ pub fn inspect(world: &World, sid: Sid) -> InspectorData {
         sessions: server.map_or(0, |s| s.tree.sessions.len()),
         role,
         paxos: None,
+        tree: tree_view(world, sid),
+        words: words(world, sid, mode),
     }
 }
 

@@ -19,6 +19,8 @@
 //! - `requests`: the client requests the page follows, and their lines.
 //! - `feed`: the page's feed, read from the world by sequence number.
 //! - `presets`: one-click scenario scripts the page plays (recipes, a stale read).
+//! - `tree`: the selected server's znode tree, against the leader's.
+//! - `words`: what `srvr`, `cons` and `dump` would print for the selected server.
 //! - `tour`: cards that each ask for one action and move on when it is done (the first-run hint).
 //!
 //! src/sim never imports this module.
@@ -39,6 +41,8 @@ pub mod presets;
 pub mod requests;
 pub mod scene;
 pub mod tour;
+pub mod tree;
+pub mod words;
 
 pub use driver::{Driver, Sim};
 pub use frame::{Frame, FrameInput};

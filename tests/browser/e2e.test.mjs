@@ -773,3 +773,71 @@ test('the lock recipe: the holder crashes, the next one is shown holding; a paus
   await page.screenshot({ path: join(ARTIFACTS, 'lock-fenced.png') });
   await noTrouble(page, errors);
 });
+
+test('the inspector shows the tree against the leader, and srvr / cons / dump', async () => {
+  const errors = [];
+  const page = await open('./?seed=3&speed=1&writes=10&pace=0', errors, (p) => p.setViewportSize({ width: 1280, height: 800 }));
+  await page.waitForSelector('.banner.broadcast', { timeout: 30_000 });
+  const leader = await leaderId(page);
+  const follower = leader === 1 ? 2 : 1;
+  // Let the steady writes reach /k0 … /k7, then select a follower and open its inspector.
+  await page.waitForFunction(() => Number(document.querySelector('[data-mode="leader"]').getAttribute('data-zxid')) >= 0x100000010, null, { timeout: 30_000 });
+  await page.keyboard.press(String(follower));
+  await page.getByRole('tab', { name: 'Inspector' }).click();
+  const inspector = page.getByRole('region', { name: `Inspector: s${follower}` });
+  await inspector.waitFor();
+  const tree = inspector.getByRole('region', { name: `Znode tree of s${follower}` });
+  await tree.waitFor();
+  const diffs = ['same', 'missing', 'only-here', 'differs'];
+  for (let k = 0; k < 8; k++) {
+    const row = tree.locator(`li[data-path="/k${k}"]`);
+    await row.waitFor();
+    assert.ok(diffs.includes(await row.getAttribute('data-diff')), `/k${k}`);
+  }
+  for (const p of ['/', '/zookeeper', '/zookeeper/quota', '/zookeeper/config']) {
+    assert.equal(await tree.locator(`li[data-path="${p}"]`).count(), 1, p);
+  }
+  // srvr, as ZooKeeper prints it: 8 znodes of the writes, the root (counted twice, as
+  // DataTree does) and ZooKeeper's own three.
+  const words = inspector.locator('.words-text');
+  await words.scrollIntoViewIfNeeded();
+  const srvr = await words.textContent();
+  assert.match(srvr, /^Zookeeper version: /);
+  assert.match(srvr, /\nMode: follower\n/);
+  assert.match(srvr, /\nNode count: 13\n/);
+  await tree.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(ARTIFACTS, 'tree-1-in-sync.png') });
+
+  // Isolate the follower: the leader's writes go on without it, its tree falls behind and the
+  // rows it has not seen change are marked; it serves no clients, so srvr says so.
+  await page.keyboard.press('i');
+  await page.waitForFunction(() => document.querySelectorAll('.tree li[data-diff="differs"]').length >= 2, null, { timeout: 30_000 });
+  assert.match(await inspector.locator('.tree-summary').textContent(), /znodes? behind the leader s\d \(last processed 0x[0-9a-f]+ vs 0x[0-9a-f]+\)/);
+  await page.waitForFunction(() => document.querySelector('.words-text').textContent.includes('not currently serving requests'), null, { timeout: 10_000 });
+  await tree.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(ARTIFACTS, 'tree-2-isolated.png') });
+
+  // The switch works from the keyboard; the leader's dump shows its session tracker.
+  await page.keyboard.press(String(leader));
+  await page.getByRole('region', { name: `Inspector: s${leader}` }).waitFor();
+  const dump = page.getByRole('button', { name: 'dump', exact: true });
+  await dump.focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await dump.getAttribute('aria-pressed'), 'true');
+  const text = await page.locator('.words-text').textContent();
+  assert.match(text, /^SessionTracker dump:\nSession Sets \(\d+\)\/\(\d+\):\n/);
+  assert.match(text, /ephemeral nodes dump:\nSessions with Ephemerals \(0\):\n/);
+  await page.getByRole('button', { name: 'cons', exact: true }).click();
+  assert.equal(await page.locator('.words-text').getAttribute('data-word'), 'cons');
+  // The leader has no other leader to compare with: every row is the same.
+  assert.equal(await page.locator('.tree li:not([data-diff="same"])').count(), 0);
+  await page.locator('.words').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(ARTIFACTS, 'tree-3-leader-cons.png') });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.keyboard.press(String(follower));
+  await page.locator('.tree li[data-diff="differs"]').first().waitFor();
+  await page.locator('.tree-section').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(ARTIFACTS, 'tree-4-dark.png') });
+  await noTrouble(page, errors);
+  await page.close();
+});

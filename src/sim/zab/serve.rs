@@ -521,6 +521,57 @@ impl Core {
     }
 }
 
+/// Which of a server's watch tables a watch sits in (WatchManager's dataWatches or
+/// childWatches): getData and exists leave a data watch, getChildren a child watch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum WatchTable {
+    Data,
+    Child,
+}
+
+impl ClientPort {
+    /// Every watch registered here (read-only, for the page): path, table and connection, by
+    /// path, data watches before child watches of the same path.
+    pub fn watches(&self) -> impl Iterator<Item = (&str, WatchTable, ClientConn)> + '_ {
+        let data = self.data_watches.iter().flat_map(|(p, conns)| {
+            conns
+                .iter()
+                .map(move |c| (p.as_str(), WatchTable::Data, *c))
+        });
+        let child = self.child_watches.iter().flat_map(|(p, conns)| {
+            conns
+                .iter()
+                .map(move |c| (p.as_str(), WatchTable::Child, *c))
+        });
+        data.chain(child)
+    }
+
+    /// The watches registered on one path (read-only, for the page).
+    pub fn watches_on<'a>(
+        &'a self,
+        path: &'a str,
+    ) -> impl Iterator<Item = (WatchTable, ClientConn)> + 'a {
+        let data = self.data_watches.get(path).into_iter().flatten();
+        let child = self.child_watches.get(path).into_iter().flatten();
+        data.map(|c| (WatchTable::Data, *c))
+            .chain(child.map(|c| (WatchTable::Child, *c)))
+    }
+
+    /// Requests waiting here for their commit or their sync (srvr's Outstanding).
+    pub fn outstanding(&self) -> usize {
+        self.pending.len()
+    }
+
+    /// The requests of one connection waiting for their commit or sync (cons' queued).
+    pub fn queued(&self, conn: ClientConn) -> usize {
+        (self.pending.values())
+            .filter(|w| match w {
+                Waiting::Open { conn: c } | Waiting::Op { conn: c, .. } => *c == conn,
+            })
+            .count()
+    }
+}
+
 impl ClientPort {
     fn watch(&mut self, data: bool, path: &str, conn: ClientConn) {
         let table = if data {

@@ -109,6 +109,12 @@ impl SessionTracker {
         }
     }
 
+    /// The expiry buckets, soonest first: when, and the sessions in it (read-only, for the
+    /// page's `dump`). A bucket already polled is gone, its sessions still tracked as closing.
+    pub fn buckets(&self) -> impl Iterator<Item = (Millis, &BTreeSet<SessionId>)> + '_ {
+        self.buckets.iter().map(|(t, s)| (*t, s))
+    }
+
     /// When the next bucket is due, if any session waits in one.
     pub fn next_expiry(&self) -> Option<Millis> {
         self.buckets.keys().next().copied()
