@@ -112,6 +112,12 @@ pub enum Command {
         name: String,
         path: String,
     },
+    /// The client's connect string changes to put `sid` first (ZooKeeper.updateServerList):
+    /// it drops its connection and resumes its session there.
+    ClientMove {
+        name: String,
+        sid: Sid,
+    },
 }
 
 /// The most steady writes a second a run may ask for.
@@ -139,7 +145,8 @@ impl Command {
             | Command::ClientPause { .. }
             | Command::ClientRun { .. }
             | Command::ClientRelease(_)
-            | Command::ClientUse { .. } => "client",
+            | Command::ClientUse { .. }
+            | Command::ClientMove { .. } => "client",
             Command::ClientLink { cut: true, .. } => "cut",
             Command::ClientLink { .. } => "heal",
             Command::ClientRequest { op, .. } => op_keyword(op),
@@ -197,6 +204,9 @@ impl Command {
             }
             Command::ClientClose(name) => format!("Client {name} closes its session"),
             Command::ClientCrash(name) => format!("Client {name}'s process dies"),
+            Command::ClientMove { name, sid } => {
+                format!("Client {name} is moved to s{sid} (a new connect string)")
+            }
             Command::ClientPause { name, ms } => {
                 format!("Client {name} stops for {}", format_duration(*ms))
             }
@@ -256,7 +266,7 @@ impl Command {
             | Command::SessionClose { at }
             | Command::Writes { at, .. } => at.iter().copied().collect(),
             Command::ClientConnect { servers, .. } => servers.clone(),
-            Command::ClientLink { sid, .. } => vec![*sid],
+            Command::ClientLink { sid, .. } | Command::ClientMove { sid, .. } => vec![*sid],
             Command::StartAll
             | Command::HealAll
             | Command::WritesOff
@@ -280,6 +290,7 @@ impl Command {
             | Command::ClientRun { name, .. }
             | Command::ClientRelease(name)
             | Command::ClientUse { name, .. }
+            | Command::ClientMove { name, .. }
             | Command::ClientLink { name, .. }
             | Command::ClientRequest { name, .. } => Some(name),
             _ => None,
@@ -487,6 +498,7 @@ impl fmt::Display for Command {
             }
             Command::ClientRelease(name) => write!(f, "client {name} release"),
             Command::ClientUse { name, path } => write!(f, "client {name} use {path}"),
+            Command::ClientMove { name, sid } => write!(f, "client {name} move {sid}"),
             Command::ClientLink { name, sid, cut } => {
                 write!(f, "{} {name} {sid}", if *cut { "cut" } else { "heal" })
             }

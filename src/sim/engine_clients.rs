@@ -230,6 +230,7 @@ impl<N: Node> Engine<N> {
             )),
             Command::ClientCrash(_)
             | Command::ClientPause { .. }
+            | Command::ClientMove { .. }
             | Command::ClientRun { .. }
             | Command::ClientRelease(_)
             | Command::ClientUse { .. }
@@ -280,6 +281,10 @@ impl<N: Node> Engine<N> {
             } => self.new_client(name, servers, timeout),
             Command::ClientClose(name) => self.client_op(&name, ClientOp::CloseSession),
             Command::ClientRequest { name, op } => self.client_op(&name, op),
+            Command::ClientMove { name, sid } => {
+                let id = self.client_id(&name).expect("checked");
+                self.step_client(id, ClientInput::Move(sid));
+            }
             Command::ClientPause { name, ms } => {
                 let until = self.now + ms;
                 let id = self.client_id(&name).expect("checked");

@@ -203,6 +203,7 @@ impl FaultMix {
             | Command::ClientCrash(_)
             | Command::ClientPause { .. }
             | Command::ClientLink { .. }
+            | Command::ClientMove { .. }
             | Command::ClientRequest { .. } => self.sessions += 1,
             Command::ClientRun { .. } | Command::ClientRelease(_) | Command::ClientUse { .. } => {
                 self.recipes += 1

@@ -327,7 +327,7 @@ impl Component for App {
                 Some(c) => {
                     let (x, y) = self.layout.client_at(i);
                     html! {
-                        <ClientMenu key={format!("client-{i}")} client={c.clone()} {x} {y} r={self.layout.client_r()}
+                        <ClientMenu key={format!("client-{i}")} client={c.clone()} n={p.server_count()} {x} {y} r={self.layout.client_r()}
                             on_command={self.cb.menu_command.clone()} on_close={self.cb.close_menu.clone()} />
                     }
                 }

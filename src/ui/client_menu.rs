@@ -1,6 +1,7 @@
 //! The popover of a client: crash its process, close its session, pause it (a GC pause longer
-//! than its session timeout: the classic expiry), or cut its link to its server (it moves on
-//! to the next server of its list) and heal what is cut.
+//! than its session timeout: the classic expiry), move it to another server (a new connect
+//! string), or cut its link to its server (it moves on to the next server of its list) and
+//! heal what is cut.
 
 use yew::prelude::*;
 
@@ -11,6 +12,8 @@ use crate::view::clients::ClientView;
 #[derive(Properties, PartialEq, Clone)]
 pub struct ClientMenuProps {
     pub client: ClientView,
+    /// How many servers there are (where it may move to).
+    pub n: crate::sim::Sid,
     /// The client's centre in viewBox units, and its radius.
     pub x: f64,
     pub y: f64,
@@ -50,6 +53,29 @@ pub fn client_menu(p: &ClientMenuProps) -> Html {
         html! { <button onclick={cmd(link(sid, false))}>{ format!("Heal link to s{sid}") }</button> }
     });
     let pause = pause_ms(c);
+    // Where "Move" sends it: the next server after its own, changeable.
+    let here = c.server.unwrap_or(0);
+    let target = use_state(|| here % p.n.max(1) + 1);
+    let to = if *target == here || *target > p.n {
+        here % p.n.max(1) + 1
+    } else {
+        *target
+    };
+    let on_target = {
+        let target = target.clone();
+        Callback::from(move |e: Event| {
+            if let Ok(s) = super::client_box::value_of(&e).parse() {
+                target.set(s);
+            }
+        })
+    };
+    let targets = (1..=p.n).filter(|s| *s != here).map(|s| {
+        html! { <option value={s.to_string()} selected={s == to}>{ format!("s{s}") }</option> }
+    });
+    let move_cmd = Command::ClientMove {
+        name: name.clone(),
+        sid: to,
+    };
     let onkeydown = close_on_escape(&p.on_close);
     html! {
         <div ref={root} class="popover client-menu" role="dialog" aria-label={format!("Client {name}")}
@@ -74,6 +100,14 @@ pub fn client_menu(p: &ClientMenuProps) -> Html {
                     }
                     { for heals }
                 </div>
+                if p.n > 1 {
+                    <div class="link-pick">
+                        <label for="client-move-to">{ "Move to" }</label>
+                        <select id="client-move-to" onchange={on_target}>{ for targets }</select>
+                        <button onclick={cmd(move_cmd)}
+                            title="A new connect string (updateServerList): it resumes its session there">{ "Move" }</button>
+                    </div>
+                }
             } else {
                 <p class="popover-note">{ format!("{name} is {}: connect it again from the Clients tab.", c.state) }</p>
             }

@@ -697,7 +697,7 @@ test('opening the settings moves nothing: they open over the page', async () => 
   await page.close();
 });
 
-test('clients: connect from the Clients tab, a client drawn with its wire, its menu crashes it', async () => {
+test('clients: connect from the Clients tab, a client drawn with its wire, moved with its session, crashed from its menu', async () => {
   const errors = [];
   const page = await open('./?seed=1&tour=0&speed=1&pace=0', errors);
   await page.waitForSelector('[data-mode="leader"]');
@@ -713,6 +713,13 @@ test('clients: connect from the Clients tab, a client drawn with its wire, its m
   await page.fill('#req-path', '/app');
   await page.click('.client-panel form.request button');
   await page.waitForSelector('.result:has-text("created /app")', { timeout: 20000 });
+  // Moved to s2 (a new connect string), it resumes the same session there.
+  const session = await page.locator('.client-list .pick.connected .session').first().textContent();
+  await c1.locator('.node').click();
+  await page.selectOption('#client-move-to', '2');
+  await page.click('.client-menu button:has-text("Move")');
+  await page.waitForSelector('.client-wire.up[data-link="c1-2"]', { timeout: 20000 });
+  assert.equal(await page.locator('.client-list .pick.connected .session').first().textContent(), session);
   // The client's menu, from the keyboard: Enter on it, then Crash.
   await c1.locator('.node').focus();
   await page.keyboard.press('Enter');

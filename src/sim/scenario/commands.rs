@@ -201,6 +201,10 @@ fn client(a: &mut Args<'_, '_>, _: &str) -> Result<Command, String> {
             }
         }
         "release" => Command::ClientRelease(name),
+        "move" => Command::ClientMove {
+            name,
+            sid: parse_id(a.need("a server id, like `2`")?)?,
+        },
         "use" => Command::ClientUse {
             name,
             path: path(a)?,
@@ -210,7 +214,7 @@ fn client(a: &mut Args<'_, '_>, _: &str) -> Result<Command, String> {
                 "client action",
                 other,
                 &[
-                    "connect", "close", "crash", "pause", "run", "release", "use",
+                    "connect", "close", "crash", "pause", "run", "release", "use", "move",
                 ],
             ))
         }

@@ -383,6 +383,8 @@ pub enum ClientInput {
     Pause {
         until: Millis,
     },
+    /// updateServerList with `sid` first: drop the connection (if any) and connect there next.
+    Move(Sid),
 }
 
 /// Why a client gave up a connection (for the feed).
@@ -396,12 +398,16 @@ pub enum LossReason {
     ConnectTimeout,
     /// Nothing heard within readTimeout.
     ReadTimeout,
+    /// Its connect string changed (updateServerList): it moves to another server. (Last,
+    /// so that the older reasons hash as before.)
+    Moved,
 }
 
 impl LossReason {
     pub fn as_str(self) -> &'static str {
         match self {
             LossReason::Closed => "the server closed the connection",
+            LossReason::Moved => "it is moved to another server",
             LossReason::Refused => "connection refused",
             LossReason::ConnectTimeout => "no ConnectResponse within connectTimeout",
             LossReason::ReadTimeout => "nothing heard within readTimeout (2/3 of the timeout)",
@@ -624,6 +630,7 @@ impl Client {
                 self.lose(why);
             }
             ClientInput::Timer(kind) => self.on_timer(kind),
+            ClientInput::Move(sid) => self.move_to(sid),
             _ => {} // a stale connection's packet or close
         }
     }
@@ -821,6 +828,24 @@ impl Client {
             at: self.now + spin,
             jitter: RECONNECT_JITTER_MS - 1,
         });
+    }
+
+    /// updateServerList: the new list puts `sid` first; a connected client drops its
+    /// connection to move there (its requests in flight get CONNECTIONLOSS, as on any loss),
+    /// one still connecting tries it next.
+    fn move_to(&mut self, sid: Sid) {
+        if !self.servers.contains(&sid) {
+            self.servers.insert(0, sid);
+        }
+        self.next = self
+            .servers
+            .iter()
+            .position(|s| *s == sid)
+            .expect("in the list");
+        self.tries = 0;
+        if self.conn.is_some_and(|c| c.server != sid) {
+            self.lose(LossReason::Moved);
+        }
     }
 
     /// A server said the session expired: the client is done (a new ZooKeeper handle is
