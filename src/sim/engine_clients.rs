@@ -151,6 +151,16 @@ impl<N: Node> Engine<N> {
         self.clients.iter()
     }
 
+    /// The clients that believe they hold the recipe lock at `path` (or lead the election
+    /// there), in creation order: more than one only while a holder's belief is stale (or
+    /// a broken variant runs). What the page shows as `data-holder`.
+    pub fn holders<'a>(&'a self, path: &'a str) -> impl Iterator<Item = &'a ClientSlot> + 'a {
+        self.clients.iter().filter(move |c| {
+            c.belief()
+                .is_some_and(|b| b.is_exclusive() && b.path() == path)
+        })
+    }
+
     /// The newest client by that name.
     pub fn client(&self, name: &str) -> Option<&ClientSlot> {
         self.clients.iter().rev().find(|c| c.name == name)

@@ -83,13 +83,7 @@ pub fn expect_client(world: &World, stmt: &Stmt) -> Result<(), String> {
 /// Exactly the clients named believe they hold (lead) PATH; with more than one named, the
 /// script expects the lesson of a stale holder (or a broken variant).
 fn holder(engine: &ZabEngine, path: &str, want: &[String]) -> Result<(), String> {
-    let mut got: Vec<String> = (engine.clients())
-        .filter(|c| {
-            c.belief()
-                .is_some_and(|b| b.is_exclusive() && b.path() == path)
-        })
-        .map(|c| c.name.clone())
-        .collect();
+    let mut got: Vec<String> = engine.holders(path).map(|c| c.name.clone()).collect();
     got.sort();
     let mut want = want.to_vec();
     want.sort();
