@@ -224,7 +224,8 @@ pub fn execute_tapped(
             | Stmt::ExpectSession(..)
             | Stmt::ExpectWatch(..)
             | Stmt::ExpectHolder(..)
-            | Stmt::ExpectConfig(..) => {
+            | Stmt::ExpectConfig(..)
+            | Stmt::ExpectResource(..) => {
                 expectations += 1;
                 super::expect_client::expect_client(world, &line.stmt).map_err(err)?;
             }
