@@ -229,7 +229,7 @@ pub struct Program {
     /// The broken variant lock-no-recheck: take the lock when the predecessor goes, without
     /// listing the children again.
     no_recheck: bool,
-    /// Values a configuration watch has read, in order.
+    /// The last values a configuration watch has read, in order.
     pub seen: Vec<Option<String>>,
     out: Vec<RecipeOutput>,
 }
@@ -668,6 +668,10 @@ impl Program {
     }
 
     fn config_value(&mut self, value: Option<String>) {
+        // The last few are enough for a person (and keep the hashed state small).
+        if self.seen.len() == SEEN_KEPT {
+            self.seen.remove(0);
+        }
         self.seen.push(value.clone());
         self.belief = Some(Belief::Config {
             path: self.path.clone(),
@@ -715,6 +719,8 @@ impl Program {
         self.out.push(RecipeOutput::Step(s));
     }
 }
+
+const SEEN_KEPT: usize = 16;
 
 /// A contender node's sequence number: its 10-digit suffix (Curator sorts by it, not by the
 /// whole name, whose GUID prefix is random).
