@@ -5,7 +5,7 @@
 
 use super::*;
 use crate::sim::data::Code;
-use crate::sim::node::{Actor, ClientConn, ClientId, ClientMsg, ResourceWriteFact};
+use crate::sim::node::{Actor, BeliefOf, ClientConn, ClientId, ClientMsg, ResourceWriteFact};
 use crate::sim::zab::client::{
     Client, ClientEvent, ClientInput, ClientOp, ClientOutput, ClientState, ClientTimer, OpResult,
     OpValue,
@@ -461,10 +461,13 @@ impl<N: Node> Engine<N> {
     /// Tells the checker what the client believes now (it keeps the last and compares).
     fn report_belief(&mut self, id: ClientId) {
         let slot = &self.clients[id as usize - 1];
-        let session = slot.client.session;
-        let belief = slot.belief().cloned();
+        let who = BeliefOf {
+            client: id,
+            name: &slot.name,
+            session: slot.client.session,
+        };
         self.checker
-            .on_belief(self.events, self.now, id, session, belief.as_ref());
+            .on_belief(self.events, self.now, &who, slot.belief());
     }
 
     /// A lock holder writes to the resource its lock protects, with its node's czxid as
@@ -501,6 +504,7 @@ impl<N: Node> Engine<N> {
         });
         let fact = ResourceWriteFact {
             client: id,
+            name: self.clients[id as usize - 1].name.clone(),
             path: path.clone(),
             token,
             highest_before,
