@@ -187,3 +187,40 @@ fn a_multi_applies_all_or_none() {
     assert_eq!((nodes, d, after), (7, digest, before.next()));
     assert!(world.violations().is_empty(), "{:?}", world.violations());
 }
+
+/// setData and delete in a session the ensemble has closed are refused like a create in it:
+/// PrepRequestProcessor's checkSession comes first (3.8's pRequest2Txn), so each becomes an
+/// error txn SESSIONEXPIRED that takes a zxid and leaves every tree as it was.
+#[test]
+fn set_data_and_delete_in_a_closed_session_are_sessionexpired() {
+    let mut world = ensemble();
+    world.apply(Command::SessionOpen { at: Some(1) }).unwrap();
+    world.run_until(world.now() + 500);
+    let (session, _) = world.open_sessions().next().expect("a session");
+    submit(&mut world, 1, create("/a", CreateMode::Persistent, session));
+    world.apply(Command::SessionClose { at: Some(1) }).unwrap();
+    world.run_until(world.now() + 500);
+    for op in [
+        RequestOp::SetData {
+            path: "/a".into(),
+            data: "late".into(),
+            version: ANY_VERSION,
+            session,
+        },
+        RequestOp::Delete {
+            path: "/a".into(),
+            version: ANY_VERSION,
+            session,
+        },
+    ] {
+        let (_, before, digest) = the_same_everywhere(&world);
+        submit(&mut world, 2, op);
+        let (_, after, d) = the_same_everywhere(&world);
+        assert_eq!(after.0, before.0 + 1, "the refusal takes a zxid");
+        assert_eq!(d, digest, "and changes no tree");
+        let leader = world.server(3).expect("up");
+        let txn = leader.disk.log.last().expect("logged");
+        assert_eq!(txn.op.to_string(), "error SESSIONEXPIRED", "{txn:?}");
+    }
+    assert!(holds(&world, "/a"));
+}

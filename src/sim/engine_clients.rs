@@ -5,7 +5,7 @@
 
 use super::*;
 use crate::sim::data::Code;
-use crate::sim::node::{Actor, ClientConn, ClientId, ClientMsg, ResourceWriteFact};
+use crate::sim::node::{Actor, BeliefOf, ClientConn, ClientId, ClientMsg, ResourceWriteFact};
 use crate::sim::types::Zxid;
 use crate::sim::zab::client::{
     Client, ClientEvent, ClientInput, ClientOp, ClientOutput, ClientState, ClientTimer, OpResult,
@@ -183,6 +183,16 @@ impl<N: Node> Engine<N> {
     /// Every client, in creation order.
     pub fn clients(&self) -> impl Iterator<Item = &ClientSlot> {
         self.clients.iter()
+    }
+
+    /// The clients that believe they hold the recipe lock at `path` (or lead the election
+    /// there), in creation order: more than one only while a holder's belief is stale (or
+    /// a broken variant runs). What the page shows as `data-holder`.
+    pub fn holders<'a>(&'a self, path: &'a str) -> impl Iterator<Item = &'a ClientSlot> + 'a {
+        self.clients.iter().filter(move |c| {
+            c.belief()
+                .is_some_and(|b| b.is_exclusive() && b.path() == path)
+        })
     }
 
     /// The newest client by that name.
@@ -490,10 +500,13 @@ impl<N: Node> Engine<N> {
     /// Tells the checker what the client believes now (it keeps the last and compares).
     fn report_belief(&mut self, id: ClientId) {
         let slot = &self.clients[id as usize - 1];
-        let session = slot.client.session;
-        let belief = slot.belief().cloned();
+        let who = BeliefOf {
+            client: id,
+            name: &slot.name,
+            session: slot.client.session,
+        };
         self.checker
-            .on_belief(self.events, self.now, id, session, belief.as_ref());
+            .on_belief(self.events, self.now, &who, slot.belief());
     }
 
     /// A lock holder writes to the resource its lock protects, with its node's czxid as
@@ -530,6 +543,7 @@ impl<N: Node> Engine<N> {
         });
         let fact = ResourceWriteFact {
             client: id,
+            name: self.clients[id as usize - 1].name.clone(),
             path: path.clone(),
             token,
             highest_before,

@@ -532,6 +532,32 @@ mod tests {
         w
     }
 
+    /// The lock recipe, narrated step by step from a real run: the waiter says which node
+    /// it watches and why, the next holder says why it holds.
+    #[test]
+    fn recipe_steps_are_told_in_plain_words() {
+        let script = crate::sim::scenario::parse::parse(
+            "servers 3\nseed 3\nstart all\nuntil stable 10s\nclient c1 connect 1\nclient c2 connect 2\nclient c1 run lock /lock\nrun 500ms\nclient c2 run lock /lock\nrun 500ms\nclient c1 release\nrun 500ms\n",
+        )
+        .expect("parses");
+        let mut w = World::new(crate::sim::scenario::run::world_config(&script).unwrap());
+        w.enable_feed();
+        crate::sim::scenario::run::execute(&mut w, &script, &mut std::io::sink()).unwrap();
+        let cfg = w.ensemble().clone();
+        let text: Vec<String> = w.feed().map(|e| narrate(e, &cfg).text).collect();
+        let said = |needle: &str| text.iter().any(|t| t.contains(needle));
+        assert!(said(
+            "c2 watches /lock/_c_c1.1-lock-0000000000, the node just before its own"
+        ));
+        assert!(said(
+            "c1 now holds /lock (its node /lock/_c_c1.1-lock-0000000000 is the lowest)"
+        ));
+        assert!(said("c1 lets go of /lock"));
+        assert!(said(
+            "c2 now holds /lock (its node /lock/_c_c2.2-lock-0000000001 is the lowest)"
+        ));
+    }
+
     #[test]
     fn an_election_and_a_commit_read_as_sentences() {
         let mut w = world(5, 1);

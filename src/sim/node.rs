@@ -212,10 +212,19 @@ pub type NodeOutput<N> = Output<<N as Node>::Msg, <N as Node>::Timer, <N as Node
 /// The inputs a node takes.
 pub type NodeInput<N> = Input<<N as Node>::Msg, <N as Node>::Timer>;
 
+/// Whose belief the checker is told of: the client actor, its name and its session.
+#[derive(Clone, Copy, Debug)]
+pub struct BeliefOf<'a> {
+    pub client: ClientId,
+    pub name: &'a str,
+    pub session: crate::sim::data::SessionId,
+}
+
 /// A write to a recipe lock's protected resource, as the checker sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ResourceWriteFact {
     pub client: ClientId,
+    pub name: String,
     pub path: String,
     pub token: crate::sim::types::Zxid,
     /// The highest token the resource had accepted before this write.
@@ -247,8 +256,7 @@ pub trait Monitor<N: Node> {
         &mut self,
         _event: u64,
         _at: Millis,
-        _client: ClientId,
-        _session: crate::sim::data::SessionId,
+        _client: &BeliefOf<'_>,
         _belief: Option<&super::zab::recipe::Belief>,
     ) {
     }

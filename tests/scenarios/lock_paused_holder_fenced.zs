@@ -26,11 +26,16 @@ run 4s
 # c1's session expired at the leader; c2 took the lock; c1, stopped, still believes.
 expect session c1 expired
 expect holder /lock c1,c2
+expect resource /lock c2 accepted
 run 1s
-# c1 is awake, has not yet heard it expired, and writes with its stale token: refused.
+# c1 is awake and has not yet heard it expired: the write it was making is refused, and so
+# is the next one.
+expect resource /lock c1 rejected
 expect holder /lock c1,c2
 client c1 use /lock
+expect resource /lock c1 rejected
 run 3s
 expect holder /lock c2
 client c2 use /lock
+expect resource /lock c2 accepted
 expect no-violations

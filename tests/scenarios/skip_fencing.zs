@@ -18,4 +18,5 @@ run 1s
 client c1 pause 5s
 run 5s
 expect holder /lock c1,c2
+expect resource /lock c1 accepted
 expect violation 18

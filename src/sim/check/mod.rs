@@ -179,19 +179,21 @@ pub struct Violation {
 }
 
 /// The one way a violation is written, for the CLI, the explorer and the page alike:
-/// `invariant 7 (prefix consistency) at event 12, t=340 ms, servers s1, s2: …`.
+/// `invariant 7 (prefix consistency) at event 12, t=340 ms, servers s1, s2: …` (no servers
+/// part when it names none).
 impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let servers: Vec<String> = self.servers.iter().map(|s| format!("s{s}")).collect();
         write!(
             f,
-            "{} at event {}, t={} ms, servers {}: {}",
-            self.invariant,
-            self.event,
-            self.at,
-            servers.join(", "),
-            self.explanation
-        )
+            "{} at event {}, t={} ms",
+            self.invariant, self.event, self.at
+        )?;
+        // A violation about clients (invariant 18) may involve no server in particular.
+        if !servers.is_empty() {
+            write!(f, ", servers {}", servers.join(", "))?;
+        }
+        write!(f, ": {}", self.explanation)
     }
 }
 

@@ -11,7 +11,7 @@ use crate::sim::data::{Txn, TxnOp};
 use crate::sim::net::Network;
 use crate::sim::node::ClientId;
 use crate::sim::node::Monitor;
-use crate::sim::node::ResourceWriteFact;
+use crate::sim::node::{BeliefOf, ResourceWriteFact};
 use crate::sim::tree::split_path;
 use crate::sim::types::{Epoch, Millis, Sid, Zxid};
 use crate::sim::zab::client::{ClientEvent, ClientOp, OpValue};
@@ -55,7 +55,15 @@ pub struct Checker {
     /// Inv 17: the sessions each server applied a closeSession of.
     closed_on: Vec<BTreeSet<SessionId>>,
     /// Inv 18: who believes it holds which lock (or leads which election), with its session.
-    holders: BTreeMap<ClientId, (SessionId, Belief)>,
+    holders: BTreeMap<ClientId, Holder>,
+}
+
+/// A client that believes it holds a lock (inv 18).
+#[derive(Clone, Debug, Hash)]
+struct Holder {
+    name: String,
+    session: SessionId,
+    belief: Belief,
 }
 
 /// What one client has seen (inv 14-16).
@@ -691,34 +699,43 @@ impl Checker {
         &mut self,
         event: u64,
         at: Millis,
-        client: ClientId,
-        session: SessionId,
+        who: &BeliefOf<'_>,
         belief: Option<&Belief>,
     ) {
+        let client = who.client;
         let Some(belief) = belief.filter(|b| b.is_exclusive()) else {
             self.holders.remove(&client);
             return;
         };
-        if self.holders.get(&client).is_some_and(|(_, b)| b == belief) {
+        if self
+            .holders
+            .get(&client)
+            .is_some_and(|h| h.belief == *belief)
+        {
             return;
         }
-        self.holders.insert(client, (session, belief.clone()));
-        let rivals: Vec<(ClientId, SessionId)> = (self.holders.iter())
-            .filter(|(c, (_, b))| **c != client && b.path() == belief.path())
-            .map(|(c, (s, _))| (*c, *s))
+        let me = Holder {
+            name: who.name.to_string(),
+            session: who.session,
+            belief: belief.clone(),
+        };
+        let rivals: Vec<Holder> = (self.holders.iter())
+            .filter(|(c, h)| **c != client && h.belief.path() == belief.path())
+            .map(|(_, h)| h.clone())
             .collect();
-        for (rival, rival_session) in rivals {
-            if self.session_live(session) && self.session_live(rival_session) {
-                let explanation = format!("clients c{rival} (session 0x{rival_session:x}) and c{client} (session 0x{session:x}) both believe they hold {}, and both sessions are live", belief.path());
+        for rival in rivals {
+            if self.session_live(me.session) && self.session_live(rival.session) {
+                let explanation = format!("clients {} (session 0x{:x}) and {} (session 0x{:x}) both believe they hold {}, and both sessions are live", rival.name, rival.session, me.name, me.session, belief.path());
                 self.violate(event, at, Invariant::OneLockHolder, vec![], explanation);
             }
         }
+        self.holders.insert(client, me);
     }
 
     /// Inv 18: the resource a lock protects accepted a token lower than one it had accepted.
     pub fn on_resource_write(&mut self, event: u64, at: Millis, w: &ResourceWriteFact) {
         if w.accepted && w.token < w.highest_before {
-            let explanation = format!("the resource behind {} accepted c{}'s write with token {} after one with token {}: a stale holder overwrote its successor's work", w.path, w.client, w.token, w.highest_before);
+            let explanation = format!("the resource behind {} accepted {}'s write with token {} after one with token {}: a stale holder overwrote its successor's work", w.path, w.name, w.token, w.highest_before);
             self.violate(event, at, Invariant::OneLockHolder, vec![], explanation);
         }
     }
@@ -975,15 +992,8 @@ impl Monitor<Server> for Checker {
         Checker::on_client(self, event, at, client, e)
     }
 
-    fn on_belief(
-        &mut self,
-        event: u64,
-        at: Millis,
-        client: ClientId,
-        session: SessionId,
-        belief: Option<&Belief>,
-    ) {
-        Checker::on_belief(self, event, at, client, session, belief)
+    fn on_belief(&mut self, event: u64, at: Millis, who: &BeliefOf<'_>, belief: Option<&Belief>) {
+        Checker::on_belief(self, event, at, who, belief)
     }
 
     fn on_resource_write(&mut self, event: u64, at: Millis, w: &ResourceWriteFact) {

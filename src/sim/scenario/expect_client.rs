@@ -13,8 +13,12 @@ pub fn expect_client(world: &World, stmt: &Stmt) -> Result<(), String> {
     let engine = world
         .zab()
         .ok_or("clients are a ZooKeeper feature: the Paxos modes take writes only")?;
-    if let Stmt::ExpectHolder(path, want) = stmt {
-        return holder(engine, path, want);
+    match stmt {
+        Stmt::ExpectHolder(path, want) => return holder(engine, path, want),
+        Stmt::ExpectResource(path, name, accepted) => {
+            return resource(engine, path, name, *accepted)
+        }
+        _ => {}
     }
     let name = match stmt {
         Stmt::ExpectRead(c, ..)
@@ -83,13 +87,7 @@ pub fn expect_client(world: &World, stmt: &Stmt) -> Result<(), String> {
 /// Exactly the clients named believe they hold (lead) PATH; with more than one named, the
 /// script expects the lesson of a stale holder (or a broken variant).
 fn holder(engine: &ZabEngine, path: &str, want: &[String]) -> Result<(), String> {
-    let mut got: Vec<String> = (engine.clients())
-        .filter(|c| {
-            c.belief()
-                .is_some_and(|b| b.is_exclusive() && b.path() == path)
-        })
-        .map(|c| c.name.clone())
-        .collect();
+    let mut got: Vec<String> = engine.holders(path).map(|c| c.name.clone()).collect();
     got.sort();
     let mut want = want.to_vec();
     want.sort();
@@ -107,6 +105,23 @@ fn holder(engine: &ZabEngine, path: &str, want: &[String]) -> Result<(), String>
         "expected {} to believe they hold {path}, but {} believe(s) it",
         say(&want),
         say(&got)
+    ))
+}
+
+/// Client `name`'s last write to the resource behind the lock at `path`.
+fn resource(engine: &ZabEngine, path: &str, name: &str, accepted: bool) -> Result<(), String> {
+    let word = |a: bool| if a { "accepted" } else { "rejected" };
+    let last = (engine.resource(path))
+        .and_then(|r| r.writes.iter().rev().find(|w| w.client == name))
+        .ok_or_else(|| format!("client {name} has not written to the resource {path} protects"))?;
+    if last.accepted == accepted {
+        return Ok(());
+    }
+    Err(format!(
+        "expected client {name}'s last write to the resource {path} protects (token {}) to be {}, but it was {}",
+        last.token,
+        word(accepted),
+        word(last.accepted)
     ))
 }
 

@@ -111,6 +111,9 @@ pub enum Stmt {
     ExpectHolder(String, Vec<String>),
     /// Client C's configuration watch last read this value (`None`: no such znode).
     ExpectConfig(String, Option<String>),
+    /// Client C's last write to the resource the lock at PATH protects was accepted (`true`)
+    /// or refused for its stale fencing token (`false`).
+    ExpectResource(String, String, bool),
 }
 
 /// What `expect read` wants.

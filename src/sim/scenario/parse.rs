@@ -74,6 +74,7 @@ const EXPECTATIONS: &[&str] = &[
     "watch",
     "holder",
     "config",
+    "resource",
 ];
 const MODES: &[&str] = &["leader", "follower", "observer", "looking", "down"];
 /// Parse a whole script.
@@ -199,7 +200,8 @@ impl Stmt {
             | Stmt::ExpectSession(..)
             | Stmt::ExpectWatch(..)
             | Stmt::ExpectHolder(..)
-            | Stmt::ExpectConfig(..) => "expect",
+            | Stmt::ExpectConfig(..)
+            | Stmt::ExpectResource(..) => "expect",
         }
     }
 }
@@ -288,6 +290,11 @@ impl fmt::Display for Stmt {
             Stmt::ExpectHolder(path, names) => {
                 write!(f, "expect holder {path} {}", names.join(","))
             }
+            Stmt::ExpectResource(path, c, accepted) => write!(
+                f,
+                "expect resource {path} {c} {}",
+                if *accepted { "accepted" } else { "rejected" }
+            ),
             Stmt::ExpectConfig(c, None) => write!(f, "expect config {c} absent"),
             Stmt::ExpectConfig(c, Some(v)) => write!(f, "expect config {c} {}", quote_data(v)),
         }
@@ -562,6 +569,19 @@ fn parse_expect(text: &str, rest: &[Tok<'_>]) -> Result<Stmt, String> {
         }
         "read" | "children" | "exists" | "result" | "created" | "session" | "watch" | "config" => {
             parse_client_expect(kind.text, rest)?
+        }
+        "resource" => {
+            let mut a = args("expect resource", "expect resource /lock c1 rejected");
+            let usage = "`expect resource` is written like `expect resource /lock c1 rejected`";
+            let path = znode_path(a.need("a lock path")?, usage)?.to_string();
+            let client = client_name(a.need("a client name")?)?;
+            let accepted = match a.need("`accepted` or `rejected`")? {
+                "accepted" => true,
+                "rejected" => false,
+                other => return Err(unknown("outcome", other, &["accepted", "rejected"])),
+            };
+            a.end()?;
+            Stmt::ExpectResource(path, client, accepted)
         }
         "holder" => {
             let mut a = args("expect holder", "expect holder /lock c1");

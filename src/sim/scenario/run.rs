@@ -216,7 +216,8 @@ pub(super) fn expectation(world: &World, stmt: &Stmt) -> Option<Result<(), Strin
         | Stmt::ExpectSession(..)
         | Stmt::ExpectWatch(..)
         | Stmt::ExpectHolder(..)
-        | Stmt::ExpectConfig(..) => super::expect_client::expect_client(world, stmt),
+        | Stmt::ExpectConfig(..)
+        | Stmt::ExpectResource(..) => super::expect_client::expect_client(world, stmt),
         _ => return None,
     })
 }

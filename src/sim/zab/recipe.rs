@@ -21,7 +21,7 @@
 //! retrying blindly would leave an orphan node ahead of everyone, which never goes away
 //! while the session lives. Curator's protected mode puts a GUID in the name (`_c_<guid>-`)
 //! and, after a loss, lists the children to find its node by that GUID; this program does
-//! the same, with a deterministic GUID (client id and attempt). Any other request lost to
+//! the same, with a deterministic GUID (the client's name and actor id). Any other request lost to
 //! CONNECTIONLOSS just re-checks (getChildren again), as Curator's lock loop does when its
 //! watcher hears Disconnected. The holder keeps its belief across a connection loss — its
 //! node lives as long as its session — and drops it only when told SESSIONEXPIRED.
@@ -187,7 +187,9 @@ pub enum RecipeOutput {
 enum Stage {
     Parent,
     Create,
-    /// Looking for its node by GUID after a lost create.
+    /// After a lost create: a sync, so the server it asks next has applied whatever the
+    /// leader committed before, then a getChildren to look for its node by GUID.
+    Sync,
     Find,
     /// Asking for its found node's czxid (its fencing token).
     Stat,
@@ -211,7 +213,9 @@ pub struct Program {
     pub path: String,
     /// Its client's name: the data of its node (who is waiting, for a person reading a tree).
     name: String,
-    /// Curator's protected-mode GUID: unique per client actor and attempt.
+    /// Curator's protected-mode GUID (a UUID there): its name and client id here, unique per
+    /// client actor (a name connected again is a new actor, whose predecessor's session
+    /// and nodes may still be alive) and readable on the page.
     guid: String,
     stage: Stage,
     /// Its contender node, once known, and that node's czxid (the fencing token).
@@ -225,7 +229,7 @@ pub struct Program {
     /// The broken variant lock-no-recheck: take the lock when the predecessor goes, without
     /// listing the children again.
     no_recheck: bool,
-    /// Values a configuration watch has read, in order.
+    /// The last values a configuration watch has read, in order.
     pub seen: Vec<Option<String>>,
     out: Vec<RecipeOutput>,
 }
@@ -242,7 +246,7 @@ impl Program {
             kind,
             path: path.to_string(),
             name: name.to_string(),
-            guid: format!("{client}.1"),
+            guid: format!("{name}.{client}"),
             stage: Stage::Done,
             node: None,
             token: Zxid::ZERO,
@@ -344,6 +348,7 @@ impl Program {
         match self.stage.clone() {
             Stage::Parent => self.on_parent(result),
             Stage::Create => self.on_created(zxid, result),
+            Stage::Sync => self.on_synced(result),
             Stage::Find => self.on_found(result),
             Stage::Stat => self.on_stat(result),
             Stage::List => self.on_children(result),
@@ -399,12 +404,31 @@ impl Program {
         }
     }
 
+    /// The lost create's fate is known to the leader, not necessarily to the server the
+    /// client reconnected to (it only has to be as recent as the last zxid the client saw,
+    /// and the client never saw the create's): sync first, as a read after `sync` sees what
+    /// was committed before it. (A create still on its way to the leader through the old
+    /// server can commit after the sync: then the node is not found, a second one is made,
+    /// and the first stays an orphan until the session ends — Curator's window too.)
     fn find(&mut self) {
-        self.stage = Stage::Find;
-        self.send(ClientOp::GetChildren {
+        self.stage = Stage::Sync;
+        self.send(ClientOp::Sync {
             path: self.path.clone(),
-            watch: false,
         });
+    }
+
+    fn on_synced(&mut self, result: &OpResult) {
+        match result {
+            Ok(_) => {
+                self.stage = Stage::Find;
+                self.send(ClientOp::GetChildren {
+                    path: self.path.clone(),
+                    watch: false,
+                });
+            }
+            Err(Code::ConnectionLoss) => self.find(),
+            Err(code) => self.fail(*code),
+        }
     }
 
     fn on_found(&mut self, result: &OpResult) {
@@ -583,8 +607,8 @@ impl Program {
                 self.node = Some(node.clone());
                 self.let_go();
             }
-            (Stage::Create, Err(Code::ConnectionLoss))
-            | (Stage::Find, Err(Code::ConnectionLoss)) => self.find(),
+            (Stage::Create | Stage::Sync | Stage::Find, Err(Code::ConnectionLoss)) => self.find(),
+            (Stage::Sync, Ok(_)) => self.on_synced(result),
             (Stage::Find, Ok(OpValue::Children(children))) => {
                 let prefix = self.prefix();
                 if let Some(child) = children.iter().find(|c| c.starts_with(&prefix)) {
@@ -644,6 +668,10 @@ impl Program {
     }
 
     fn config_value(&mut self, value: Option<String>) {
+        // The last few are enough for a person (and keep the hashed state small).
+        if self.seen.len() == SEEN_KEPT {
+            self.seen.remove(0);
+        }
         self.seen.push(value.clone());
         self.belief = Some(Belief::Config {
             path: self.path.clone(),
@@ -691,6 +719,8 @@ impl Program {
         self.out.push(RecipeOutput::Step(s));
     }
 }
+
+const SEEN_KEPT: usize = 16;
 
 /// A contender node's sequence number: its 10-digit suffix (Curator sorts by it, not by the
 /// whole name, whose GUID prefix is random).
@@ -740,12 +770,12 @@ mod tests {
 
     #[test]
     fn the_lowest_holds_and_the_others_watch_their_predecessor() {
-        let mut p = contender("_c_2.1-lock-0000000002");
+        let mut p = contender("_c_c2.2-lock-0000000002");
         let list = ops(&mut p).remove(0);
         assert!(matches!(list, ClientOp::GetChildren { .. }));
         let children = vec![
             "_c_9.1-lock-0000000001".to_string(),
-            "_c_2.1-lock-0000000002".to_string(),
+            "_c_c2.2-lock-0000000002".to_string(),
             "_c_1.1-lock-0000000000".to_string(),
         ];
         answer(&mut p, list, 8, Ok(OpValue::Children(children)));
@@ -761,7 +791,7 @@ mod tests {
         answer(&mut p, watch, 8, Ok(OpValue::Exists(None)));
         // Gone already: list again, and now it is the lowest.
         let list = ops(&mut p).remove(0);
-        let children = vec!["_c_2.1-lock-0000000002".to_string()];
+        let children = vec!["_c_c2.2-lock-0000000002".to_string()];
         answer(&mut p, list, 9, Ok(OpValue::Children(children)));
         assert_eq!(p.belief(), Some(&Belief::Holds("/lock".into())));
         assert_eq!(p.token(), Zxid(7), "the create's zxid is the node's czxid");
@@ -775,11 +805,14 @@ mod tests {
         answer(&mut p, parent, 3, Ok(OpValue::Created("/lock".into())));
         let create = ops(&mut p).remove(0);
         answer(&mut p, create, 0, Err(Code::ConnectionLoss));
+        let sync = ops(&mut p).remove(0);
+        assert!(matches!(sync, ClientOp::Sync { .. }), "{sync:?}");
+        answer(&mut p, sync, 9, Ok(OpValue::Done));
         let find = ops(&mut p).remove(0);
         assert!(matches!(find, ClientOp::GetChildren { .. }));
-        let children = vec!["_c_2.1-lock-0000000004".to_string()];
+        let children = vec!["_c_c2.2-lock-0000000004".to_string()];
         answer(&mut p, find, 9, Ok(OpValue::Children(children)));
-        assert_eq!(p.node(), Some("/lock/_c_2.1-lock-0000000004"));
+        assert_eq!(p.node(), Some("/lock/_c_c2.2-lock-0000000004"));
         let stat = ops(&mut p).remove(0);
         let s = Stat {
             czxid: Zxid(5),
@@ -792,9 +825,9 @@ mod tests {
 
     #[test]
     fn session_expiry_drops_the_belief() {
-        let mut p = contender("_c_2.1-lock-0000000000");
+        let mut p = contender("_c_c2.2-lock-0000000000");
         let list = ops(&mut p).remove(0);
-        let children = vec!["_c_2.1-lock-0000000000".to_string()];
+        let children = vec!["_c_c2.2-lock-0000000000".to_string()];
         answer(&mut p, list, 8, Ok(OpValue::Children(children)));
         assert!(p.belief().is_some());
         p.on_event(&ClientEvent::ConnectionLost {

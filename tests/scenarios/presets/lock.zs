@@ -25,7 +25,7 @@ expect holder /lock c2
 client c2 pause 5s
 run 5s
 expect holder /lock c2,c3
-client c2 use /lock
+expect resource /lock c2 rejected
 run 3s
 expect holder /lock c3
 expect no-violations
