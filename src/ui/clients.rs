@@ -66,6 +66,14 @@ fn node(p: &ClientNodesProps, c: &ClientView) -> Html {
     let (epoch, counter) = short_zxid(c.last_zxid);
     // The caption goes towards the middle of the view, where there is room.
     let below = y < 500.0;
+    // Near the view's side the words run inwards from the node's edge, never off the view.
+    let (tx, anchor) = if x < 200.0 {
+        (-r, "start")
+    } else if x > 800.0 {
+        (r, "end")
+    } else {
+        (0.0, "middle")
+    };
     let cy = if below {
         r + caption * 1.05
     } else {
@@ -100,12 +108,13 @@ fn node(p: &ClientNodesProps, c: &ClientView) -> Html {
             if c.state == "crashed" {
                 <path class="x" d={format!("M{a},{a}L{b},{b}M{b},{a}L{a},{b}", a = f1(-r * 0.7), b = f1(r * 0.7))} />
             }
-            <text class="caption" y={f1(cy)} font-size={f1(caption)} aria-hidden="true">
+            <text class="caption" x={f1(tx)} y={f1(cy)} font-size={f1(caption)} text-anchor={anchor} aria-hidden="true">
                 { if c.paused { "paused ".to_string() } else if c.connected { String::new() } else { format!("{} ", c.state) } }
                 <tspan class="zxid">{ format!("{epoch}:{counter}") }</tspan>
             </text>
             if let Some(b) = &c.belief {
-                <text class={classes!("belief", b.is_exclusive().then_some("holder"))} y={f1(cy + if below { caption * 1.15 } else { -caption * 1.15 })}
+                <text class={classes!("belief", b.is_exclusive().then_some("holder"))} x={f1(tx)} text-anchor={anchor}
+                    y={f1(cy + if below { caption * 1.15 } else { -caption * 1.15 })}
                     font-size={f1(caption)} aria-hidden="true">{ belief_words(b) }</text>
             }
             if c.holds().is_some() {
