@@ -126,7 +126,8 @@ pub fn controls(p: &ControlsProps) -> Html {
     let tempo = match (pacing, p.tempo) {
         (false, _) | (true, Tempo::AsSet) => "",
         (true, Tempo::Slowed) => "slowed for messages",
-        (true, Tempo::FastForward) => "fast-forward: heartbeats only",
+        // Short enough for its fixed box (12em): a longer one was cut off mid-word.
+        (true, Tempo::FastForward) => "8× faster: heartbeats",
     };
     let pace = html! {
         <span class="pace">
