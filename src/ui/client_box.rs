@@ -112,7 +112,7 @@ pub fn client_box(p: &ClientBoxProps) -> Html {
     });
     html! {
         <fieldset class="tool client">
-            <legend>{ "Client" }</legend>
+            <legend title="A write from an anonymous client at the chosen server; the Clients tab has clients with sessions">{ "Quick write" }</legend>
             <form class="write" {onsubmit}>
                 <label for="client-at">{ "at" }</label>
                 <select id="client-at" onchange={on_at}>{ for options }</select>

@@ -446,7 +446,11 @@ impl Page {
             Action::CloseMenu => {
                 return std::mem::replace(&mut self.menu, Menu::None) != Menu::None;
             }
-            Action::Tab(t) => self.tab = t,
+            Action::Tab(t) => {
+                self.tab = t;
+                // The inspector is built only while its tab is on show: build it now.
+                self.refresh(true, None);
+            }
             Action::Tour(step) => self.tour(step),
             Action::PauseOnViolation(on) => self.pause_on_violation = on,
             Action::Help(open) => self.help = open,
@@ -492,7 +496,9 @@ impl Player for Page {
     fn rebuild(&mut self, panels: bool) {
         self.story.read(&self.driver.sim);
         let input = FrameInput {
-            selected: self.selected,
+            // The inspector (a server's tree, its four-letter words) is built only while its
+            // tab is on show.
+            selected: self.selected.filter(|_| self.tab == Tab::Inspector),
             loss_window: self.driver.loss_window(),
             story: Some(&self.story),
             panels,
@@ -836,5 +842,18 @@ mod tests {
         assert_eq!(p.world().trace_hash(), end);
         p.configure(WorldConfig::new(5, 0, 2), 0);
         assert!(p.script.is_none());
+    }
+
+    #[test]
+    fn the_inspector_is_built_only_while_its_tab_is_on_show() {
+        let mut p = page();
+        p.reduce(Action::Select(Some(1)));
+        assert_eq!(p.tab, Tab::Inspector);
+        assert_eq!(p.frame.inspector.as_ref().unwrap().sid, 1);
+        p.reduce(Action::Tab(Tab::Clients));
+        assert!(p.frame.inspector.is_none(), "not built behind another tab");
+        assert_eq!(p.selected, Some(1), "the selection stays");
+        p.reduce(Action::Tab(Tab::Inspector));
+        assert_eq!(p.frame.inspector.as_ref().unwrap().sid, 1, "back at once");
     }
 }
