@@ -221,7 +221,8 @@ fn client(name: &str, e: &ClientEvent) -> String {
     }
 }
 
-fn value_words(v: &OpValue) -> String {
+/// A request's value in words (the feed, and the page's list of answers).
+pub fn value_words(v: &OpValue) -> String {
     match v {
         OpValue::Created(p) => format!("created {p}"),
         OpValue::Done => "ok".to_string(),

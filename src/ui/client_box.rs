@@ -39,6 +39,15 @@ pub(crate) fn value_of(e: &Event) -> String {
         .unwrap_or_default()
 }
 
+/// A path as typed, made absolute ("config" → "/config").
+pub(crate) fn absolute(path: &str) -> String {
+    if path.starts_with('/') {
+        path.to_string()
+    } else {
+        format!("/{path}")
+    }
+}
+
 /// "v7" → "v8": the next value for the next write.
 fn bump(data: &str) -> String {
     let digits = data.len() - data.trim_end_matches(|c: char| c.is_ascii_digit()).len();
@@ -68,11 +77,7 @@ pub fn client_box(p: &ClientBoxProps) -> Html {
         let data = data.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let pth = if path.starts_with('/') {
-                (*path).clone()
-            } else {
-                format!("/{}", *path)
-            };
+            let pth = absolute(&path);
             send.emit(Command::Write {
                 at: Some(target),
                 path: pth,

@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::client_box::value_of;
+use super::client_box::{absolute, value_of};
 use crate::sim::zab::client::ClientOp;
 use crate::sim::zab::message::CreateMode;
 use crate::sim::{Command, Sid};
@@ -165,11 +165,7 @@ fn request_form(p: &ClientPanelProps) -> Html {
         let name = name.to_string();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let pth = if path.starts_with('/') {
-                (*path).clone()
-            } else {
-                format!("/{}", *path)
-            };
+            let pth = absolute(&path);
             let request = op_of(&op, pth, (*data).clone(), MODES[mode].1, watch);
             send.emit(Command::ClientRequest {
                 name: name.clone(),

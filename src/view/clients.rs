@@ -7,9 +7,10 @@ use std::rc::Rc;
 
 use crate::sim::data::{Code, SessionId};
 use crate::sim::engine::{ClientRecord, ReadCheck, ResourceWrite};
+use crate::sim::narrate::value_words;
 use crate::sim::node::Actor;
 use crate::sim::world::World;
-use crate::sim::zab::client::{ClientEvent, ClientOp, OpValue};
+use crate::sim::zab::client::{ClientEvent, ClientOp};
 use crate::sim::zab::recipe::Belief;
 use crate::sim::zab::Role;
 use crate::sim::{Millis, Sid, Zxid};
@@ -309,17 +310,6 @@ fn watch_flag(watch: bool) -> &'static str {
         "-w "
     } else {
         ""
-    }
-}
-
-fn value_words(v: &OpValue) -> String {
-    match v {
-        OpValue::Created(p) => format!("created {p}"),
-        OpValue::Done => "ok".to_string(),
-        OpValue::Data { data, stat } => format!("{data:?} · mzxid {}", stat.mzxid),
-        OpValue::Children(c) => format!("[{}]", c.join(", ")),
-        OpValue::Exists(Some(s)) => format!("exists · mzxid {}", s.mzxid),
-        OpValue::Exists(None) => "no such znode".to_string(),
     }
 }
 
