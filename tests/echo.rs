@@ -70,7 +70,7 @@ struct EchoConfig {
     off_by_one: bool,
 }
 
-#[derive(Debug, Hash)]
+#[derive(Clone, Debug, Hash)]
 struct Echo {
     id: Sid,
     disk: EchoDisk,
@@ -176,7 +176,7 @@ impl Node for Echo {
 
 /// The echo's checker: every PONG n that arrives answers a PING n that was sent the other
 /// way. It also counts the hooks it was shown.
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct EchoChecker {
     pings: BTreeSet<(Sid, Sid, u64)>,
     boots: u32,

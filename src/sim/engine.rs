@@ -165,7 +165,7 @@ impl<M, T> Ord for Event<M, T> {
 }
 
 /// A server slot: a running process, or a disk waiting for a restart.
-#[derive(Debug, Hash)]
+#[derive(Clone, Debug, Hash)]
 enum Slot<N: Node> {
     Up(Box<N>),
     Down(N::Disk),
@@ -186,6 +186,7 @@ impl<N: Node> Slot<N> {
 
 type Queue<N> = BinaryHeap<Reverse<Event<<N as Node>::Msg, <N as Node>::Timer>>>;
 
+#[derive(Clone)]
 pub struct Engine<N: Node> {
     ensemble: Rc<EnsembleConfig>,
     node_cfg: Rc<N::Config>,
@@ -533,6 +534,11 @@ impl<N: Node> Engine<N> {
         &self.commands
     }
 
+    /// The steady writes' rate per virtual second (0: none run).
+    pub fn steady_rate(&self) -> u32 {
+        self.steady.as_ref().map_or(0, |s| s.per_second)
+    }
+
     pub fn open_sessions(&self) -> impl Iterator<Item = (SessionId, Sid)> + '_ {
         self.sessions.iter().map(|(k, v)| (*k, *v))
     }
@@ -834,9 +840,10 @@ impl<N: Node> Engine<N> {
         let Some(s) = &mut self.steady else { return };
         s.written += 1;
         let (n, at) = (s.written, s.at);
-        let target = at
-            .filter(|sid| self.is_up(*sid))
-            .or_else(|| at.is_none().then(|| self.default_target()).flatten());
+        let target = match at {
+            Some(sid) => Some(sid).filter(|sid| self.is_up(*sid)),
+            None => self.in_turn(n),
+        };
         if let Some(at) = target {
             let path = format!("/k{}", self.rng.u32(0..8));
             let cmd = Command::Write {
@@ -854,6 +861,16 @@ impl<N: Node> Engine<N> {
             );
         }
         self.schedule_steady_write();
+    }
+
+    /// The `n`th steady write's server when it names none: each live server in turn, as the
+    /// clients of a real ensemble are spread over its servers (a follower forwards its writes
+    /// to the leader).
+    fn in_turn(&self, n: u64) -> Option<Sid> {
+        let count = self.slots.len() as u64;
+        (0..count)
+            .map(|k| ((n + k) % count) as Sid + 1)
+            .find(|sid| self.is_up(*sid))
     }
 
     fn boot_if_down(&mut self, sid: Sid) {

@@ -522,7 +522,7 @@ fn contenders(seed: u64, flavor: Flavor, world: &World) -> Vec<Command> {
 
 /// What has been broken so far, so the schedule stays within what Zab promises to survive:
 /// at most a minority of voters down or freshly wiped at any time.
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct Faults {
     /// Wiped servers that have not yet synced back (their disk no longer holds what it did).
     wiped: BTreeSet<Sid>,

@@ -163,16 +163,16 @@ pub trait TimerKinds: Copy + Eq + Ord + Hash + Debug + 'static {
 
 /// A server of some protocol, as the engine runs it. Dropping it is a crash: only its
 /// `Disk` survives.
-pub trait Node: Hash + Debug + Sized {
+pub trait Node: Clone + Hash + Debug + Sized {
     type Msg: Wire;
     type Timer: TimerKinds;
     type Observation: Clone + Debug + Hash;
     /// What survives a crash.
-    type Disk: Default + Hash + Debug;
+    type Disk: Clone + Default + Hash + Debug;
     /// Settings shared by every server of the ensemble.
     type Config: Debug;
     /// The protocol's invariant checker.
-    type Checker: Monitor<Self>;
+    type Checker: Monitor<Self> + Clone;
     /// Whether the protocol has client sessions (ZooKeeper does; the Paxos modes do not).
     const SESSIONS: bool;
 

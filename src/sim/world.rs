@@ -75,6 +75,7 @@ impl Protocol {
 pub use super::command::Command;
 
 /// The engine of the protocol that runs.
+#[derive(Clone)]
 enum Run {
     Zab(Box<Engine<Server>>),
     Paxos(Box<Engine<PaxosServer>>),
@@ -169,6 +170,7 @@ where
     }
 }
 
+#[derive(Clone)]
 pub struct World {
     pub cfg: WorldConfig,
     run: Run,
@@ -353,6 +355,11 @@ impl World {
     /// configuration, this is the whole run.
     pub fn command_log(&self) -> &[(Millis, Command)] {
         each!(&self.run, e => e.command_log())
+    }
+
+    /// The steady writes' rate per virtual second (0: none run).
+    pub fn steady_rate(&self) -> u32 {
+        each!(&self.run, e => e.steady_rate())
     }
 
     pub fn open_sessions(&self) -> impl Iterator<Item = (SessionId, Sid)> + '_ {

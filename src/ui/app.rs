@@ -199,7 +199,7 @@ impl App {
         }
         // A link reproduces the page: a new speed or rate goes into the URL (an untouched
         // speed stays out of it, so the default follows the motion preference).
-        let (speed, writes) = (self.page.driver.speed(), self.page.driver.writes.rate());
+        let (speed, writes) = (self.page.driver.speed(), self.page.driver.writes_rate());
         if speed != std::mem::replace(&mut self.speed, speed) {
             self.params.speed = Some(speed);
             self.update_url();
@@ -433,7 +433,7 @@ impl Component for App {
                         <ClientBox n={p.server_count()}
                                 selected={p.selected.filter(|s| f.scene.servers.get(*s as usize - 1).is_some_and(|v| v.mode != crate::sim::view::Mode::Down))}
                                 leader={f.leader} requests={f.requests.clone()}
-                                writes={p.driver.writes.rate()} on_command={self.cb.command.clone()}
+                                writes={p.driver.writes_rate()} on_command={self.cb.command.clone()}
                                 on_writes={self.cb.writes.clone()} />
                         <SideTabs tab={p.tab} on_tab={self.cb.tab.clone()}>
                             { self.tab_panel() }

@@ -205,7 +205,7 @@ impl Component for Compare {
         let link = ctx.link();
         let p = &self.page;
         let s = p.selected;
-        let writes = p.driver.writes.rate();
+        let writes = p.driver.writes_rate();
         let single = {
             let mut p = self.params.clone();
             p.compare = false;

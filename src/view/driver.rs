@@ -1,6 +1,5 @@
 //! The one driver both pages use: it owns what it simulates (one world, or a comparison of two
-//! under one clock), lets virtual time flow at a speed, makes the steady writes due on the way,
-//! and says when the text panels may be redrawn (a few times a second while the animation
+//! under one clock), lets virtual time flow at a speed, and says when the text panels may be redrawn (a few times a second while the animation
 //! runs, at once after a click).
 
 use crate::sim::compare::Comparison;
@@ -56,6 +55,8 @@ pub trait Sim {
     fn feed_end(&self) -> u64;
     /// Whether the feed has, since `from` (an earlier `feed_end`), a sentence shown by default.
     fn news_since(&self, from: u64) -> bool;
+    /// The engine's steady writes per virtual second (0: off).
+    fn steady_rate(&self) -> u32;
 }
 
 fn news_since(world: &World, from: u64) -> bool {
@@ -95,6 +96,9 @@ impl Sim for World {
     }
     fn news_since(&self, from: u64) -> bool {
         news_since(self, from)
+    }
+    fn steady_rate(&self) -> u32 {
+        World::steady_rate(self)
     }
 }
 
@@ -137,73 +141,8 @@ impl Sim for Comparison {
     fn news_since(&self, from: u64) -> bool {
         news_since(&self.zab, from & 0xffff_ffff) || news_since(&self.paxos, from >> 32)
     }
-}
-
-/// Steady client writes: `rate` per virtual second, at the servers in turn (those up), so
-/// that followers forward some to the leader.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct SteadyWrites {
-    rate: u32,
-    next_at: Option<Millis>,
-    made: u64,
-}
-
-impl SteadyWrites {
-    pub fn new(rate: u32, now: Millis) -> SteadyWrites {
-        let mut w = SteadyWrites::default();
-        w.set_rate(rate, now);
-        w
-    }
-
-    pub fn rate(&self) -> u32 {
-        self.rate
-    }
-
-    /// How many writes were made so far.
-    pub fn made(&self) -> u64 {
-        self.made
-    }
-
-    /// A new rate from `now` on (0: off).
-    pub fn set_rate(&mut self, rate: u32, now: Millis) {
-        self.rate = rate;
-        self.next_at = self.period().map(|p| now + p);
-    }
-
-    fn period(&self) -> Option<Millis> {
-        (self.rate > 0).then(|| (1000 / self.rate as u64).max(1))
-    }
-
-    /// Runs `sim` to `target`, stopping at each write due on the way to make it. (A trait
-    /// object: one copy of this code serves both pages.)
-    fn run(&mut self, sim: &mut dyn Sim, target: Millis) {
-        while let (Some(at), Some(period)) = (self.next_at, self.period()) {
-            if at > target {
-                break;
-            }
-            sim.run_until(at);
-            self.write(sim);
-            self.next_at = Some(at + period);
-        }
-        sim.run_until(target);
-    }
-
-    fn write(&mut self, sim: &mut dyn Sim) {
-        let n = sim.server_count() as u64;
-        let Some(at) = (0..n)
-            .map(|k| ((self.made + k) % n) as Sid + 1)
-            .find(|s| sim.is_up(*s))
-        else {
-            return;
-        };
-        self.made += 1;
-        // A refusal (no leader yet) is part of the picture, not an error.
-        let _ = sim.apply(Command::Write {
-            at: Some(at),
-            // Top-level znodes: a write under a missing parent is an error txn (NONODE).
-            path: format!("/k{}", self.made % 8),
-            data: self.made.to_string(),
-        });
+    fn steady_rate(&self) -> u32 {
+        self.zab.steady_rate()
     }
 }
 
@@ -235,13 +174,13 @@ impl Throttle {
     }
 }
 
-/// Virtual time, speed and steady writes around one `Sim`.
+/// Virtual time and speed around one `Sim` (steady writes are the engine's own: a command in
+/// the run's log, so a replay of the log makes them again).
 pub struct Driver<S> {
     pub sim: S,
     /// Virtual time, fractional (the world's clock is whole ms).
     vt: f64,
     speed: f64,
-    pub writes: SteadyWrites,
     pub panels: Throttle,
     /// `sim.changes()` when the page last read it.
     seen: Option<u64>,
@@ -257,17 +196,20 @@ pub struct Driver<S> {
 impl<S: Sim> Driver<S> {
     pub fn new(sim: S, speed: f64, writes: u32) -> Driver<S> {
         let now = sim.now();
-        Driver {
+        let mut d = Driver {
             sim,
             vt: now as f64,
             speed: speed.clamp(MIN_SPEED, MAX_SPEED),
-            writes: SteadyWrites::new(writes, now),
             panels: Throttle::new(PANEL_MS),
             seen: None,
             pacing: false,
             tempo: Tempo::AsSet,
             stop_at: None,
+        };
+        if writes > 0 {
+            let _ = d.set_writes(writes);
         }
+        d
     }
 
     /// The same driver, paced (see `pacing`).
@@ -295,9 +237,21 @@ impl<S: Sim> Driver<S> {
         self.speed
     }
 
-    pub fn set_writes(&mut self, rate: u32) {
-        let now = self.sim.now();
-        self.writes.set_rate(rate, now);
+    /// Starts the engine's steady writes at `rate` per virtual second (0: stops them).
+    pub fn set_writes(&mut self, rate: u32) -> Result<(), String> {
+        self.sim.apply(if rate > 0 {
+            Command::Writes {
+                per_second: rate,
+                at: None,
+            }
+        } else {
+            Command::WritesOff
+        })
+    }
+
+    /// The steady writes per virtual second (0: off).
+    pub fn writes_rate(&self) -> u32 {
+        self.sim.steady_rate()
     }
 
     /// Lets `real_ms` of real time pass at the current speed, or paced: event by event, each
@@ -357,12 +311,9 @@ impl<S: Sim> Driver<S> {
         self.speed.min(slow)
     }
 
-    /// When the next thing happens: a world event or a steady write.
+    /// When the next thing happens (a steady write is an event like any other).
     fn next_due(&self) -> Option<Millis> {
-        match (self.sim.next_event_at(), self.writes.next_at) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        self.sim.next_event_at()
     }
 
     /// Runs event by event until the feed says something shown by default (a vote, a sync, a
@@ -391,8 +342,7 @@ impl<S: Sim> Driver<S> {
         let target = self
             .stop_at
             .map_or(target, |s| target.min(s as f64).max(self.vt));
-        self.writes
-            .run(&mut self.sim, target.floor().max(0.0) as Millis);
+        self.sim.run_until(target.floor().max(0.0) as Millis);
         self.vt = target.max(self.sim.now() as f64);
     }
 
@@ -424,23 +374,35 @@ mod tests {
 
     #[test]
     fn steady_writes_commit_at_their_rate_and_take_turns() {
-        let mut d = Driver::new(world(3, 1), 1.0, 20);
+        let mut w = world(3, 1);
+        w.enable_feed();
+        let mut d = Driver::new(w, 1.0, 20);
         // 10 s of virtual time in 60 fps frames.
         for _ in 0..600 {
             d.play(1000.0 / 60.0);
         }
         assert!((d.vt() - 10_000.0).abs() < 1.0, "{}", d.vt());
         // 20 per virtual second (the one due at exactly 10 s may fall after the last frame).
-        assert!(
-            (199..=200).contains(&d.writes.made()),
-            "{}",
-            d.writes.made()
-        );
+        let made = d.sim.last_request_id();
+        assert!((199..=200).contains(&made), "{made}");
+        assert_eq!(d.writes_rate(), 20);
+        assert_eq!(d.sim.command_log().len(), 2, "one command for all of them");
         let leader = d.sim.stable_leader().expect("a leader");
         let committed = d.sim.server(leader).unwrap().committed;
         // Writes refused before the first election are lost; the rest commit.
         assert!(committed.counter() >= 150, "{committed}");
         assert!(d.sim.violations().is_empty());
+        // Each server in turn answers its own clients: followers forward to the leader.
+        let answered: std::collections::BTreeSet<Sid> = (d.sim.feed())
+            .filter(|e| {
+                matches!(
+                    e.what,
+                    crate::sim::world::Fact::Zab(crate::sim::zab::Observation::ClientReply { .. })
+                )
+            })
+            .map(|e| e.sid)
+            .collect();
+        assert_eq!(answered.len(), 3, "{answered:?}");
     }
 
     #[test]
@@ -455,10 +417,10 @@ mod tests {
             10,
             "every write made, none at s2"
         );
-        d.set_writes(0);
-        let made = d.writes.made();
+        d.set_writes(0).unwrap();
+        let made = d.sim.last_request_id();
         d.play(1_000.0);
-        assert_eq!(d.writes.made(), made);
+        assert_eq!((d.sim.last_request_id(), d.writes_rate()), (made, 0));
     }
 
     #[test]
@@ -471,7 +433,7 @@ mod tests {
         }
         assert_eq!(d.sim.zab.now(), d.sim.paxos.now());
         assert!((d.vt() - 2_000.0).abs() < 1.0, "{}", d.vt());
-        assert!(d.writes.made() >= 19);
+        assert!(d.sim.zab.last_request_id() >= 19);
         assert!(d.take_change());
         assert!(!d.take_change(), "nothing happened since");
     }
@@ -559,7 +521,7 @@ mod tests {
         let mut d = Driver::new(world(3, 5), DEFAULT_SPEED, 0).paced(true);
         d.set_speed(1.0); // even at 20x the default, a message stays on screen
         let _ = watch(&mut d, 30.0, |w| w.stable_leader().is_some());
-        d.set_writes(STEADY_RATE);
+        d.set_writes(STEADY_RATE).unwrap();
         let (seen, _, _) = watch(&mut d, 20.0, |_| false);
         assert!(seen.len() > 50);
         let least = (MIN_ON_SCREEN_MS / (1000.0 / 60.0)) as u32 - 1;
@@ -570,7 +532,7 @@ mod tests {
             short.len(),
             seen.len()
         );
-        d.set_writes(0);
+        d.set_writes(0).unwrap();
         let _ = watch(&mut d, 5.0, |_| false);
         // Only PINGs now: they play FAST_FORWARD times faster than set.
         let vt = d.vt();

@@ -151,8 +151,7 @@ impl Page {
     pub fn configure(&mut self, config: WorldConfig, writes: u32) {
         self.config = config;
         self.script = None;
-        self.driver.set_writes(writes);
-        self.reset();
+        self.restart(true, writes);
     }
 
     /// Starts over: the same settings, or the preset playing from its first line.
@@ -160,11 +159,12 @@ impl Page {
         if let Some(preset) = self.script.as_ref().map(|p| p.preset) {
             return self.play_preset(preset.name);
         }
-        self.restart(true);
+        self.restart(true, self.driver.writes_rate());
     }
 
-    fn restart(&mut self, start: bool) {
-        let (speed, writes) = (self.driver.speed(), self.driver.writes.rate());
+    /// A new world (`start`: with every server started) and `writes` steady writes a second.
+    fn restart(&mut self, start: bool, writes: u32) {
+        let speed = self.driver.speed();
         let pacing = self.driver.pacing;
         self.driver = Driver::new(boot(&self.config, start), speed, writes).paced(pacing);
         self.frame = Rc::new(Frame::empty());
@@ -192,8 +192,7 @@ impl Page {
             Err(e) => self.status = Some(format!("Could not load the preset: {e}")),
             Ok((config, stepper)) => {
                 self.config = config;
-                self.driver.set_writes(0);
-                self.restart(false);
+                self.restart(false, 0);
                 let text = format!("Preset “{}”: {}", preset.title(), preset.about());
                 self.story.push(0, Kind::You, text);
                 self.script = Some(Playback {
@@ -310,7 +309,10 @@ impl Page {
     }
 
     fn set_writes(&mut self, rate: u32) {
-        self.driver.set_writes(rate);
+        if let Err(e) = self.driver.set_writes(rate) {
+            self.status = Some(format!("Could not do that: {e}"));
+            return;
+        }
         let text = if rate > 0 {
             format!("Steady writes on: {rate} per virtual second, at each server in turn")
         } else {
@@ -386,7 +388,7 @@ impl Page {
                 None => return Err(true),
             },
             Shortcut::HealAll => Action::Command(Command::HealAll),
-            Shortcut::AutoWrite => Action::Writes(if self.driver.writes.rate() > 0 {
+            Shortcut::AutoWrite => Action::Writes(if self.driver.writes_rate() > 0 {
                 0
             } else {
                 STEADY_RATE
@@ -655,7 +657,7 @@ mod tests {
     fn steady_writes_from_the_key_commit_and_a_reset_keeps_the_settings() {
         let mut p = page();
         p.reduce(Action::Key(Shortcut::AutoWrite));
-        assert_eq!(p.driver.writes.rate(), STEADY_RATE);
+        assert_eq!(p.driver.writes_rate(), STEADY_RATE);
         assert!(p
             .frame
             .feed
@@ -675,7 +677,7 @@ mod tests {
         p.reduce(Action::Reset);
         assert_eq!(p.world().now(), 0);
         assert_eq!(
-            (p.driver.speed(), p.driver.writes.rate()),
+            (p.driver.speed(), p.driver.writes_rate()),
             (2.0, STEADY_RATE)
         );
         assert!(p.frame.feed[0]
@@ -805,7 +807,7 @@ mod tests {
             assert_eq!(p.world().now(), cli.now, "speed {speed}");
             assert_eq!(p.world().trace_hash(), cli.trace_hash, "speed {speed}");
             assert_eq!(
-                p.driver.writes.rate(),
+                p.driver.writes_rate(),
                 0,
                 "a preset runs without steady writes"
             );

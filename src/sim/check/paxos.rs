@@ -16,6 +16,7 @@ use crate::sim::zab::EnsembleConfig;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
 
+#[derive(Clone)]
 pub struct PaxosChecker {
     cfg: Rc<EnsembleConfig>,
     violations: Vec<Violation>,

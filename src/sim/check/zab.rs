@@ -22,6 +22,7 @@ use crate::sim::zab::{EnsembleConfig, Message, Observation, Packet, Role, Server
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
 
+#[derive(Clone)]
 pub struct Checker {
     cfg: Rc<EnsembleConfig>,
     violations: Vec<Violation>,

@@ -165,7 +165,7 @@ pub enum PaxosRole {
     Leader,
 }
 
-#[derive(Debug, Hash)]
+#[derive(Clone, Debug, Hash)]
 pub struct PaxosServer {
     pub id: Sid,
     pub cfg: Rc<PaxosConfig>,

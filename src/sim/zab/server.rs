@@ -200,7 +200,7 @@ impl std::fmt::Display for AbandonReason {
 /// What a role handler tells its server to do next. Only `Server::apply` changes the role, so
 /// every transition between LOOKING, LEADING and FOLLOWING/OBSERVING happens in one place.
 #[must_use]
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) enum Next {
     /// Keep the current role.
     Stay,
@@ -331,7 +331,7 @@ pub enum Observation {
 }
 
 /// The server's current role and the volatile state that goes with it.
-#[derive(Debug, Hash)]
+#[derive(Clone, Debug, Hash)]
 pub enum Role {
     Looking(Election),
     Leading(Box<Leader>),
@@ -342,7 +342,7 @@ pub enum Role {
 /// The state every role shares: identity, configuration, disk and tree, the election's
 /// round and vote, and the outputs being gathered (raft-rs's RaftCore). Role handlers borrow it
 /// next to their own state, so neither has to reach into the other through `Server`.
-#[derive(Debug, Hash)]
+#[derive(Clone, Debug, Hash)]
 pub struct Core {
     pub id: Sid,
     pub cfg: Rc<EnsembleConfig>,
@@ -370,7 +370,7 @@ pub struct Core {
 /// A running ZooKeeper server: the shared core and the current role. Dropping it is a crash:
 /// only `disk` survives. It derefs to its `Core` (as raft-rs's Raft does to RaftCore), so
 /// readers say `server.disk`, `server.tree`, `server.id`.
-#[derive(Debug, Hash)]
+#[derive(Clone, Debug, Hash)]
 pub struct Server {
     pub(super) core: Core,
     pub role: Role,
