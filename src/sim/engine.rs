@@ -493,6 +493,15 @@ impl<N: Node> Engine<N> {
         self.feed.get_or_insert_with(VecDeque::new);
     }
 
+    /// Drops the feed's entries, keeping its numbering (a checkpoint keeps no narration: a
+    /// replay from it feeds on from the same `seq`).
+    pub fn forget_feed(&mut self) {
+        if let Some(feed) = &mut self.feed {
+            feed.clear();
+        }
+        self.client_feed.clear();
+    }
+
     pub fn feed(&self) -> impl DoubleEndedIterator<Item = &FeedEntry<N::Observation>> {
         self.feed.as_ref().map(|f| f.iter()).into_iter().flatten()
     }

@@ -313,6 +313,14 @@ impl World {
         each!(&mut self.run, e => e.enable_feed())
     }
 
+    /// A copy to go back to: the whole state, without the narrated feed's entries. The disks'
+    /// txns are shared (`Rc` by txn), so a copy costs a pointer per logged txn.
+    pub fn checkpoint(&self) -> World {
+        let mut copy = self.clone();
+        each!(&mut copy.run, e => e.forget_feed());
+        copy
+    }
+
     pub fn feed(&self) -> impl DoubleEndedIterator<Item = FeedItem<'_>> {
         match &self.run {
             Run::Zab(e) => Either::A(merged(

@@ -21,6 +21,7 @@
 //! - `presets`: one-click scenario scripts the page plays (recipes, a stale read).
 //! - `tree`: the selected server's znode tree, against the leader's.
 //! - `words`: what `srvr`, `cons` and `dump` would print for the selected server.
+//! - `timeline`: the run's branches, checkpoints, seeks and forks (rewind anywhere).
 //! - `tour`: cards that each ask for one action and move on when it is done (the first-run hint).
 //!
 //! src/sim never imports this module.
@@ -40,6 +41,7 @@ pub mod page;
 pub mod presets;
 pub mod requests;
 pub mod scene;
+pub mod timeline;
 pub mod tour;
 pub mod tree;
 pub mod words;
