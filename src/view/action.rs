@@ -157,6 +157,21 @@ pub enum Action {
     PauseOnViolation(bool),
     Help(bool),
     Key(Shortcut),
+    /// Moving through the run's past and its branches.
+    Time(TimeAction),
+}
+
+/// What the timeline's controls ask for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TimeAction {
+    /// Show the run at this virtual time (paused); at or past the live edge: live.
+    Seek(crate::sim::Millis),
+    /// Back to the branch's live edge, playing.
+    Live,
+    /// Show another branch, at its live edge.
+    Branch(u32),
+    Rename(u32, String),
+    Delete(u32),
 }
 
 /// A page that plays a `Driver`: play, pause, step and speed do the same on both pages.

@@ -207,7 +207,8 @@ impl ComparePage {
             | Action::OpenMessage(_)
             | Action::OpenClient(_)
             | Action::SelectClient(_)
-            | Action::Preset(_) => return false,
+            | Action::Preset(_)
+            | Action::Time(_) => return false,
         }
         true
     }

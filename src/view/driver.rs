@@ -346,6 +346,14 @@ impl<S: Sim> Driver<S> {
         self.vt = target.max(self.sim.now() as f64);
     }
 
+    /// The simulation was replaced (a seek, another branch): virtual time stands at its
+    /// clock, and nothing waits to be acted on.
+    pub fn resync(&mut self) {
+        self.vt = self.sim.now() as f64;
+        self.seen = None;
+        self.stop_at = None;
+    }
+
     /// True once per change of the simulation (and the first time it is asked).
     pub fn take_change(&mut self) -> bool {
         let now = self.sim.changes();

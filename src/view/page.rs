@@ -6,11 +6,12 @@
 use std::rc::Rc;
 
 use super::action::Player;
-pub use super::action::{Action, Shortcut, Tab, TourStep, Transport};
+pub use super::action::{Action, Shortcut, Tab, TimeAction, TourStep, Transport};
 use super::driver::{Driver, STEADY_RATE};
 use super::feed::Story;
 use super::frame::{Frame, FrameInput};
 use super::presets::{self, Preset};
+use super::timeline::Timeline;
 use super::tour::Tour;
 use crate::sim::narrate::Kind;
 use crate::sim::scenario::step::{Next, Stepper};
@@ -60,6 +61,8 @@ pub struct Page {
     pub tour_closed: bool,
     /// The preset playing, if any.
     pub script: Option<Playback>,
+    /// The run's past and its branches.
+    pub timeline: Timeline,
 }
 
 /// A new world; `start`: with every server started (a script starts its own).
@@ -120,6 +123,7 @@ impl Page {
             tour: None,
             tour_closed: false,
             script: None,
+            timeline: Timeline::new(&World::new(WorldConfig::new(1, 0, 0)), &Story::new()),
         };
         page.reset();
         page
@@ -179,6 +183,7 @@ impl Page {
         if self.selected.is_some_and(|s| s > n) {
             self.selected = None;
         }
+        self.timeline = Timeline::new(&self.driver.sim, &self.story);
         self.refresh(true, None);
     }
 
@@ -258,15 +263,96 @@ impl Page {
     }
 
     fn apply(&mut self, cmd: Command) {
+        if !self.may_act() {
+            return;
+        }
         let leader = self.shown_leader();
         self.status = match self.story.apply(&mut self.driver.sim, cmd.clone()) {
             Ok(()) => {
                 self.observe(&cmd, leader);
+                self.acted(&cmd);
                 None
             }
             Err(e) => Some(format!("Could not do that: {e}")),
         };
         self.refresh(true, None);
+    }
+
+    /// Acting in the past makes a branch: false (and why, in the status) if no more may be.
+    fn may_act(&mut self) -> bool {
+        match self.timeline.can_fork() {
+            Ok(()) => true,
+            Err(e) => {
+                self.status = Some(e);
+                self.refresh(true, None);
+                false
+            }
+        }
+    }
+
+    /// A command was applied: in the past, it starts a new branch from this moment.
+    fn acted(&mut self, cmd: &Command) {
+        if self.timeline.in_past() {
+            let id = self.timeline.fork(&self.driver.sim, &cmd.to_string());
+            self.driver.stop_at = None;
+            let name = &self.timeline.active().name;
+            let text = format!("A new branch ({id}): “{name}”; the old one stays in the list");
+            let now = self.world().now();
+            self.story.push(now, Kind::You, text);
+        }
+    }
+
+    /// Moves through time or between branches; every move pauses, except going live.
+    fn time(&mut self, a: TimeAction) {
+        let (world, story) = (&mut self.driver.sim, &mut self.story);
+        let outcome = match a {
+            TimeAction::Seek(t) => {
+                self.timeline.seek(world, story, t);
+                Ok(())
+            }
+            TimeAction::Live => {
+                self.timeline.go_live(world, story);
+                self.playing = true;
+                Ok(())
+            }
+            TimeAction::Branch(id) => self.timeline.switch(world, story, id),
+            TimeAction::Rename(id, name) => {
+                let outcome = self.timeline.rename(id, &name);
+                return self.report(outcome);
+            }
+            TimeAction::Delete(id) => {
+                let outcome = self.timeline.delete(id);
+                return self.report(outcome);
+            }
+        };
+        if !matches!(a, TimeAction::Live) {
+            self.playing = false;
+        }
+        if let Some(pb) = self.script.take() {
+            let text = format!(
+                "The preset “{}” stops here: its run so far stays",
+                pb.preset.title()
+            );
+            self.story.push(self.world().now(), Kind::You, text);
+        }
+        self.driver.resync();
+        self.frame = Rc::new(Frame::empty());
+        self.menu = Menu::None;
+        self.replay();
+        self.report(outcome);
+    }
+
+    fn report(&mut self, outcome: Result<(), String>) {
+        self.status = outcome.err();
+        self.refresh(true, None);
+    }
+
+    /// In the past, the branch's own commands come again as their times come: the driver
+    /// stops at the next one.
+    fn replay(&mut self) {
+        if self.timeline.in_past() {
+            self.driver.stop_at = self.timeline.replay_due(&mut self.driver.sim);
+        }
     }
 
     /// The tour hears of every command the person gave (it never gives one).
@@ -296,9 +382,14 @@ impl Page {
             self.status = Some("Pick some servers, not all of them, to split from the rest".into());
             return;
         }
+        if !self.may_act() {
+            return;
+        }
         // One engine command: the run's log says `partition 1,2`, not a dozen cuts.
         let cmd = Command::Partition(vec![group.clone()]);
-        let _ = self.driver.sim.apply(cmd.clone());
+        if self.driver.sim.apply(cmd.clone()).is_ok() {
+            self.acted(&cmd);
+        }
         self.observe(&cmd, None);
         let names: Vec<String> = group.iter().map(|s| format!("s{s}")).collect();
         let now = self.world().now();
@@ -309,9 +400,16 @@ impl Page {
     }
 
     fn set_writes(&mut self, rate: u32) {
+        if !self.may_act() {
+            return;
+        }
         if let Err(e) = self.driver.set_writes(rate) {
             self.status = Some(format!("Could not do that: {e}"));
             return;
+        }
+        let cmd = self.world().command_log().last().map(|(_, c)| c.clone());
+        if let Some(cmd) = cmd {
+            self.acted(&cmd);
         }
         let text = if rate > 0 {
             format!("Steady writes on: {rate} per virtual second, at each server in turn")
@@ -462,6 +560,7 @@ impl Page {
                     Err(redraw) => redraw,
                 };
             }
+            Action::Time(a) => self.time(a),
         }
         true
     }
@@ -482,8 +581,10 @@ impl Player for Page {
         let mut left = real_ms;
         // A frame may cross several of the script's times (each hold checks every 10 ms).
         for _ in 0..MAX_POLLS_PER_FRAME {
+            self.replay();
             left = self.driver.play(left);
             self.poll_script();
+            self.replay();
             if left <= 0.0 || self.driver.stop_at.is_none() {
                 break;
             }
@@ -492,11 +593,13 @@ impl Player for Page {
 
     fn after_step(&mut self) {
         self.poll_script();
+        self.replay();
     }
 
     /// The next frame, from the world and the story.
     fn rebuild(&mut self, panels: bool) {
         self.story.read(&self.driver.sim);
+        self.timeline.record(&self.driver.sim, &self.story);
         let input = FrameInput {
             // The inspector (a server's tree, its four-letter words) is built only while its
             // tab is on show.
@@ -548,6 +651,50 @@ mod tests {
             }));
         }
         f64::INFINITY
+    }
+
+    #[test]
+    fn scrubbing_back_pauses_acting_forks_and_branches_switch() {
+        let mut p = page();
+        p.reduce(Action::Writes(STEADY_RATE));
+        for i in 0..120 {
+            let at = i as f64 * 1000.0 / 60.0;
+            p.reduce(Action::Play(Transport::Tick {
+                real_ms: 1000.0 / 60.0,
+                at,
+            }));
+        }
+        let (edge, live) = (p.world().now(), p.world().state_hash());
+        p.reduce(Action::Time(TimeAction::Seek(1_500)));
+        assert!(!p.playing && p.timeline.in_past());
+        assert_eq!((p.world().now(), p.driver.vt()), (1_500, 1_500.0));
+        // Playing on in the past replays the branch: its steady writes start at their time.
+        p.reduce(Action::Play(Transport::TogglePlay));
+        for i in 0..150 {
+            let at = i as f64 * 1000.0 / 60.0;
+            p.reduce(Action::Play(Transport::Tick {
+                real_ms: 1000.0 / 60.0,
+                at,
+            }));
+        }
+        assert_eq!(p.world().steady_rate(), STEADY_RATE);
+        assert!(p.timeline.in_past() && p.world().now() > 3_000);
+        p.reduce(Action::Time(TimeAction::Seek(2_000)));
+        p.reduce(Action::Command(Command::Crash(2)));
+        assert_eq!(p.timeline.branches().len(), 2);
+        assert!(
+            !p.timeline.in_past(),
+            "the new branch is live at its moment"
+        );
+        assert_eq!(p.timeline.active().name, "crash 2 at 2.0 s");
+        assert!(!p.world().is_up(2));
+        p.reduce(Action::Time(TimeAction::Branch(1)));
+        assert_eq!((p.world().now(), p.world().state_hash()), (edge, live));
+        assert!(p.world().is_up(2));
+        p.reduce(Action::Time(TimeAction::Live));
+        assert!(p.playing);
+        assert!(p.reduce(Action::Time(TimeAction::Delete(1))));
+        assert!(p.status.is_some(), "the branch on show stays");
     }
 
     #[test]

@@ -67,12 +67,12 @@ impl Branch {
             spacing: CHECKPOINT_EVERY_MS,
             parked: None,
         };
-        b.checkpoint(start);
+        b.checkpoint(&start.world, &start.story);
         b
     }
 
-    fn checkpoint(&mut self, m: &Moment) {
-        let mut world = m.world.checkpoint();
+    fn checkpoint(&mut self, world: &World, story: &Story) {
+        let mut world = world.checkpoint();
         // Stand after every event due now, as a seek to this moment would.
         world.run_until(world.now());
         self.checkpoints.push(Checkpoint {
@@ -80,7 +80,7 @@ impl Branch {
             commands: world.command_log().len(),
             moment: Rc::new(Moment {
                 world,
-                story: m.story.clone(),
+                story: story.clone(),
             }),
         });
         if self.checkpoints.len() > MAX_CHECKPOINTS {
@@ -144,9 +144,13 @@ pub struct Timeline {
 
 impl Timeline {
     /// A timeline whose first branch starts at `start`.
-    pub fn new(start: &Moment) -> Timeline {
+    pub fn new(world: &World, story: &Story) -> Timeline {
+        let start = Moment {
+            world: world.clone(),
+            story: story.clone(),
+        };
         Timeline {
-            branches: vec![Branch::new(1, "Run".into(), start)],
+            branches: vec![Branch::new(1, "Run".into(), &start)],
             active: 0,
             next_id: 2,
         }
@@ -176,36 +180,36 @@ impl Timeline {
 
     /// Takes note of the live edge after it moved: new commands join the branch's log, and a
     /// checkpoint is taken when one is due. Does nothing in the past.
-    pub fn record(&mut self, live: &Moment) {
+    pub fn record(&mut self, world: &World, story: &Story) {
         if self.in_past() {
             return;
         }
         let b = self.active_mut();
-        let log = live.world.command_log();
+        let log = world.command_log();
         if log.len() > b.log.len() {
             b.log.extend_from_slice(&log[b.log.len()..]);
         }
-        b.edge = b.edge.max(live.world.now());
+        b.edge = b.edge.max(world.now());
         let last = b.checkpoints.last().map_or(0, |c| c.at);
         if b.edge >= last + b.spacing {
-            b.checkpoint(live);
+            b.checkpoint(world, story);
         }
     }
 
     /// Shows the active branch at `t` (at most its edge): the live edge is parked, `shown`
     /// becomes the moment rebuilt. Seeking to the edge itself is going live.
-    pub fn seek(&mut self, shown: &mut Moment, t: Millis) -> Seek {
+    pub fn seek(&mut self, world: &mut World, story: &mut Story, t: Millis) -> Seek {
         let edge = self.edge();
         if t >= edge {
-            self.go_live(shown);
+            self.go_live(world, story);
             return Seek {
                 to: edge,
                 replayed: 0,
             };
         }
-        self.record(shown);
+        self.record(world, story);
         let (moment, replayed) = self.active().rebuild(t);
-        let old = std::mem::replace(shown, moment);
+        let old = swap(world, story, moment);
         let b = self.active_mut();
         if b.parked.is_none() {
             b.parked = Some(Box::new(old));
@@ -214,9 +218,9 @@ impl Timeline {
     }
 
     /// Back to the active branch's live edge, if the page was in its past.
-    pub fn go_live(&mut self, shown: &mut Moment) {
+    pub fn go_live(&mut self, world: &mut World, story: &mut Story) {
         if let Some(live) = self.active_mut().parked.take() {
-            *shown = *live;
+            swap(world, story, *live);
         }
     }
 
@@ -258,18 +262,18 @@ impl Timeline {
     /// The person acted in the past: `shown` (already changed by the act, `what` in words)
     /// is the first moment of a new branch, which becomes the active one; the old branch
     /// keeps its live edge and its future. Returns the new branch's id.
-    pub fn fork(&mut self, shown: &Moment, what: &str) -> u32 {
+    pub fn fork(&mut self, shown: &World, what: &str) -> u32 {
         let from = self.active();
-        let at = shown.world.now();
+        let at = shown.now();
         let checkpoints = (from.checkpoints.iter())
-            .filter(|c| c.at <= at && c.commands <= shown.world.command_log().len())
+            .filter(|c| c.at <= at && c.commands < shown.command_log().len())
             .cloned()
             .collect();
         let branch = Branch {
             id: self.next_id,
             name: format!("{what} at {}", seconds(at)),
             parent: Some((from.id, at)),
-            log: shown.world.command_log().to_vec(),
+            log: shown.command_log().to_vec(),
             edge: at,
             checkpoints,
             spacing: from.spacing,
@@ -282,12 +286,12 @@ impl Timeline {
     }
 
     /// Shows branch `id` at its live edge; the active one is put aside at its own.
-    pub fn switch(&mut self, shown: &mut Moment, id: u32) -> Result<(), String> {
+    pub fn switch(&mut self, world: &mut World, story: &mut Story, id: u32) -> Result<(), String> {
         let Some(to) = self.branches.iter().position(|b| b.id == id) else {
             return Err(format!("There is no branch {id}"));
         };
         if to == self.active {
-            self.go_live(shown);
+            self.go_live(world, story);
             return Ok(());
         }
         let target = self.branches[to]
@@ -295,7 +299,7 @@ impl Timeline {
             .take()
             .map(|m| *m)
             .unwrap_or_else(|| self.branches[to].rebuild(Millis::MAX).0);
-        let old = std::mem::replace(shown, target);
+        let old = swap(world, story, target);
         let b = self.active_mut();
         // The moment shown was the live edge, unless the page was in this branch's past.
         if b.parked.is_none() {
@@ -348,6 +352,14 @@ impl Timeline {
     }
 }
 
+/// Puts `m` in place of the world and story shown; returns what was shown.
+fn swap(world: &mut World, story: &mut Story, m: Moment) -> Moment {
+    Moment {
+        world: std::mem::replace(world, m.world),
+        story: std::mem::replace(story, m.story),
+    }
+}
+
 /// Virtual ms as the page writes them: "12.3 s".
 pub fn seconds(ms: Millis) -> String {
     format!("{:.1} s", ms as f64 / 1000.0)
@@ -374,14 +386,14 @@ mod tests {
             let next = (m.world.now() + 16).min(t);
             m.world.run_until(next);
             m.story.read(&m.world);
-            tl.record(m);
+            tl.record(&m.world, &m.story);
         }
     }
 
     /// A run with faults and writes on the way: crash, cut, steady writes, restart.
     fn eventful(seed: u64, until: Millis) -> (Timeline, Moment) {
         let mut m = start(seed);
-        let mut tl = Timeline::new(&m);
+        let mut tl = Timeline::new(&m.world, &m.story);
         let acts = [
             (
                 3_000,
@@ -431,13 +443,13 @@ mod tests {
         let log = tl.active().log.clone();
         assert!(tl.checkpoints() > 10, "{}", tl.checkpoints());
         for t in [0, 1, 2_999, 3_000, 9_001, 15_000, 20_123, 33_333, 39_999] {
-            let seek = tl.seek(&mut m, t);
+            let seek = tl.seek(&mut m.world, &mut m.story, t);
             assert_eq!(m.world.now(), t);
             assert_eq!(m.world.state_hash(), straight(3, &log, t), "at {t} ms");
             assert!(seek.replayed < 20_000, "{} events replayed", seek.replayed);
             assert!(tl.in_past());
         }
-        tl.seek(&mut m, 50_000);
+        tl.seek(&mut m.world, &mut m.story, 50_000);
         assert!(!tl.in_past(), "seeking past the edge is going live");
         assert_eq!(m.world.state_hash(), live);
     }
@@ -446,7 +458,7 @@ mod tests {
     fn playing_forward_from_the_past_replays_the_branch_and_comes_back_live() {
         let (mut tl, mut m) = eventful(4, 30_000);
         let live = m.world.state_hash();
-        tl.seek(&mut m, 8_000);
+        tl.seek(&mut m.world, &mut m.story, 8_000);
         loop {
             let stop = tl.replay_due(&mut m.world);
             if !tl.in_past() {
@@ -464,10 +476,10 @@ mod tests {
     fn a_fork_keeps_both_branches_whole() {
         let (mut tl, mut m) = eventful(5, 30_000);
         let (live, log) = (m.world.state_hash(), tl.active().log.clone());
-        tl.seek(&mut m, 12_000);
+        tl.seek(&mut m.world, &mut m.story, 12_000);
         tl.can_fork().unwrap();
         m.world.apply(Command::Crash(4)).unwrap();
-        let id = tl.fork(&m, "crash s4");
+        let id = tl.fork(&m.world, "crash s4");
         assert_eq!(tl.branches().len(), 2);
         assert!(!tl.in_past());
         assert_eq!(tl.active().name, "crash s4 at 12.0 s");
@@ -475,15 +487,15 @@ mod tests {
         play(&mut tl, &mut m, 20_000);
         let forked = m.world.state_hash();
         // The old branch is as it was: its live edge, its log.
-        tl.switch(&mut m, 1).unwrap();
+        tl.switch(&mut m.world, &mut m.story, 1).unwrap();
         assert_eq!((m.world.state_hash(), &tl.active().log), (live, &log));
         // And the new one too, even rebuilt from its checkpoints.
-        tl.switch(&mut m, id).unwrap();
+        tl.switch(&mut m.world, &mut m.story, id).unwrap();
         assert_eq!(m.world.state_hash(), forked);
-        tl.seek(&mut m, 16_000);
+        tl.seek(&mut m.world, &mut m.story, 16_000);
         assert_eq!(m.world.state_hash(), straight(5, &tl.active().log, 16_000));
         assert!(tl.delete(id).is_err(), "the branch on show stays");
-        tl.switch(&mut m, 1).unwrap();
+        tl.switch(&mut m.world, &mut m.story, 1).unwrap();
         tl.delete(id).unwrap();
         assert_eq!(tl.branches().len(), 1);
     }
@@ -492,7 +504,7 @@ mod tests {
     fn branches_are_capped_with_a_message() {
         let (mut tl, mut m) = eventful(6, 10_000);
         for k in 1..MAX_BRANCHES {
-            tl.seek(&mut m, 1_000 + k as Millis * 500);
+            tl.seek(&mut m.world, &mut m.story, 1_000 + k as Millis * 500);
             tl.can_fork().unwrap();
             let write = Command::Write {
                 at: None,
@@ -500,10 +512,10 @@ mod tests {
                 data: k.to_string(),
             };
             m.world.apply(write).unwrap();
-            tl.fork(&m, "write /fork");
+            tl.fork(&m.world, "write /fork");
             play(&mut tl, &mut m, 10_000);
         }
-        tl.seek(&mut m, 500);
+        tl.seek(&mut m.world, &mut m.story, 500);
         let err = tl.can_fork().unwrap_err();
         assert!(err.contains("At most 8 branches"), "{err}");
         assert!(tl.rename(1, "  ").is_err());
