@@ -18,6 +18,7 @@ use super::theme::{
     apply_theme, bare_url, prefers_reduced_motion, remember_tour_ended, store_theme, stored_theme,
     tour_ended, Theme,
 };
+use super::timeline::{BranchItem, TimeBar};
 use super::{
     ClientBox, ClientMenu, ClientPanel, Controls, Feed, Help, Inspector, Invariants, Legend,
     LinkMenu, LogGrid, MessageCard, Partition, Ring, ServerMenu, SideTabs, TourCard,
@@ -60,6 +61,7 @@ struct Callbacks {
     client: Callback<Rc<str>>,
     select_client: Callback<Option<Rc<str>>>,
     preset: Callback<&'static str>,
+    time: Callback<crate::view::action::TimeAction>,
 }
 
 impl Callbacks {
@@ -85,6 +87,7 @@ impl Callbacks {
             client: link.callback(|n| Msg::Do(Action::OpenClient(n))),
             select_client: link.callback(|n| Msg::Do(Action::SelectClient(n))),
             preset: link.callback(|n| Msg::Do(Action::Preset(n))),
+            time: link.callback(|a| Msg::Do(Action::Time(a))),
         }
     }
 }
@@ -392,8 +395,22 @@ impl Component for App {
                 </main>
             };
         }
+        let tl = &p.timeline;
+        let branches: Vec<BranchItem> = (tl.branches().iter())
+            .map(|b| BranchItem {
+                id: b.id,
+                name: b.name.clone(),
+                active: b.id == tl.active().id,
+            })
+            .collect();
+        let timebar = html! {
+            <TimeBar now={p.world().now()} edge={tl.edge().max(p.world().now())} past={tl.in_past()}
+                branches={Rc::new(branches)} on_time={self.cb.time.clone()} />
+        };
+        // Hooks for tests: the playhead's virtual ms, and its state hash whenever paused.
+        let hash = (!p.playing).then(|| p.world().state_hash_hex());
         html! {
-            <div class="app">
+            <div class="app" data-t={p.world().now().to_string()} data-state-hash={hash}>
                 <header class="bar">
                     <h1>{ "ZabScope" }</h1>
                     <span class="sub">{ if self.paxos() { "Paxos, simulated on the same network and faults, to compare with ZooKeeper's Zab" } else { "ZooKeeper's leader election and Zab, simulated" } }</span>
@@ -420,6 +437,7 @@ impl Component for App {
                     <section class="stage-col" aria-label="The ensemble">
                         { banner }
                         <div class="stage-room"><div class="stage-wrap">{ ring }{ menu }</div></div>
+                        { timebar }
                         { status }
                         <LogGrid grid={f.grid.clone()} />
                     </section>

@@ -41,6 +41,7 @@ mod server_menu;
 mod server_node;
 mod tabs;
 pub mod theme;
+mod timeline;
 mod timers;
 mod tour;
 

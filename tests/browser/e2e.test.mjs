@@ -848,3 +848,42 @@ test('the inspector shows the tree against the leader, and srvr / cons / dump', 
   await noTrouble(page, errors);
   await page.close();
 });
+
+test('the timeline: scrub back (paused, hashed), fork with a crash, switch branches, go live', async () => {
+  const errors = [];
+  const page = await open('./?servers=5&seed=3&speed=0.5&pace=0&tour=0', errors);
+  await page.waitForSelector('.banner.broadcast', { timeout: 30_000 });
+  await page.waitForFunction(() => Number(document.querySelector('.app').dataset.t) > 4000, null, { timeout: 30_000 });
+  const app = page.locator('.app');
+  assert.equal(await app.getAttribute('data-state-hash'), null, 'no hash while playing');
+
+  // Scrub back: the page pauses at that moment and shows its state hash.
+  const time = page.getByRole('slider', { name: 'Time' });
+  await time.fill('2000');
+  await page.waitForSelector('.timebar.past');
+  assert.equal(await app.getAttribute('data-t'), '2000');
+  const hash = await app.getAttribute('data-state-hash');
+  assert.match(hash, /^[0-9a-f]{16}$/);
+  // The same moment twice is the same state.
+  await time.fill('3000');
+  await time.fill('2000');
+  assert.equal(await app.getAttribute('data-state-hash'), hash);
+  await page.screenshot({ path: join(ARTIFACTS, 'e2e-timeline-past.png') });
+
+  // Acting in the past forks a branch.
+  await page.click('[data-server="1"]');
+  await page.getByRole('dialog', { name: 'Server s1' }).getByRole('button', { name: /^Crash/ }).click();
+  await page.waitForSelector('[data-branch="2"][aria-current="true"]');
+  await page.waitForSelector('[data-server="1"][data-mode="down"]');
+  assert.equal(await page.locator('.timebar.past').count(), 0, 'the new branch is at its live edge');
+
+  // The first branch is whole: s1 never crashed there.
+  await page.locator('[data-branch="1"] button.branch').click();
+  await page.waitForSelector('[data-branch="1"][aria-current="true"]');
+  assert.notEqual(await page.getAttribute('[data-server="1"]', 'data-mode'), 'down');
+  await page.getByRole('button', { name: 'Live' }).click();
+  await page.waitForFunction(() => !document.querySelector('.app').hasAttribute('data-state-hash'));
+  await page.screenshot({ path: join(ARTIFACTS, 'e2e-timeline-branches.png') });
+  await noTrouble(page, errors);
+  await page.close();
+});
