@@ -49,6 +49,9 @@ impl TimerKinds for EchoTimer {
     fn index(self) -> usize {
         0
     }
+    fn name(self) -> &'static str {
+        "tick"
+    }
 }
 
 #[derive(Clone, Debug, Hash)]

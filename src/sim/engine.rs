@@ -11,6 +11,7 @@ use super::node::{
     ConnId, Input, Label, Monitor, Node, NodeOutput, Output, Request, TimerKinds, Wire,
 };
 use super::tally::Tally;
+use super::trace::{TraceEvent, TraceLog, TraceWhat};
 use super::types::{Millis, Sid};
 use super::zab::{EnsembleConfig, RequestOp};
 use std::cmp::Reverse;
@@ -224,6 +225,8 @@ pub struct Engine<N: Node> {
     last_ping: Vec<Option<Millis>>,
     recent_losses: VecDeque<Lost<N::Msg>>,
     feed: Option<VecDeque<FeedEntry<N::Observation>>>,
+    /// The trace recorder, if on (derived, never hashed: `trace.rs`).
+    trace: Option<Box<TraceLog>>,
     outputs: Vec<NodeOutput<N>>,
     /// Client actors, in creation order (client id = index + 1).
     clients: Vec<ClientSlot>,
@@ -300,6 +303,7 @@ impl<N: Node> Engine<N> {
             last_ping: vec![None; n],
             recent_losses: VecDeque::new(),
             feed: None,
+            trace: None,
             outputs: Vec::new(),
             clients: Vec::new(),
             client_conns: BTreeMap::new(),
@@ -527,6 +531,36 @@ impl<N: Node> Engine<N> {
         self.fed + 1
     }
 
+    /// Record the trace from now on (off by default): every event with `cap: None`, the
+    /// latest `cap` events otherwise. Already on, it keeps what it has under the new cap.
+    pub fn enable_trace(&mut self, cap: Option<usize>) {
+        match &mut self.trace {
+            Some(log) => log.set_cap(cap),
+            None => self.trace = Some(Box::new(TraceLog::new(cap))),
+        }
+    }
+
+    /// The recorded events kept, oldest first (none while the recorder is off).
+    pub fn trace(&self) -> impl DoubleEndedIterator<Item = &TraceEvent> {
+        self.trace
+            .as_deref()
+            .map(|t| t.iter())
+            .into_iter()
+            .flatten()
+    }
+
+    /// How many events were ever recorded: a cursor past everything so far.
+    pub fn trace_end(&self) -> u64 {
+        self.trace.as_deref().map_or(0, |t| t.end())
+    }
+
+    /// The recorded events with `seq >= cursor`, oldest first.
+    pub fn trace_since(&self, cursor: u64) -> impl Iterator<Item = &TraceEvent> {
+        (self.trace.as_deref().map(|t| t.since(cursor)))
+            .into_iter()
+            .flatten()
+    }
+
     /// When the next event is due, if any.
     pub fn next_event_at(&self) -> Option<Millis> {
         self.queue.peek().map(|Reverse(e)| e.at)
@@ -595,6 +629,10 @@ impl<N: Node> Engine<N> {
                 let i = sid as usize - 1;
                 if self.timer_tokens[i][kind.index()] == token {
                     self.mix(&[2, sid as u64, fnv_hash(&kind)]);
+                    self.record(|| TraceWhat::Timer {
+                        sid,
+                        kind: kind.name(),
+                    });
                     self.timer_due[i][kind.index()] = None;
                     self.step_server(sid, Input::Timer(kind));
                 }
@@ -638,6 +676,7 @@ impl<N: Node> Engine<N> {
         self.run_until(self.now);
         self.mix(&[4, fnv_hash(&cmd)]);
         self.commands.push((self.now, cmd.clone()));
+        self.record(|| TraceWhat::Command(cmd.clone()));
         let all = 1..=self.slots.len() as Sid;
         match cmd {
             Command::StartAll => all.for_each(|sid| self.boot_if_down(sid)),
@@ -925,6 +964,7 @@ impl<N: Node> Engine<N> {
     }
 
     fn cut(&mut self, from: Sid, to: Sid) {
+        let alive = self.net.link(from, to).generation;
         if !self.net.cut(from, to) {
             return;
         }
@@ -938,6 +978,10 @@ impl<N: Node> Engine<N> {
             })
             .collect();
         for m in dying {
+            // One that an earlier cut of this link killed already died there.
+            if m.generation == alive {
+                self.trace_loss(&m, "link cut");
+            }
             self.record_loss(m, "link cut");
         }
     }
@@ -977,7 +1021,9 @@ impl<N: Node> Engine<N> {
             if let Some(conn) = m.msg.conn() {
                 self.net.break_conn(conn);
             }
-            return; // already shown dying when the link was cut
+            // Already shown dying when the link was cut, unless it was sent into the cut.
+            self.trace_loss(&m, "link cut");
+            return;
         } else if m.msg.conn().is_some_and(|c| !self.net.conn_alive(c)) {
             "connection broken"
         } else {
@@ -988,11 +1034,41 @@ impl<N: Node> Engine<N> {
             self.mix(&[1, m.from as u64, m.to as u64, fnv_hash(&m.msg)]);
             self.checker
                 .on_deliver(self.events, self.now, m.from, m.to, &m.msg);
+            self.record(|| TraceWhat::Deliver {
+                id: m.id,
+                from: Actor::Server(m.from),
+                to: Actor::Server(m.to),
+                kind: Wire::kind(&m.msg),
+            });
             let (from, to) = (m.from, m.to);
             self.step_server(to, Input::Receive { from, msg: m.msg });
             return;
         };
+        self.trace_loss(&m, why);
         self.record_loss(m, why);
+    }
+
+    /// Records a server packet's death in the trace, unless a cut of its link killed it
+    /// before (every cut bumps the link's generation, and shows what it killed dying).
+    fn trace_loss(&mut self, m: &InFlight<N::Msg>, why: &'static str) {
+        if self.trace.is_none() || self.net.link(m.from, m.to).generation != m.generation {
+            return;
+        }
+        self.record(|| TraceWhat::Lost {
+            id: m.id,
+            from: Actor::Server(m.from),
+            to: Actor::Server(m.to),
+            kind: Wire::kind(&m.msg),
+            why,
+        });
+    }
+
+    /// Adds an event to the trace if the recorder is on (`what` is only built then).
+    #[inline]
+    fn record(&mut self, what: impl FnOnce() -> TraceWhat) {
+        if let Some(log) = self.trace.as_deref_mut() {
+            log.push(self.now, what());
+        }
     }
 
     fn record_loss(&mut self, message: InFlight<N::Msg>, why: &'static str) {
@@ -1110,6 +1186,15 @@ impl<N: Node> Engine<N> {
             deliver_at,
             generation,
         };
+        self.record(|| TraceWhat::Send {
+            id: m.id,
+            from: Actor::Server(from),
+            to: Actor::Server(to),
+            kind: Wire::kind(&m.msg),
+            label: Wire::label(&m.msg),
+            zxid: m.msg.zxid(),
+            deliver_at,
+        });
         self.push(deliver_at, EventKind::Deliver(m));
     }
 

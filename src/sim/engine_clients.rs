@@ -413,7 +413,49 @@ impl<N: Node> Engine<N> {
 
     /// Everything in flight on the link dies with it, and every connection across it.
     fn cut_actors(&mut self, from: Actor, to: Actor) {
-        self.net.cut(from, to);
+        let alive = self.net.link(from, to).generation;
+        if self.net.cut(from, to) && self.trace.is_some() {
+            self.trace_client_cut(from, to, alive);
+        }
+    }
+
+    /// The trace's record of the client packets a cut kills (the queue still holds them;
+    /// they are dropped when due). Sorted by id: the queue's order is a heap's.
+    fn trace_client_cut(&mut self, from: Actor, to: Actor, alive: u32) {
+        let mut dying: Vec<(u64, &'static str)> = (self.queue.iter())
+            .filter_map(|Reverse(e)| match &e.kind {
+                EventKind::ClientDeliver(m)
+                    if m.from == from && m.to == to && m.generation == alive =>
+                {
+                    Some((m.id, m.msg.kind()))
+                }
+                _ => None,
+            })
+            .collect();
+        dying.sort_unstable();
+        for (id, kind) in dying {
+            self.record(|| TraceWhat::Lost {
+                id,
+                from,
+                to,
+                kind,
+                why: "link cut",
+            });
+        }
+    }
+
+    /// Records a client packet's death in the trace, unless a cut killed it before.
+    fn trace_client_loss(&mut self, m: &ClientFlight, why: &'static str) {
+        if self.trace.is_none() || self.net.link(m.from, m.to).generation != m.generation {
+            return;
+        }
+        self.record(|| TraceWhat::Lost {
+            id: m.id,
+            from: m.from,
+            to: m.to,
+            kind: m.msg.kind(),
+            why,
+        });
     }
 
     fn conn_alive(&self, conn: &ClientConn) -> bool {
@@ -745,6 +787,15 @@ impl<N: Node> Engine<N> {
             deliver_at,
             generation,
         };
+        self.record(|| TraceWhat::Send {
+            id: m.id,
+            from,
+            to,
+            kind: m.msg.kind(),
+            label: m.msg.to_string(),
+            zxid: m.msg.zxid(),
+            deliver_at,
+        });
         self.push(deliver_at, EventKind::ClientDeliver(m));
         Some(self.next_message_id)
     }
@@ -755,9 +806,17 @@ impl<N: Node> Engine<N> {
         let unbroken = (self.client_conns.get(&m.conn))
             .is_some_and(|l| l.generations == self.generations(&m.conn));
         if !self.net.survives(m.from, m.to, m.generation) || !unbroken {
-            return;
+            let why = if self.net.is_up(m.from, m.to) {
+                "connection broken"
+            } else {
+                "link cut"
+            };
+            return self.trace_client_loss(&m, why);
         }
         self.mix(&[9, fnv_hash(&m.conn), fnv_hash(&m.msg)]);
+        if self.trace.is_some() {
+            self.trace_client_arrival(&m);
+        }
         match m.to {
             Actor::Server(sid) if !self.is_up(sid) => {
                 // Nothing listens on a dead server's client port: its OS answers with an RST.
@@ -784,6 +843,25 @@ impl<N: Node> Engine<N> {
         }
     }
 
+    /// A client packet that got through: delivered, or lost at a dead process.
+    fn trace_client_arrival(&mut self, m: &ClientFlight) {
+        let dead = match m.to {
+            Actor::Server(sid) => (!self.is_up(sid)).then_some("server down"),
+            Actor::Client(id) => self.clients[id as usize - 1]
+                .crashed
+                .then_some("client down"),
+        };
+        match dead {
+            Some(why) => self.trace_client_loss(m, why),
+            None => self.record(|| TraceWhat::Deliver {
+                id: m.id,
+                from: m.from,
+                to: m.to,
+                kind: m.msg.kind(),
+            }),
+        }
+    }
+
     pub(super) fn client_conn_closed(
         &mut self,
         from: Actor,
@@ -806,6 +884,10 @@ impl<N: Node> Engine<N> {
             return;
         }
         self.mix(&[11, id as u64, kind.index() as u64]);
+        self.record(|| TraceWhat::ClientTimer {
+            client: id,
+            kind: kind.name(),
+        });
         self.step_client(id, ClientInput::Timer(kind));
         let slot = &self.clients[id as usize - 1];
         if kind == ClientTimer::Resume && !slot.client.is_paused() && slot.holds_lock() {

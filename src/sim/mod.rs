@@ -14,6 +14,7 @@ pub mod node;
 pub mod paxos;
 pub mod scenario;
 pub mod tally;
+pub mod trace;
 pub mod tree;
 pub mod types;
 pub mod view;

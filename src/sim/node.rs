@@ -13,7 +13,7 @@
 use super::check::Violation;
 use super::net::Network;
 use super::tally::Tally;
-use super::types::{Millis, Sid};
+use super::types::{Millis, Sid, Zxid};
 pub use super::zab::client::{ClientConn, ClientMsg};
 pub use super::zab::message::{ConnId, Request};
 use std::fmt::{Debug, Display};
@@ -132,6 +132,11 @@ pub trait Wire: Clone + Debug + Hash + Display {
     fn label(&self) -> String {
         self.to_string()
     }
+    /// The zxid the packet carries, if its protocol has zxids and it carries one (the
+    /// trace's exports show it beside the label).
+    fn zxid(&self) -> Option<Zxid> {
+        None
+    }
 }
 
 /// A message of any protocol, as the page reads it (object-safe: `Flight` holds one).
@@ -159,6 +164,8 @@ impl<M: Wire> Label for M {
 pub trait TimerKinds: Copy + Eq + Ord + Hash + Debug + 'static {
     const ALL: &'static [Self];
     fn index(self) -> usize;
+    /// The timeout's name, stable across versions (the trace and its exports use it).
+    fn name(self) -> &'static str;
 }
 
 /// A server of some protocol, as the engine runs it. Dropping it is a crash: only its

@@ -12,6 +12,7 @@ use super::net::Network;
 use super::paxos::server::PaxosObservation;
 use super::paxos::{Ballot, PaxosConfig, PaxosDisk, PaxosMode, PaxosServer, PaxosVariant};
 use super::tally::Tally;
+use super::trace::TraceEvent;
 use super::types::{Millis, Sid, Zxid};
 use super::zab::{EnsembleConfig, Observation, Server, TimerKind};
 use std::collections::BTreeMap;
@@ -347,6 +348,33 @@ impl World {
     /// The `seq` the next feed entry will get: a cursor that has read everything so far.
     pub fn feed_end(&self) -> u64 {
         each!(&self.run, e => e.feed_end())
+    }
+
+    /// Record the trace from now on: every event (`None`) or the latest `cap` (see
+    /// `Engine::enable_trace`; derived, never hashed).
+    pub fn enable_trace(&mut self, cap: Option<usize>) {
+        each!(&mut self.run, e => e.enable_trace(cap))
+    }
+
+    /// The recorded events kept, oldest first.
+    pub fn trace(&self) -> impl Iterator<Item = &TraceEvent> {
+        match &self.run {
+            Run::Zab(e) => Either::A(e.trace()),
+            Run::Paxos(e) => Either::B(e.trace()),
+        }
+    }
+
+    /// How many events were ever recorded: a cursor past everything so far.
+    pub fn trace_end(&self) -> u64 {
+        each!(&self.run, e => e.trace_end())
+    }
+
+    /// The recorded events with `seq >= cursor`, oldest first.
+    pub fn trace_since(&self, cursor: u64) -> impl Iterator<Item = &TraceEvent> {
+        match &self.run {
+            Run::Zab(e) => Either::A(e.trace_since(cursor)),
+            Run::Paxos(e) => Either::B(e.trace_since(cursor)),
+        }
     }
 
     /// When the next event is due, if any.

@@ -48,6 +48,14 @@ impl TimerKinds for PaxosTimer {
     fn index(self) -> usize {
         self as usize
     }
+
+    fn name(self) -> &'static str {
+        match self {
+            PaxosTimer::Election => "election-timeout",
+            PaxosTimer::Retry => "retry",
+            PaxosTimer::Heartbeat => "heartbeat",
+        }
+    }
 }
 
 /// Things a Paxos server reports about itself: the checker's evidence and the feed's

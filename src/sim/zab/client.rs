@@ -280,6 +280,21 @@ impl ClientMsg {
             ClientMsg::SetWatches { .. } => "SETWATCHES",
         }
     }
+
+    /// The zxid the packet carries: the client's last seen one (CONNECT, SETWATCHES) or the
+    /// server's last processed one (a reply's header, a ping's answer).
+    pub fn zxid(&self) -> Option<Zxid> {
+        match self {
+            ClientMsg::Connect { last_zxid, .. } | ClientMsg::SetWatches { last_zxid, .. } => {
+                Some(*last_zxid)
+            }
+            ClientMsg::Reply { zxid, .. } | ClientMsg::PingReply { zxid } => Some(*zxid),
+            ClientMsg::Connected { .. }
+            | ClientMsg::Request { .. }
+            | ClientMsg::Ping
+            | ClientMsg::Notify { .. } => None,
+        }
+    }
 }
 
 impl fmt::Display for ClientMsg {
@@ -360,6 +375,17 @@ impl ClientTimer {
 
     pub fn index(self) -> usize {
         self as usize
+    }
+
+    /// ClientCnxn's names for the timeouts (stable: the trace and its exports use them).
+    pub fn name(self) -> &'static str {
+        match self {
+            ClientTimer::Reconnect => "reconnect-sleep",
+            ClientTimer::Connect => "connect-timeout",
+            ClientTimer::Read => "read-timeout",
+            ClientTimer::Ping => "ping-interval",
+            ClientTimer::Resume => "pause-over",
+        }
     }
 }
 

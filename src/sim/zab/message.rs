@@ -336,6 +336,41 @@ impl crate::sim::node::Wire for Message {
             _ => self.to_string(),
         }
     }
+
+    /// A vote's zxid, and the zxid a quorum packet carries (FOLLOWERINFO and LEADERINFO carry
+    /// their epoch as `e << 32`, as ZooKeeper writes it).
+    fn zxid(&self) -> Option<Zxid> {
+        match self {
+            Message::Notification(n) => Some(n.vote.zxid),
+            Message::Quorum { packet, .. } => packet.zxid(),
+        }
+    }
+}
+
+impl Packet {
+    /// The zxid in the packet's header, if it has one that means something.
+    pub fn zxid(&self) -> Option<Zxid> {
+        match self {
+            Packet::FollowerInfo { accepted_epoch } | Packet::ObserverInfo { accepted_epoch } => {
+                Some(Zxid::epoch_start(*accepted_epoch))
+            }
+            Packet::LeaderInfo { new_epoch } => Some(Zxid::epoch_start(*new_epoch)),
+            Packet::AckEpoch { last_zxid, .. } => Some(*last_zxid),
+            Packet::Diff { zxid }
+            | Packet::Trunc { zxid }
+            | Packet::NewLeader { zxid }
+            | Packet::Ack { zxid }
+            | Packet::Commit { zxid }
+            | Packet::Ping { zxid, .. } => Some(*zxid),
+            Packet::Snap { snapshot } => Some(snapshot.zxid),
+            Packet::Proposal { txn } | Packet::Inform { txn } => Some(txn.zxid),
+            Packet::UpToDate
+            | Packet::Request { .. }
+            | Packet::Revalidate { .. }
+            | Packet::RevalidateAnswer { .. }
+            | Packet::Sync { .. } => None,
+        }
+    }
 }
 
 impl fmt::Display for Message {

@@ -58,6 +58,18 @@ impl TimerKinds for TimerKind {
     fn index(self) -> usize {
         self as usize
     }
+
+    /// ZooKeeper's names for the timeouts (the page's `data-countdown` says the same).
+    fn name(self) -> &'static str {
+        match self {
+            TimerKind::ElectionWait => "notification-wait",
+            TimerKind::Finalize => "finalizeWait",
+            TimerKind::LeaderHalfTick => "leader-tick",
+            TimerKind::LearnerRead => "read-timeout",
+            TimerKind::LearnerConnect => "connect-retry",
+            TimerKind::SessionExpiry => "session-expiry",
+        }
+    }
 }
 
 /// How a leader chose to bring a learner up to date.
