@@ -57,8 +57,8 @@ pub fn time_bar(p: &TimeBarProps) -> Html {
     });
     html! {
         <section class={classes!("timebar", p.past.then_some("past"))} aria-label="Timeline">
-            <button class="time-back" onclick={back} aria-label="Back one second"
-                title="Back one virtual second (pauses)">{ "⟲ 1 s" }</button>
+            <button class="time-back" onclick={back}
+                title="Back one virtual second (pauses)">{ "Back 1 s" }</button>
             <input type="range" class="scrubber" aria-label="Time" min="0" max={p.edge.max(1).to_string()}
                 step="10" value={p.now.min(p.edge).to_string()} oninput={seek}
                 aria-valuetext={where_.clone()} />

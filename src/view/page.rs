@@ -654,6 +654,23 @@ mod tests {
     }
 
     #[test]
+    fn steady_writes_from_the_start_flow_once_a_leader_serves() {
+        let mut p = Page::new(WorldConfig::new(7, 0, 4), 1.0, 20);
+        p.driver.pacing = false;
+        for i in 0..300 {
+            let at = i as f64 * 1000.0 / 60.0;
+            p.reduce(Action::Play(Transport::Tick {
+                real_ms: 1000.0 / 60.0,
+                at,
+            }));
+        }
+        assert_eq!(p.driver.writes_rate(), 20);
+        let leader = p.world().stable_leader().expect("a leader");
+        let committed = p.world().server(leader).unwrap().committed;
+        assert!(committed.counter() > 20, "{committed}");
+    }
+
+    #[test]
     fn scrubbing_back_pauses_acting_forks_and_branches_switch() {
         let mut p = page();
         p.reduce(Action::Writes(STEADY_RATE));
