@@ -497,13 +497,16 @@ impl<N: Node> Engine<N> {
         self.feed.get_or_insert_with(VecDeque::new);
     }
 
-    /// Drops the feed's entries, keeping its numbering (a checkpoint keeps no narration: a
-    /// replay from it feeds on from the same `seq`).
+    /// Drops the feed's and the trace's entries, keeping their numbering (a checkpoint keeps
+    /// no narration: a replay from it feeds and records on from the same `seq`).
     pub fn forget_feed(&mut self) {
         if let Some(feed) = &mut self.feed {
             feed.clear();
         }
         self.client_feed.clear();
+        if let Some(trace) = &mut self.trace {
+            trace.forget();
+        }
     }
 
     pub fn feed(&self) -> impl DoubleEndedIterator<Item = &FeedEntry<N::Observation>> {

@@ -132,6 +132,12 @@ impl TraceLog {
         self.trim();
     }
 
+    /// Drops every event kept but keeps counting: a copy of the world to replay from (a
+    /// checkpoint) records the same sequence numbers as the run it was copied from.
+    pub fn forget(&mut self) {
+        self.events.clear();
+    }
+
     fn trim(&mut self) {
         if let Some(cap) = self.cap {
             while self.events.len() > cap {

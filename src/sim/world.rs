@@ -314,7 +314,8 @@ impl World {
         each!(&mut self.run, e => e.enable_feed())
     }
 
-    /// A copy to go back to: the whole state, without the narrated feed's entries. The disks'
+    /// A copy to go back to: the whole state, without the narrated feed's entries nor the
+    /// trace's (both keep counting). The disks'
     /// txns are shared (`Rc` by txn), so a copy costs a pointer per logged txn.
     pub fn checkpoint(&self) -> World {
         let mut copy = self.clone();

@@ -2,8 +2,10 @@
 //! binds keys to them) and `Action` (a click, a key, an animation frame). Both pages take
 //! them; `Player` is what play, pause, step and speed mean on either.
 
+use super::diagram::MarkKind;
 use super::driver::{Driver, Sim};
-use crate::sim::{Command, Sid};
+pub use super::spacetime::Dir;
+use crate::sim::{Command, Millis, Sid};
 
 /// What a key stands for on a page (the keymap in src/ui/keys.rs binds keys to these).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -159,19 +161,87 @@ pub enum Action {
     Key(Shortcut),
     /// Moving through the run's past and its branches.
     Time(TimeAction),
+    /// The space-time diagram's own controls.
+    Diagram(DiagramAction),
 }
 
 /// What the timeline's controls ask for.
 #[derive(Clone, Debug, PartialEq)]
 pub enum TimeAction {
     /// Show the run at this virtual time (paused); at or past the live edge: live.
-    Seek(crate::sim::Millis),
+    Seek(Millis),
     /// Back to the branch's live edge, playing.
     Live,
     /// Show another branch, at its live edge.
     Branch(u32),
     Rename(u32, String),
     Delete(u32),
+    /// To the previous (next) recorded happening: a send, an arrival, a loss, a mark.
+    Step(Dir),
+    /// To the previous (next) moment of one kind.
+    Jump(JumpTo, Dir),
+}
+
+/// What a jump looks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JumpTo {
+    Election,
+    Commit,
+    Fault,
+    Violation,
+}
+
+impl JumpTo {
+    pub const ALL: [JumpTo; 4] = [
+        JumpTo::Election,
+        JumpTo::Commit,
+        JumpTo::Fault,
+        JumpTo::Violation,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            JumpTo::Election => "election",
+            JumpTo::Commit => "commit",
+            JumpTo::Fault => "fault",
+            JumpTo::Violation => "violation",
+        }
+    }
+
+    /// The marks it stops at.
+    pub fn marks(self) -> &'static [MarkKind] {
+        match self {
+            JumpTo::Election => &[MarkKind::Election],
+            JumpTo::Commit => &[MarkKind::Commit],
+            JumpTo::Fault => &[MarkKind::Fault],
+            JumpTo::Violation => &[MarkKind::Violation],
+        }
+    }
+}
+
+/// What the space-time diagram's controls ask for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DiagramAction {
+    /// Open or close the drawer.
+    Open(bool),
+    /// The drawing's width in px, as measured.
+    Width(f64),
+    /// Zoom by a factor (> 1: in) around a virtual time (`None`: the window's right end).
+    Zoom(f64, Option<Millis>),
+    /// Move the window by virtual ms (negative: back).
+    Pan(i64),
+    /// The window follows the playhead again.
+    Follow,
+    /// Show or hide one kind of message.
+    Filter(&'static str),
+    /// The keyboard moves to the previous (next) event.
+    Walk(Dir),
+    /// Jump the page to the event the keyboard stands on.
+    Enter,
+    /// A click on an event: the page goes to `at`; a message (by id) is highlighted.
+    Go(Millis, Option<u64>),
+    /// A message hovered here or on the ring (`None`: none).
+    Hover(Option<u64>),
 }
 
 /// A page that plays a `Driver`: play, pause, step and speed do the same on both pages.

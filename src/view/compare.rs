@@ -208,7 +208,8 @@ impl ComparePage {
             | Action::OpenClient(_)
             | Action::SelectClient(_)
             | Action::Preset(_)
-            | Action::Time(_) => return false,
+            | Action::Time(_)
+            | Action::Diagram(_) => return false,
         }
         true
     }

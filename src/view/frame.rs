@@ -13,6 +13,7 @@ use super::grid::Grid;
 use super::inspector::{inspect, InspectorData};
 use super::requests::{request_lines, RequestLine};
 use super::scene::Scene;
+use super::spacetime::DiagramView;
 use crate::sim::world::{Protocol, World};
 use crate::sim::{Millis, Sid, Violation};
 
@@ -33,6 +34,8 @@ pub struct Frame {
     pub resources: Rc<Vec<ResourceView>>,
     pub inspector: Option<Rc<InspectorData>>,
     pub violations: Rc<Vec<Violation>>,
+    /// The space-time diagram, while its drawer is open (the page adds it).
+    pub diagram: Option<Rc<DiagramView>>,
 }
 
 /// What a frame is built with besides the world.
@@ -73,6 +76,7 @@ impl Frame {
             resources: Rc::new(Vec::new()),
             inspector: None,
             violations: Rc::new(Vec::new()),
+            diagram: None,
         }
     }
 

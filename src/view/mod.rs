@@ -21,6 +21,8 @@
 //! - `presets`: one-click scenario scripts the page plays (recipes, a stale read).
 //! - `tree`: the selected server's znode tree, against the leader's.
 //! - `words`: what `srvr`, `cons` and `dump` would print for the selected server.
+//! - `diagram`: the space-time diagram's flights and marks, one record per branch.
+//! - `spacetime`: the diagram in pixels: window, zoom, filters, the keyboard's walk.
 //! - `timeline`: the run's branches, checkpoints, seeks and forks (rewind anywhere).
 //! - `tour`: cards that each ask for one action and move on when it is done (the first-run hint).
 //!
@@ -31,6 +33,7 @@ pub mod banner;
 pub mod card;
 pub mod clients;
 pub mod compare;
+pub mod diagram;
 pub mod driver;
 pub mod feed;
 pub mod frame;
@@ -41,6 +44,7 @@ pub mod page;
 pub mod presets;
 pub mod requests;
 pub mod scene;
+pub mod spacetime;
 pub mod timeline;
 pub mod tour;
 pub mod tree;

@@ -6,17 +6,21 @@
 use std::rc::Rc;
 
 use super::action::Player;
-pub use super::action::{Action, Shortcut, Tab, TimeAction, TourStep, Transport};
+pub use super::action::{
+    Action, DiagramAction, Dir, JumpTo, Shortcut, Tab, TimeAction, TourStep, Transport,
+};
+use super::diagram::{Cursor, Records, TRACE_CAP};
 use super::driver::{Driver, STEADY_RATE};
 use super::feed::Story;
 use super::frame::{Frame, FrameInput};
 use super::presets::{self, Preset};
+use super::spacetime::{Diagram, Item};
 use super::timeline::Timeline;
 use super::tour::Tour;
 use crate::sim::narrate::Kind;
 use crate::sim::scenario::step::{Next, Stepper};
 use crate::sim::world::{Protocol, WorldConfig};
-use crate::sim::{Command, Sid, World};
+use crate::sim::{Command, Millis, Sid, World};
 
 /// How many times one animation frame lets a playing script act at most (at a high speed a
 /// frame spans many of its 10 ms checks; the rest of the frame waits for the next).
@@ -63,12 +67,19 @@ pub struct Page {
     pub script: Option<Playback>,
     /// The run's past and its branches.
     pub timeline: Timeline,
+    /// The space-time diagram's settings.
+    pub diagram: Diagram,
+    /// What the diagram draws, per branch.
+    pub records: Records,
+    /// Where the world stood before a command given in the past (a fork parts there).
+    fork_at: Option<Cursor>,
 }
 
 /// A new world; `start`: with every server started (a script starts its own).
 fn boot(config: &WorldConfig, start: bool) -> World {
     let mut world = World::new(config.clone());
     world.enable_feed();
+    world.enable_trace(Some(TRACE_CAP));
     if start {
         world
             .apply(Command::StartAll)
@@ -124,6 +135,9 @@ impl Page {
             tour_closed: false,
             script: None,
             timeline: Timeline::new(&World::new(WorldConfig::new(1, 0, 0)), &Story::new()),
+            diagram: Diagram::default(),
+            records: Records::default(),
+            fork_at: None,
         };
         page.reset();
         page
@@ -184,6 +198,10 @@ impl Page {
             self.selected = None;
         }
         self.timeline = Timeline::new(&self.driver.sim, &self.story);
+        self.records = Records::default();
+        self.diagram.focus = None;
+        self.diagram.hover = None;
+        self.diagram.pinned = None;
         self.refresh(true, None);
     }
 
@@ -280,6 +298,7 @@ impl Page {
 
     /// Acting in the past makes a branch: false (and why, in the status) if no more may be.
     fn may_act(&mut self) -> bool {
+        self.fork_at = self.timeline.in_past().then(|| Cursor::of(self.world()));
         match self.timeline.can_fork() {
             Ok(()) => true,
             Err(e) => {
@@ -293,7 +312,13 @@ impl Page {
     /// A command was applied: in the past, it starts a new branch from this moment.
     fn acted(&mut self, cmd: &Command) {
         if self.timeline.in_past() {
+            let parent = self.timeline.active().id;
             let id = self.timeline.fork(&self.driver.sim, &cmd.to_string());
+            let at = self
+                .fork_at
+                .take()
+                .unwrap_or_else(|| Cursor::of(self.world()));
+            self.records.fork(parent, id, at);
             self.driver.stop_at = None;
             let name = &self.timeline.active().name;
             let text = format!("A new branch ({id}): “{name}”; the old one stays in the list");
@@ -322,7 +347,24 @@ impl Page {
             }
             TimeAction::Delete(id) => {
                 let outcome = self.timeline.delete(id);
+                let keep: Vec<u32> = self.timeline.branches().iter().map(|b| b.id).collect();
+                self.records.retain(&keep);
                 return self.report(outcome);
+            }
+            TimeAction::Step(dir) | TimeAction::Jump(_, dir) => {
+                let now = world.now();
+                let record = self.records.get(self.timeline.active().id);
+                let to = record.and_then(|r| match a {
+                    TimeAction::Jump(what, _) => Diagram::jump(r, what.marks(), dir, now),
+                    _ => Diagram::step(r, dir, now),
+                });
+                match to {
+                    Some(t) => {
+                        self.timeline.seek(world, story, t);
+                        Ok(())
+                    }
+                    None => Err(self.nothing_there(&a)),
+                }
             }
         };
         if !matches!(a, TimeAction::Live) {
@@ -340,6 +382,70 @@ impl Page {
         self.menu = Menu::None;
         self.replay();
         self.report(outcome);
+    }
+
+    /// Why a step or a jump went nowhere.
+    fn nothing_there(&self, a: &TimeAction) -> String {
+        let way = |d: &Dir| if *d == Dir::Back { "before" } else { "after" };
+        match a {
+            TimeAction::Jump(what, d) => {
+                format!("No {} {} this moment on this branch", what.label(), way(d))
+            }
+            TimeAction::Step(d) => format!("Nothing recorded {} this moment", way(d)),
+            _ => String::new(),
+        }
+    }
+
+    /// The diagram's own controls: most only change what it draws; a click on an event
+    /// moves the whole page there.
+    fn diagram(&mut self, a: DiagramAction) {
+        let now = self.world().now();
+        let d = &mut self.diagram;
+        match a {
+            DiagramAction::Open(open) => d.open = open,
+            DiagramAction::Width(w) => d.width = w,
+            DiagramAction::Zoom(factor, at) => d.zoom(factor, at, now),
+            DiagramAction::Pan(ms) => d.pan(ms, now),
+            DiagramAction::Follow => d.follow(),
+            DiagramAction::Filter(kind) => d.toggle(kind),
+            DiagramAction::Walk(dir) => {
+                if let Some(r) = self.records.get(self.timeline.active().id) {
+                    d.walk(r, dir, now);
+                }
+            }
+            DiagramAction::Enter => {
+                let Some(item) = d.focus.clone() else {
+                    return;
+                };
+                let r = self.records.get(self.timeline.active().id);
+                let to = r.and_then(|r| match &item {
+                    Item::Flight(id) => (r.flights().iter().rev())
+                        .find(|f| f.id == *id)
+                        .map(|f| (f.sent + f.due.saturating_sub(f.sent) / 2, Some(f.id))),
+                    Item::Mark(at, ..) => Some((*at, None)),
+                });
+                if let Some((at, id)) = to {
+                    return self.go(at, id);
+                }
+            }
+            DiagramAction::Go(at, id) => {
+                d.focus = id.map(Item::Flight);
+                return self.go(at, id);
+            }
+            DiagramAction::Hover(id) => d.hover = id,
+        }
+        self.refresh(true, None);
+    }
+
+    /// The page at `at` (paused), message `id` highlighted on the ring and the diagram.
+    fn go(&mut self, at: Millis, id: Option<u64>) {
+        if self.diagram.pinned.is_none() {
+            // The window stays where it was: the person clicked on what they saw.
+            let (_, to) = self.diagram.window(self.world().now());
+            self.diagram.pinned = Some(to);
+        }
+        self.diagram.hover = id;
+        self.time(TimeAction::Seek(at));
     }
 
     fn report(&mut self, outcome: Result<(), String>) {
@@ -561,6 +667,7 @@ impl Page {
                 };
             }
             Action::Time(a) => self.time(a),
+            Action::Diagram(a) => self.diagram(a),
         }
         true
     }
@@ -600,6 +707,8 @@ impl Player for Page {
     fn rebuild(&mut self, panels: bool) {
         self.story.read(&self.driver.sim);
         self.timeline.record(&self.driver.sim, &self.story);
+        self.records
+            .read(self.timeline.active().id, &self.driver.sim);
         let input = FrameInput {
             // The inspector (a server's tree, its four-letter words) is built only while its
             // tab is on show.
@@ -609,7 +718,13 @@ impl Player for Page {
             panels,
         };
         let before = self.frame.violations.len();
-        self.frame = Rc::new(Frame::build(&self.driver.sim, &self.frame, &input));
+        let mut frame = Frame::build(&self.driver.sim, &self.frame, &input);
+        let record = self.records.get(self.timeline.active().id);
+        frame.diagram = (self.diagram.open).then(|| {
+            let now = self.driver.sim.now();
+            Rc::new(self.diagram.view(&self.driver.sim, record, now))
+        });
+        self.frame = Rc::new(frame);
         if before == 0 && !self.frame.violations.is_empty() && self.pause_on_violation {
             self.playing = false;
             self.status = Some(
@@ -712,6 +827,83 @@ mod tests {
         assert!(p.playing);
         assert!(p.reduce(Action::Time(TimeAction::Delete(1))));
         assert!(p.status.is_some(), "the branch on show stays");
+    }
+
+    #[test]
+    fn the_diagram_draws_the_run_links_to_the_ring_and_moves_the_page() {
+        let mut p = page();
+        assert!(p.frame.diagram.is_none(), "closed: nothing built");
+        p.reduce(Action::Diagram(DiagramAction::Open(true)));
+        let v = p.frame.diagram.clone().expect("open: drawn");
+        assert_eq!(v.lanes.len(), 3);
+        assert!(v.arrows.iter().any(|a| a.kind == "NOTIFICATION"));
+        assert!(v.marks.iter().any(|m| &*m.short == "LEADING"));
+        // A click on an arrow: the page goes to the moment it was half way, paused, and the
+        // message is the one highlighted, here and on the ring.
+        let a = v
+            .arrows
+            .iter()
+            .find(|a| a.kind == "NOTIFICATION")
+            .unwrap()
+            .clone();
+        p.reduce(Action::Diagram(DiagramAction::Go(a.jump, Some(a.id))));
+        assert!(!p.playing && p.timeline.in_past());
+        assert_eq!(p.world().now(), a.jump);
+        assert!(
+            p.frame.scene.messages.iter().any(|m| m.id == a.id),
+            "on the ring"
+        );
+        let v = p.frame.diagram.clone().unwrap();
+        assert!(v.arrows.iter().any(|x| x.id == a.id && x.hot));
+        // Jumps: back to the election, then step one happening on.
+        p.reduce(Action::Time(TimeAction::Jump(
+            JumpTo::Election,
+            Dir::Forward,
+        )));
+        let decided = p.world().now();
+        assert!(decided > a.jump, "{decided}");
+        p.reduce(Action::Time(TimeAction::Step(Dir::Forward)));
+        assert!(p.world().now() > decided);
+        p.reduce(Action::Time(TimeAction::Jump(
+            JumpTo::Violation,
+            Dir::Forward,
+        )));
+        assert!(p
+            .status
+            .as_deref()
+            .unwrap()
+            .starts_with("No violation after"));
+    }
+
+    #[test]
+    fn a_fork_keeps_its_parents_past_in_the_diagram_and_the_parent_its_future() {
+        let mut p = page();
+        p.reduce(Action::Diagram(DiagramAction::Open(true)));
+        let edge = p.world().now();
+        let parent = p.records.get(1).unwrap().flights().len();
+        p.reduce(Action::Time(TimeAction::Seek(1_000)));
+        p.reduce(Action::Command(Command::Crash(1)));
+        let child = p.timeline.active().id;
+        let forked = p.records.get(child).unwrap();
+        assert!(forked.flights().iter().all(|f| f.sent <= 1_000));
+        assert!(forked.flights().len() < parent);
+        let crash = forked.marks().back().unwrap();
+        assert_eq!((&*crash.short, crash.at), ("crash", 1_000));
+        assert_eq!(p.records.get(1).unwrap().flights().len(), parent);
+        // Playing the new branch on records only what it does.
+        for i in 0..60 {
+            p.reduce(Action::Play(Transport::Tick {
+                real_ms: 1000.0 / 60.0,
+                at: i as f64 * 16.7,
+            }));
+        }
+        let ids: Vec<u64> = (p.records.get(child).unwrap().flights().iter())
+            .map(|f| f.id)
+            .collect();
+        assert!(ids.windows(2).all(|w| w[0] < w[1]), "no message twice");
+        p.reduce(Action::Time(TimeAction::Branch(1)));
+        assert_eq!(p.world().now(), edge);
+        assert_eq!(p.records.get(1).unwrap().flights().len(), parent);
     }
 
     #[test]

@@ -1,0 +1,584 @@
+//! The space-time diagram as the page draws it: one lane per server (then per client), virtual
+//! time running left to right, an arrow per message, marks on the lanes, a band per epoch and
+//! the playhead. `Diagram` holds what the person set (open, zoom, pan, filters, the event the
+//! keyboard stands on, the message hovered) and builds a `DiagramView` in pixels of only what
+//! is in the window, so that thousands of recorded events cost what is visible.
+
+use std::rc::Rc;
+
+use super::diagram::{lanes, End, Flight, Mark, MarkKind, Record};
+use crate::sim::node::Actor;
+use crate::sim::world::World;
+use crate::sim::Millis;
+
+/// Left gutter for the lane names, px.
+pub const GUTTER: f64 = 34.0;
+/// Height of the time axis under the lanes, px.
+pub const AXIS: f64 = 18.0;
+/// The window's width in virtual time when the diagram first opens.
+pub const DEFAULT_SPAN: Millis = 8_000;
+pub const MIN_SPAN: Millis = 100;
+pub const MAX_SPAN: Millis = 600_000;
+/// Arrows drawn at most; past it the window says so and draws the first ones.
+pub const MAX_ARROWS: usize = 4_000;
+/// Labels drawn at most, on arrows long enough to hold one.
+const MAX_LABELS: usize = 60;
+/// An arrow gets its label when it is at least this long, px.
+const LABEL_ROOM: f64 = 70.0;
+
+/// Something the diagram can stand on: a message or a mark.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Item {
+    Flight(u64),
+    /// A mark, by its time, lane and word (unique enough: two identical marks at one
+    /// moment read the same).
+    Mark(Millis, Option<Actor>, Rc<str>),
+}
+
+/// Where a jump goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dir {
+    Back,
+    Forward,
+}
+
+/// What the person set, and the records it draws from.
+#[derive(Clone, Debug)]
+pub struct Diagram {
+    pub open: bool,
+    /// The window's width in virtual ms.
+    pub span: Millis,
+    /// The window's right end when panned away from the playhead (`None`: it follows).
+    pub pinned: Option<Millis>,
+    /// Message kinds not drawn.
+    pub hidden: Vec<&'static str>,
+    /// The item the keyboard stands on.
+    pub focus: Option<Item>,
+    /// The message hovered, here or on the ring.
+    pub hover: Option<u64>,
+    /// Width of the drawing, px (the page measures it).
+    pub width: f64,
+}
+
+impl Default for Diagram {
+    fn default() -> Diagram {
+        Diagram {
+            open: false,
+            span: DEFAULT_SPAN,
+            pinned: None,
+            hidden: Vec::new(),
+            focus: None,
+            hover: None,
+            width: 960.0,
+        }
+    }
+}
+
+/// One lane drawn.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LaneView {
+    /// `data-lane`: the server's id, or the client's name.
+    pub key: Rc<str>,
+    pub name: Rc<str>,
+    pub y: f64,
+}
+
+/// One message drawn.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ArrowView {
+    pub id: u64,
+    pub kind: &'static str,
+    pub x0: f64,
+    pub y0: f64,
+    pub x1: f64,
+    pub y1: f64,
+    /// It died at (x1, y1).
+    pub lost: bool,
+    /// Still on the wire at the playhead: drawn up to it.
+    pub open: bool,
+    /// After the playhead (the recorded future of a branch shown in its past).
+    pub future: bool,
+    pub label: Option<Rc<str>>,
+    pub hot: bool,
+    pub focused: bool,
+    /// What it is, in words (its tooltip).
+    pub words: Rc<str>,
+    /// Where a click jumps: the moment it is half way.
+    pub jump: Millis,
+}
+
+/// One mark drawn.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MarkView {
+    pub x: f64,
+    /// `None`: across every lane.
+    pub y: Option<f64>,
+    pub kind: MarkKind,
+    pub short: Rc<str>,
+    pub text: Rc<str>,
+    pub at: Millis,
+    pub future: bool,
+    pub focused: bool,
+    pub show_word: bool,
+}
+
+/// A band of one established epoch.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BandView {
+    pub x0: f64,
+    pub x1: f64,
+    pub epoch: u64,
+    pub odd: bool,
+}
+
+/// The diagram in pixels, for one frame.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct DiagramView {
+    pub width: f64,
+    pub height: f64,
+    pub lane_h: f64,
+    pub from: Millis,
+    pub to: Millis,
+    pub lanes: Vec<LaneView>,
+    pub bands: Vec<BandView>,
+    pub arrows: Vec<ArrowView>,
+    pub marks: Vec<MarkView>,
+    /// Axis ticks: x and the time they stand for.
+    pub ticks: Vec<(f64, Rc<str>)>,
+    pub playhead: f64,
+    /// Items in the window (before the arrow cap).
+    pub in_range: usize,
+    /// Arrows left out past `MAX_ARROWS`.
+    pub cut_short: usize,
+    /// The focused item in words, for a screen reader.
+    pub said: Option<Rc<str>>,
+    pub following: bool,
+    /// Message kinds recorded, and whether each is shown.
+    pub kinds: Vec<(&'static str, bool)>,
+}
+
+/// The name of an actor's lane: `s3`, or a client's name.
+fn lane_name(world: &World, a: Actor) -> Rc<str> {
+    match a {
+        Actor::Server(s) => Rc::from(format!("s{s}")),
+        Actor::Client(_) => super::diagram::client_name(world, a).unwrap_or_else(|| "c?".into()),
+    }
+}
+
+fn lane_key(world: &World, a: Actor) -> Rc<str> {
+    match a {
+        Actor::Server(s) => Rc::from(s.to_string()),
+        Actor::Client(_) => lane_name(world, a),
+    }
+}
+
+/// `t` in seconds as an axis writes it.
+fn tick_text(t: Millis, step: Millis) -> Rc<str> {
+    let s = t as f64 / 1000.0;
+    Rc::from(if step >= 1000 {
+        format!("{s:.0} s")
+    } else if step >= 100 {
+        format!("{s:.1} s")
+    } else {
+        format!("{s:.2} s")
+    })
+}
+
+/// A flight in words.
+pub fn flight_words(f: &Flight, name: &dyn Fn(Actor) -> Rc<str>) -> String {
+    let what = if f.label.is_empty() || &*f.label == f.kind {
+        f.kind.to_string()
+    } else {
+        format!("{} {}", f.kind, f.label)
+    };
+    let secs = |t: Millis| format!("{:.3} s", t as f64 / 1000.0);
+    let end = match f.end {
+        Some((t, End::Delivered)) => format!("delivered at {}", secs(t)),
+        Some((t, End::Lost(why))) => format!("lost at {} ({why})", secs(t)),
+        None => format!("due at {}", secs(f.due)),
+    };
+    format!(
+        "{what} from {} to {}, sent at {}, {end}",
+        name(f.from),
+        name(f.to),
+        secs(f.sent)
+    )
+}
+
+impl Diagram {
+    /// The window's right end with the playhead at `now`: following, the playhead stands
+    /// at four fifths of the width.
+    pub fn window(&self, now: Millis) -> (Millis, Millis) {
+        let to = self.pinned.unwrap_or(now + self.span / 5).max(self.span);
+        (to - self.span, to)
+    }
+
+    /// Zooms by `factor` (> 1 zooms in) around virtual time `at` (`None`: the window keeps
+    /// its right end, or goes on following the playhead).
+    pub fn zoom(&mut self, factor: f64, at: Option<Millis>, now: Millis) {
+        let (from, to) = self.window(now);
+        let span = ((self.span as f64 / factor).round() as Millis).clamp(MIN_SPAN, MAX_SPAN);
+        if let Some(at) = at {
+            // Keep `at` where it is across the window (under the pointer).
+            let frac = (at.saturating_sub(from)) as f64 / (to - from).max(1) as f64;
+            let new_from = at.saturating_sub((frac * span as f64) as Millis);
+            self.pinned = Some(new_from + span);
+        }
+        self.span = span;
+    }
+
+    /// Moves the window by `ms` (negative: back); it stops following the playhead.
+    pub fn pan(&mut self, ms: i64, now: Millis) {
+        let (_, to) = self.window(now);
+        let to = (to as i64 + ms).max(self.span as i64) as Millis;
+        self.pinned = Some(to);
+    }
+
+    pub fn follow(&mut self) {
+        self.pinned = None;
+    }
+
+    pub fn toggle(&mut self, kind: &'static str) {
+        match self.hidden.iter().position(|k| *k == kind) {
+            Some(i) => {
+                self.hidden.remove(i);
+            }
+            None => self.hidden.push(kind),
+        }
+    }
+
+    fn shown(&self, f: &Flight) -> bool {
+        !self.hidden.contains(&f.kind)
+    }
+
+    /// The item after (or before) the focused one, in time order (from the playhead when
+    /// nothing is focused); the window moves to show it. Returns its time.
+    pub fn walk(&mut self, r: &Record, dir: Dir, now: Millis) -> Option<Millis> {
+        let all = ordered(self, r);
+        if all.is_empty() {
+            return None;
+        }
+        let here = self
+            .focus
+            .as_ref()
+            .and_then(|f| all.iter().position(|(_, i)| i == f));
+        let next = match (here, dir) {
+            (Some(i), Dir::Forward) => (i + 1).min(all.len() - 1),
+            (Some(i), Dir::Back) => i.saturating_sub(1),
+            (None, Dir::Forward) => all.partition_point(|(t, _)| *t <= now).min(all.len() - 1),
+            (None, Dir::Back) => all.partition_point(|(t, _)| *t < now).saturating_sub(1),
+        };
+        let (t, item) = all[next].clone();
+        self.focus = Some(item);
+        let (from, to) = self.window(now);
+        if t < from || t > to {
+            self.pinned = Some(t + self.span / 2);
+        }
+        Some(t)
+    }
+
+    /// The time of the nearest mark of `kind` before (or after) `now`.
+    pub fn jump(r: &Record, kinds: &[MarkKind], dir: Dir, now: Millis) -> Option<Millis> {
+        let mut it = r.marks().iter().filter(|m| kinds.contains(&m.kind));
+        match dir {
+            Dir::Back => it.rev().find(|m| m.at < now).map(|m| m.at),
+            Dir::Forward => it.find(|m| m.at > now).map(|m| m.at),
+        }
+    }
+
+    /// The time of the nearest recorded happening (a send, an arrival, a loss, a mark)
+    /// strictly before (or after) `now`.
+    pub fn step(r: &Record, dir: Dir, now: Millis) -> Option<Millis> {
+        let times = r
+            .flights()
+            .iter()
+            .flat_map(|f| [Some(f.sent), f.end.map(|(t, _)| t)])
+            .flatten()
+            .chain(r.marks().iter().map(|m| m.at));
+        match dir {
+            Dir::Back => times.filter(|t| *t < now).max(),
+            Dir::Forward => times.filter(|t| *t > now).min(),
+        }
+    }
+
+    /// The diagram of `record` at playhead `now`.
+    pub fn view(&self, world: &World, record: Option<&Record>, now: Millis) -> DiagramView {
+        let lanes_of = lanes(world, record);
+        let lane_h = if lanes_of.len() > 12 { 13.0 } else { 18.0 };
+        let (from, to) = self.window(now);
+        let width = self.width.max(200.0);
+        let plot = width - GUTTER - 6.0;
+        let x = |t: Millis| GUTTER + (t as f64 - from as f64) / (to - from).max(1) as f64 * plot;
+        let y_of = |a: Actor| {
+            (lanes_of.iter().position(|l| *l == a)).map(|i| (i as f64 + 0.5) * lane_h + 2.0)
+        };
+        let name = |a: Actor| lane_name(world, a);
+        let height = lanes_of.len() as f64 * lane_h + AXIS + 4.0;
+        let mut v = DiagramView {
+            width,
+            height,
+            lane_h,
+            from,
+            to,
+            lanes: (lanes_of.iter())
+                .enumerate()
+                .map(|(i, a)| LaneView {
+                    key: lane_key(world, *a),
+                    name: name(*a),
+                    y: (i as f64 + 0.5) * lane_h + 2.0,
+                })
+                .collect(),
+            playhead: x(now),
+            following: self.pinned.is_none(),
+            ..DiagramView::default()
+        };
+        v.ticks = ticks(from, to)
+            .into_iter()
+            .map(|(t, s)| (x(t), s))
+            .collect();
+        let Some(r) = record else {
+            return v;
+        };
+        v.kinds = (r.kinds.iter())
+            .map(|k| (*k, !self.hidden.contains(k)))
+            .collect();
+        // Flights are in the order sent: start where an arrow could still reach the window.
+        let flights = r.flights();
+        let first = flights.partition_point(|f| f.sent + r.longest < from);
+        let mut labels = 0;
+        for f in flights.range(first..) {
+            if f.sent > to {
+                break;
+            }
+            if f.until() < from || !self.shown(f) {
+                continue;
+            }
+            let (Some(y0), Some(y1)) = (y_of(f.from), y_of(f.to)) else {
+                continue;
+            };
+            v.in_range += 1;
+            if v.arrows.len() >= MAX_ARROWS {
+                v.cut_short += 1;
+                continue;
+            }
+            let end = f.until();
+            let open = f.sent <= now && end > now;
+            let stop = if open { now } else { end };
+            let frac = |t: Millis| {
+                let span = f.due.saturating_sub(f.sent).max(1) as f64;
+                ((t - f.sent) as f64 / span).min(1.0)
+            };
+            let (x0, x1) = (x(f.sent), x(stop));
+            let y_end = y0 + (y1 - y0) * frac(stop);
+            let hot = self.hover == Some(f.id);
+            let focused = self.focus == Some(Item::Flight(f.id));
+            let room = x1 - x0 >= LABEL_ROOM && f.kind != "PING" && labels < MAX_LABELS;
+            let label = (room || hot || focused).then(|| {
+                labels += 1;
+                f.label.clone()
+            });
+            v.arrows.push(ArrowView {
+                id: f.id,
+                kind: f.kind,
+                x0,
+                y0,
+                x1,
+                y1: y_end,
+                lost: matches!(f.end, Some((_, End::Lost(_)))) && !open,
+                open,
+                future: f.sent > now,
+                label,
+                hot,
+                focused,
+                words: if hot || focused {
+                    Rc::from(flight_words(f, &name))
+                } else {
+                    Rc::from("")
+                },
+                jump: f.sent + (f.due.saturating_sub(f.sent)) / 2,
+            });
+            if focused {
+                v.said = Some(Rc::from(flight_words(f, &name)));
+            }
+        }
+        self.marks_and_bands(r, &mut v, now, &x, &y_of);
+        v
+    }
+
+    fn marks_and_bands(
+        &self,
+        r: &Record,
+        v: &mut DiagramView,
+        now: Millis,
+        x: &dyn Fn(Millis) -> f64,
+        y_of: &dyn Fn(Actor) -> Option<f64>,
+    ) {
+        let (from, to) = (v.from, v.to);
+        let epochs: Vec<&Mark> = (r.marks().iter())
+            .filter(|m| m.kind == MarkKind::Epoch && m.at <= to)
+            .collect();
+        for (i, m) in epochs.iter().enumerate() {
+            let end = epochs.get(i + 1).map_or(to.min(now.max(m.at)), |n| n.at);
+            if end < from {
+                continue;
+            }
+            v.bands.push(BandView {
+                x0: x(m.at.max(from)),
+                x1: x(end.min(to)),
+                epoch: m.epoch.unwrap_or(0),
+                odd: i % 2 == 1,
+            });
+        }
+        let mut last_word_x = f64::NEG_INFINITY;
+        for m in r.marks().iter().filter(|m| m.at >= from && m.at <= to) {
+            v.in_range += 1;
+            let item = Item::Mark(m.at, m.lane, m.short.clone());
+            let focused = self.focus.as_ref() == Some(&item);
+            let mx = x(m.at);
+            // Words only where they do not run into the last one drawn.
+            let show_word = mx - last_word_x > 48.0 || focused;
+            if show_word {
+                last_word_x = mx;
+            }
+            v.marks.push(MarkView {
+                x: mx,
+                y: m.lane.and_then(y_of),
+                kind: m.kind,
+                short: m.short.clone(),
+                text: m.text.clone(),
+                at: m.at,
+                future: m.at > now,
+                focused,
+                show_word,
+            });
+            if focused {
+                let secs = m.at as f64 / 1000.0;
+                v.said = Some(Rc::from(format!("{secs:.3} s: {}", m.text)));
+            }
+        }
+    }
+}
+
+/// Every shown flight (by send time) and every mark, in time order.
+fn ordered(d: &Diagram, r: &Record) -> Vec<(Millis, Item)> {
+    let mut all: Vec<(Millis, Item)> = (r.flights().iter())
+        .filter(|f| d.shown(f))
+        .map(|f| (f.sent, Item::Flight(f.id)))
+        .collect();
+    all.extend((r.marks().iter()).map(|m| (m.at, Item::Mark(m.at, m.lane, m.short.clone()))));
+    // Stable: at one moment, messages (in the order sent) before marks.
+    all.sort_by_key(|(t, _)| *t);
+    all
+}
+
+/// Round axis ticks between `from` and `to`: about eight.
+fn ticks(from: Millis, to: Millis) -> Vec<(Millis, Rc<str>)> {
+    let span = (to - from).max(1);
+    const STEPS: [Millis; 14] = [
+        10, 20, 50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 60_000, 120_000, 300_000,
+    ];
+    let step = STEPS
+        .iter()
+        .copied()
+        .find(|s| span / s <= 8)
+        .unwrap_or(600_000);
+    let first = from.div_ceil(step) * step;
+    (0..)
+        .map(|i| first + i * step)
+        .take_while(|t| *t <= to)
+        .map(|t| (t, tick_text(t, step)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::diagram::{Record, TRACE_CAP};
+    use super::*;
+    use crate::sim::{Command, WorldConfig};
+
+    fn recorded(until: Millis) -> (World, Record) {
+        let mut w = World::new(WorldConfig::new(3, 0, 5));
+        w.enable_feed();
+        w.enable_trace(Some(TRACE_CAP));
+        w.apply(Command::StartAll).unwrap();
+        let mut r = Record::default();
+        for t in (100..=until).step_by(100) {
+            w.run_until(t);
+            r.read(&w);
+        }
+        (w, r)
+    }
+
+    #[test]
+    fn the_window_draws_only_what_is_in_it_and_follows_the_playhead() {
+        let (w, r) = recorded(20_000);
+        let d = Diagram {
+            span: 2_000,
+            ..Diagram::default()
+        };
+        let v = d.view(&w, Some(&r), 20_000);
+        assert_eq!((v.from, v.to), (18_400, 20_400));
+        assert_eq!(v.lanes.len(), 3);
+        assert!(!v.arrows.is_empty());
+        for a in &v.arrows {
+            assert!(a.x1 >= GUTTER - 1.0 || a.x0 <= d.width, "{a:?}");
+            assert!(a.x0 <= v.playhead + 0.01, "nothing after the live playhead");
+        }
+        let all = r.flights().len();
+        assert!(
+            v.arrows.len() < all / 4,
+            "{} of {all} drawn",
+            v.arrows.len()
+        );
+        assert!((v.playhead - (GUTTER + 0.8 * (d.width - GUTTER - 6.0))).abs() < 0.5);
+        assert!(v.ticks.len() >= 3 && v.ticks.len() <= 9, "{:?}", v.ticks);
+    }
+
+    #[test]
+    fn filters_hide_a_kind_and_zoom_keeps_the_pointer_time_in_place() {
+        let (w, r) = recorded(10_000);
+        let mut d = Diagram::default();
+        let pings = |d: &Diagram| {
+            let v = d.view(&w, Some(&r), 10_000);
+            v.arrows.iter().filter(|a| a.kind == "PING").count()
+        };
+        assert!(pings(&d) > 0);
+        d.toggle("PING");
+        assert_eq!(pings(&d), 0);
+        assert!(d
+            .view(&w, Some(&r), 10_000)
+            .kinds
+            .contains(&("PING", false)));
+        d.toggle("PING");
+        assert!(pings(&d) > 0);
+        d.pinned = Some(10_000);
+        d.zoom(2.0, Some(6_000), 10_000);
+        let (from, to) = d.window(10_000);
+        assert_eq!(to - from, DEFAULT_SPAN / 2);
+        // 6 s sat half way across the old window (2..10 s): it still does.
+        assert_eq!((from, to), (4_000, 8_000));
+    }
+
+    #[test]
+    fn the_keyboard_walks_from_event_to_event_in_time_order_and_says_each() {
+        let (w, r) = recorded(6_000);
+        let mut d = Diagram::default();
+        let t0 = d.walk(&r, Dir::Forward, 0).unwrap();
+        let t1 = d.walk(&r, Dir::Forward, 0).unwrap();
+        assert!(t1 >= t0);
+        let v = d.view(&w, Some(&r), 6_000);
+        let said = v.said.expect("the focused event in words");
+        assert!(
+            said.contains(" from s") && said.contains("sent at"),
+            "{said}"
+        );
+        assert_eq!(d.walk(&r, Dir::Back, 0).unwrap(), t0);
+        // The jumps find the election's decision and nothing before the first one.
+        let leading = Diagram::jump(&r, &[MarkKind::Election], Dir::Forward, 0).unwrap();
+        assert!(leading > 0 && leading < 6_000);
+        assert_eq!(Diagram::jump(&r, &[MarkKind::Election], Dir::Back, 1), None);
+        let before = Diagram::step(&r, Dir::Back, 3_000).unwrap();
+        let after = Diagram::step(&r, Dir::Forward, 3_000).unwrap();
+        assert!(before < 3_000 && after > 3_000);
+    }
+}
