@@ -179,3 +179,14 @@ fn the_shiviz_log_matches_the_parser_regex() {
     }
     assert!(hosts.contains("s1") && hosts.contains("c1"), "{hosts:?}");
 }
+
+#[test]
+fn the_readme_shows_the_pinned_lines() {
+    let readme = std::fs::read_to_string(path("README.md")).expect("README.md");
+    let pinned = std::fs::read_to_string(path(FIXTURE)).expect("the fixture");
+    assert!(
+        readme.contains(&pinned),
+        "README.md's Exports section shows {FIXTURE}: copy it in again"
+    );
+    assert!(readme.contains(r"(?<host>\S*) (?<clock>{.*})\n(?<event>.*)"));
+}
