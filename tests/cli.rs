@@ -103,3 +103,48 @@ fn hash_is_deterministic() {
         include_str!("fixtures/trace_hash.txt").trim()
     );
 }
+
+#[test]
+fn run_writes_the_exports_with_flags_in_any_order() {
+    let dir = std::env::temp_dir().join(format!("zabscope-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (trace, shiviz) = (dir.join("run.jsonl"), dir.join("run.shiviz"));
+    let (t, s) = (trace.to_str().unwrap(), shiviz.to_str().unwrap());
+    let out = zabscope(&[
+        "run",
+        "--trace",
+        t,
+        "tests/fixtures/export_example.zs",
+        "--hash",
+        "--shiviz",
+        s,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let jsonl = std::fs::read_to_string(&trace).expect("--trace wrote its file");
+    let first = jsonl.lines().next().expect("a first event");
+    assert!(first.starts_with("{\"seq\":0,\"t\":"), "{first}");
+    let log = std::fs::read_to_string(&shiviz).expect("--shiviz wrote its file");
+    assert_eq!(log.lines().count(), 2 * jsonl.lines().count());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let last = stdout.lines().last().expect("a last line");
+    let hex = last.strip_prefix("state-hash ").expect("state-hash HEX");
+    assert!(
+        hex.len() == 16 && hex.chars().all(|c| matches!(c, '0'..='9' | 'a'..='f')),
+        "{last}"
+    );
+    // The recorder changes nothing: the hash is the one of a run without exports.
+    let plain = zabscope(&["run", "--hash", "tests/fixtures/export_example.zs"]);
+    assert_eq!(String::from_utf8(plain.stdout).unwrap(), stdout);
+}
+
+#[test]
+fn run_names_a_flag_it_does_not_know() {
+    let out = zabscope(&["run", "tests/fixtures/export_example.zs", "--shivz", "x"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("`--shivz`"), "{stderr}");
+}

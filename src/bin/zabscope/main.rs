@@ -1,11 +1,13 @@
 //! The headless CLI: run scenario scripts, explore random fault schedules, benchmark.
 //!
 //! Exit codes: 0 success; 1 a script ran and failed (an expectation, a timeout, a rejected
-//! command, an unexpected invariant violation); 2 usage errors and scripts that do not parse;
-//! 3 is unused.
+//! command, an unexpected invariant violation); 2 usage errors, scripts that do not parse and
+//! exports that cannot be written; 3 is unused.
 
 mod bench;
 mod explore;
+mod exports;
+mod run_args;
 
 use std::process::ExitCode;
 use zabscope::sim::scenario::{parse, run};
@@ -13,11 +15,14 @@ use zabscope::sim::{Command, World, WorldConfig};
 
 const USAGE: &str = "\
 usage:
-  zabscope run [--feed] [--hash] FILE
-                               run a scenario script; `status` lines go to stdout,
-                               errors to stderr as FILE:LINE: message; --feed also
-                               prints the narrated event feed to stderr as it happens;
-                               --hash prints the final state hash (16 hex digits) last
+  zabscope run FILE [--feed] [--hash] [--trace P] [--shiviz P]
+                               run a scenario script (flags in any order); `status`
+                               lines go to stdout, errors to stderr as FILE:LINE:
+                               message; --feed also prints the narrated event feed to
+                               stderr as it happens; --hash prints `state-hash HEX`
+                               (16 hex digits) as the last line; --trace writes the
+                               run's trace to P as JSON lines, --shiviz as a ShiViz
+                               log (both also when the script fails)
   zabscope hash [--servers N] [--observers K] [--seed S] [--until MS] [--state]
                                start every server, run to MS (virtual time), print the
                                trace hash in decimal, or with --state the state hash in
@@ -29,7 +34,8 @@ usage:
   zabscope bench [--quick]     engine throughput: delivered messages/s, cost per message
   zabscope help                this text
 
-exit codes: 0 ok, 1 the script failed, 2 bad usage or a script that does not parse";
+exit codes: 0 ok, 1 the script failed, 2 bad usage, a script that does not parse or an
+export that cannot be written";
 
 fn usage(problem: Option<&str>) -> ExitCode {
     if let Some(p) = problem {
@@ -46,17 +52,9 @@ fn main() -> ExitCode {
     };
     let rest = &args[1..];
     match sub.as_str() {
-        "run" => match rest {
-            [flags @ .., file] if !file.starts_with("--") => {
-                let known = ["--feed", "--hash"];
-                if let Some(bad) = flags.iter().find(|f| !known.contains(&f.as_str())) {
-                    return usage(Some(&format!("`run` does not know `{bad}`")));
-                }
-                let has = |f: &str| flags.iter().any(|x| x == f);
-                run_file(file, has("--feed"), has("--hash"))
-            }
-            [] => usage(Some("`run` needs a script file")),
-            _ => usage(Some("`run` takes one script file")),
+        "run" => match run_args::parse(rest) {
+            Ok(args) => run_file(&args),
+            Err(problem) => usage(Some(&problem)),
         },
         "hash" => hash(rest),
         "explore" => ExitCode::from(explore::main(rest) as u8),
@@ -66,7 +64,8 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_file(file: &str, feed: bool, hash: bool) -> ExitCode {
+fn run_file(args: &run_args::RunArgs) -> ExitCode {
+    let file = &args.file;
     let src = match std::fs::read_to_string(file) {
         Ok(s) => s,
         Err(e) => {
@@ -81,23 +80,40 @@ fn run_file(file: &str, feed: bool, hash: bool) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let mut world = match run::world_config(&script) {
+        Ok(cfg) => World::new(cfg),
+        Err(e) => {
+            eprintln!("{file}:{}: {}", e.line, e.message);
+            return ExitCode::from(1);
+        }
+    };
+    if args.wants_trace() {
+        world.enable_trace(None);
+    }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let result = if feed {
-        run_with_feed(&script, &mut out)
+    let result = if args.feed {
+        run_with_feed(&mut world, &script, &mut out)
     } else {
-        run::run(&script, &mut out).map(|r| r.world)
+        run::execute(&mut world, &script, &mut out).map(|_| ())
     };
-    match result {
-        Ok(world) => {
-            if hash {
-                println!("{}", world.state_hash_hex());
+    let code = match result {
+        Ok(()) => {
+            if args.hash {
+                println!("state-hash {}", world.state_hash_hex());
             }
             ExitCode::SUCCESS
         }
         Err(e) => {
             eprintln!("{file}:{}: {}", e.line, e.message);
             ExitCode::from(1)
+        }
+    };
+    match exports::write_exports(&world, args) {
+        Ok(()) => code,
+        Err(e) => {
+            eprintln!("zabscope: {e}");
+            ExitCode::from(2)
         }
     }
 }
@@ -151,12 +167,13 @@ fn hash(args: &[String]) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// Runs a script printing every narrated feed entry to stderr as `t=MS sN: sentence`.
+/// Runs a script on `world` printing every narrated feed entry to stderr as
+/// `t=MS sN: sentence`.
 fn run_with_feed(
+    world: &mut World,
     script: &zabscope::sim::scenario::Script,
     out: &mut dyn std::io::Write,
-) -> Result<World, run::RunError> {
-    let mut world = World::new(run::world_config(script)?);
+) -> Result<(), run::RunError> {
     world.enable_feed();
     let mut cursor = world.feed_end();
     let cfg = world.ensemble().clone();
@@ -167,6 +184,6 @@ fn run_with_feed(
         }
         cursor = w.feed_end();
     };
-    run::execute_tapped(&mut world, script, out, 50, &mut print)?;
-    Ok(world)
+    run::execute_tapped(world, script, out, 50, &mut print)?;
+    Ok(())
 }
