@@ -720,6 +720,7 @@ impl Player for Page {
         let before = self.frame.violations.len();
         let mut frame = Frame::build(&self.driver.sim, &self.frame, &input);
         let record = self.records.get(self.timeline.active().id);
+        self.diagram.follow_speed(self.driver.speed());
         frame.diagram = (self.diagram.open).then(|| {
             let now = self.driver.sim.now();
             Rc::new(self.diagram.view(&self.driver.sim, record, now))

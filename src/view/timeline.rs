@@ -362,7 +362,7 @@ fn swap(world: &mut World, story: &mut Story, m: Moment) -> Moment {
 
 /// Virtual ms as the page writes them: "12.3 s".
 pub fn seconds(ms: Millis) -> String {
-    format!("{:.1} s", ms as f64 / 1000.0)
+    super::spacetime::secs(ms, 1)
 }
 
 #[cfg(test)]

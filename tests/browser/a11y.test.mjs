@@ -75,6 +75,11 @@ for (const theme of THEMES) {
       await page.waitForSelector(`.tab-panel[data-tab="${tab.toLowerCase()}"]`);
       found.push(...(await axe(page, `main, ${tab} tab`)));
     }
+    // The space-time diagram's drawer, with its message filters open.
+    await page.getByRole('button', { name: 'Diagram' }).click();
+    await page.waitForSelector('[data-timeline] .arrow');
+    await page.locator('.kinds summary').click();
+    found.push(...(await axe(page, 'main, space-time diagram')));
     await page.screenshot({ path: join(ARTIFACTS, `a11y-main-${theme.name}.png`) });
     judge(t, found);
     assert.deepEqual(errors, []);
