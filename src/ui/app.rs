@@ -20,8 +20,9 @@ use super::theme::{
 };
 use super::timeline::{BranchItem, TimeBar};
 use super::{
-    ClientBox, ClientMenu, ClientPanel, Controls, Drawer, Feed, Help, Inspector, Invariants,
-    Legend, LinkMenu, LogGrid, MessageCard, Partition, Ring, ServerMenu, SideTabs, TourCard,
+    ClientBox, ClientMenu, ClientPanel, Controls, Drawer, Feed, Help, InfoPanel, Inspector,
+    Invariants, Legend, LinkMenu, LogGrid, MessageCard, Partition, Ring, ServerMenu, SideTabs,
+    TourCard,
 };
 use crate::sim::world::Protocol;
 use crate::sim::{Command, Sid};
@@ -163,6 +164,7 @@ impl App {
                 </div>
             },
             Tab::Legend => html! { <Legend paxos={self.paxos()} /> },
+            Tab::Info => html! { <InfoPanel info={f.info.clone()} /> },
         }
     }
 

@@ -725,6 +725,13 @@ impl Player for Page {
             let now = self.driver.sim.now();
             Rc::new(self.diagram.view(&self.driver.sim, record, now))
         });
+        frame.info = (self.tab == Tab::Info).then(|| {
+            let now = super::info::info(&self.driver.sim, &self.timeline, &self.records);
+            match &self.frame.info {
+                Some(prev) if **prev == now => prev.clone(),
+                _ => Rc::new(now),
+            }
+        });
         self.frame = Rc::new(frame);
         if before == 0 && !self.frame.violations.is_empty() && self.pause_on_violation {
             self.playing = false;

@@ -65,12 +65,12 @@ function judge(t, found) {
 }
 
 for (const theme of THEMES) {
-  test(`axe: the main page and its Legend, Partition and Inspector tabs (${theme.name})`, async (t) => {
+  test(`axe: the main page and its Legend, Partition, Info and Inspector tabs (${theme.name})`, async (t) => {
     const errors = [];
     const page = await settled('./?seed=1', theme, errors);
     const found = await axe(page, 'main');
     await page.keyboard.press('1'); // the inspector has a server to show
-    for (const tab of ['Legend', 'Partition', 'Inspector']) {
+    for (const tab of ['Legend', 'Partition', 'Info', 'Inspector']) {
       await page.getByRole('tab', { name: tab }).click();
       await page.waitForSelector(`.tab-panel[data-tab="${tab.toLowerCase()}"]`);
       found.push(...(await axe(page, `main, ${tab} tab`)));

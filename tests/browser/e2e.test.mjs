@@ -965,6 +965,12 @@ test('the space-time diagram: lanes and arrows, a click moves the page there, ke
   await page.getByRole('slider', { name: 'Time' }).fill('0');
   await page.getByRole('button', { name: 'Next election' }).click();
   await page.waitForFunction(() => Number(document.querySelector('.app').dataset.t) > 0);
+  // The info tab tells the same state hash, what the seek replayed, and the wasm memory.
+  await page.getByRole('tab', { name: 'Info' }).click();
+  const infoHash = await page.locator('.info dd').first().textContent();
+  assert.equal(infoHash, await app.getAttribute('data-state-hash'));
+  const bytes = Number(await page.getAttribute('[data-wasm-bytes]', 'data-wasm-bytes'));
+  assert.ok(bytes > 1e6 && bytes < 256 * 2 ** 20, `${bytes} bytes of wasm memory`);
   await noTrouble(page, errors);
   await page.close();
 });
