@@ -14,6 +14,9 @@
 //   node scripts/bench-page.mjs 7 15 --speed=0.25 --writes=40       (other settings)
 //   node scripts/bench-page.mjs 7 25 --speed=1 --writes=200 --observers=5 --pace=0
 //                                  (the heavy case: 25 voters + 5 observers, > 300 in flight)
+//   node scripts/bench-page.mjs 7 --speed=1 --writes=20 --diagram
+//                                  (each run three times: the space-time diagram closed, open,
+//                                  and open zoomed out to hold >= 10,000 events; ratios to closed)
 // Every figure is printed beside the same figure for a bare requestAnimationFrame loop measured
 // in the same run, and as a ratio to it: machines here differ by 2x, ratios do not.
 import { chromium } from 'playwright-core';
@@ -54,13 +57,30 @@ function quantile(sorted, q) {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
-async function measure(servers, { speed, writes }) {
+const DIAGRAM = args.includes('--diagram');
+
+/** Opens the space-time diagram; `wide`: zoomed out until it holds >= 10,000 events. */
+async function openDiagram(page, wide) {
+  await page.click('.diagram-toggle');
+  await page.waitForSelector('[data-timeline]');
+  if (!wide) return;
+  await page.focus('[data-timeline]');
+  for (let i = 0; i < 24; i++) {
+    const n = Number((await page.textContent('.diagram-tools .count')).split(' ')[0]);
+    if (n >= 10_000) break;
+    await page.keyboard.press('-');
+    await page.waitForTimeout(300);
+  }
+}
+
+async function measure(servers, { speed, writes }, diagram = 'closed') {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const query = `./?servers=${servers}&seed=1&speed=${speed}&writes=${writes}${EXTRA}&tour=0`;
   const url = new URL(query, server.url).href;
   await page.goto(url);
   await page.waitForSelector('.banner.broadcast', { timeout: 120_000 });
   await page.waitForTimeout(1000);
+  if (diagram !== 'closed') await openDiagram(page, diagram === 'wide');
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable', { timeDomain: 'timeTicks' });
   await page.evaluate(() => {
@@ -81,12 +101,13 @@ async function measure(servers, { speed, writes }) {
   await page.waitForTimeout(DURATION * 1000);
   const m1 = await cdp.send('Performance.getMetrics');
   const wall = (performance.now() - wall0) / 1000;
-  const { frames, inFlight, clock } = await page.evaluate(() => {
+  const { frames, inFlight, clock, inView } = await page.evaluate(() => {
     window.__stop = true;
     return {
       frames: window.__frames,
       inFlight: window.__inFlight,
       clock: document.querySelector('.clock')?.textContent,
+      inView: document.querySelector('.diagram-tools .count')?.textContent,
     };
   });
   const task = metric(m1, 'TaskDuration') - metric(m0, 'TaskDuration');
@@ -115,6 +136,8 @@ async function measure(servers, { speed, writes }) {
     clock,
     violations,
     query,
+    diagram,
+    inView,
   };
 }
 
@@ -155,7 +178,10 @@ console.log(
 );
 for (const setting of SETTINGS) {
   for (const n of SERVERS) {
-    const r = await measure(n, setting);
+   let closed;
+   for (const diagram of DIAGRAM ? ['closed', 'open', 'wide'] : ['closed']) {
+    const r = await measure(n, setting, diagram);
+    closed ??= r;
     console.log(
       [
         String(r.servers).padEnd(7),
@@ -176,7 +202,11 @@ for (const setting of SETTINGS) {
       ].join(' '),
     );
     console.log(`   ${r.query}`);
+    if (DIAGRAM) {
+      console.log(`   diagram ${r.diagram}${r.inView ? ` (${r.inView})` : ''}: busy ${(r.busy / closed.busy).toFixed(2)}x the page with it closed`);
+    }
     if (r.violations !== '0') console.log(`   (invariant violations shown: ${r.violations})`);
+   }
   }
 }
 await browser.close();

@@ -458,6 +458,10 @@ fn a_seek_in_wasm_equals_a_straight_run_by_state_hash() {
         }
         straight.run_until(t);
         assert_eq!(page.world().now(), t);
-        assert_eq!(page.world().state_hash_hex(), straight.state_hash_hex(), "at {t} ms");
+        assert_eq!(
+            page.world().state_hash_hex(),
+            straight.state_hash_hex(),
+            "at {t} ms"
+        );
     }
 }

@@ -325,8 +325,8 @@ fn arrow(a: &ArrowView) -> Html {
             if let Some(l) = &a.label {
                 <text x={f1((a.x0 + a.x1) / 2.0)} y={f1((a.y0 + a.y1) / 2.0 - 3.0)} text-anchor="middle">{ l.to_string() }</text>
             }
-            if !a.words.is_empty() {
-                <title>{ a.words.to_string() }</title>
+            if let Some(words) = &a.words {
+                <title>{ words.to_string() }</title>
             }
         </g>
     }

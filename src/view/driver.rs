@@ -191,7 +191,13 @@ pub struct Driver<S> {
     /// A virtual time the driver does not run past: a script waits to act then (the page
     /// polls it there and names the next).
     pub stop_at: Option<Millis>,
+    /// Virtual ms per real ms as played lately (pacing makes it differ from `speed`): an
+    /// average over a few real seconds.
+    observed: f64,
 }
+
+/// Real ms over which `observed_speed` averages.
+const OBSERVED_MS: f64 = 3_000.0;
 
 impl<S: Sim> Driver<S> {
     pub fn new(sim: S, speed: f64, writes: u32) -> Driver<S> {
@@ -205,6 +211,7 @@ impl<S: Sim> Driver<S> {
             pacing: false,
             tempo: Tempo::AsSet,
             stop_at: None,
+            observed: speed,
         };
         if writes > 0 {
             let _ = d.set_writes(writes);
@@ -258,6 +265,22 @@ impl<S: Sim> Driver<S> {
     /// stretch at the speed the messages then in flight allow. Stops early at `stop_at`, and
     /// returns the real time left over then (0 otherwise).
     pub fn play(&mut self, real_ms: f64) -> f64 {
+        let from = self.vt;
+        let left = self.play_for(real_ms);
+        let played = real_ms - left;
+        if played > 0.0 {
+            let w = (played / OBSERVED_MS).min(1.0);
+            self.observed += w * ((self.vt - from) / played - self.observed);
+        }
+        left
+    }
+
+    /// Virtual ms per real ms lately, as played (see `observed`).
+    pub fn observed_speed(&self) -> f64 {
+        self.observed
+    }
+
+    fn play_for(&mut self, real_ms: f64) -> f64 {
         let mut left = real_ms;
         while left > 0.0 {
             let speed = if self.pacing {

@@ -73,7 +73,14 @@ pub struct Page {
     pub records: Records,
     /// Where the world stood before a command given in the past (a fork parts there).
     fork_at: Option<Cursor>,
+    /// Frames since the diagram was last drawn (see `DIAGRAM_EVERY`).
+    diagram_frames: u32,
 }
+
+/// While playing, the diagram is drawn every third animation frame (20 a second): its
+/// playhead moves a pixel or two a frame, and drawing it is most of what it costs. A click
+/// or a text-panel refresh draws it at once.
+const DIAGRAM_EVERY: u32 = 3;
 
 /// A new world; `start`: with every server started (a script starts its own).
 fn boot(config: &WorldConfig, start: bool) -> World {
@@ -138,6 +145,7 @@ impl Page {
             diagram: Diagram::default(),
             records: Records::default(),
             fork_at: None,
+            diagram_frames: 0,
         };
         page.reset();
         page
@@ -720,11 +728,18 @@ impl Player for Page {
         let before = self.frame.violations.len();
         let mut frame = Frame::build(&self.driver.sim, &self.frame, &input);
         let record = self.records.get(self.timeline.active().id);
-        self.diagram.follow_speed(self.driver.speed());
-        frame.diagram = (self.diagram.open).then(|| {
-            let now = self.driver.sim.now();
-            Rc::new(self.diagram.view(&self.driver.sim, record, now))
-        });
+        self.diagram.follow_speed(self.driver.observed_speed());
+        self.diagram_frames += 1;
+        let due = panels || self.diagram_frames >= DIAGRAM_EVERY || frame.diagram.is_none();
+        frame.diagram = match (self.diagram.open, due) {
+            (false, _) => None,
+            (true, false) => frame.diagram.take(),
+            (true, true) => {
+                self.diagram_frames = 0;
+                let now = self.driver.sim.now();
+                Some(Rc::new(self.diagram.view(&self.driver.sim, record, now)))
+            }
+        };
         frame.info = (self.tab == Tab::Info).then(|| {
             let now = super::info::info(&self.driver.sim, &self.timeline, &self.records);
             match &self.frame.info {

@@ -63,6 +63,8 @@ pub struct Diagram {
     pub width: f64,
     /// The person zoomed: the span no longer follows the speed.
     pub zoomed: bool,
+    /// The span was set from the speed at least once.
+    sized: bool,
 }
 
 impl Default for Diagram {
@@ -76,6 +78,7 @@ impl Default for Diagram {
             hover: None,
             width: 960.0,
             zoomed: false,
+            sized: false,
         }
     }
 }
@@ -107,8 +110,8 @@ pub struct ArrowView {
     pub label: Option<Rc<str>>,
     pub hot: bool,
     pub focused: bool,
-    /// What it is, in words (its tooltip).
-    pub words: Rc<str>,
+    /// What it is, in words (its tooltip), for the arrow hovered or focused.
+    pub words: Option<Rc<str>>,
     /// Where a click jumps: the moment it is half way.
     pub jump: Millis,
 }
@@ -245,11 +248,19 @@ impl Diagram {
         self.span = span;
     }
 
-    /// Until the person zooms, the window holds the last `AUTO_REAL_MS` of real time at
-    /// `speed` (virtual ms per real ms): at the default speed the first election fills it.
+    /// Until the person zooms, the window holds about the last `AUTO_REAL_MS` of real time
+    /// at `speed` (virtual ms per real ms, as played): at the default speed the first
+    /// election fills it. The span moves in round steps and only when it is off by more
+    /// than twice, so that the picture does not breathe with every change of pace.
     pub fn follow_speed(&mut self, speed: f64) {
-        if !self.zoomed {
-            self.span = ((speed * AUTO_REAL_MS).round() as Millis).clamp(AUTO_MIN, MAX_SPAN);
+        if self.zoomed {
+            return;
+        }
+        let ideal = (speed * AUTO_REAL_MS).clamp(AUTO_MIN as f64, MAX_SPAN as f64);
+        let span = self.span as f64;
+        if !self.sized || ideal > 2.0 * span || ideal < span / 2.0 {
+            self.span = round_span(ideal);
+            self.sized = true;
         }
     }
 
@@ -416,11 +427,7 @@ impl Diagram {
                 label,
                 hot,
                 focused,
-                words: if hot || focused {
-                    Rc::from(flight_words(f, &name))
-                } else {
-                    Rc::from("")
-                },
+                words: (hot || focused).then(|| Rc::from(flight_words(f, &name))),
                 jump: f.sent + (f.due.saturating_sub(f.sent)) / 2,
             });
             if focused {
@@ -484,6 +491,20 @@ impl Diagram {
     }
 }
 
+/// The 1-2-5 step nearest to `ms` (in virtual ms).
+fn round_span(ms: f64) -> Millis {
+    let mut best = AUTO_MIN;
+    for decade in [100, 1_000, 10_000, 100_000] {
+        for m in [1, 2, 5] {
+            let s = decade * m;
+            if (s as f64 / ms).ln().abs() < (best as f64 / ms).ln().abs() {
+                best = s;
+            }
+        }
+    }
+    best.clamp(AUTO_MIN, MAX_SPAN)
+}
+
 /// Every shown flight (by send time) and every mark, in time order.
 fn ordered(d: &Diagram, r: &Record) -> Vec<(Millis, Item)> {
     let mut all: Vec<(Millis, Item)> = (r.flights().iter())
@@ -532,6 +553,20 @@ mod tests {
             r.read(&w);
         }
         (w, r)
+    }
+
+    #[test]
+    fn the_span_follows_the_speed_in_round_steps_until_the_person_zooms() {
+        let mut d = Diagram::default();
+        d.follow_speed(0.05);
+        assert_eq!(d.span, 500, "12 real seconds at 0.05x, rounded");
+        d.follow_speed(0.07);
+        assert_eq!(d.span, 500, "not off by twice: it stays");
+        d.follow_speed(0.5);
+        assert_eq!(d.span, 5_000);
+        d.zoom(2.0, None, 0);
+        d.follow_speed(0.05);
+        assert_eq!(d.span, 2_500, "zoomed: the person's span stays");
     }
 
     #[test]
