@@ -12,6 +12,7 @@ pub use super::action::{
 use super::diagram::{Cursor, Records, TRACE_CAP};
 use super::driver::{Driver, STEADY_RATE};
 use super::feed::Story;
+use super::files::Download;
 use super::frame::{Frame, FrameInput};
 use super::presets::{self, Preset};
 use super::spacetime::{Diagram, Item};
@@ -39,7 +40,7 @@ pub enum Menu {
 }
 
 pub struct Page {
-    config: WorldConfig,
+    pub(super) config: WorldConfig,
     pub driver: Driver<World>,
     pub story: Story,
     pub frame: Rc<Frame>,
@@ -73,6 +74,8 @@ pub struct Page {
     pub records: Records,
     /// Where the world stood before a command given in the past (a fork parts there).
     fork_at: Option<Cursor>,
+    /// The last export asked for, for the root to hand to the browser (a download).
+    pub download: Option<Rc<Download>>,
 }
 
 /// A new world; `start`: with every server started (a script starts its own).
@@ -138,6 +141,7 @@ impl Page {
             diagram: Diagram::default(),
             records: Records::default(),
             fork_at: None,
+            download: None,
         };
         page.reset();
         page
@@ -181,14 +185,15 @@ impl Page {
     }
 
     /// A new world (`start`: with every server started) and `writes` steady writes a second.
-    fn restart(&mut self, start: bool, writes: u32) {
+    pub(super) fn restart(&mut self, start: bool, writes: u32) {
         let speed = self.driver.speed();
         let pacing = self.driver.pacing;
         self.driver = Driver::new(boot(&self.config, start), speed, writes).paced(pacing);
         self.frame = Rc::new(Frame::empty());
         self.story = Story::new();
         self.story.push(0, Kind::You, introduce(&self.config));
-        if self.config.protocol == Protocol::PaxosSingle {
+        // A script (a preset, a file opened) starts its own servers and proposes its own values.
+        if start && self.config.protocol == Protocol::PaxosSingle {
             self.propose_rivals();
         }
         self.menu = Menu::None;
@@ -668,6 +673,7 @@ impl Page {
             }
             Action::Time(a) => self.time(a),
             Action::Diagram(a) => self.diagram(a),
+            Action::Files(a) => self.files(a),
         }
         true
     }
