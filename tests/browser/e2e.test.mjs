@@ -967,6 +967,17 @@ test('run files: export the script and trace, open a script (the CLI hash), a ba
   assert.equal(await app.getAttribute('data-state-hash'), want);
   assert.equal(await app.getAttribute('data-t'), '2810');
 
+  // The menu without a mouse: Enter opens it on its first item, Escape closes it and gives
+  // the focus back.
+  const exportButton = page.getByRole('button', { name: 'Export' });
+  await exportButton.focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await exportButton.getAttribute('aria-expanded'), 'true');
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.export), 'script');
+  await page.keyboard.press('Escape');
+  assert.equal(await page.locator('.run-export-menu').count(), 0);
+  assert.equal(await page.evaluate(() => document.activeElement.classList.contains('run-export-button')), true);
+
   // The same script dropped on the page opens too.
   const text = await readFile(script.path, 'utf8');
   const dt = await page.evaluateHandle((text) => {
