@@ -166,6 +166,7 @@ pub fn run_files(props: &RunFilesProps) -> Html {
     let input = use_node_ref();
     let export_button = use_node_ref();
     let first_item = use_node_ref();
+    let menu = use_node_ref();
     let open = use_state_eq(|| false);
     let dragging = use_state_eq(|| false);
 
@@ -195,15 +196,28 @@ pub fn run_files(props: &RunFilesProps) -> Html {
         });
     }
 
-    // The menu takes the focus when it opens.
+    // The menu takes the focus when it opens, and closes on a click anywhere else.
     {
-        let first = first_item.clone();
+        let (first, menu, setter) = (first_item.clone(), menu.clone(), open.setter());
         use_effect_with(*open, move |open| {
+            let mut outside = None;
             if *open {
                 if let Some(el) = first.cast::<web_sys::HtmlElement>() {
                     let _ = el.focus();
                 }
+                outside = document().map(|doc| {
+                    EventListener::new(&doc, "pointerdown", move |e| {
+                        let target = e.target().and_then(|t| t.dyn_into::<web_sys::Node>().ok());
+                        let inside = menu
+                            .cast::<web_sys::Node>()
+                            .is_some_and(|m| m.contains(target.as_ref()));
+                        if !inside {
+                            setter.set(false);
+                        }
+                    })
+                });
             }
+            move || drop(outside)
         });
     }
 
@@ -276,7 +290,7 @@ pub fn run_files(props: &RunFilesProps) -> Html {
             </button>
             <input ref={input} type="file" accept=".zs,.txt" class="sr-only" tabindex="-1"
                 aria-label="A script file to open" onchange={chosen} />
-            <span class="run-export">
+            <span class="run-export" ref={menu}>
                 <button ref={export_button} class="run-export-button" onclick={toggle}
                     aria-expanded={if *open { "true" } else { "false" }} aria-controls="run-export-menu"
                     title="Save the run so far (it pauses first)">

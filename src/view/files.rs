@@ -16,8 +16,9 @@ use super::timeline::CHECKPOINT_EVERY_MS;
 use crate::sim::narrate::Kind;
 use crate::sim::scenario::export::script_of;
 use crate::sim::scenario::parse::{format_duration, parse};
-use crate::sim::scenario::run::{execute, world_config};
+use crate::sim::scenario::run::{execute, world_config, DEFAULT_UNTIL_TIMEOUT};
 use crate::sim::scenario::step::{Next, Stepper};
+use crate::sim::scenario::{Script, Stmt};
 use crate::sim::{jsonl, shiviz_log, Millis, World};
 
 /// What can be exported.
@@ -164,6 +165,28 @@ pub fn export_shiviz(world: &World) -> Result<String, String> {
     Ok(shiviz_log(replay_traced(world)?.trace()))
 }
 
+/// The most virtual time a file opened on the page may run (it replays at once, on the page's
+/// one thread).
+pub const MAX_OPEN_MS: Millis = 60 * 60_000;
+
+/// The first line at which the script may have run past `MAX_OPEN_MS`, counting each `run`
+/// and each `until`'s timeout (a client command's wait for its answer is mostly brief: not
+/// counted).
+fn too_long(script: &Script) -> Option<usize> {
+    let mut at: Millis = 0;
+    for l in &script.lines {
+        at = at.saturating_add(match l.stmt {
+            Stmt::Run(d) => d,
+            Stmt::Until(_, timeout) => timeout.unwrap_or(DEFAULT_UNTIL_TIMEOUT),
+            _ => 0,
+        });
+        if at > MAX_OPEN_MS {
+            return Some(l.number);
+        }
+    }
+    None
+}
+
 /// While a file replays, the page's timeline and diagram take note at least this often (in
 /// virtual ms), so that the timeline keeps its checkpoints and the diagram its bounded trace.
 const NOTE_EVERY_MS: Millis = 500;
@@ -222,6 +245,14 @@ impl Page {
                 return;
             }
         };
+        if let Some(line) = too_long(&script) {
+            let message = format!(
+                "the page replays at most {} of virtual time, and this line may go past it (`zabscope run` has no such limit)",
+                format_duration(MAX_OPEN_MS)
+            );
+            self.status = Some(refuse(line, &message));
+            return;
+        }
         let config = match world_config(&script) {
             Ok(c) => c,
             Err(e) => {
@@ -272,6 +303,7 @@ impl Page {
         }
         let id = self.timeline.active().id;
         let _ = self.timeline.rename(id, name);
+        self.opened = Some(Rc::new((name.to_string(), src.to_string())));
         self.driver.resync();
         self.refresh(true, None);
     }
@@ -419,6 +451,35 @@ mod tests {
             Some("Could not read x.zs: it is not text")
         );
         assert_eq!(q.world().state_hash_hex(), hash);
+        // And one that would run the page for hours of virtual time.
+        q.import(
+            "long.zs",
+            "start all\nrun 30m\nuntil stable\nrun 29m\nrun 1s\n",
+        );
+        let status = q.status.clone().unwrap();
+        assert!(
+            status.starts_with("long.zs line 5: the page replays at most 60m"),
+            "{status}"
+        );
+        assert_eq!(q.world().state_hash_hex(), hash);
+    }
+
+    #[test]
+    fn reset_opens_the_file_again_and_new_settings_leave_it() {
+        let mut p = fresh_page();
+        let src = "servers 5\nseed 3\nstart all\nuntil stable\ncrash 5\nrun 2s\n";
+        p.import("crash.zs", src);
+        let (now, hash) = (p.world().now(), p.world().state_hash_hex());
+        p.reduce(Action::Play(Transport::TogglePlay));
+        play(&mut p, 60);
+        assert!(p.world().now() > now);
+        p.reduce(Action::Reset);
+        assert_eq!((p.world().now(), p.world().state_hash_hex()), (now, hash));
+        assert!(!p.playing);
+        p.configure(WorldConfig::new(3, 0, 1), 0);
+        p.reduce(Action::Reset);
+        assert_eq!(p.world().ensemble().server_count(), 3);
+        assert!(p.opened.is_none());
     }
 
     #[test]

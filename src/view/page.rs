@@ -76,6 +76,8 @@ pub struct Page {
     fork_at: Option<Cursor>,
     /// The last export asked for, for the root to hand to the browser (a download).
     pub download: Option<Rc<Download>>,
+    /// The script file whose run is on show (its name and text): Reset opens it again.
+    pub(super) opened: Option<Rc<(String, String)>>,
 }
 
 /// A new world; `start`: with every server started (a script starts its own).
@@ -142,6 +144,7 @@ impl Page {
             records: Records::default(),
             fork_at: None,
             download: None,
+            opened: None,
         };
         page.reset();
         page
@@ -178,6 +181,9 @@ impl Page {
 
     /// Starts over: the same settings, or the preset playing from its first line.
     fn reset(&mut self) {
+        if let Some(file) = self.opened.clone() {
+            return self.import(&file.0, &file.1);
+        }
         if let Some(preset) = self.script.as_ref().map(|p| p.preset) {
             return self.play_preset(preset.name);
         }
@@ -198,6 +204,7 @@ impl Page {
         }
         self.menu = Menu::None;
         self.status = None;
+        self.opened = None;
         let n = self.server_count();
         if self.selected.is_some_and(|s| s > n) {
             self.selected = None;

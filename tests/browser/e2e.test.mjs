@@ -977,6 +977,11 @@ test('run files: export the script and trace, open a script (the CLI hash), a ba
   await page.keyboard.press('Escape');
   assert.equal(await page.locator('.run-export-menu').count(), 0);
   assert.equal(await page.evaluate(() => document.activeElement.classList.contains('run-export-button')), true);
+  // A click anywhere else closes it too.
+  await exportButton.click();
+  await page.waitForSelector('.run-export-menu');
+  await page.click('.banner');
+  assert.equal(await page.locator('.run-export-menu').count(), 0);
 
   // The same script dropped on the page opens too.
   const text = await readFile(script.path, 'utf8');
