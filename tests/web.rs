@@ -208,6 +208,8 @@ async fn ring_draws_servers_links_cuts_and_messages() {
         on_server: Callback::noop(),
         on_link: Callback::noop(),
         on_message: Callback::noop(),
+        hot: None,
+        on_hover: Callback::noop(),
         alarm: Default::default(),
         on_client: Default::default(),
         selected_client: None,
@@ -296,6 +298,8 @@ async fn a_paxos_ring_shows_promises_and_chosen_slots() {
         on_server: Callback::noop(),
         on_link: Callback::noop(),
         on_message: Callback::noop(),
+        hot: None,
+        on_hover: Callback::noop(),
         alarm: Default::default(),
         on_client: Default::default(),
         selected_client: None,
@@ -419,4 +423,45 @@ fn one_keymap_serves_both_pages_and_the_help() {
     keys.sort_unstable();
     keys.dedup();
     assert_eq!(keys.len(), n);
+}
+
+/// Rewinding in wasm reaches the state a straight run reaches (the same check as the native
+/// timeline tests, on a run of about half a minute: this stage is a debug build).
+#[wasm_bindgen_test]
+fn a_seek_in_wasm_equals_a_straight_run_by_state_hash() {
+    use zabscope::view::page::{Action, Page, TimeAction, Transport};
+    let cfg = WorldConfig::new(3, 0, 9);
+    let mut page = Page::new(cfg.clone(), 20.0, 10);
+    page.driver.pacing = false;
+    let mut at = 0.0;
+    let mut tick = |page: &mut Page| {
+        at += 1000.0 / 60.0;
+        page.reduce(Action::Play(Transport::Tick {
+            real_ms: 1000.0 / 60.0,
+            at,
+        }));
+    };
+    while page.world().now() < 10_000 {
+        tick(&mut page);
+    }
+    page.reduce(Action::Command(Command::Crash(2)));
+    while page.world().now() < 30_000 {
+        tick(&mut page);
+    }
+    let log = page.world().command_log().to_vec();
+    for t in [4_321, 10_000, 21_000] {
+        page.reduce(Action::Time(TimeAction::Seek(t)));
+        let mut straight = World::new(cfg.clone());
+        for (when, cmd) in log.iter().take_while(|(when, _)| *when <= t) {
+            straight.run_until(*when);
+            straight.apply(cmd.clone()).unwrap();
+        }
+        straight.run_until(t);
+        assert_eq!(page.world().now(), t);
+        assert_eq!(
+            page.world().state_hash_hex(),
+            straight.state_hash_hex(),
+            "at {t} ms"
+        );
+    }
 }

@@ -500,10 +500,11 @@ impl<N: Node> Engine<N> {
     /// Drops the feed's and the trace's entries, keeping their numbering (a checkpoint keeps
     /// no narration: a replay from it feeds and records on from the same `seq`).
     pub fn forget_feed(&mut self) {
+        // New deques, not `clear`: a copy must not keep the room the original grew.
         if let Some(feed) = &mut self.feed {
-            feed.clear();
+            *feed = VecDeque::new();
         }
-        self.client_feed.clear();
+        self.client_feed = VecDeque::new();
         if let Some(trace) = &mut self.trace {
             trace.forget();
         }

@@ -135,7 +135,8 @@ impl TraceLog {
     /// Drops every event kept but keeps counting: a copy of the world to replay from (a
     /// checkpoint) records the same sequence numbers as the run it was copied from.
     pub fn forget(&mut self) {
-        self.events.clear();
+        // A new deque, not `clear`: a copy must not keep the room the original grew.
+        self.events = VecDeque::new();
     }
 
     fn trim(&mut self) {

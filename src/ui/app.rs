@@ -20,8 +20,9 @@ use super::theme::{
 };
 use super::timeline::{BranchItem, TimeBar};
 use super::{
-    ClientBox, ClientMenu, ClientPanel, Controls, Feed, Help, Inspector, Invariants, Legend,
-    LinkMenu, LogGrid, MessageCard, Partition, Ring, ServerMenu, SideTabs, TourCard,
+    ClientBox, ClientMenu, ClientPanel, Controls, Drawer, Feed, Help, InfoPanel, Inspector,
+    Invariants, Legend, LinkMenu, LogGrid, MessageCard, Partition, Ring, ServerMenu, SideTabs,
+    TourCard,
 };
 use crate::sim::world::Protocol;
 use crate::sim::{Command, Sid};
@@ -63,6 +64,9 @@ struct Callbacks {
     preset: Callback<&'static str>,
     time: Callback<crate::view::action::TimeAction>,
     files: Callback<crate::view::files::FileAction>,
+    diagram: Callback<crate::view::action::DiagramAction>,
+    hover: Callback<Option<u64>>,
+    open_diagram: Callback<bool>,
 }
 
 impl Callbacks {
@@ -90,6 +94,17 @@ impl Callbacks {
             preset: link.callback(|n| Msg::Do(Action::Preset(n))),
             time: link.callback(|a| Msg::Do(Action::Time(a))),
             files: link.callback(|a| Msg::Do(Action::Files(a))),
+            diagram: link.callback(|a| Msg::Do(Action::Diagram(a))),
+            open_diagram: link.callback(|open| {
+                Msg::Do(Action::Diagram(crate::view::action::DiagramAction::Open(
+                    open,
+                )))
+            }),
+            hover: link.callback(|id| {
+                Msg::Do(Action::Diagram(crate::view::action::DiagramAction::Hover(
+                    id,
+                )))
+            }),
         }
     }
 }
@@ -151,6 +166,7 @@ impl App {
                 </div>
             },
             Tab::Legend => html! { <Legend paxos={self.paxos()} /> },
+            Tab::Info => html! { <InfoPanel info={f.info.clone()} /> },
         }
     }
 
@@ -302,6 +318,7 @@ impl Component for App {
                 selected={p.selected} reduced={self.reduced} paused={!p.playing}
                 on_server={self.cb.server.clone()} on_link={self.cb.link.clone()}
                 on_message={self.cb.message.clone()}
+                hot={p.diagram.hover} on_hover={self.cb.hover.clone()}
                 on_background={self.cb.background.clone()}
                 on_client={self.cb.client.clone()} selected_client={p.client.clone()}
                 alarm={alarm(&f.violations)}
@@ -407,12 +424,13 @@ impl Component for App {
             .collect();
         let timebar = html! {
             <TimeBar now={p.world().now()} edge={tl.edge().max(p.world().now())} past={tl.in_past()}
-                branches={Rc::new(branches)} on_time={self.cb.time.clone()} />
+                branches={Rc::new(branches)} on_time={self.cb.time.clone()}
+                diagram={p.diagram.open} on_diagram={self.cb.open_diagram.clone()} />
         };
         // Hooks for tests: the playhead's virtual ms, and its state hash whenever paused.
         let hash = (!p.playing).then(|| p.world().state_hash_hex());
         html! {
-            <div class="app" data-t={p.world().now().to_string()} data-state-hash={hash}>
+            <div class={classes!("app", p.diagram.open.then_some("drawer-open"))} data-t={p.world().now().to_string()} data-state-hash={hash}>
                 <header class="bar">
                     <h1>{ "ZabScope" }</h1>
                     <span class="sub">{ if self.paxos() { "Paxos, simulated on the same network and faults, to compare with ZooKeeper's Zab" } else { "ZooKeeper's leader election and Zab, simulated" } }</span>
@@ -461,6 +479,8 @@ impl Component for App {
                         </SideTabs>
                     </aside>
                 </main>
+                <Drawer open={p.diagram.open} view={f.diagram.clone()} on={self.cb.diagram.clone()}
+                    on_time={self.cb.time.clone()} />
                 <Help open={p.help} on_close={self.cb.close_help.clone()} />
             </div>
         }

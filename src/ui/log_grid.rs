@@ -115,7 +115,7 @@ pub fn log_grid(p: &LogGridProps) -> Html {
     html! {
         <section class="panel log-grid" aria-label="Logs">
             <p class="grid-title" aria-hidden="true">{ caption }{ for earlier.clone() }{ for empty.clone() }</p>
-            <div class="grid-scroll">
+            <div class="grid-scroll" tabindex="0" role="region" aria-label="Logs, side by side">
                 <table>
                     <caption class="sr">{ caption }{ for earlier }{ for empty }</caption>
                     <thead>

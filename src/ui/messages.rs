@@ -26,6 +26,12 @@ pub struct MessagesProps {
     /// A click on a message (its id): the page shows its fields.
     #[prop_or_default]
     pub on_message: Callback<u64>,
+    /// The message highlighted (hovered here or on the space-time diagram).
+    #[prop_or_default]
+    pub hot: Option<u64>,
+    /// The pointer entered (`Some`) or left (`None`) a message.
+    #[prop_or_default]
+    pub on_hover: Callback<Option<u64>>,
     /// prefers-reduced-motion: messages stay put near their sender instead of travelling.
     pub reduced: bool,
     pub sizes: Sizes,
@@ -155,9 +161,12 @@ pub fn messages(p: &MessagesProps) -> Html {
             e.stop_propagation();
             id
         });
+        let onmouseenter = p.on_hover.reform(move |_| Some(id));
+        let onmouseleave = p.on_hover.reform(|_| None);
+        let hot = (p.hot == Some(id)).then_some("hot");
         html! {
-            <g key={m.id} class={classes!("msg", m.kind)} data-kind={m.kind} data-msg={m.id.to_string()}
-                style={style_translate(x, y)} {onclick}>
+            <g key={m.id} class={classes!("msg", m.kind, hot)} data-kind={m.kind} data-msg={m.id.to_string()}
+                style={style_translate(x, y)} {onclick} {onmouseenter} {onmouseleave}>
                 <title>{ AttrValue::from(m.label.clone()) }</title>
                 <circle r={dot.clone()} />
                 { for placed.as_ref().map(label) }

@@ -26,6 +26,12 @@ pub struct RingProps {
     /// A click on a message in flight.
     #[prop_or_default]
     pub on_message: Callback<u64>,
+    /// The message highlighted (hovered here or on the space-time diagram).
+    #[prop_or_default]
+    pub hot: Option<u64>,
+    /// The pointer entered (`Some`) or left (`None`) a message.
+    #[prop_or_default]
+    pub on_hover: Callback<Option<u64>>,
     /// A click on the empty background.
     pub on_background: Callback<()>,
     /// Servers an invariant violation names: ringed in red.
@@ -159,7 +165,7 @@ pub fn ring(p: &RingProps) -> Html {
             <svg class="layer moving" viewBox={view_box.clone()} preserveAspectRatio="xMidYMid meet" aria-hidden="true">
                 <Messages layout={l.clone()} messages={p.scene.messages.clone()}
                     losses={p.scene.losses.clone()} clients={p.scene.client_msgs.clone()} now={p.now} reduced={p.reduced}
-                    on_message={p.on_message.clone()} {sizes} />
+                    on_message={p.on_message.clone()} hot={p.hot} on_hover={p.on_hover.clone()} {sizes} />
             </svg>
             <svg class="layer moving" viewBox={view_box} preserveAspectRatio="xMidYMid meet" aria-hidden="true">
                 <Timers layout={l.clone()} timers={p.scene.timers.clone()} pings={p.scene.pings.clone()}

@@ -29,6 +29,9 @@ pub struct TimeBarProps {
     pub past: bool,
     pub branches: Rc<Vec<BranchItem>>,
     pub on_time: Callback<TimeAction>,
+    /// The space-time diagram's drawer is open.
+    pub diagram: bool,
+    pub on_diagram: Callback<bool>,
 }
 
 #[function_component(TimeBar)]
@@ -38,6 +41,10 @@ pub fn time_bar(p: &TimeBarProps) -> Html {
         TimeAction::Seek(input.value().parse::<f64>().unwrap_or(0.0) as Millis)
     });
     let live = p.on_time.reform(|_| TimeAction::Live);
+    let toggle = {
+        let open = p.diagram;
+        p.on_diagram.reform(move |_| !open)
+    };
     let back = {
         let now = p.now;
         p.on_time
@@ -65,6 +72,8 @@ pub fn time_bar(p: &TimeBarProps) -> Html {
             <span class="time-where" aria-hidden="true">{ where_ }</span>
             <button class={classes!("live", (!p.past).then_some("on"))} onclick={live}
                 aria-pressed={(!p.past).to_string()} title="Back to the live edge, playing">{ "Live" }</button>
+            <button class="diagram-toggle" onclick={toggle} aria-expanded={p.diagram.to_string()}
+                aria-controls="diagram-drawer" title="Every message on a lane per server, in time">{ "Diagram" }</button>
             { for branches }
         </section>
     }

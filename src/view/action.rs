@@ -85,15 +85,18 @@ pub enum Tab {
     Partition,
     /// What each colour and mark means.
     Legend,
+    /// The run's figures: its state hash, events, branches, checkpoints, memory.
+    Info,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 5] = [
+    pub const ALL: [Tab; 6] = [
         Tab::Feed,
         Tab::Clients,
         Tab::Inspector,
         Tab::Partition,
         Tab::Legend,
+        Tab::Info,
     ];
 
     /// The tab's label (and its `data-tab` hook, lower-cased).
@@ -104,6 +107,7 @@ impl Tab {
             Tab::Inspector => "Inspector",
             Tab::Partition => "Partition",
             Tab::Legend => "Legend",
+            Tab::Info => "Info",
         }
     }
 
@@ -114,6 +118,7 @@ impl Tab {
             Tab::Inspector => "inspector",
             Tab::Partition => "partition",
             Tab::Legend => "legend",
+            Tab::Info => "info",
         }
     }
 }

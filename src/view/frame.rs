@@ -36,6 +36,8 @@ pub struct Frame {
     pub violations: Rc<Vec<Violation>>,
     /// The space-time diagram, while its drawer is open (the page adds it).
     pub diagram: Option<Rc<DiagramView>>,
+    /// The info tab's figures, while it is on show (the page adds them).
+    pub info: Option<Rc<super::info::Info>>,
 }
 
 /// What a frame is built with besides the world.
@@ -77,6 +79,7 @@ impl Frame {
             inspector: None,
             violations: Rc::new(Vec::new()),
             diagram: None,
+            info: None,
         }
     }
 

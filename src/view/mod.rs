@@ -15,6 +15,7 @@
 //! - `labels`: where message labels go so that none overlaps (shared labels, "ACK … ×4").
 //! - `scene`: servers, messages in flight, losses, cuts, countdowns, PINGs.
 //! - `banner`: the phase banner for every protocol.
+//! - `info`: the info tab's figures (state hash, events, branches, checkpoints).
 //! - `inspector`: the data for the one selected server.
 //! - `requests`: the client requests the page follows, and their lines.
 //! - `feed`: the page's feed, read from the world by sequence number.
@@ -41,6 +42,7 @@ pub mod feed;
 pub mod files;
 pub mod frame;
 pub mod grid;
+pub mod info;
 pub mod inspector;
 pub mod labels;
 pub mod page;

@@ -733,9 +733,17 @@ impl Player for Page {
         let before = self.frame.violations.len();
         let mut frame = Frame::build(&self.driver.sim, &self.frame, &input);
         let record = self.records.get(self.timeline.active().id);
+        self.diagram.follow_speed(self.driver.speed());
         frame.diagram = (self.diagram.open).then(|| {
             let now = self.driver.sim.now();
             Rc::new(self.diagram.view(&self.driver.sim, record, now))
+        });
+        frame.info = (self.tab == Tab::Info).then(|| {
+            let now = super::info::info(&self.driver.sim, &self.timeline, &self.records);
+            match &self.frame.info {
+                Some(prev) if **prev == now => prev.clone(),
+                _ => Rc::new(now),
+            }
         });
         self.frame = Rc::new(frame);
         if before == 0 && !self.frame.violations.is_empty() && self.pause_on_violation {

@@ -18,6 +18,9 @@ pub const AXIS: f64 = 18.0;
 /// The window's width in virtual time when the diagram first opens.
 pub const DEFAULT_SPAN: Millis = 8_000;
 pub const MIN_SPAN: Millis = 100;
+/// Real ms of history the window holds until the person zooms.
+const AUTO_REAL_MS: f64 = 12_000.0;
+const AUTO_MIN: Millis = 300;
 pub const MAX_SPAN: Millis = 600_000;
 /// Arrows drawn at most; past it the window says so and draws the first ones.
 pub const MAX_ARROWS: usize = 4_000;
@@ -58,6 +61,8 @@ pub struct Diagram {
     pub hover: Option<u64>,
     /// Width of the drawing, px (the page measures it).
     pub width: f64,
+    /// The person zoomed: the span no longer follows the speed.
+    pub zoomed: bool,
 }
 
 impl Default for Diagram {
@@ -70,6 +75,7 @@ impl Default for Diagram {
             focus: None,
             hover: None,
             width: 960.0,
+            zoomed: false,
         }
     }
 }
@@ -172,16 +178,27 @@ fn lane_key(world: &World, a: Actor) -> Rc<str> {
     }
 }
 
+/// `ms` in seconds with `places` decimals (0 to 3), through integers: the float formatter
+/// costs the wasm ~10 KB.
+pub fn secs(ms: Millis, places: u32) -> String {
+    let unit = 10u64.pow(3 - places.min(3));
+    let v = (ms + unit / 2) / unit;
+    let scale = 10u64.pow(places.min(3));
+    if places == 0 {
+        format!("{v} s")
+    } else {
+        format!("{}.{:0w$} s", v / scale, v % scale, w = places as usize)
+    }
+}
+
 /// `t` in seconds as an axis writes it.
 fn tick_text(t: Millis, step: Millis) -> Rc<str> {
-    let s = t as f64 / 1000.0;
-    Rc::from(if step >= 1000 {
-        format!("{s:.0} s")
-    } else if step >= 100 {
-        format!("{s:.1} s")
-    } else {
-        format!("{s:.2} s")
-    })
+    let places = match step {
+        1000.. => 0,
+        100.. => 1,
+        _ => 2,
+    };
+    Rc::from(secs(t, places))
 }
 
 /// A flight in words.
@@ -191,7 +208,7 @@ pub fn flight_words(f: &Flight, name: &dyn Fn(Actor) -> Rc<str>) -> String {
     } else {
         format!("{} {}", f.kind, f.label)
     };
-    let secs = |t: Millis| format!("{:.3} s", t as f64 / 1000.0);
+    let secs = |t: Millis| secs(t, 3);
     let end = match f.end {
         Some((t, End::Delivered)) => format!("delivered at {}", secs(t)),
         Some((t, End::Lost(why))) => format!("lost at {} ({why})", secs(t)),
@@ -218,6 +235,7 @@ impl Diagram {
     pub fn zoom(&mut self, factor: f64, at: Option<Millis>, now: Millis) {
         let (from, to) = self.window(now);
         let span = ((self.span as f64 / factor).round() as Millis).clamp(MIN_SPAN, MAX_SPAN);
+        self.zoomed = true;
         if let Some(at) = at {
             // Keep `at` where it is across the window (under the pointer).
             let frac = (at.saturating_sub(from)) as f64 / (to - from).max(1) as f64;
@@ -225,6 +243,14 @@ impl Diagram {
             self.pinned = Some(new_from + span);
         }
         self.span = span;
+    }
+
+    /// Until the person zooms, the window holds the last `AUTO_REAL_MS` of real time at
+    /// `speed` (virtual ms per real ms): at the default speed the first election fills it.
+    pub fn follow_speed(&mut self, speed: f64) {
+        if !self.zoomed {
+            self.span = ((speed * AUTO_REAL_MS).round() as Millis).clamp(AUTO_MIN, MAX_SPAN);
+        }
     }
 
     /// Moves the window by `ms` (negative: back); it stops following the playhead.
@@ -452,8 +478,7 @@ impl Diagram {
                 show_word,
             });
             if focused {
-                let secs = m.at as f64 / 1000.0;
-                v.said = Some(Rc::from(format!("{secs:.3} s: {}", m.text)));
+                v.said = Some(Rc::from(format!("{}: {}", secs(m.at, 3), m.text)));
             }
         }
     }
@@ -507,6 +532,15 @@ mod tests {
             r.read(&w);
         }
         (w, r)
+    }
+
+    #[test]
+    fn seconds_are_written_through_integers() {
+        assert_eq!(secs(12_345, 3), "12.345 s");
+        assert_eq!(secs(12_345, 1), "12.3 s");
+        assert_eq!(secs(12_355, 2), "12.36 s");
+        assert_eq!(secs(1_500, 0), "2 s");
+        assert_eq!(secs(40, 2), "0.04 s");
     }
 
     #[test]

@@ -140,6 +140,8 @@ pub struct Timeline {
     branches: Vec<Branch>,
     active: usize,
     next_id: u32,
+    /// Events the last seek replayed (for the benchmark and the info tab).
+    last_replayed: u64,
 }
 
 impl Timeline {
@@ -153,6 +155,7 @@ impl Timeline {
             branches: vec![Branch::new(1, "Run".into(), &start)],
             active: 0,
             next_id: 2,
+            last_replayed: 0,
         }
     }
 
@@ -214,6 +217,7 @@ impl Timeline {
         if b.parked.is_none() {
             b.parked = Some(Box::new(old));
         }
+        self.last_replayed = replayed;
         Seek { to: t, replayed }
     }
 
@@ -346,6 +350,11 @@ impl Timeline {
         })
     }
 
+    /// Events the last seek's replay processed.
+    pub fn last_replayed(&self) -> u64 {
+        self.last_replayed
+    }
+
     /// Bytes the checkpoints and parked worlds hold, roughly: how many there are.
     pub fn checkpoints(&self) -> usize {
         self.branches.iter().map(|b| b.checkpoints.len()).sum()
@@ -362,7 +371,7 @@ fn swap(world: &mut World, story: &mut Story, m: Moment) -> Moment {
 
 /// Virtual ms as the page writes them: "12.3 s".
 pub fn seconds(ms: Millis) -> String {
-    format!("{:.1} s", ms as f64 / 1000.0)
+    super::spacetime::secs(ms, 1)
 }
 
 #[cfg(test)]

@@ -65,16 +65,21 @@ function judge(t, found) {
 }
 
 for (const theme of THEMES) {
-  test(`axe: the main page and its Legend, Partition and Inspector tabs (${theme.name})`, async (t) => {
+  test(`axe: the main page and its Legend, Partition, Info and Inspector tabs (${theme.name})`, async (t) => {
     const errors = [];
     const page = await settled('./?seed=1', theme, errors);
     const found = await axe(page, 'main');
     await page.keyboard.press('1'); // the inspector has a server to show
-    for (const tab of ['Legend', 'Partition', 'Inspector']) {
+    for (const tab of ['Legend', 'Partition', 'Info', 'Inspector']) {
       await page.getByRole('tab', { name: tab }).click();
       await page.waitForSelector(`.tab-panel[data-tab="${tab.toLowerCase()}"]`);
       found.push(...(await axe(page, `main, ${tab} tab`)));
     }
+    // The space-time diagram's drawer, with its message filters open.
+    await page.getByRole('button', { name: 'Diagram' }).click();
+    await page.waitForSelector('[data-timeline] .arrow');
+    await page.locator('.kinds summary').click();
+    found.push(...(await axe(page, 'main, space-time diagram')));
     await page.screenshot({ path: join(ARTIFACTS, `a11y-main-${theme.name}.png`) });
     judge(t, found);
     assert.deepEqual(errors, []);

@@ -4,6 +4,9 @@
 use zabscope::sim::bench::steady_writes;
 
 pub fn main(args: &[String]) -> i32 {
+    if args.iter().any(|a| a == "--timeline") {
+        return super::bench_timeline::main(args);
+    }
     let quick = args.iter().any(|a| a == "--quick");
     let scale = if quick { 1 } else { 10 };
     println!("ZabScope engine benchmark (native, one core, invariant checker on)");

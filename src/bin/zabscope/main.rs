@@ -5,6 +5,7 @@
 //! exports that cannot be written; 3 is unused.
 
 mod bench;
+mod bench_timeline;
 mod explore;
 mod exports;
 mod run_args;
@@ -32,6 +33,9 @@ usage:
                                random fault schedules with the invariant checker on;
                                prints each failing seed with a script that replays it
   zabscope bench [--quick]     engine throughput: delivered messages/s, cost per message
+  zabscope bench --timeline [--quick]
+                               the page's past: memory, checkpoints and seeks to random
+                               moments of a 10- and a 60-minute run (2 and 6 with --quick)
   zabscope help                this text
 
 exit codes: 0 ok, 1 the script failed, 2 bad usage, a script that does not parse or an
