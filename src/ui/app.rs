@@ -63,6 +63,7 @@ struct Callbacks {
     select_client: Callback<Option<Rc<str>>>,
     preset: Callback<&'static str>,
     time: Callback<crate::view::action::TimeAction>,
+    files: Callback<crate::view::files::FileAction>,
     diagram: Callback<crate::view::action::DiagramAction>,
     hover: Callback<Option<u64>>,
     open_diagram: Callback<bool>,
@@ -92,6 +93,7 @@ impl Callbacks {
             select_client: link.callback(|n| Msg::Do(Action::SelectClient(n))),
             preset: link.callback(|n| Msg::Do(Action::Preset(n))),
             time: link.callback(|a| Msg::Do(Action::Time(a))),
+            files: link.callback(|a| Msg::Do(Action::Files(a))),
             diagram: link.callback(|a| Msg::Do(Action::Diagram(a))),
             open_diagram: link.callback(|open| {
                 Msg::Do(Action::Diagram(crate::view::action::DiagramAction::Open(
@@ -443,6 +445,7 @@ impl Component for App {
                         </span>
                     }
                     <span class="spacer" />
+                    <super::RunFiles on_files={self.cb.files.clone()} download={p.download.clone()} />
                     { clock }
                     <button class="help-button" onclick={self.cb.send.reform(|_| Msg::Do(Action::Help(true)))}
                         aria-label="Keyboard shortcuts and help" title="Help (?)">{ "?" }</button>

@@ -168,6 +168,8 @@ pub enum Action {
     Time(TimeAction),
     /// The space-time diagram's own controls.
     Diagram(DiagramAction),
+    /// Open a script file, or export the run (`view::files`).
+    Files(super::files::FileAction),
 }
 
 /// What the timeline's controls ask for.

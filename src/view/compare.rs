@@ -209,7 +209,8 @@ impl ComparePage {
             | Action::SelectClient(_)
             | Action::Preset(_)
             | Action::Time(_)
-            | Action::Diagram(_) => return false,
+            | Action::Diagram(_)
+            | Action::Files(_) => return false,
         }
         true
     }

@@ -24,6 +24,8 @@
 //! - `words`: what `srvr`, `cons` and `dump` would print for the selected server.
 //! - `diagram`: the space-time diagram's flights and marks, one record per branch.
 //! - `spacetime`: the diagram in pixels: window, zoom, filters, the keyboard's walk.
+//! - `files`: the run as a script file (and its trace, as `zabscope run` writes it); a
+//!   script file opened on the page, replayed to its end.
 //! - `timeline`: the run's branches, checkpoints, seeks and forks (rewind anywhere).
 //! - `tour`: cards that each ask for one action and move on when it is done (the first-run hint).
 //!
@@ -37,6 +39,7 @@ pub mod compare;
 pub mod diagram;
 pub mod driver;
 pub mod feed;
+pub mod files;
 pub mod frame;
 pub mod grid;
 pub mod info;

@@ -12,6 +12,7 @@ pub use super::action::{
 use super::diagram::{Cursor, Records, TRACE_CAP};
 use super::driver::{Driver, STEADY_RATE};
 use super::feed::Story;
+use super::files::Download;
 use super::frame::{Frame, FrameInput};
 use super::presets::{self, Preset};
 use super::spacetime::{Diagram, Item};
@@ -39,7 +40,7 @@ pub enum Menu {
 }
 
 pub struct Page {
-    config: WorldConfig,
+    pub(super) config: WorldConfig,
     pub driver: Driver<World>,
     pub story: Story,
     pub frame: Rc<Frame>,
@@ -75,6 +76,10 @@ pub struct Page {
     fork_at: Option<Cursor>,
     /// Frames since the diagram was last drawn (see `DIAGRAM_EVERY`).
     diagram_frames: u32,
+    /// The last export asked for, for the root to hand to the browser (a download).
+    pub download: Option<Rc<Download>>,
+    /// The script file whose run is on show (its name and text): Reset opens it again.
+    pub(super) opened: Option<Rc<(String, String)>>,
 }
 
 /// While playing, the diagram is drawn every third animation frame (20 a second): its
@@ -146,6 +151,8 @@ impl Page {
             records: Records::default(),
             fork_at: None,
             diagram_frames: 0,
+            download: None,
+            opened: None,
         };
         page.reset();
         page
@@ -182,6 +189,9 @@ impl Page {
 
     /// Starts over: the same settings, or the preset playing from its first line.
     fn reset(&mut self) {
+        if let Some(file) = self.opened.clone() {
+            return self.import(&file.0, &file.1);
+        }
         if let Some(preset) = self.script.as_ref().map(|p| p.preset) {
             return self.play_preset(preset.name);
         }
@@ -189,18 +199,20 @@ impl Page {
     }
 
     /// A new world (`start`: with every server started) and `writes` steady writes a second.
-    fn restart(&mut self, start: bool, writes: u32) {
+    pub(super) fn restart(&mut self, start: bool, writes: u32) {
         let speed = self.driver.speed();
         let pacing = self.driver.pacing;
         self.driver = Driver::new(boot(&self.config, start), speed, writes).paced(pacing);
         self.frame = Rc::new(Frame::empty());
         self.story = Story::new();
         self.story.push(0, Kind::You, introduce(&self.config));
-        if self.config.protocol == Protocol::PaxosSingle {
+        // A script (a preset, a file opened) starts its own servers and proposes its own values.
+        if start && self.config.protocol == Protocol::PaxosSingle {
             self.propose_rivals();
         }
         self.menu = Menu::None;
         self.status = None;
+        self.opened = None;
         let n = self.server_count();
         if self.selected.is_some_and(|s| s > n) {
             self.selected = None;
@@ -676,6 +688,7 @@ impl Page {
             }
             Action::Time(a) => self.time(a),
             Action::Diagram(a) => self.diagram(a),
+            Action::Files(a) => self.files(a),
         }
         true
     }

@@ -6,6 +6,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { readFile, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { chromium } from 'playwright-core';
 import { startBrowser, ARTIFACTS, CHROMIUM } from './harness.mjs';
 
@@ -884,6 +887,116 @@ test('the timeline: scrub back (paused, hashed), fork with a crash, switch branc
   await page.getByRole('button', { name: 'Live' }).click();
   await page.waitForFunction(() => !document.querySelector('.app').hasAttribute('data-state-hash'));
   await page.screenshot({ path: join(ARTIFACTS, 'e2e-timeline-branches.png') });
+  await noTrouble(page, errors);
+  await page.close();
+});
+
+/** The CLI, built if needed (`cargo build --release --bin zabscope`, honouring CARGO_TARGET_DIR). */
+function zabscopeCli() {
+  execFileSync('cargo', ['build', '--release', '--bin', 'zabscope'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  return join(process.env.CARGO_TARGET_DIR ?? 'target', 'release', 'zabscope');
+}
+
+/** What `zabscope run FILE --hash` prints last: the state hash at the script's end. */
+function cliHash(cli, file) {
+  const out = execFileSync(cli, ['run', file, '--hash'], { encoding: 'utf8' });
+  return out.trim().split('\n').pop().replace(/^state-hash /, '');
+}
+
+test('run files: export the script and trace, open a script (the CLI hash), a bad one changes nothing', async () => {
+  const cli = zabscopeCli();
+  const dir = await mkdtemp(join(tmpdir(), 'zabscope-files-'));
+  const errors = [];
+  const page = await open('./?servers=3&seed=8&speed=1&pace=0&writes=10&tour=0', errors);
+  const app = page.locator('.app');
+  await page.waitForSelector('.banner.broadcast', { timeout: 30_000 });
+  await page.waitForFunction(() => Number(document.querySelector('.app').dataset.t) > 2000, null, { timeout: 30_000 });
+
+  // Export while playing pauses first: the file ends where the page stands.
+  const exportAs = async (label) => {
+    const saved = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export' }).click();
+    await page.getByRole('button', { name: label }).click();
+    const d = await saved;
+    const path = join(dir, d.suggestedFilename());
+    await d.saveAs(path);
+    return { path, name: d.suggestedFilename(), text: await readFile(path, 'utf8') };
+  };
+  const script = await exportAs('Script (.zs)');
+  assert.equal(await page.getByRole('button', { name: 'Play', exact: true }).count(), 1, 'paused');
+  const [t, hash] = [await app.getAttribute('data-t'), await app.getAttribute('data-state-hash')];
+  assert.match(hash, /^[0-9a-f]{16}$/);
+  assert.equal(script.name, `zabscope-run-${t}ms.zs`);
+  assert.match(script.text, /^# Exported from ZabScope at t = /);
+  assert.match(script.text, /\nwrites 10\n/);
+  // The CLI replays the exported script to the state on show.
+  assert.equal(cliHash(cli, script.path), hash);
+  // The trace the page exports is what `zabscope run --trace` writes for that script.
+  const trace = await exportAs('Trace (JSON lines)');
+  const cliTrace = join(dir, 'cli.jsonl');
+  execFileSync(cli, ['run', script.path, '--trace', cliTrace]);
+  assert.equal(trace.text, await readFile(cliTrace, 'utf8'));
+  assert.ok(trace.text.split('\n').length > 100);
+  const shiviz = await exportAs('ShiViz log');
+  assert.match(shiviz.text, /^(env|s\d) \{/);
+  await page.screenshot({ path: join(ARTIFACTS, 'e2e-files-exported.png') });
+
+  // Open a known-good script through the file input: it replays to its end, paused, at the
+  // state `zabscope run FILE --hash` prints.
+  const good = 'tests/scenarios/leader_crash.zs';
+  const want = cliHash(cli, good);
+  const input = page.locator('input[type="file"]');
+  await input.setInputFiles({ name: 'leader_crash.zs', mimeType: 'text/plain', buffer: await readFile(good) });
+  await page.waitForFunction((h) => document.querySelector('.app').dataset.stateHash === h, want, { timeout: 30_000 });
+  assert.equal(await app.getAttribute('data-t'), '2810');
+  assert.equal(await page.getByRole('button', { name: 'Play', exact: true }).count(), 1, 'paused at its end');
+  await page.waitForSelector('text=/Opened leader_crash.zs: \\d+ lines, 15 expectations held/');
+  // Its timeline holds the run: scrub back into it and forth to its end again.
+  const time = page.getByRole('slider', { name: 'Time' });
+  await time.fill('1000');
+  await page.waitForSelector('.timebar.past');
+  assert.equal(await app.getAttribute('data-t'), '1000');
+  await time.fill('2810');
+  await page.waitForFunction((h) => document.querySelector('.app').dataset.stateHash === h, want);
+  assert.equal(await page.locator('.timebar.past').count(), 0);
+
+  // A bad file: the status names the file and the line, and nothing else changes.
+  const bad = Buffer.from('servers 3\nstart all\nexplode 2\nrun 1s\n');
+  await input.setInputFiles({ name: 'bad.zs', mimeType: 'text/plain', buffer: bad });
+  await page.waitForSelector('.status:has-text("bad.zs line 3")');
+  assert.equal(await app.getAttribute('data-state-hash'), want);
+  assert.equal(await app.getAttribute('data-t'), '2810');
+
+  // The menu without a mouse: Enter opens it on its first item, Escape closes it and gives
+  // the focus back.
+  const exportButton = page.getByRole('button', { name: 'Export' });
+  await exportButton.focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await exportButton.getAttribute('aria-expanded'), 'true');
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.export), 'script');
+  await page.keyboard.press('Escape');
+  assert.equal(await page.locator('.run-export-menu').count(), 0);
+  assert.equal(await page.evaluate(() => document.activeElement.classList.contains('run-export-button')), true);
+  // A click anywhere else closes it too.
+  await exportButton.click();
+  await page.waitForSelector('.run-export-menu');
+  await page.click('.banner');
+  assert.equal(await page.locator('.run-export-menu').count(), 0);
+
+  // The same script dropped on the page opens too.
+  const text = await readFile(script.path, 'utf8');
+  const dt = await page.evaluateHandle((text) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([text], 'dropped.zs', { type: 'text/plain' }));
+    return dt;
+  }, text);
+  await page.dispatchEvent('.layout', 'dragover', { dataTransfer: dt });
+  await page.waitForSelector('.run-drop');
+  await page.screenshot({ path: join(ARTIFACTS, 'e2e-files-drop.png') });
+  await page.dispatchEvent('.layout', 'drop', { dataTransfer: dt });
+  await page.waitForFunction((h) => document.querySelector('.app').dataset.stateHash === h, hash, { timeout: 30_000 });
+  assert.equal(await app.getAttribute('data-t'), t);
+  assert.equal(await page.locator('.run-drop').count(), 0);
   await noTrouble(page, errors);
   await page.close();
 });
