@@ -17,6 +17,7 @@ use super::theme::{apply_theme, prefers_reduced_motion, store_theme, stored_them
 use super::{Controls, Inspector, Invariants, Legend, LinkMenu, Ring};
 use crate::sim::world::Protocol;
 use crate::sim::{Command, Sid};
+use crate::view::action::DiagramAction;
 use crate::view::compare::ComparePage;
 use crate::view::driver::Tempo;
 use crate::view::frame::Frame;
@@ -50,6 +51,7 @@ pub struct Compare {
     /// The side whose link menu is open.
     menu_side: Protocol,
     on_control: Callback<Control>,
+    on_diagram: Callback<DiagramAction>,
 }
 
 impl Compare {
@@ -163,6 +165,7 @@ impl Component for Compare {
             on_close: link.callback(|_| CMsg::Do(Action::CloseMenu)),
             menu_side: Protocol::Zab,
             on_control: link.callback(CMsg::Control),
+            on_diagram: link.callback(|a| CMsg::Do(Action::Diagram(a))),
         }
     }
 
@@ -206,6 +209,11 @@ impl Component for Compare {
         let p = &self.page;
         let s = p.selected;
         let writes = p.driver.writes_rate();
+        let open = p.diagram.open;
+        let hashes = (!p.playing).then(|| {
+            let h = |w: &crate::sim::World| AttrValue::from(w.state_hash_hex());
+            (h(&p.driver.sim.zab), h(&p.driver.sim.paxos))
+        });
         let single = {
             let mut p = self.params.clone();
             p.compare = false;
@@ -276,6 +284,13 @@ impl Component for Compare {
                     { self.side(Protocol::Zab, &p.zab) }
                     { self.side(Protocol::Paxos, &p.paxos) }
                 </main>
+                <p class="compare-diagram-toggle">
+                    <button class="diagram-toggle" onclick={self.on_diagram.reform(move |_| DiagramAction::Open(!open))}
+                        aria-expanded={open.to_string()} aria-controls="diagram-drawer"
+                        title="Every message of both ensembles on a lane per server, in time">{ "Diagram" }</button>
+                </p>
+                <super::CompareDrawer {open} views={p.diagrams.clone()} hashes={hashes}
+                    on={self.on_diagram.clone()} />
                 <div class="compare-panels">
                     <section class="panel explanations" aria-label="Explanations">
                         <h2>{ "What differs, as it happens" }</h2>

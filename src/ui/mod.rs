@@ -73,7 +73,7 @@ pub use ring::{Ring, RingProps};
 pub use root::Root;
 pub use server_menu::ServerMenu;
 pub use server_node::ServerNode;
-pub use spacetime::Drawer;
+pub use spacetime::{CompareDrawer, Drawer};
 pub use tabs::SideTabs;
 pub use theme::Theme;
 pub use timers::Timers;

@@ -208,6 +208,58 @@ fn tools(v: &DiagramView, on: &Callback<DiagramAction>) -> Html {
 struct DiagramProps {
     view: Rc<DiagramView>,
     on: Callback<DiagramAction>,
+    /// In the comparison: the side's protocol and, while paused, its state hash.
+    #[prop_or_default]
+    protocol: Option<AttrValue>,
+    #[prop_or_default]
+    hash: Option<AttrValue>,
+    /// The element's id (the comparison draws two).
+    #[prop_or(AttrValue::Static("diagram"))]
+    id: AttrValue,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct CompareDrawerProps {
+    pub open: bool,
+    /// Zab's diagram and Multi-Paxos's, under one window and one playhead.
+    pub views: Option<[Rc<DiagramView>; 2]>,
+    /// Each side's state hash, while paused.
+    pub hashes: Option<(AttrValue, AttrValue)>,
+    pub on: Callback<DiagramAction>,
+}
+
+/// The comparison's drawer: one diagram per ensemble, one set of controls.
+#[function_component(CompareDrawer)]
+pub fn compare_drawer(p: &CompareDrawerProps) -> Html {
+    let (true, Some(views)) = (p.open, &p.views) else {
+        return html! {};
+    };
+    let close = p.on.reform(|_| DiagramAction::Open(false));
+    let side = |i: usize, protocol: &'static str, title: &'static str| {
+        let hash = p
+            .hashes
+            .as_ref()
+            .map(|h| if i == 0 { h.0.clone() } else { h.1.clone() });
+        html! {
+            <div class="compare-diagram">
+                <h3>{ title }</h3>
+                <Diagram view={views[i].clone()} on={p.on.clone()}
+                    protocol={Some(AttrValue::Static(protocol))} {hash}
+                    id={AttrValue::from(format!("diagram-{protocol}"))} />
+            </div>
+        }
+    };
+    html! {
+        <section id="diagram-drawer" class="drawer" aria-label="Space-time diagrams">
+            <div class="drawer-bar">
+                <h2>{ "Space-time diagrams" }</h2>
+                { tools(&views[0], &p.on) }
+                <button class="drawer-close" onclick={close} aria-label="Close the space-time diagrams">{ "×" }</button>
+            </div>
+            { side(0, "zab", "Zab") }
+            { side(1, "paxos", "Multi-Paxos") }
+        </section>
+    }
 }
 
 #[function_component(Diagram)]
@@ -250,7 +302,8 @@ fn diagram(p: &DiagramProps) -> Html {
     let (w, h) = (v.width, v.height);
     let lanes_bottom = h - AXIS;
     html! {
-        <div id="diagram" class="diagram" data-timeline="" ref={node} tabindex="0" role="group"
+        <div id={p.id.clone()} class="diagram" data-timeline="" ref={node} tabindex="0" role="group"
+            data-protocol={p.protocol.clone()} data-state-hash={p.hash.clone()}
             aria-roledescription="space-time diagram"
             aria-label="Space-time diagram: Left and Right move from event to event, Enter goes there, + and − zoom, Shift + arrows pan"
             {onkeydown}>

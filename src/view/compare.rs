@@ -5,9 +5,11 @@
 
 use std::rc::Rc;
 
-use super::action::{Action, Player, Shortcut, Transport};
+use super::action::{Action, DiagramAction, Player, Shortcut, Transport};
+use super::diagram::{Record, TRACE_CAP};
 use super::driver::{Driver, Sim, STEADY_RATE};
 use super::frame::{Frame, FrameInput};
+use super::spacetime::{Diagram, DiagramView};
 use crate::sim::compare::{Comparison, Explanation};
 use crate::sim::world::World;
 use crate::sim::{Command, Millis, Sid};
@@ -29,6 +31,12 @@ pub struct ComparePage {
     pub theme_asked: bool,
     /// The link whose menu is open (its cuts, each way, act on both sides).
     pub link_menu: Option<(Sid, Sid)>,
+    /// One space-time diagram per side, under one set of settings (one window, one
+    /// playhead: the two worlds share a clock).
+    pub diagram: Diagram,
+    records: [Record; 2],
+    /// The two diagrams (Zab's, Paxos's), while the drawer is open.
+    pub diagrams: Option<[Rc<DiagramView>; 2]>,
 }
 
 /// A link both ways, or one.
@@ -81,6 +89,8 @@ fn side_frame(
 
 fn boot(voters: usize, observers: usize, seed: u64) -> Comparison {
     let mut cmp = Comparison::new(voters, observers, seed);
+    cmp.zab.enable_trace(Some(TRACE_CAP));
+    cmp.paxos.enable_trace(Some(TRACE_CAP));
     let _ = cmp.apply(Command::StartAll);
     cmp
 }
@@ -100,6 +110,9 @@ impl ComparePage {
             status: None,
             theme_asked: false,
             link_menu: None,
+            diagram: Diagram::default(),
+            records: Default::default(),
+            diagrams: None,
         };
         page.refresh(true, None);
         page
@@ -118,6 +131,28 @@ impl ComparePage {
         self.paxos = Rc::new(Frame::empty());
         self.explanations = Rc::new(Vec::new());
         self.status = None;
+        self.records = Default::default();
+        self.refresh(true, None);
+    }
+
+    /// The diagram's settings; a click on an event highlights its message (this page has no
+    /// timeline to move through).
+    fn diagram(&mut self, a: DiagramAction) {
+        let now = self.driver.sim.zab.now();
+        let d = &mut self.diagram;
+        match a {
+            DiagramAction::Open(open) => d.open = open,
+            DiagramAction::Width(w) => d.width = w,
+            DiagramAction::Zoom(factor, at) => d.zoom(factor, at, now),
+            DiagramAction::Pan(ms) => d.pan(ms, now),
+            DiagramAction::Follow => d.follow(),
+            DiagramAction::Filter(kind) => d.toggle(kind),
+            DiagramAction::Walk(dir) => {
+                d.walk(&self.records[0], dir, now);
+            }
+            DiagramAction::Hover(id) | DiagramAction::Go(_, id) => d.hover = id,
+            DiagramAction::Enter => {}
+        }
         self.refresh(true, None);
     }
 
@@ -209,8 +244,8 @@ impl ComparePage {
             | Action::SelectClient(_)
             | Action::Preset(_)
             | Action::Time(_)
-            | Action::Diagram(_)
             | Action::Files(_) => return false,
+            Action::Diagram(a) => self.diagram(a),
         }
         true
     }
@@ -237,6 +272,16 @@ impl Player for ComparePage {
         if panels && cmp.explanations().len() != self.explanations.len() {
             self.explanations = Rc::new(cmp.explanations().to_vec());
         }
+        self.records[0].read(&cmp.zab);
+        self.records[1].read(&cmp.paxos);
+        self.diagram.follow_speed(self.driver.observed_speed());
+        self.diagrams = self.diagram.open.then(|| {
+            let now = cmp.zab.now();
+            [
+                Rc::new(self.diagram.view(&cmp.zab, Some(&self.records[0]), now)),
+                Rc::new(self.diagram.view(&cmp.paxos, Some(&self.records[1]), now)),
+            ]
+        });
     }
 }
 
@@ -251,6 +296,30 @@ mod tests {
                 at: i as f64 * 1000.0 / 60.0,
             }));
         }
+    }
+
+    #[test]
+    fn one_diagram_per_side_under_one_playhead() {
+        let mut p = ComparePage::new(3, 0, 1, 1.0, 0);
+        p.driver.pacing = false;
+        p.reduce(Action::Diagram(DiagramAction::Open(true)));
+        tick(&mut p, 240);
+        let d = p.diagrams.clone().expect("open: both drawn");
+        assert!(
+            d[0].arrows.iter().any(|a| a.kind == "NOTIFICATION"),
+            "Zab votes"
+        );
+        assert!(
+            d[1].arrows.iter().any(|a| a.kind == "PREPARE"),
+            "Paxos prepares"
+        );
+        assert_eq!(
+            (d[0].from, d[0].to, d[0].playhead),
+            (d[1].from, d[1].to, d[1].playhead)
+        );
+        p.reduce(Action::Diagram(DiagramAction::Filter("PING")));
+        let d = p.diagrams.clone().unwrap();
+        assert!(d[0].arrows.iter().all(|a| a.kind != "PING"));
     }
 
     #[test]

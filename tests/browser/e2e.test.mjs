@@ -1087,3 +1087,26 @@ test('the space-time diagram: lanes and arrows, a click moves the page there, ke
   await noTrouble(page, errors);
   await page.close();
 });
+
+test('the comparison: one space-time diagram per ensemble, one playhead, each with its own hash when paused', async () => {
+  const errors = [];
+  const page = await open('./?compare=1&servers=3&seed=2&speed=0.5&pace=0&tour=0', errors);
+  await page.getByRole('button', { name: 'Diagram' }).click();
+  await page.waitForSelector('[data-timeline][data-protocol="zab"] .arrow.NOTIFICATION', { timeout: 30_000 });
+  await page.waitForSelector('[data-timeline][data-protocol="paxos"] .arrow.PREPARE', { timeout: 30_000 });
+  const lanes = await page.$$eval('[data-timeline][data-protocol="paxos"] [data-lane]', (ls) => ls.map((l) => l.dataset.lane));
+  assert.deepEqual(lanes, ['1', '2', '3']);
+  await page.locator('body').press('k');
+  await page.waitForSelector('[data-timeline][data-protocol="zab"][data-state-hash]');
+  const [zab, paxos] = await Promise.all(['zab', 'paxos'].map((p) =>
+    page.getAttribute(`[data-timeline][data-protocol="${p}"]`, 'data-state-hash')));
+  assert.match(zab, /^[0-9a-f]{16}$/);
+  assert.match(paxos, /^[0-9a-f]{16}$/);
+  assert.notEqual(zab, paxos);
+  const heads = await page.$$eval('[data-timeline] .playhead', (ps) => ps.map((p) => p.getAttribute('x1')));
+  assert.equal(heads.length, 2);
+  assert.equal(heads[0], heads[1], 'one playhead');
+  await page.screenshot({ path: join(ARTIFACTS, 'e2e-compare-diagram.png') });
+  await noTrouble(page, errors);
+  await page.close();
+});
