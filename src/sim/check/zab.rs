@@ -839,7 +839,7 @@ impl Checker {
     fn on_synced(&mut self, event: u64, at: Millis, server: &Server, leader: Sid, upto: Zxid) {
         let sid = server.id;
         let end = server.disk.index_after(upto);
-        for txn in &server.disk.log[..end] {
+        for txn in server.disk.log.range(..end) {
             if self.committed.get(&txn.zxid) != Some(txn) {
                 let z = txn.zxid;
                 self.violate(
@@ -931,11 +931,12 @@ impl Checker {
 
 /// True if `txn` (the same txn, not just its zxid) is in the server's snapshot history or log.
 fn history_holds(disk: &crate::sim::data::Disk, txn: &Rc<Txn>) -> bool {
-    let within = |list: &[Rc<Txn>]| {
-        list.binary_search_by_key(&txn.zxid, |t| t.zxid)
-            .is_ok_and(|i| list[i] == *txn)
-    };
-    within(&disk.snapshot.history) || within(&disk.log)
+    let history = &disk.snapshot.history;
+    let in_snapshot =
+        (history.binary_search_by_key(&txn.zxid, |t| t.zxid)).is_ok_and(|i| history[i] == *txn);
+    let in_log =
+        (disk.log.binary_search_by_key(&txn.zxid, |t| t.zxid)).is_ok_and(|i| disk.log[i] == *txn);
+    in_snapshot || in_log
 }
 
 impl Monitor<Server> for Checker {
