@@ -6,6 +6,7 @@
 //! It is proven by the broken variants in `zab::config::Variant`: each one must trip it.
 
 use super::{record, Invariant, Violation};
+use crate::sim::chunked::ChunkedMap;
 use crate::sim::data::{Code, SessionId};
 use crate::sim::data::{Txn, TxnOp};
 use crate::sim::net::Network;
@@ -19,7 +20,7 @@ use crate::sim::zab::leader::LeaderPhase;
 use crate::sim::zab::learner::LearnerStage;
 use crate::sim::zab::recipe::Belief;
 use crate::sim::zab::{EnsembleConfig, Message, Observation, Packet, Role, Server};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 #[derive(Clone)]
@@ -30,17 +31,19 @@ pub struct Checker {
     epoch_leader: BTreeMap<Epoch, Sid>,
     /// Inv 2: the greatest (acceptedEpoch, currentEpoch) each server has persisted.
     epochs: Vec<(Epoch, Epoch)>,
+    // The maps keyed by zxid grow with every txn: chunked, so the timeline's copies of the
+    // checker share them (zxids arrive almost always in increasing order).
     /// Inv 3: every txn ever logged anywhere, by zxid.
-    logged: HashMap<Zxid, Rc<Txn>>,
-    /// Inv 5: the voters whose ACK for a zxid reached that leader (each checked for fsync).
-    acks: HashMap<(Sid, Zxid), BTreeSet<Sid>>,
+    logged: ChunkedMap<Zxid, Rc<Txn>>,
+    /// Inv 5: by leader, the voters whose ACK for a zxid reached it (each checked for fsync).
+    acks: BTreeMap<Sid, ChunkedMap<Zxid, BTreeSet<Sid>>>,
     /// Inv 7/8: the committed history: what leaders committed and what established epochs
     /// started from.
-    committed: BTreeMap<Zxid, Rc<Txn>>,
+    committed: ChunkedMap<Zxid, Rc<Txn>>,
     /// Inv 8: the last committed zxid when a leader chose how to sync each learner.
     committed_at_sync: Vec<Zxid>,
     /// Inv 10: the tree digest after applying each zxid.
-    digest_at: HashMap<Zxid, u64>,
+    digest_at: ChunkedMap<Zxid, u64>,
     /// Inv 11: when each leader was last seen connected to each voter, by (leader, voter).
     last_connected: BTreeMap<(Sid, Sid), Millis>,
     /// Inv 11: when each leader last opened (or restarted the sync of) a LearnerHandler for
@@ -86,10 +89,10 @@ impl Checker {
             violations: Vec::new(),
             epoch_leader: BTreeMap::new(),
             epochs: vec![(0, 0); n],
-            logged: HashMap::new(),
-            acks: HashMap::new(),
-            committed: BTreeMap::new(),
-            digest_at: HashMap::new(),
+            logged: ChunkedMap::new(),
+            acks: BTreeMap::new(),
+            committed: ChunkedMap::new(),
+            digest_at: ChunkedMap::new(),
             committed_at_sync: vec![Zxid::ZERO; n],
             last_connected: BTreeMap::new(),
             handler_opened: BTreeMap::new(),
@@ -101,24 +104,20 @@ impl Checker {
         }
     }
 
-    /// A digest of everything the checker remembers (HashMaps in key order).
+    /// A digest of everything the checker remembers, in key order. It hashes the same values
+    /// as when `logged`, `acks` and `digest_at` were hash maps hashed as sorted `Vec`s of
+    /// their entries (`acks` keyed by (leader, zxid)), so state hashes did not change.
     pub fn state_digest(&self) -> u64 {
         use std::hash::{Hash, Hasher};
         let mut h = crate::sim::data::Fnv::default();
-        let sorted = |m: &HashMap<Zxid, Rc<Txn>>| {
-            let mut v: Vec<_> = m.iter().collect();
-            v.sort_unstable_by_key(|(z, _)| **z);
-            v.into_iter()
-                .map(|(z, t)| (*z, t.clone()))
-                .collect::<Vec<_>>()
-        };
-        sorted(&self.logged).hash(&mut h);
-        let mut acks: Vec<_> = self.acks.iter().collect();
-        acks.sort_unstable_by_key(|(k, _)| **k);
-        acks.hash(&mut h);
-        let mut digests: Vec<_> = self.digest_at.iter().collect();
-        digests.sort_unstable();
-        digests.hash(&mut h);
+        self.logged.hash(&mut h);
+        h.write_usize(self.acks.values().map(|m| m.len()).sum());
+        for (leader, by_zxid) in &self.acks {
+            for (zxid, voters) in by_zxid.iter() {
+                ((leader, zxid), voters).hash(&mut h);
+            }
+        }
+        self.digest_at.hash(&mut h);
         (
             &self.epoch_leader,
             &self.epochs,
@@ -146,7 +145,7 @@ impl Checker {
     }
 
     /// The committed history as the checker knows it.
-    pub fn committed(&self) -> &BTreeMap<Zxid, Rc<Txn>> {
+    pub fn committed(&self) -> &ChunkedMap<Zxid, Rc<Txn>> {
         &self.committed
     }
 
@@ -232,7 +231,9 @@ impl Checker {
                     format!("observer s{from} ACKed proposal {zxid} to s{to}: observers never ACK"),
                 );
             }
-            self.acks.entry((to, *zxid)).or_default().insert(from);
+            (self.acks.entry(to).or_default())
+                .get_or_insert_with(*zxid, BTreeSet::new)
+                .insert(from);
         }
     }
 
@@ -312,12 +313,7 @@ impl Checker {
             }
             Observation::SyncChosen { learner, .. } => {
                 self.handler_opened.insert((sid, *learner), at);
-                let known = self
-                    .committed
-                    .keys()
-                    .next_back()
-                    .copied()
-                    .unwrap_or_default();
+                let known = self.committed.last_key().unwrap_or_default();
                 self.committed_at_sync[*learner as usize - 1] = known;
             }
             Observation::Truncated { removed, to } => {
@@ -458,7 +454,8 @@ impl Checker {
         prev_committed: Zxid,
     ) {
         let sid = leader.id;
-        let mut acks = self.acks.remove(&(sid, zxid)).unwrap_or_default();
+        let acks = self.acks.get_mut(&sid).and_then(|m| m.remove(&zxid));
+        let mut acks = acks.unwrap_or_default();
         acks.insert(sid); // the leader's own log write counts
         if !self.cfg.is_quorum(&acks) {
             let list: Vec<String> = acks.iter().map(|s| format!("s{s}")).collect();
@@ -531,8 +528,8 @@ impl Checker {
                 format!("s{sid} applied {z} ({}), which no quorum committed", txn.op),
             ),
         }
-        if let Some((gap, _)) = self.committed.range(prev.next()..z).next() {
-            let gap = *gap;
+        let gap = self.committed.range(prev.next()..z).next().map(|(g, _)| *g);
+        if let Some(gap) = gap {
             self.violate(
                 event,
                 at,
@@ -623,12 +620,7 @@ impl Checker {
 
     /// Inv 14-16: what a client reported.
     pub fn on_client(&mut self, event: u64, at: Millis, client: ClientId, e: &ClientEvent) {
-        let committed = self
-            .committed
-            .keys()
-            .next_back()
-            .copied()
-            .unwrap_or_default();
+        let committed = self.committed.last_key().unwrap_or_default();
         let seen = self.clients.entry(client).or_default();
         match e {
             ClientEvent::LastZxid { prev, now, server } if now < prev => {
