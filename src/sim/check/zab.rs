@@ -36,7 +36,7 @@ pub struct Checker {
     /// Inv 3: every txn ever logged anywhere, by zxid.
     logged: ChunkedMap<Zxid, Rc<Txn>>,
     /// Inv 5: by leader, the voters whose ACK for a zxid reached it (each checked for fsync).
-    acks: BTreeMap<Sid, ChunkedMap<Zxid, BTreeSet<Sid>>>,
+    acks: BTreeMap<Sid, ChunkedMap<Zxid, SidSet>>,
     /// Inv 7/8: the committed history: what leaders committed and what established epochs
     /// started from.
     committed: ChunkedMap<Zxid, Rc<Txn>>,
@@ -60,6 +60,66 @@ pub struct Checker {
     closed_on: Vec<BTreeSet<SessionId>>,
     /// Inv 18: who believes it holds which lock (or leads which election), with its session.
     holders: BTreeMap<ClientId, Holder>,
+}
+
+/// Server ids, as the ACKs of one proposal gather them (inv 5): a bit mask while every id is
+/// below 64, so the entry every txn leaves behind allocates nothing. Hashes as the
+/// `BTreeSet` with the same ids does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum SidSet {
+    Bits(u64),
+    /// Boxed so that the set is 16 bytes, not 32, in the common case.
+    #[allow(clippy::box_collection)]
+    Set(Box<BTreeSet<Sid>>),
+}
+
+impl Default for SidSet {
+    fn default() -> SidSet {
+        SidSet::Bits(0)
+    }
+}
+
+impl SidSet {
+    fn insert(&mut self, sid: Sid) {
+        match self {
+            SidSet::Bits(bits) if sid < 64 => *bits |= 1 << sid,
+            SidSet::Bits(_) => {
+                let mut set: BTreeSet<Sid> = self.iter().collect();
+                set.insert(sid);
+                *self = SidSet::Set(Box::new(set));
+            }
+            SidSet::Set(set) => {
+                set.insert(sid);
+            }
+        }
+    }
+
+    /// The ids, in increasing order.
+    fn iter(&self) -> impl Iterator<Item = Sid> + '_ {
+        let (bits, set) = match self {
+            SidSet::Bits(bits) => (*bits, None),
+            SidSet::Set(set) => (0, Some(set.iter().copied())),
+        };
+        (0..64)
+            .filter(move |i| bits & (1 << i) != 0)
+            .chain(set.into_iter().flatten())
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            SidSet::Bits(bits) => bits.count_ones() as usize,
+            SidSet::Set(set) => set.len(),
+        }
+    }
+}
+
+impl std::hash::Hash for SidSet {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_usize(self.len());
+        for sid in self.iter() {
+            sid.hash(state);
+        }
+    }
 }
 
 /// A client that believes it holds a lock (inv 18).
@@ -232,7 +292,7 @@ impl Checker {
                 );
             }
             (self.acks.entry(to).or_default())
-                .get_or_insert_with(*zxid, BTreeSet::new)
+                .get_or_insert_with(*zxid, SidSet::default)
                 .insert(from);
         }
     }
@@ -455,7 +515,7 @@ impl Checker {
     ) {
         let sid = leader.id;
         let acks = self.acks.get_mut(&sid).and_then(|m| m.remove(&zxid));
-        let mut acks = acks.unwrap_or_default();
+        let mut acks: BTreeSet<Sid> = acks.map_or_else(BTreeSet::new, |a| a.iter().collect());
         acks.insert(sid); // the leader's own log write counts
         if !self.cfg.is_quorum(&acks) {
             let list: Vec<String> = acks.iter().map(|s| format!("s{s}")).collect();
@@ -1005,5 +1065,31 @@ fn writes_path(op: &TxnOp, path: &str) -> Option<bool> {
             ops.iter().rev().find_map(|op| writes_path(op, path))
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::data::fnv_hash;
+
+    #[test]
+    fn a_sid_set_hashes_and_iterates_as_a_btreeset() {
+        let mut rng = fastrand::Rng::with_seed(3);
+        for _ in 0..200 {
+            let (mut ours, mut set) = (SidSet::default(), BTreeSet::new());
+            let top = if rng.bool() { 64 } else { 130 };
+            for _ in 0..rng.usize(..12) {
+                let sid = rng.u32(0..top);
+                ours.insert(sid);
+                set.insert(sid);
+            }
+            assert_eq!(
+                ours.iter().collect::<Vec<_>>(),
+                set.iter().copied().collect::<Vec<_>>()
+            );
+            assert_eq!(ours.len(), set.len());
+            assert_eq!(fnv_hash(&ours), fnv_hash(&set));
+        }
     }
 }
