@@ -563,6 +563,10 @@ impl<K: Ord + Copy, V: Clone> ChunkedMap<K, V> {
         self.entries.iter().map(|(k, v)| (k, v))
     }
 
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &K> + '_ {
+        self.entries.iter().map(|(k, _)| k)
+    }
+
     pub fn values(&self) -> impl DoubleEndedIterator<Item = &V> + '_ {
         self.entries.iter().map(|(_, v)| v)
     }
