@@ -315,8 +315,9 @@ impl World {
     }
 
     /// A copy to go back to: the whole state, without the narrated feed's entries nor the
-    /// trace's (both keep counting). The disks'
-    /// txns are shared (`Rc` by txn), so a copy costs a pointer per logged txn.
+    /// trace's (both keep counting). What grows with every txn (the txn logs, the checker's
+    /// histories) is chunked (`chunked.rs`): a copy shares all but the newest few hundred
+    /// entries of each, so it costs O(chunks), not a pointer per logged txn.
     pub fn checkpoint(&self) -> World {
         let mut copy = self.clone();
         each!(&mut copy.run, e => e.forget_feed());
