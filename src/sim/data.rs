@@ -1,6 +1,7 @@
 //! What a server stores: transactions, the znode tree they build, and the durable disk
 //! (txn log, latest snapshot, acceptedEpoch, currentEpoch) that survives a crash.
 
+use super::chunked::ChunkedVec;
 use super::types::{Epoch, Zxid};
 use std::fmt;
 use std::rc::Rc;
@@ -274,8 +275,9 @@ impl Disk {
 #[derive(Clone, Default, Debug, Hash)]
 pub struct Disk {
     /// Txns after the snapshot, in zxid order, committed or not: ZooKeeper logs a proposal
-    /// (and fsyncs it) before ACKing it, long before it knows whether it commits.
-    pub log: Vec<Rc<Txn>>,
+    /// (and fsyncs it) before ACKing it, long before it knows whether it commits. Chunked,
+    /// so the timeline's copies of the world share it (it hashes as a `Vec` would).
+    pub log: ChunkedVec<Rc<Txn>>,
     pub snapshot: Rc<Snapshot>,
     pub accepted_epoch: Epoch,
     pub current_epoch: Epoch,
@@ -368,7 +370,7 @@ mod tests {
                 tree,
                 history: Rc::from(history.clone()),
             }),
-            log: vec![txn(4, "/n4")],
+            log: vec![txn(4, "/n4")].into(),
             ..Disk::default()
         };
         let removed = disk.truncate_after(Zxid(1));

@@ -3,6 +3,7 @@
 
 pub mod bench;
 pub mod check;
+pub mod chunked;
 pub mod command;
 pub mod compare;
 pub mod data;

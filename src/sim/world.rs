@@ -5,6 +5,7 @@
 //! protocol-neutral (`Flight`, `FeedItem`) or typed per protocol (`zab()`, `paxos()`).
 
 use super::check::Violation;
+use super::chunked::ChunkedMap;
 use super::data::{Disk, SessionId};
 use super::engine::{Engine, FeedEntry};
 pub use super::engine::{Flight, Loss};
@@ -15,7 +16,6 @@ use super::tally::Tally;
 use super::trace::TraceEvent;
 use super::types::{Millis, Sid, Zxid};
 use super::zab::{EnsembleConfig, Observation, Server, TimerKind};
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 /// Everything that decides a run, apart from the commands applied to it.
@@ -178,7 +178,7 @@ pub struct World {
     /// What `disk()` shows for a Paxos server (which has no Zab disk).
     no_disk: Disk,
     /// What `paxos_chosen()` shows for ZooKeeper.
-    none_chosen: BTreeMap<super::paxos::Slot, (super::paxos::Value, Ballot)>,
+    none_chosen: ChunkedMap<super::paxos::Slot, (super::paxos::Value, Ballot)>,
 }
 
 impl World {
@@ -210,7 +210,7 @@ impl World {
             cfg,
             run,
             no_disk: Disk::default(),
-            none_chosen: BTreeMap::new(),
+            none_chosen: ChunkedMap::new(),
         }
     }
 
@@ -315,8 +315,9 @@ impl World {
     }
 
     /// A copy to go back to: the whole state, without the narrated feed's entries nor the
-    /// trace's (both keep counting). The disks'
-    /// txns are shared (`Rc` by txn), so a copy costs a pointer per logged txn.
+    /// trace's (both keep counting). What grows with every txn (the txn logs, the checker's
+    /// histories) is chunked (`chunked.rs`): a copy shares all but the newest few hundred
+    /// entries of each, so it costs O(chunks), not a pointer per logged txn.
     pub fn checkpoint(&self) -> World {
         let mut copy = self.clone();
         each!(&mut copy.run, e => e.forget_feed());
@@ -496,7 +497,7 @@ impl World {
     }
 
     /// Paxos: what the checker computed as chosen, per slot (empty for ZooKeeper).
-    pub fn paxos_chosen(&self) -> &BTreeMap<super::paxos::Slot, (super::paxos::Value, Ballot)> {
+    pub fn paxos_chosen(&self) -> &ChunkedMap<super::paxos::Slot, (super::paxos::Value, Ballot)> {
         self.paxos()
             .map_or(&self.none_chosen, |e| e.checker().chosen())
     }

@@ -132,7 +132,7 @@ fn older(histories: impl Iterator<Item = usize>) -> usize {
 
 /// The newest `COLUMNS` txns of a disk's history (snapshot, then log), oldest first.
 fn tail(disk: &Disk) -> impl Iterator<Item = &Rc<Txn>> {
-    let log = &disk.log[disk.log.len().saturating_sub(COLUMNS)..];
+    let log = disk.log.range(disk.log.len().saturating_sub(COLUMNS)..);
     let snap = &disk.snapshot.history;
     let from_snap = &snap[snap.len().saturating_sub(COLUMNS - log.len())..];
     from_snap.iter().chain(log)
@@ -145,8 +145,13 @@ fn held(disk: &Disk) -> Vec<u64> {
 
 /// Whether a disk's history (snapshot or log) holds `zxid`.
 fn has(disk: &Disk, zxid: Zxid) -> bool {
-    let find = |list: &[Rc<Txn>]| list.binary_search_by_key(&zxid, |t| t.zxid).is_ok();
-    find(&disk.log) || find(&disk.snapshot.history)
+    let key = |t: &Rc<Txn>| t.zxid;
+    disk.log.binary_search_by_key(&zxid, key).is_ok()
+        || disk
+            .snapshot
+            .history
+            .binary_search_by_key(&zxid, key)
+            .is_ok()
 }
 
 fn zab_cell(server: Option<&Server>, disk: &Disk, zxid: Zxid) -> Cell {

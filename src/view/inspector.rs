@@ -245,8 +245,7 @@ pub fn inspect(world: &World, sid: Sid) -> InspectorData {
     let cfg = world.ensemble();
     let committed_upto = server.map(|s| s.committed.max(s.tree.last_processed));
     let start = disk.log.len().saturating_sub(LOG_ROWS);
-    let log = disk.log[start..]
-        .iter()
+    let log = (disk.log.range(start..))
         .rev()
         .map(|t| LogRow {
             zxid: t.zxid,

@@ -7,13 +7,14 @@
 //! checker computes that itself from the acceptors' durable writes.
 
 use super::{record, Invariant, Violation};
+use crate::sim::chunked::ChunkedMap;
 use crate::sim::node::Monitor;
 use crate::sim::paxos::message::{Ballot, Slot, Value};
 use crate::sim::paxos::server::PaxosDisk;
 use crate::sim::paxos::server::{PaxosConfig, PaxosObservation, PaxosServer};
 use crate::sim::types::{Millis, Sid};
 use crate::sim::zab::EnsembleConfig;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::rc::Rc;
 
 #[derive(Clone)]
@@ -21,10 +22,11 @@ pub struct PaxosChecker {
     cfg: Rc<EnsembleConfig>,
     violations: Vec<Violation>,
     promised: Vec<Ballot>,
-    /// Who accepted what in each (slot, ballot).
-    accepts: HashMap<(Slot, Ballot), (Value, BTreeSet<Sid>)>,
+    /// Who accepted what in each (slot, ballot). Both maps grow with every slot: chunked, so
+    /// the timeline's copies of the checker share them.
+    accepts: ChunkedMap<(Slot, Ballot), (Value, BTreeSet<Sid>)>,
     /// What is chosen, and under which ballot it first was.
-    chosen: BTreeMap<Slot, (Value, Ballot)>,
+    chosen: ChunkedMap<Slot, (Value, Ballot)>,
 }
 
 impl PaxosChecker {
@@ -34,17 +36,17 @@ impl PaxosChecker {
             cfg,
             violations: Vec::new(),
             promised: vec![Ballot::ZERO; n],
-            accepts: HashMap::new(),
-            chosen: BTreeMap::new(),
+            accepts: ChunkedMap::new(),
+            chosen: ChunkedMap::new(),
         }
     }
 
-    /// A digest of everything the checker remembers (the HashMap in key order).
+    /// A digest of everything the checker remembers, in key order (`accepts` hashes as the
+    /// sorted `Vec` of its entries it was hashed as when it was a hash map).
     pub fn state_digest(&self) -> u64 {
         use std::hash::{Hash, Hasher};
         let mut h = crate::sim::data::Fnv::default();
-        let mut accepts: Vec<_> = self.accepts.iter().collect();
-        accepts.sort_unstable_by_key(|(k, _)| **k);
+        let accepts = &self.accepts;
         (accepts, &self.promised, &self.chosen, self.violations.len()).hash(&mut h);
         h.finish()
     }
@@ -53,7 +55,7 @@ impl PaxosChecker {
         &self.violations
     }
 
-    pub fn chosen(&self) -> &BTreeMap<Slot, (Value, Ballot)> {
+    pub fn chosen(&self) -> &ChunkedMap<Slot, (Value, Ballot)> {
         &self.chosen
     }
 
@@ -137,10 +139,8 @@ impl PaxosChecker {
         ballot: Ballot,
         value: &Value,
     ) {
-        let entry = self
-            .accepts
-            .entry((slot, ballot))
-            .or_insert_with(|| (value.clone(), BTreeSet::new()));
+        let entry =
+            (self.accepts).get_or_insert_with((slot, ballot), || (value.clone(), BTreeSet::new()));
         if entry.0 != *value {
             let first = entry.0.clone();
             return self.violate(

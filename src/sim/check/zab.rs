@@ -6,6 +6,7 @@
 //! It is proven by the broken variants in `zab::config::Variant`: each one must trip it.
 
 use super::{record, Invariant, Violation};
+use crate::sim::chunked::ChunkedMap;
 use crate::sim::data::{Code, SessionId};
 use crate::sim::data::{Txn, TxnOp};
 use crate::sim::net::Network;
@@ -19,7 +20,7 @@ use crate::sim::zab::leader::LeaderPhase;
 use crate::sim::zab::learner::LearnerStage;
 use crate::sim::zab::recipe::Belief;
 use crate::sim::zab::{EnsembleConfig, Message, Observation, Packet, Role, Server};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 #[derive(Clone)]
@@ -30,17 +31,19 @@ pub struct Checker {
     epoch_leader: BTreeMap<Epoch, Sid>,
     /// Inv 2: the greatest (acceptedEpoch, currentEpoch) each server has persisted.
     epochs: Vec<(Epoch, Epoch)>,
+    // The maps keyed by zxid grow with every txn: chunked, so the timeline's copies of the
+    // checker share them (zxids arrive almost always in increasing order).
     /// Inv 3: every txn ever logged anywhere, by zxid.
-    logged: HashMap<Zxid, Rc<Txn>>,
-    /// Inv 5: the voters whose ACK for a zxid reached that leader (each checked for fsync).
-    acks: HashMap<(Sid, Zxid), BTreeSet<Sid>>,
+    logged: ChunkedMap<Zxid, Rc<Txn>>,
+    /// Inv 5: by leader, the voters whose ACK for a zxid reached it (each checked for fsync).
+    acks: BTreeMap<Sid, ChunkedMap<Zxid, SidSet>>,
     /// Inv 7/8: the committed history: what leaders committed and what established epochs
     /// started from.
-    committed: BTreeMap<Zxid, Rc<Txn>>,
+    committed: ChunkedMap<Zxid, Rc<Txn>>,
     /// Inv 8: the last committed zxid when a leader chose how to sync each learner.
     committed_at_sync: Vec<Zxid>,
     /// Inv 10: the tree digest after applying each zxid.
-    digest_at: HashMap<Zxid, u64>,
+    digest_at: ChunkedMap<Zxid, u64>,
     /// Inv 11: when each leader was last seen connected to each voter, by (leader, voter).
     last_connected: BTreeMap<(Sid, Sid), Millis>,
     /// Inv 11: when each leader last opened (or restarted the sync of) a LearnerHandler for
@@ -57,6 +60,66 @@ pub struct Checker {
     closed_on: Vec<BTreeSet<SessionId>>,
     /// Inv 18: who believes it holds which lock (or leads which election), with its session.
     holders: BTreeMap<ClientId, Holder>,
+}
+
+/// Server ids, as the ACKs of one proposal gather them (inv 5): a bit mask while every id is
+/// below 64, so the entry every txn leaves behind allocates nothing. Hashes as the
+/// `BTreeSet` with the same ids does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum SidSet {
+    Bits(u64),
+    /// Boxed so that the set is 16 bytes, not 32, in the common case.
+    #[allow(clippy::box_collection)]
+    Set(Box<BTreeSet<Sid>>),
+}
+
+impl Default for SidSet {
+    fn default() -> SidSet {
+        SidSet::Bits(0)
+    }
+}
+
+impl SidSet {
+    fn insert(&mut self, sid: Sid) {
+        match self {
+            SidSet::Bits(bits) if sid < 64 => *bits |= 1 << sid,
+            SidSet::Bits(_) => {
+                let mut set: BTreeSet<Sid> = self.iter().collect();
+                set.insert(sid);
+                *self = SidSet::Set(Box::new(set));
+            }
+            SidSet::Set(set) => {
+                set.insert(sid);
+            }
+        }
+    }
+
+    /// The ids, in increasing order.
+    fn iter(&self) -> impl Iterator<Item = Sid> + '_ {
+        let (bits, set) = match self {
+            SidSet::Bits(bits) => (*bits, None),
+            SidSet::Set(set) => (0, Some(set.iter().copied())),
+        };
+        (0..64)
+            .filter(move |i| bits & (1 << i) != 0)
+            .chain(set.into_iter().flatten())
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            SidSet::Bits(bits) => bits.count_ones() as usize,
+            SidSet::Set(set) => set.len(),
+        }
+    }
+}
+
+impl std::hash::Hash for SidSet {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_usize(self.len());
+        for sid in self.iter() {
+            sid.hash(state);
+        }
+    }
 }
 
 /// A client that believes it holds a lock (inv 18).
@@ -86,10 +149,10 @@ impl Checker {
             violations: Vec::new(),
             epoch_leader: BTreeMap::new(),
             epochs: vec![(0, 0); n],
-            logged: HashMap::new(),
-            acks: HashMap::new(),
-            committed: BTreeMap::new(),
-            digest_at: HashMap::new(),
+            logged: ChunkedMap::new(),
+            acks: BTreeMap::new(),
+            committed: ChunkedMap::new(),
+            digest_at: ChunkedMap::new(),
             committed_at_sync: vec![Zxid::ZERO; n],
             last_connected: BTreeMap::new(),
             handler_opened: BTreeMap::new(),
@@ -101,24 +164,20 @@ impl Checker {
         }
     }
 
-    /// A digest of everything the checker remembers (HashMaps in key order).
+    /// A digest of everything the checker remembers, in key order. It hashes the same values
+    /// as when `logged`, `acks` and `digest_at` were hash maps hashed as sorted `Vec`s of
+    /// their entries (`acks` keyed by (leader, zxid)), so state hashes did not change.
     pub fn state_digest(&self) -> u64 {
         use std::hash::{Hash, Hasher};
         let mut h = crate::sim::data::Fnv::default();
-        let sorted = |m: &HashMap<Zxid, Rc<Txn>>| {
-            let mut v: Vec<_> = m.iter().collect();
-            v.sort_unstable_by_key(|(z, _)| **z);
-            v.into_iter()
-                .map(|(z, t)| (*z, t.clone()))
-                .collect::<Vec<_>>()
-        };
-        sorted(&self.logged).hash(&mut h);
-        let mut acks: Vec<_> = self.acks.iter().collect();
-        acks.sort_unstable_by_key(|(k, _)| **k);
-        acks.hash(&mut h);
-        let mut digests: Vec<_> = self.digest_at.iter().collect();
-        digests.sort_unstable();
-        digests.hash(&mut h);
+        self.logged.hash(&mut h);
+        h.write_usize(self.acks.values().map(|m| m.len()).sum());
+        for (leader, by_zxid) in &self.acks {
+            for (zxid, voters) in by_zxid.iter() {
+                ((leader, zxid), voters).hash(&mut h);
+            }
+        }
+        self.digest_at.hash(&mut h);
         (
             &self.epoch_leader,
             &self.epochs,
@@ -146,7 +205,7 @@ impl Checker {
     }
 
     /// The committed history as the checker knows it.
-    pub fn committed(&self) -> &BTreeMap<Zxid, Rc<Txn>> {
+    pub fn committed(&self) -> &ChunkedMap<Zxid, Rc<Txn>> {
         &self.committed
     }
 
@@ -232,7 +291,9 @@ impl Checker {
                     format!("observer s{from} ACKed proposal {zxid} to s{to}: observers never ACK"),
                 );
             }
-            self.acks.entry((to, *zxid)).or_default().insert(from);
+            (self.acks.entry(to).or_default())
+                .get_or_insert_with(*zxid, SidSet::default)
+                .insert(from);
         }
     }
 
@@ -312,12 +373,7 @@ impl Checker {
             }
             Observation::SyncChosen { learner, .. } => {
                 self.handler_opened.insert((sid, *learner), at);
-                let known = self
-                    .committed
-                    .keys()
-                    .next_back()
-                    .copied()
-                    .unwrap_or_default();
+                let known = self.committed.last_key().unwrap_or_default();
                 self.committed_at_sync[*learner as usize - 1] = known;
             }
             Observation::Truncated { removed, to } => {
@@ -458,7 +514,8 @@ impl Checker {
         prev_committed: Zxid,
     ) {
         let sid = leader.id;
-        let mut acks = self.acks.remove(&(sid, zxid)).unwrap_or_default();
+        let acks = self.acks.get_mut(&sid).and_then(|m| m.remove(&zxid));
+        let mut acks: BTreeSet<Sid> = acks.map_or_else(BTreeSet::new, |a| a.iter().collect());
         acks.insert(sid); // the leader's own log write counts
         if !self.cfg.is_quorum(&acks) {
             let list: Vec<String> = acks.iter().map(|s| format!("s{s}")).collect();
@@ -531,8 +588,8 @@ impl Checker {
                 format!("s{sid} applied {z} ({}), which no quorum committed", txn.op),
             ),
         }
-        if let Some((gap, _)) = self.committed.range(prev.next()..z).next() {
-            let gap = *gap;
+        let gap = self.committed.range(prev.next()..z).next().map(|(g, _)| *g);
+        if let Some(gap) = gap {
             self.violate(
                 event,
                 at,
@@ -623,12 +680,7 @@ impl Checker {
 
     /// Inv 14-16: what a client reported.
     pub fn on_client(&mut self, event: u64, at: Millis, client: ClientId, e: &ClientEvent) {
-        let committed = self
-            .committed
-            .keys()
-            .next_back()
-            .copied()
-            .unwrap_or_default();
+        let committed = self.committed.last_key().unwrap_or_default();
         let seen = self.clients.entry(client).or_default();
         match e {
             ClientEvent::LastZxid { prev, now, server } if now < prev => {
@@ -839,7 +891,7 @@ impl Checker {
     fn on_synced(&mut self, event: u64, at: Millis, server: &Server, leader: Sid, upto: Zxid) {
         let sid = server.id;
         let end = server.disk.index_after(upto);
-        for txn in &server.disk.log[..end] {
+        for txn in server.disk.log.range(..end) {
             if self.committed.get(&txn.zxid) != Some(txn) {
                 let z = txn.zxid;
                 self.violate(
@@ -931,11 +983,12 @@ impl Checker {
 
 /// True if `txn` (the same txn, not just its zxid) is in the server's snapshot history or log.
 fn history_holds(disk: &crate::sim::data::Disk, txn: &Rc<Txn>) -> bool {
-    let within = |list: &[Rc<Txn>]| {
-        list.binary_search_by_key(&txn.zxid, |t| t.zxid)
-            .is_ok_and(|i| list[i] == *txn)
-    };
-    within(&disk.snapshot.history) || within(&disk.log)
+    let history = &disk.snapshot.history;
+    let in_snapshot =
+        (history.binary_search_by_key(&txn.zxid, |t| t.zxid)).is_ok_and(|i| history[i] == *txn);
+    let in_log =
+        (disk.log.binary_search_by_key(&txn.zxid, |t| t.zxid)).is_ok_and(|i| disk.log[i] == *txn);
+    in_snapshot || in_log
 }
 
 impl Monitor<Server> for Checker {
@@ -1012,5 +1065,31 @@ fn writes_path(op: &TxnOp, path: &str) -> Option<bool> {
             ops.iter().rev().find_map(|op| writes_path(op, path))
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::data::fnv_hash;
+
+    #[test]
+    fn a_sid_set_hashes_and_iterates_as_a_btreeset() {
+        let mut rng = fastrand::Rng::with_seed(3);
+        for _ in 0..200 {
+            let (mut ours, mut set) = (SidSet::default(), BTreeSet::new());
+            let top = if rng.bool() { 64 } else { 130 };
+            for _ in 0..rng.usize(..12) {
+                let sid = rng.u32(0..top);
+                ours.insert(sid);
+                set.insert(sid);
+            }
+            assert_eq!(
+                ours.iter().collect::<Vec<_>>(),
+                set.iter().copied().collect::<Vec<_>>()
+            );
+            assert_eq!(ours.len(), set.len());
+            assert_eq!(fnv_hash(&ours), fnv_hash(&set));
+        }
     }
 }

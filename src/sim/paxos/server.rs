@@ -12,13 +12,14 @@
 use super::message::{Ballot, PaxosMsg, Slot, Value};
 use super::proposer::Proposer;
 use crate::sim::check::PaxosChecker;
+use crate::sim::chunked::ChunkedMap;
 use crate::sim::data::RequestId;
 use crate::sim::net::Network;
 use crate::sim::node::{self, Node, NodeOutput, TimerKinds, Wire};
 use crate::sim::tally::Tally;
 use crate::sim::types::{Millis, Sid};
 use crate::sim::zab::{EnsembleConfig, RequestOp};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 /// What the world hands a Paxos server.
@@ -155,11 +156,12 @@ pub struct PaxosConfig {
     pub variant: PaxosVariant,
 }
 
-/// What an acceptor keeps across a crash: its promise and what it accepted, per slot.
+/// What an acceptor keeps across a crash: its promise and what it accepted, per slot
+/// (chunked, so the timeline's copies of the world share it; it hashes as a `BTreeMap`).
 #[derive(Clone, Debug, Default, Hash)]
 pub struct PaxosDisk {
     pub promised: Ballot,
-    pub accepted: BTreeMap<Slot, (Ballot, Value)>,
+    pub accepted: ChunkedMap<Slot, (Ballot, Value)>,
 }
 
 /// How the server sees itself, for the view and the status line.
@@ -179,7 +181,7 @@ pub struct PaxosServer {
     pub cfg: Rc<PaxosConfig>,
     pub disk: PaxosDisk,
     /// Learned (chosen) values per slot. Volatile: a restart learns them again.
-    pub chosen: BTreeMap<Slot, Value>,
+    pub chosen: ChunkedMap<Slot, Value>,
     /// The highest ballot seen anywhere, so a new ballot outbids it.
     pub max_seen: Ballot,
     /// The leader this server follows (Multi-Paxos), and when it last heard from it.
@@ -205,7 +207,7 @@ impl PaxosServer {
             max_seen: disk.promised,
             cfg,
             disk,
-            chosen: BTreeMap::new(),
+            chosen: ChunkedMap::new(),
             leader: None,
             last_heard: 0,
             proposer: None,

@@ -128,7 +128,7 @@ impl LearnerHandler {
             Vec::new()
         } else {
             let from = core.disk.index_after(plan.synced_to.max(last_committed));
-            core.disk.log[from..].to_vec()
+            core.disk.log.range(from..).cloned().collect()
         };
         let op = sync_op(core, plan.mode, plan.zxid);
         core.observe(Observation::SyncChosen {
@@ -674,7 +674,8 @@ fn sync_op(core: &Core, mode: SyncMode, zxid: Zxid) -> Packet {
 /// PrepRequestProcessor: the txn a request becomes against the tree and the proposals logged
 /// but not yet applied (ZooKeeper's outstandingChanges).
 fn prep_txn(core: &Core, zxid: Zxid, request: &Request) -> TxnOp {
-    let outstanding = &core.disk.log[core.disk.index_after(core.tree.last_processed)..];
+    let unapplied = core.disk.index_after(core.tree.last_processed);
+    let outstanding = core.disk.log.range(unapplied..);
     prep(
         &mut LeaderView::new(&core.tree, outstanding),
         zxid,

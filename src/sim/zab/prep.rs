@@ -27,7 +27,10 @@ pub struct LeaderView<'a> {
 impl<'a> LeaderView<'a> {
     /// The view of a leader whose tree is `tree` and whose logged, unapplied proposals are
     /// `outstanding`, in zxid order.
-    pub fn new(tree: &'a DataTree, outstanding: &[Rc<Txn>]) -> LeaderView<'a> {
+    pub fn new<'t>(
+        tree: &'a DataTree,
+        outstanding: impl IntoIterator<Item = &'t Rc<Txn>>,
+    ) -> LeaderView<'a> {
         let mut view = LeaderView {
             tree,
             changes: BTreeMap::new(),

@@ -708,7 +708,7 @@ impl Core {
     /// so the next vote stands on the last logged zxid (as after a restart).
     fn fast_forward_tree(&mut self) {
         let start = self.disk.index_after(self.tree.last_processed);
-        for txn in &self.disk.log[start..] {
+        for txn in self.disk.log.range(start..) {
             self.tree.apply(txn);
         }
     }

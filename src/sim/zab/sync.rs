@@ -4,6 +4,7 @@
 
 use super::config::Variant;
 use super::server::SyncMode;
+use crate::sim::chunked::ChunkedVec;
 use crate::sim::data::Txn;
 use crate::sim::types::Zxid;
 use std::rc::Rc;
@@ -11,7 +12,7 @@ use std::rc::Rc;
 /// What the leader knows when it syncs a learner.
 pub struct LeaderHistory<'a> {
     /// The leader's log, in zxid order (its whole history since its snapshot).
-    pub log: &'a [Rc<Txn>],
+    pub log: &'a ChunkedVec<Rc<Txn>>,
     /// The leader's snapshot zxid: nothing below it is in `log`.
     pub snapshot_zxid: Zxid,
     /// The data tree's last processed zxid (`e << 32` once a leader of epoch e serves).
@@ -40,8 +41,13 @@ pub struct SyncPlan {
 /// syncFollower: choose how to sync a learner whose last zxid is `peer`.
 pub fn choose_sync(peer: Zxid, h: &LeaderHistory) -> SyncPlan {
     let committed_end = h.log.partition_point(|t| t.zxid <= h.last_committed);
-    let committed_log = &h.log[committed_end.saturating_sub(h.committed_log_max)..committed_end];
-    let (min_committed, max_committed) = match (committed_log.first(), committed_log.last()) {
+    let committed_start = committed_end.saturating_sub(h.committed_log_max);
+    let committed_log = h.log.range(committed_start..committed_end);
+    let (first, last) = (
+        committed_log.clone().next(),
+        committed_log.clone().next_back(),
+    );
+    let (min_committed, max_committed) = match (first, last) {
         (Some(first), Some(last)) => (first.zxid, last.zxid),
         _ => (h.last_processed, h.last_processed),
     };
@@ -67,7 +73,7 @@ pub fn choose_sync(peer: Zxid, h: &LeaderHistory) -> SyncPlan {
         // learner's zxid and the difference is small enough.
         if peer == h.snapshot_zxid && peer != Zxid::ZERO {
             // The learner stands exactly at our snapshot: everything we logged since follows.
-            let txns = h.log[..committed_end].to_vec();
+            let txns: Vec<Rc<Txn>> = h.log.range(..committed_end).cloned().collect();
             let synced_to = txns.last().map_or(peer, |t| t.zxid);
             return plan(SyncMode::Diff, max_committed, txns, synced_to);
         }
@@ -75,9 +81,12 @@ pub fn choose_sync(peer: Zxid, h: &LeaderHistory) -> SyncPlan {
         let holds_peer = h.log.get(start).is_some_and(|t| t.zxid == peer);
         let to_send = committed_end.saturating_sub(start);
         if holds_peer && to_send <= h.txn_log_sync_limit {
-            if let Some(p) =
-                queue_committed(&h.log[start..committed_end], peer, max_committed, h.variant)
-            {
+            if let Some(p) = queue_committed(
+                h.log.range(start..committed_end),
+                peer,
+                max_committed,
+                h.variant,
+            ) {
                 return p;
             }
         }
@@ -98,8 +107,8 @@ fn plan(mode: SyncMode, zxid: Zxid, txns: Vec<Rc<Txn>>, synced_to: Zxid) -> Sync
 /// queueCommittedProposals: walk the leader's committed history from the learner's zxid.
 /// DIFF if the learner's zxid is in it; TRUNC to the greatest earlier zxid if the learner has a
 /// txn the leader lacks (unless that crosses an epoch: then `None`, meaning SNAP).
-fn queue_committed(
-    entries: &[Rc<Txn>],
+fn queue_committed<'a>(
+    entries: impl Iterator<Item = &'a Rc<Txn>>,
     peer: Zxid,
     last_committed: Zxid,
     variant: Variant,
@@ -150,7 +159,7 @@ mod tests {
     use super::*;
     use crate::sim::data::{Code, TxnOp};
 
-    fn log(zxids: &[u64]) -> Vec<Rc<Txn>> {
+    fn log(zxids: &[u64]) -> ChunkedVec<Rc<Txn>> {
         zxids
             .iter()
             .map(|z| {
@@ -163,7 +172,11 @@ mod tests {
             .collect()
     }
 
-    fn history(log: &[Rc<Txn>], last_processed: u64, last_committed: u64) -> LeaderHistory<'_> {
+    fn history(
+        log: &ChunkedVec<Rc<Txn>>,
+        last_processed: u64,
+        last_committed: u64,
+    ) -> LeaderHistory<'_> {
         LeaderHistory {
             log,
             snapshot_zxid: Zxid::ZERO,
@@ -284,7 +297,8 @@ mod tests {
         assert_eq!(p.mode, SyncMode::Diff);
         assert_eq!(zx(&p), vec![0x300000001]);
         // Below the whole committed log, with no such zxid on disk: ZooKeeper sends a SNAP.
-        let h = history(&leader_log[..2], 0x300000000, 0x100000002);
+        let first_two = log(&[0x100000001, 0x100000002]);
+        let h = history(&first_two, 0x300000000, 0x100000002);
         assert_eq!(choose_sync(Zxid(0x100000000), &h).mode, SyncMode::Snap);
     }
 
