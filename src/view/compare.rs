@@ -140,18 +140,14 @@ impl ComparePage {
     fn diagram(&mut self, a: DiagramAction) {
         let now = self.driver.sim.zab.now();
         let d = &mut self.diagram;
-        match a {
-            DiagramAction::Open(open) => d.open = open,
-            DiagramAction::Width(w) => d.width = w,
-            DiagramAction::Zoom(factor, at) => d.zoom(factor, at, now),
-            DiagramAction::Pan(ms) => d.pan(ms, now),
-            DiagramAction::Follow => d.follow(),
-            DiagramAction::Filter(kind) => d.toggle(kind),
-            DiagramAction::Walk(dir) => {
-                d.walk(&self.records[0], dir, now);
+        if !d.set(&a, now) {
+            match a {
+                DiagramAction::Walk(dir) => {
+                    d.walk(&self.records[0], dir, now);
+                }
+                DiagramAction::Go(_, id) => d.hover = id,
+                _ => {}
             }
-            DiagramAction::Hover(id) | DiagramAction::Go(_, id) => d.hover = id,
-            DiagramAction::Enter => {}
         }
         self.refresh(true, None);
     }

@@ -421,13 +421,10 @@ impl Page {
     fn diagram(&mut self, a: DiagramAction) {
         let now = self.world().now();
         let d = &mut self.diagram;
+        if d.set(&a, now) {
+            return self.refresh(true, None);
+        }
         match a {
-            DiagramAction::Open(open) => d.open = open,
-            DiagramAction::Width(w) => d.width = w,
-            DiagramAction::Zoom(factor, at) => d.zoom(factor, at, now),
-            DiagramAction::Pan(ms) => d.pan(ms, now),
-            DiagramAction::Follow => d.follow(),
-            DiagramAction::Filter(kind) => d.toggle(kind),
             DiagramAction::Walk(dir) => {
                 if let Some(r) = self.records.get(self.timeline.active().id) {
                     d.walk(r, dir, now);
@@ -452,7 +449,7 @@ impl Page {
                 d.focus = id.map(Item::Flight);
                 return self.go(at, id);
             }
-            DiagramAction::Hover(id) => d.hover = id,
+            _ => {}
         }
         self.refresh(true, None);
     }

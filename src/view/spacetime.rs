@@ -6,6 +6,7 @@
 
 use std::rc::Rc;
 
+use super::action::DiagramAction;
 use super::diagram::{lanes, End, Flight, Mark, MarkKind, Record};
 use crate::sim::node::Actor;
 use crate::sim::world::World;
@@ -269,6 +270,22 @@ impl Diagram {
         let (_, to) = self.window(now);
         let to = (to as i64 + ms).max(self.span as i64) as Millis;
         self.pinned = Some(to);
+    }
+
+    /// Applies one of the settings both pages share (open, width, zoom, pan, follow, a
+    /// filter, the hover); false for the actions that need the page (walk, enter, go).
+    pub fn set(&mut self, a: &DiagramAction, now: Millis) -> bool {
+        match *a {
+            DiagramAction::Open(open) => self.open = open,
+            DiagramAction::Width(w) => self.width = w,
+            DiagramAction::Zoom(factor, at) => self.zoom(factor, at, now),
+            DiagramAction::Pan(ms) => self.pan(ms, now),
+            DiagramAction::Follow => self.follow(),
+            DiagramAction::Filter(kind) => self.toggle(kind),
+            DiagramAction::Hover(id) => self.hover = id,
+            DiagramAction::Walk(_) | DiagramAction::Enter | DiagramAction::Go(..) => return false,
+        }
+        true
     }
 
     pub fn follow(&mut self) {
