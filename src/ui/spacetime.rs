@@ -15,6 +15,7 @@ use super::fmt::f1;
 use crate::sim::Millis;
 use crate::view::action::{DiagramAction, Dir, JumpTo, TimeAction};
 use crate::view::spacetime::{ArrowView, DiagramView, MarkView, AXIS, GUTTER};
+use crate::view::tiles::Tile;
 
 #[derive(Properties, PartialEq)]
 pub struct DrawerProps {
@@ -198,10 +199,19 @@ fn tools(v: &DiagramView, on: &Callback<DiagramAction>) -> Html {
                 <div class="kind-list">{ for kinds }</div>
             </details>
             <span class="count" aria-hidden="true">
-                { format!("{} in view{}", v.in_range, if v.cut_short > 0 { format!(", {} not drawn", v.cut_short) } else { String::new() }) }
+                { count(v) }
             </span>
         </span>
     }
+}
+
+/// "8,283 in view, 412 not drawn": what the window holds and what it left out.
+fn count(v: &DiagramView) -> String {
+    let mut s = format!("{} in view", v.in_range);
+    if v.cut_short > 0 {
+        s.push_str(&format!(", {} not drawn", v.cut_short));
+    }
+    s
 }
 
 #[derive(Properties, PartialEq)]
@@ -292,7 +302,7 @@ fn diagram(p: &DiagramProps) -> Html {
         Some(DiagramAction::Go(at, id))
     });
     let onmouseover = {
-        let hover = v.arrows.iter().find(|a| a.hot).map(|a| a.id);
+        let hover = v.hover;
         some(&p.on, move |e: MouseEvent| {
             let id = data_of(&e, "data-msg-id").and_then(|s| s.parse().ok());
             (id != hover && id.is_some()).then_some(DiagramAction::Hover(id))
@@ -301,6 +311,7 @@ fn diagram(p: &DiagramProps) -> Html {
     let onmouseleave = p.on.reform(|_| DiagramAction::Hover(None));
     let (w, h) = (v.width, v.height);
     let lanes_bottom = h - AXIS;
+    let clip = format!("{}-clip", p.id);
     html! {
         <div id={p.id.clone()} class="diagram" data-timeline="" ref={node} tabindex="0" role="group"
             data-protocol={p.protocol.clone()} data-state-hash={p.hash.clone()}
@@ -335,13 +346,55 @@ fn diagram(p: &DiagramProps) -> Html {
                         </g>
                     }) }
                 </g>
-                <g class="arrows">{ for v.arrows.iter().map(arrow) }</g>
-                <g class="marks">{ for v.marks.iter().map(|m| mark(m, v.lane_h, lanes_bottom)) }</g>
+                <defs>
+                    <clipPath id={clip.clone()}>
+                        <rect x={f1(GUTTER)} y="0" width={f1((w - GUTTER - 6.0).max(0.0))} height={f1(h)} />
+                    </clipPath>
+                </defs>
+                <g class="arrows" clip-path={format!("url(#{clip})")}>
+                    { for v.tiles.iter().map(|(x, t)| html! {
+                        <g key={t.0.index} transform={format!("translate({})", f1(*x))}>
+                            <TileArrows tile={t.clone()} />
+                        </g>
+                    }) }
+                </g>
+                <g class="marks">
+                    { for v.tiles.iter().filter(|(_, t)| !t.0.marks.is_empty()).map(|(x, t)| html! {
+                        <g key={t.0.index} transform={format!("translate({})", f1(*x))}>
+                            <TileMarks tile={t.clone()} lane_h={v.lane_h} bottom={lanes_bottom} />
+                        </g>
+                    }) }
+                </g>
                 <line class="playhead" x1={f1(v.playhead)} x2={f1(v.playhead)} y1="0" y2={f1(lanes_bottom)} />
             </svg>
             <p class="sr" aria-live="polite">{ v.said.as_deref().unwrap_or("") }</p>
         </div>
     }
+}
+
+#[derive(Properties, PartialEq)]
+struct TileProps {
+    /// Equal only to itself: a kept tile is not drawn again.
+    tile: Tile,
+}
+
+#[function_component(TileArrows)]
+fn tile_arrows(p: &TileProps) -> Html {
+    p.tile.0.arrows.iter().map(arrow).collect()
+}
+
+#[derive(Properties, PartialEq)]
+struct TileMarksProps {
+    tile: Tile,
+    lane_h: f64,
+    bottom: f64,
+}
+
+#[function_component(TileMarks)]
+fn tile_marks(p: &TileMarksProps) -> Html {
+    (p.tile.0.marks.iter())
+        .map(|m| mark(m, p.lane_h, p.bottom))
+        .collect()
 }
 
 fn arrow(a: &ArrowView) -> Html {

@@ -150,9 +150,33 @@ pub struct Record {
     pub kinds: Vec<&'static str>,
     /// Lanes for clients, in order of first appearance (by name).
     pub clients: Vec<Rc<str>>,
+    /// Tells records apart (the diagram keeps drawn tiles per record).
+    uid: Uid,
+}
+
+/// A number no other record has: a copy gets a new one, since the two may part.
+#[derive(Debug)]
+struct Uid(u64);
+
+impl Default for Uid {
+    fn default() -> Uid {
+        thread_local!(static NEXT: std::cell::Cell<u64> = const { std::cell::Cell::new(1) });
+        Uid(NEXT.with(|n| n.replace(n.get() + 1)))
+    }
+}
+
+impl Clone for Uid {
+    fn clone(&self) -> Uid {
+        Uid::default()
+    }
 }
 
 impl Record {
+    /// This record's own number.
+    pub fn uid(&self) -> u64 {
+        self.uid.0
+    }
+
     pub fn flights(&self) -> &VecDeque<Flight> {
         &self.flights
     }
@@ -273,11 +297,14 @@ impl Record {
         }
     }
 
+    /// Keeps the marks in time order (one read may see a violation after later feed marks):
+    /// the diagram finds a window's marks by bisection.
     fn push_mark(&mut self, m: Mark) {
         if self.marks.len() == MAX_MARKS {
             self.marks.pop_front();
         }
-        self.marks.push_back(m);
+        let at = self.marks.partition_point(|k| k.at <= m.at);
+        self.marks.insert(at, m);
     }
 
     /// A client at an end of a packet gets a lane (by name: a client that reconnects as a

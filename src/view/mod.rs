@@ -50,6 +50,7 @@ pub mod presets;
 pub mod requests;
 pub mod scene;
 pub mod spacetime;
+pub mod tiles;
 pub mod timeline;
 pub mod tour;
 pub mod tree;

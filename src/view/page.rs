@@ -869,13 +869,12 @@ mod tests {
         p.reduce(Action::Diagram(DiagramAction::Open(true)));
         let v = p.frame.diagram.clone().expect("open: drawn");
         assert_eq!(v.lanes.len(), 3);
-        assert!(v.arrows.iter().any(|a| a.kind == "NOTIFICATION"));
-        assert!(v.marks.iter().any(|m| &*m.short == "LEADING"));
+        assert!(v.arrows().any(|a| a.kind == "NOTIFICATION"));
+        assert!(v.marks().any(|m| &*m.short == "LEADING"));
         // A click on an arrow: the page goes to the moment it was half way, paused, and the
         // message is the one highlighted, here and on the ring.
         let a = v
-            .arrows
-            .iter()
+            .arrows()
             .find(|a| a.kind == "NOTIFICATION")
             .unwrap()
             .clone();
@@ -887,7 +886,7 @@ mod tests {
             "on the ring"
         );
         let v = p.frame.diagram.clone().unwrap();
-        assert!(v.arrows.iter().any(|x| x.id == a.id && x.hot));
+        assert!(v.arrows().any(|x| x.id == a.id && x.hot));
         // Jumps: back to the election, then step one happening on.
         p.reduce(Action::Time(TimeAction::Jump(
             JumpTo::Election,

@@ -8,6 +8,7 @@ use std::rc::Rc;
 
 use super::action::DiagramAction;
 use super::diagram::{lanes, End, Flight, Mark, MarkKind, Record};
+use super::tiles::{carried, Scope, Tile, TileCache, TILES_PER_SPAN};
 use crate::sim::node::Actor;
 use crate::sim::world::World;
 use crate::sim::Millis;
@@ -23,12 +24,6 @@ pub const MIN_SPAN: Millis = 100;
 const AUTO_REAL_MS: f64 = 12_000.0;
 const AUTO_MIN: Millis = 300;
 pub const MAX_SPAN: Millis = 600_000;
-/// Arrows drawn at most; past it the window says so and draws the first ones.
-pub const MAX_ARROWS: usize = 4_000;
-/// Labels drawn at most, on arrows long enough to hold one.
-const MAX_LABELS: usize = 60;
-/// An arrow gets its label when it is at least this long, px.
-const LABEL_ROOM: f64 = 70.0;
 
 /// Something the diagram can stand on: a message or a mark.
 #[derive(Clone, Debug, PartialEq)]
@@ -66,6 +61,8 @@ pub struct Diagram {
     pub zoomed: bool,
     /// The span was set from the speed at least once.
     sized: bool,
+    /// Tiles drawn in earlier frames, kept while they still look the same.
+    tiles: std::cell::RefCell<TileCache>,
 }
 
 impl Default for Diagram {
@@ -80,6 +77,7 @@ impl Default for Diagram {
             width: 960.0,
             zoomed: false,
             sized: false,
+            tiles: Default::default(),
         }
     }
 }
@@ -151,20 +149,48 @@ pub struct DiagramView {
     pub to: Millis,
     pub lanes: Vec<LaneView>,
     pub bands: Vec<BandView>,
-    pub arrows: Vec<ArrowView>,
-    pub marks: Vec<MarkView>,
+    /// The arrows and marks, a tile per stretch of time, each at its x (view/tiles.rs); the
+    /// first holds the long flights that reach in from before the others.
+    pub tiles: Vec<(f64, Tile)>,
     /// Axis ticks: x and the time they stand for.
     pub ticks: Vec<(f64, Rc<str>)>,
     pub playhead: f64,
     /// Items in the window (before the arrow cap).
     pub in_range: usize,
-    /// Arrows left out past `MAX_ARROWS`.
+    /// Arrows left out past a tile's cap.
     pub cut_short: usize,
+    /// Arrows drawn as one with another that covers the same pixels.
+    pub merged: usize,
+    /// The message hovered, here or on the ring.
+    pub hover: Option<u64>,
     /// The focused item in words, for a screen reader.
     pub said: Option<Rc<str>>,
     pub following: bool,
     /// Message kinds recorded, and whether each is shown.
     pub kinds: Vec<(&'static str, bool)>,
+}
+
+impl DiagramView {
+    /// Every arrow drawn, in px from its tile's start.
+    pub fn arrows(&self) -> impl Iterator<Item = &ArrowView> {
+        self.tiles.iter().flat_map(|(_, t)| t.0.arrows.iter())
+    }
+
+    /// Every mark drawn, in px from its tile's start.
+    pub fn marks(&self) -> impl Iterator<Item = &MarkView> {
+        self.tiles.iter().flat_map(|(_, t)| t.0.marks.iter())
+    }
+
+    /// Every arrow drawn, in px across the drawing.
+    pub fn placed_arrows(&self) -> impl Iterator<Item = ArrowView> + '_ {
+        (self.tiles.iter()).flat_map(|(x, t)| {
+            t.0.arrows.iter().map(move |a| ArrowView {
+                x0: a.x0 + x,
+                x1: a.x1 + x,
+                ..a.clone()
+            })
+        })
+    }
 }
 
 /// The name of an actor's lane: `s3`, or a client's name.
@@ -363,9 +389,6 @@ impl Diagram {
         let width = self.width.max(200.0);
         let plot = width - GUTTER - 6.0;
         let x = |t: Millis| GUTTER + (t as f64 - from as f64) / (to - from).max(1) as f64 * plot;
-        let y_of = |a: Actor| {
-            (lanes_of.iter().position(|l| *l == a)).map(|i| (i as f64 + 0.5) * lane_h + 2.0)
-        };
         let name = |a: Actor| lane_name(world, a);
         let height = lanes_of.len() as f64 * lane_h + AXIS + 4.0;
         let mut v = DiagramView {
@@ -396,73 +419,73 @@ impl Diagram {
         v.kinds = (r.kinds.iter())
             .map(|k| (*k, !self.hidden.contains(k)))
             .collect();
-        // Flights are in the order sent: start where an arrow could still reach the window.
-        let flights = r.flights();
-        let first = flights.partition_point(|f| f.sent + r.longest < from);
-        let mut labels = 0;
-        for f in flights.range(first..) {
-            if f.sent > to {
-                break;
-            }
-            if f.until() < from || !self.shown(f) {
-                continue;
-            }
-            let (Some(y0), Some(y1)) = (y_of(f.from), y_of(f.to)) else {
-                continue;
-            };
-            v.in_range += 1;
-            if v.arrows.len() >= MAX_ARROWS {
-                v.cut_short += 1;
-                continue;
-            }
-            let end = f.until();
-            let open = f.sent <= now && end > now;
-            let stop = if open { now } else { end };
-            let frac = |t: Millis| {
-                let span = f.due.saturating_sub(f.sent).max(1) as f64;
-                ((t - f.sent) as f64 / span).min(1.0)
-            };
-            let (x0, x1) = (x(f.sent), x(stop));
-            let y_end = y0 + (y1 - y0) * frac(stop);
-            let hot = self.hover == Some(f.id);
-            let focused = self.focus == Some(Item::Flight(f.id));
-            let room = x1 - x0 >= LABEL_ROOM && f.kind != "PING" && labels < MAX_LABELS;
-            let label = (room || hot || focused).then(|| {
-                labels += 1;
-                f.label.clone()
-            });
-            v.arrows.push(ArrowView {
-                id: f.id,
-                kind: f.kind,
-                x0,
-                y0,
-                x1,
-                y1: y_end,
-                lost: matches!(f.end, Some((_, End::Lost(_)))) && !open,
-                open,
-                future: f.sent > now,
-                label,
-                hot,
-                focused,
-                words: (hot || focused).then(|| Rc::from(flight_words(f, &name))),
-                jump: f.sent + (f.due.saturating_sub(f.sent)) / 2,
-            });
-            if focused {
-                v.said = Some(Rc::from(flight_words(f, &name)));
-            }
+        let words = |f: &Flight| Rc::from(flight_words(f, &name));
+        let tile_ms = (self.span / TILES_PER_SPAN).max(1);
+        let scope = Scope {
+            record: r,
+            lanes: &lanes_of,
+            lane_h,
+            ppm: plot / (to - from).max(1) as f64,
+            tile_ms,
+            hidden: &self.hidden,
+            hover: self.hover,
+            focus: self.focus.as_ref(),
+            now,
+            words: &words,
+        };
+        // The tiles in the window, and one before it: its arrows may reach in.
+        let first = (from / tile_ms).saturating_sub(1);
+        let tiles = self.tiles.borrow_mut().tiles(&scope, first, to / tile_ms);
+        let carried = Tile(Rc::new(carried(&scope, first, from)));
+        v.tiles = std::iter::once((GUTTER, carried))
+            .chain(tiles.into_iter().map(|t| {
+                let start = t.0.index * tile_ms;
+                (x(start), t)
+            }))
+            .collect();
+        for (_, t) in &v.tiles {
+            v.cut_short += t.0.cut_short;
+            v.merged += t.0.merged;
         }
-        self.marks_and_bands(r, &mut v, now, &x, &y_of);
+        v.hover = self.hover;
+        v.in_range = self.in_range(r, from, to);
+        v.said = self.said(r, &name);
+        self.bands(r, &mut v, now, &x);
         v
     }
 
-    fn marks_and_bands(
-        &self,
-        r: &Record,
-        v: &mut DiagramView,
-        now: Millis,
-        x: &dyn Fn(Millis) -> f64,
-        y_of: &dyn Fn(Actor) -> Option<f64>,
-    ) {
+    /// Messages shown and marks made in the window.
+    fn in_range(&self, r: &Record, from: Millis, to: Millis) -> usize {
+        let f = r.flights();
+        let first = f.partition_point(|f| f.sent + r.longest < from);
+        let flights = (f.range(first..))
+            .take_while(|f| f.sent <= to)
+            .filter(|f| f.until() >= from && self.shown(f))
+            .count();
+        flights
+            + r.marks()
+                .iter()
+                .filter(|m| (from..=to).contains(&m.at))
+                .count()
+    }
+
+    /// The focused item in words, for a screen reader.
+    fn said(&self, r: &Record, name: &dyn Fn(Actor) -> Rc<str>) -> Option<Rc<str>> {
+        match self.focus.as_ref()? {
+            Item::Flight(id) => {
+                let f = r.flights().iter().rev().find(|f| f.id == *id)?;
+                Some(Rc::from(flight_words(f, name)))
+            }
+            Item::Mark(at, lane, short) => {
+                let m = (r.marks().iter())
+                    .find(|m| m.at == *at && m.lane == *lane && m.short == *short)?;
+                Some(Rc::from(format!("{}: {}", secs(m.at, 3), m.text)))
+            }
+        }
+    }
+
+    /// A band per established epoch, up to the next one (the last up to the playhead).
+    fn bands(&self, r: &Record, v: &mut DiagramView, now: Millis, x: &dyn Fn(Millis) -> f64) {
         let (from, to) = (v.from, v.to);
         let epochs: Vec<&Mark> = (r.marks().iter())
             .filter(|m| m.kind == MarkKind::Epoch && m.at <= to)
@@ -478,32 +501,6 @@ impl Diagram {
                 epoch: m.epoch.unwrap_or(0),
                 odd: i % 2 == 1,
             });
-        }
-        let mut last_word_x = f64::NEG_INFINITY;
-        for m in r.marks().iter().filter(|m| m.at >= from && m.at <= to) {
-            v.in_range += 1;
-            let item = Item::Mark(m.at, m.lane, m.short.clone());
-            let focused = self.focus.as_ref() == Some(&item);
-            let mx = x(m.at);
-            // Words only where they do not run into the last one drawn.
-            let show_word = mx - last_word_x > 48.0 || focused;
-            if show_word {
-                last_word_x = mx;
-            }
-            v.marks.push(MarkView {
-                x: mx,
-                y: m.lane.and_then(y_of),
-                kind: m.kind,
-                short: m.short.clone(),
-                text: m.text.clone(),
-                at: m.at,
-                future: m.at > now,
-                focused,
-                show_word,
-            });
-            if focused {
-                v.said = Some(Rc::from(format!("{}: {}", secs(m.at, 3), m.text)));
-            }
         }
     }
 }
@@ -605,16 +602,16 @@ mod tests {
         let v = d.view(&w, Some(&r), 20_000);
         assert_eq!((v.from, v.to), (18_400, 20_400));
         assert_eq!(v.lanes.len(), 3);
-        assert!(!v.arrows.is_empty());
-        for a in &v.arrows {
+        assert!(v.arrows().next().is_some());
+        for a in v.placed_arrows() {
             assert!(a.x1 >= GUTTER - 1.0 || a.x0 <= d.width, "{a:?}");
             assert!(a.x0 <= v.playhead + 0.01, "nothing after the live playhead");
         }
         let all = r.flights().len();
         assert!(
-            v.arrows.len() < all / 4,
+            v.arrows().count() < all / 4,
             "{} of {all} drawn",
-            v.arrows.len()
+            v.arrows().count()
         );
         assert!((v.playhead - (GUTTER + 0.8 * (d.width - GUTTER - 6.0))).abs() < 0.5);
         assert!(v.ticks.len() >= 3 && v.ticks.len() <= 9, "{:?}", v.ticks);
@@ -626,7 +623,7 @@ mod tests {
         let mut d = Diagram::default();
         let pings = |d: &Diagram| {
             let v = d.view(&w, Some(&r), 10_000);
-            v.arrows.iter().filter(|a| a.kind == "PING").count()
+            v.arrows().filter(|a| a.kind == "PING").count()
         };
         assert!(pings(&d) > 0);
         d.toggle("PING");
@@ -666,5 +663,51 @@ mod tests {
         let before = Diagram::step(&r, Dir::Back, 3_000).unwrap();
         let after = Diagram::step(&r, Dir::Forward, 3_000).unwrap();
         assert!(before < 3_000 && after > 3_000);
+    }
+
+    #[test]
+    fn a_frame_rebuilds_only_the_tiles_at_the_playhead_and_moves_the_rest() {
+        let (w, r) = recorded(20_000);
+        let mut d = Diagram {
+            span: 4_000,
+            ..Diagram::default()
+        };
+        let a = d.view(&w, Some(&r), 17_000);
+        let b = d.view(&w, Some(&r), 17_050);
+        let same = |a: &DiagramView, b: &DiagramView| {
+            (a.tiles.iter())
+                .filter(|(_, t)| b.tiles.iter().any(|(_, u)| u == t))
+                .count()
+        };
+        assert!(a.tiles.len() >= 16, "{} tiles", a.tiles.len());
+        assert!(
+            same(&a, &b) >= a.tiles.len() - 4,
+            "{} of {} kept",
+            same(&a, &b),
+            a.tiles.len()
+        );
+        // A kept arrow moved with its tile, by 50 ms of the window.
+        let ppm = (d.width - GUTTER - 6.0) / 4_000.0;
+        let first = a.placed_arrows().find(|x| x.jump < 16_000).unwrap();
+        let moved = b.placed_arrows().find(|x| x.id == first.id).unwrap();
+        assert!((first.x0 - moved.x0 - 50.0 * ppm).abs() < 0.01);
+        assert_eq!(first.y0, moved.y0);
+        // Hovering a message redraws its tile only, with the message hot.
+        d.hover = Some(first.id);
+        let c = d.view(&w, Some(&r), 17_050);
+        assert!(c.arrows().any(|x| x.id == first.id && x.hot));
+        assert!(same(&b, &c) >= b.tiles.len() - 5);
+        // Nothing is lost to the tiles: the same arrows as drawn straight.
+        let straight = Diagram {
+            span: 4_000,
+            ..Diagram::default()
+        }
+        .view(&w, Some(&r), 17_050);
+        let ids = |v: &DiagramView| {
+            let mut ids: Vec<u64> = v.arrows().map(|x| x.id).collect();
+            ids.sort_unstable();
+            ids
+        };
+        assert_eq!(ids(&b), ids(&straight));
     }
 }
