@@ -1,7 +1,8 @@
 //! Run files in the header bar: "Open…" (a script file through a hidden file input, or
 //! dropped anywhere on the page) and "Export" (the run as a script, its trace as JSON lines,
-//! a ShiViz log), each saved as a download. What a file does is `crate::view::files`: this
-//! component only reads files and saves the text the page hands it.
+//! a ShiViz log, the space-time diagram as SVG or PNG), each saved as a download. What a file
+//! does is `crate::view::files`: this component only reads files and saves the text the page
+//! hands it (or, for the diagram, the picture on show: `super::svg_export`).
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -29,7 +30,7 @@ fn document() -> Option<web_sys::Document> {
 }
 
 /// What a JavaScript error says.
-fn said(e: &JsValue) -> String {
+pub(super) fn said(e: &JsValue) -> String {
     e.dyn_ref::<js_sys::Error>()
         .map(|e| String::from(e.message()))
         .or_else(|| e.as_string())
@@ -74,18 +75,31 @@ fn read(file: web_sys::File, on: Callback<FileAction>) {
     }
 }
 
-/// Saves `d` as a file: a Blob URL clicked through an `<a download>`.
-fn save(d: &Download) -> Result<(), JsValue> {
+/// `text` as a Blob of type `mime`.
+pub(super) fn text_blob(text: &str, mime: &str) -> Result<web_sys::Blob, JsValue> {
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let bag = web_sys::BlobPropertyBag::new();
+    bag.set_type(mime);
+    web_sys::Blob::new_with_str_sequence_and_options(&parts, &bag)
+}
+
+/// Saves `d`: its text, or the diagram on show.
+fn save(d: &Download, on: &Callback<FileAction>) -> Result<(), JsValue> {
+    if d.kind.is_diagram() {
+        super::svg_export::save_diagram(d, on.clone())
+    } else {
+        save_blob(&d.name, &text_blob(&d.text, d.mime)?)
+    }
+}
+
+/// Saves `blob` as a file named `name`: a Blob URL clicked through an `<a download>`.
+pub(super) fn save_blob(name: &str, blob: &web_sys::Blob) -> Result<(), JsValue> {
     let doc = document().ok_or("no document")?;
     let body = doc.body().ok_or("no body")?;
-    let parts = js_sys::Array::of1(&JsValue::from_str(&d.text));
-    let bag = web_sys::BlobPropertyBag::new();
-    bag.set_type(d.mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &bag)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let url = web_sys::Url::create_object_url_with_blob(blob)?;
     let a: web_sys::HtmlAnchorElement = doc.create_element("a")?.dyn_into()?;
     a.set_href(&url);
-    a.set_download(&d.name);
+    a.set_download(name);
     a.set_hidden(true);
     body.append_child(&a)?;
     a.click();
@@ -186,10 +200,10 @@ pub fn run_files(props: &RunFilesProps) -> Html {
         use_effect_with(props.download.clone(), move |d: &Option<Rc<Download>>| {
             if let Some(d) = d.as_ref().filter(|d| d.id > *saved.borrow()) {
                 *RefCell::borrow_mut(&saved) = d.id;
-                if let Err(e) = save(d) {
-                    on.emit(FileAction::Unreadable {
+                if let Err(e) = save(d, &on) {
+                    on.emit(FileAction::Unsaved {
                         name: d.name.clone(),
-                        why: format!("it could not be saved: {}", said(&e)),
+                        why: said(&e),
                     });
                 }
             }

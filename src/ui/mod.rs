@@ -42,6 +42,7 @@ mod roving;
 mod server_menu;
 mod server_node;
 mod spacetime;
+mod svg_export;
 mod tabs;
 pub mod theme;
 mod timeline;

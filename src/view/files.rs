@@ -12,6 +12,7 @@ use std::rc::Rc;
 
 use super::action::{Player, Tab};
 use super::page::Page;
+use super::spacetime::secs;
 use super::timeline::CHECKPOINT_EVERY_MS;
 use crate::sim::narrate::Kind;
 use crate::sim::scenario::export::script_of;
@@ -19,7 +20,7 @@ use crate::sim::scenario::parse::{format_duration, parse};
 use crate::sim::scenario::run::{execute, world_config, DEFAULT_UNTIL_TIMEOUT};
 use crate::sim::scenario::step::{Next, Stepper};
 use crate::sim::scenario::{Script, Stmt};
-use crate::sim::{jsonl, shiviz_log, Millis, World};
+use crate::sim::{jsonl, shiviz_log, Millis, World, WorldConfig};
 
 /// What can be exported.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,10 +31,26 @@ pub enum ExportKind {
     Trace,
     /// Its trace as a ShiViz log (`zabscope run --shiviz`).
     Shiviz,
+    /// The space-time diagram as on show, an SVG file: drawn by the browser from the page.
+    DiagramSvg,
+    /// The same, a PNG image.
+    DiagramPng,
 }
 
 impl ExportKind {
-    pub const ALL: [ExportKind; 3] = [ExportKind::Script, ExportKind::Trace, ExportKind::Shiviz];
+    pub const ALL: [ExportKind; 5] = [
+        ExportKind::Script,
+        ExportKind::Trace,
+        ExportKind::Shiviz,
+        ExportKind::DiagramSvg,
+        ExportKind::DiagramPng,
+    ];
+
+    /// A picture of the space-time diagram (the browser makes it from the page), not a file
+    /// made from the run.
+    pub fn is_diagram(self) -> bool {
+        matches!(self, ExportKind::DiagramSvg | ExportKind::DiagramPng)
+    }
 
     /// The menu item's words.
     pub fn label(self) -> &'static str {
@@ -41,6 +58,8 @@ impl ExportKind {
             ExportKind::Script => "Script (.zs)",
             ExportKind::Trace => "Trace (JSON lines)",
             ExportKind::Shiviz => "ShiViz log",
+            ExportKind::DiagramSvg => "Diagram (SVG)",
+            ExportKind::DiagramPng => "Diagram (PNG)",
         }
     }
 
@@ -50,6 +69,8 @@ impl ExportKind {
             ExportKind::Script => "The run so far as a scenario script: open it here again, or `zabscope run` it",
             ExportKind::Trace => "Every event of the run so far, one JSON object a line, as `zabscope run --trace` writes it",
             ExportKind::Shiviz => "The run so far as a ShiViz log, as `zabscope run --shiviz` writes it",
+            ExportKind::DiagramSvg => "The space-time diagram as on show (its window, filters and colours), an SVG file that stands alone; open the diagram first",
+            ExportKind::DiagramPng => "The space-time diagram as on show, a PNG image at twice the screen's resolution; open the diagram first",
         }
     }
 
@@ -59,6 +80,8 @@ impl ExportKind {
             ExportKind::Script => "script",
             ExportKind::Trace => "trace",
             ExportKind::Shiviz => "shiviz",
+            ExportKind::DiagramSvg => "svg",
+            ExportKind::DiagramPng => "png",
         }
     }
 
@@ -67,6 +90,8 @@ impl ExportKind {
             ExportKind::Script => "zs",
             ExportKind::Trace => "jsonl",
             ExportKind::Shiviz => "log",
+            ExportKind::DiagramSvg => "svg",
+            ExportKind::DiagramPng => "png",
         }
     }
 
@@ -74,6 +99,8 @@ impl ExportKind {
         match self {
             ExportKind::Script | ExportKind::Shiviz => "text/plain",
             ExportKind::Trace => "application/x-ndjson",
+            ExportKind::DiagramSvg => "image/svg+xml",
+            ExportKind::DiagramPng => "image/png",
         }
     }
 
@@ -83,16 +110,20 @@ impl ExportKind {
             ExportKind::Script => "run",
             ExportKind::Trace => "trace",
             ExportKind::Shiviz => "shiviz",
+            ExportKind::DiagramSvg | ExportKind::DiagramPng => "diagram",
         };
         format!("zabscope-{what}-{t}ms.{}", self.extension())
     }
 
-    /// The export of `world`.
+    /// The export of `world` (a diagram is drawn by the browser: see `Page::export`).
     pub fn export(self, world: &World) -> Result<String, String> {
         match self {
             ExportKind::Script => export_script(world),
             ExportKind::Trace => export_trace(world),
             ExportKind::Shiviz => export_shiviz(world),
+            ExportKind::DiagramSvg | ExportKind::DiagramPng => {
+                Err("the diagram is drawn by the browser, from the page".into())
+            }
         }
     }
 }
@@ -104,6 +135,8 @@ pub enum FileAction {
     Open { name: String, text: String },
     /// A file the browser could not read (`why`), for the status line.
     Unreadable { name: String, why: String },
+    /// An export the browser could not save (`why`), for the status line.
+    Unsaved { name: String, why: String },
     /// Export the run as the page shows it (pauses first).
     Export(ExportKind),
 }
@@ -113,8 +146,11 @@ pub enum FileAction {
 pub struct Download {
     /// Grows with every export, so the root saves each one once.
     pub id: u32,
+    pub kind: ExportKind,
     pub name: String,
     pub mime: &'static str,
+    /// The file's text; for a diagram, its title (the browser draws the picture from the
+    /// page as it stands).
     pub text: Rc<str>,
 }
 
@@ -165,6 +201,33 @@ pub fn export_shiviz(world: &World) -> Result<String, String> {
     Ok(shiviz_log(replay_traced(world)?.trace()))
 }
 
+/// An exported diagram's title: the run (protocol, servers, seed), its window, what it hides.
+pub fn diagram_title(
+    config: &WorldConfig,
+    hidden: &[&'static str],
+    (from, to): (Millis, Millis),
+    now: Millis,
+) -> String {
+    let e = &config.ensemble;
+    let observers = match e.observers.len() {
+        0 => String::new(),
+        n => format!(" + {n} observers"),
+    };
+    let mut title = format!(
+        "ZabScope space-time diagram: {}, {} servers{observers}, seed {}, from {} to {}, the playhead at {now} ms",
+        config.protocol.name(),
+        e.voters.len(),
+        config.seed,
+        secs(from, 1),
+        secs(to, 1),
+    );
+    if !hidden.is_empty() {
+        title.push_str(", hiding ");
+        title.push_str(&hidden.join(", "));
+    }
+    title
+}
+
 /// The most virtual time a file opened on the page may run (it replays at once, on the page's
 /// one thread).
 pub const MAX_OPEN_MS: Millis = 60 * 60_000;
@@ -201,6 +264,9 @@ impl Page {
             FileAction::Unreadable { name, why } => {
                 self.status = Some(format!("Could not read {name}: {why}"));
             }
+            FileAction::Unsaved { name, why } => {
+                self.status = Some(format!("Could not save {name}: {why}"));
+            }
             FileAction::Export(kind) => self.export(kind),
         }
     }
@@ -208,6 +274,9 @@ impl Page {
     /// Exports the run as the page shows it (paused first, so that the file ends where the
     /// person sees it): the text waits in `download` for the browser to save.
     pub fn export(&mut self, kind: ExportKind) {
+        if kind.is_diagram() {
+            return self.export_diagram(kind);
+        }
         self.playing = false;
         let world = self.world();
         let now = world.now();
@@ -218,17 +287,52 @@ impl Page {
                     "Exported {name}: the run up to t = {}",
                     format_duration(now)
                 ));
-                let id = self.download.as_ref().map_or(1, |d| d.id + 1);
-                self.download = Some(Rc::new(Download {
-                    id,
-                    name,
-                    mime: kind.mime(),
-                    text: text.into(),
-                }));
+                self.hand_over(kind, name, text.into());
             }
             Err(e) => self.status = Some(format!("Could not export the run: {e}")),
         }
         self.refresh(true, None);
+    }
+
+    /// The next download.
+    fn hand_over(&mut self, kind: ExportKind, name: String, text: Rc<str>) {
+        let id = self.download.as_ref().map_or(1, |d| d.id + 1);
+        self.download = Some(Rc::new(Download {
+            id,
+            kind,
+            name,
+            mime: kind.mime(),
+            text,
+        }));
+    }
+
+    /// The space-time diagram as on show, paused first: the page hands the browser the file's
+    /// name and title, and the browser saves the picture it has drawn (`ui::svg_export`).
+    /// With the drawer closed there is nothing on show: the status line says to open it.
+    fn export_diagram(&mut self, kind: ExportKind) {
+        if !self.diagram.open {
+            self.status = Some(
+                "Open the space-time diagram (the Diagram button under the time bar) to export it: the file is the diagram as on show"
+                    .into(),
+            );
+            return self.refresh(true, None);
+        }
+        self.playing = false;
+        self.refresh(true, None);
+        let now = self.world().now();
+        let (from, to) = self
+            .frame
+            .diagram
+            .as_ref()
+            .map_or_else(|| self.diagram.window(now), |v| (v.from, v.to));
+        let title = diagram_title(&self.config, &self.diagram.hidden, (from, to), now);
+        let name = kind.file_name(now);
+        self.status = Some(format!(
+            "Exported {name}: the diagram from {} to {}",
+            secs(from, 1),
+            secs(to, 1)
+        ));
+        self.hand_over(kind, name, title.into());
     }
 
     /// Opens a script: a file that does not parse (or configures no world) is refused with
@@ -334,8 +438,8 @@ impl Page {
 mod tests {
     use super::*;
     use crate::sim::scenario::run::execute;
-    use crate::sim::{Command, WorldConfig};
-    use crate::view::action::{Action, TimeAction, Transport};
+    use crate::sim::Command;
+    use crate::view::action::{Action, DiagramAction, TimeAction, Transport};
 
     /// A page played `frames` animation frames at 60 a second.
     fn play(p: &mut Page, frames: usize) {
@@ -549,5 +653,59 @@ mod tests {
         q.import("past.zs", &text);
         assert_eq!(q.world().now(), 2_000);
         assert_eq!(q.world().state_hash_hex(), p.world().state_hash_hex());
+    }
+
+    #[test]
+    fn a_diagram_export_wants_the_drawer_open_then_pauses_and_names_the_run() {
+        let mut p = busy_page();
+        p.reduce(Action::Files(FileAction::Export(ExportKind::DiagramSvg)));
+        assert!(p.playing, "nothing on show: nothing happens but the word");
+        assert!(p.download.is_none());
+        assert!(p
+            .status
+            .as_deref()
+            .unwrap()
+            .starts_with("Open the space-time diagram"));
+        p.reduce(Action::Diagram(DiagramAction::Open(true)));
+        p.reduce(Action::Diagram(DiagramAction::Width(900.0)));
+        p.reduce(Action::Diagram(DiagramAction::Filter("PING")));
+        p.reduce(Action::Files(FileAction::Export(ExportKind::DiagramSvg)));
+        assert!(!p.playing, "an export pauses first");
+        let now = p.world().now();
+        let d = p.download.clone().unwrap();
+        assert_eq!(d.kind, ExportKind::DiagramSvg);
+        assert_eq!(
+            (d.name.as_str(), d.mime),
+            (&*format!("zabscope-diagram-{now}ms.svg"), "image/svg+xml")
+        );
+        let v = p.frame.diagram.clone().unwrap();
+        let want = format!(
+            "ZabScope space-time diagram: zab, 5 servers, seed 9, from {} to {}, the playhead at {now} ms, hiding PING",
+            secs(v.from, 1),
+            secs(v.to, 1)
+        );
+        assert_eq!(&*d.text, want);
+        p.reduce(Action::Files(FileAction::Export(ExportKind::DiagramPng)));
+        let e = p.download.clone().unwrap();
+        assert_eq!((e.id, e.mime), (d.id + 1, "image/png"));
+        assert_eq!(e.name, format!("zabscope-diagram-{now}ms.png"));
+        assert!(p
+            .status
+            .as_deref()
+            .unwrap()
+            .starts_with("Exported zabscope-diagram-"));
+        // The browser's failure to save is said.
+        let why = "the canvas is too big".to_string();
+        p.reduce(Action::Files(FileAction::Unsaved {
+            name: e.name.clone(),
+            why,
+        }));
+        assert_eq!(
+            p.status.as_deref(),
+            Some(&*format!(
+                "Could not save {}: the canvas is too big",
+                e.name
+            ))
+        );
     }
 }

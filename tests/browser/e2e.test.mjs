@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { readFile, mkdtemp } from 'node:fs/promises';
+import { readFile, writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { chromium } from 'playwright-core';
 import { startBrowser, ARTIFACTS, CHROMIUM } from './harness.mjs';
@@ -1086,6 +1086,107 @@ test('the space-time diagram: lanes and arrows, a click moves the page there, ke
   assert.ok(bytes > 1e6 && bytes < 256 * 2 ** 20, `${bytes} bytes of wasm memory`);
   await noTrouble(page, errors);
   await page.close();
+});
+
+test('the space-time diagram exports as SVG and PNG: what is on show, standing alone, in either theme', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'zabscope-diagram-'));
+  for (const theme of ['light', 'dark']) {
+    const errors = [];
+    const page = await open(`./?servers=5&seed=3&speed=1&pace=0&writes=5&tour=0&theme=${theme}`, errors);
+    const app = page.locator('.app');
+    await page.waitForSelector('.banner.broadcast', { timeout: 30_000 });
+    let downloads = 0;
+    page.on('download', () => downloads++);
+    const exportAs = async (label) => {
+      const saved = page.waitForEvent('download');
+      await page.getByRole('button', { name: 'Export' }).click();
+      await page.getByRole('button', { name: label }).click();
+      const d = await saved;
+      const path = join(dir, `${theme}-${d.suggestedFilename()}`);
+      await d.saveAs(path);
+      return { path, name: d.suggestedFilename(), bytes: await readFile(path) };
+    };
+
+    // With the drawer closed there is nothing to draw: the status line says so, nothing saved.
+    await page.getByRole('button', { name: 'Export' }).click();
+    await page.getByRole('button', { name: 'Diagram (SVG)' }).click();
+    await page.waitForSelector('.status:has-text("Open the space-time diagram")');
+    assert.equal(downloads, 0);
+
+    // Open it, play a few seconds, filter a kind out: the export is what is on show, paused.
+    await page.getByRole('button', { name: 'Diagram' }).click();
+    await page.waitForSelector('[data-timeline] .arrow');
+    await page.waitForFunction(() => Number(document.querySelector('.app').dataset.t) > 4000, null, { timeout: 30_000 });
+    await page.locator('.kinds summary').click();
+    await page.getByRole('checkbox', { name: 'PING' }).uncheck();
+    await page.locator('.kinds summary').click();
+    const svg = await exportAs('Diagram (SVG)');
+    assert.equal(await page.getByRole('button', { name: 'Play', exact: true }).count(), 1, 'paused');
+    const t = await app.getAttribute('data-t');
+    assert.equal(svg.name, `zabscope-diagram-${t}ms.svg`);
+    await page.waitForSelector(`.status:has-text("Exported zabscope-diagram-${t}ms.svg")`);
+    const text = svg.bytes.toString('utf8');
+    const live = await page.evaluate(() => {
+      const root = document.querySelector('[data-timeline] svg');
+      const r = root.getBoundingClientRect();
+      return {
+        ids: [...root.querySelectorAll('[data-msg-id]')].map((g) => g.dataset.msgId),
+        strokes: [...root.querySelectorAll('[data-msg-id] path')].map((p) => getComputedStyle(p).stroke),
+        width: r.width,
+        height: r.height,
+      };
+    });
+    assert.ok(live.ids.length > 10, `${live.ids.length} arrows on show`);
+    const file = await page.evaluate((text) => {
+      const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+      const root = doc.documentElement;
+      const arrows = [...doc.querySelectorAll('[data-msg-id]')];
+      return {
+        error: doc.querySelector('parsererror')?.textContent ?? null,
+        ns: root.namespaceURI,
+        tag: root.localName,
+        viewBox: root.getAttribute('viewBox'),
+        title: root.querySelector(':scope > title')?.textContent,
+        background: root.querySelector(':scope > rect.background')?.style.fill,
+        ids: arrows.map((g) => g.dataset.msgId),
+        styled: arrows.every((g) => g.style.stroke && g.style.fill),
+        pings: doc.querySelectorAll('.arrow.PING').length,
+        lanes: [...doc.querySelectorAll('[data-lane]')].map((l) => l.dataset.lane),
+        interactive: doc.querySelectorAll('[tabindex], [aria-live], [aria-hidden]').length,
+      };
+    }, text);
+    assert.equal(file.error, null);
+    assert.equal(file.ns, 'http://www.w3.org/2000/svg');
+    assert.equal(file.tag, 'svg');
+    assert.match(file.viewBox, /^0 0 \d/);
+    assert.match(file.title, /^ZabScope space-time diagram: zab, 5 servers, seed 3, from [\d.]+ s to [\d.]+ s, the playhead at \d+ ms, hiding PING$/);
+    assert.equal(file.background, theme === 'dark' ? 'rgb(26, 28, 34)' : 'rgb(255, 255, 255)');
+    assert.deepEqual(file.ids, live.ids, 'the same arrows as on show');
+    assert.ok(file.styled, 'every arrow carries its stroke and fill');
+    assert.equal(file.pings, 0, 'the filter holds');
+    assert.deepEqual(file.lanes, ['1', '2', '3', '4', '5']);
+    assert.equal(file.interactive, 0);
+
+    // It stands alone: in a page without the stylesheet it draws the same colours.
+    const bare = await open('about:blank', errors);
+    await bare.setContent(`<!doctype html><body style="margin:0">${text.replace(/^<\?xml[^>]*>/, '')}</body>`);
+    const strokes = await bare.$$eval('[data-msg-id] path', (ps) => ps.map((p) => getComputedStyle(p).stroke));
+    assert.deepEqual(strokes, live.strokes);
+    await bare.screenshot({ path: join(ARTIFACTS, `e2e-diagram-export-${theme}.png`) });
+    await bare.close();
+
+    // The PNG: a PNG, at least as wide as the diagram on the page.
+    const png = await exportAs('Diagram (PNG)');
+    assert.equal(png.name, `zabscope-diagram-${t}ms.png`);
+    assert.deepEqual([...png.bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    const [w, h] = [png.bytes.readUInt32BE(16), png.bytes.readUInt32BE(20)];
+    assert.ok(w >= live.width && h >= live.height, `${w}×${h} for ${live.width}×${live.height}`);
+    assert.ok(png.bytes.length > 10_000, `${png.bytes.length} bytes`);
+    await writeFile(join(ARTIFACTS, `e2e-diagram-export-${theme}-file.png`), png.bytes);
+    assert.equal(downloads, 2);
+    await noTrouble(page, errors);
+    await page.close();
+  }
 });
 
 test('the comparison: one space-time diagram per ensemble, one playhead, each with its own hash when paused', async () => {
